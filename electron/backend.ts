@@ -1,0 +1,64 @@
+import { CHANNEL_NAMES, type AppStatus } from '../shared/contract';
+import { AppError } from '../shared/errors';
+import { DatabaseError } from './db/errors';
+import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
+import { createHandlers, type EmitEvent } from './ipc/handlers';
+import type { Logger } from './logging/logger';
+import { createServices, type Services } from './services';
+
+export interface Backend {
+  dispatch: Dispatch;
+  status: AppStatus;
+  services: Services | undefined;
+  close(): void;
+}
+
+export interface BackendOptions {
+  dataDir: string;
+  log: Logger;
+  emit: EmitEvent;
+  version: string;
+  clock?: () => Date;
+}
+
+/**
+ * What sits behind the window: the services and the dispatcher over the contract. When the
+ * services cannot start (a database from a newer app, say) the backend still answers: it
+ * reports the start-up error through app:status, so the window can show a screen that says
+ * what to do, and every other operation is refused with the same reason.
+ */
+export function createBackend(options: BackendOptions): Backend {
+  const { dataDir, log } = options;
+  try {
+    const services = createServices({ dataDir, log, clock: options.clock });
+    const handlers = createHandlers({ services, emit: options.emit, version: options.version });
+    log.info('backend ready', { dataDir });
+    return {
+      dispatch: createDispatcher(handlers, log.child('ipc')),
+      status: { state: 'ready', dataDir, version: options.version },
+      services,
+      close: () => services.close(),
+    };
+  } catch (error) {
+    const known = error instanceof DatabaseError;
+    log.error('start-up failed', { error });
+    const status: AppStatus = {
+      state: 'startup-error',
+      code: known ? error.code : 'startup-failed',
+      title: known ? error.title : 'Omnigage Campaigns could not start',
+      message: known ? error.message : `${(error as Error).message}`,
+      dataDir,
+    };
+    const refuse = () => {
+      throw new AppError('unavailable', `${status.title}. ${status.message}`);
+    };
+    const handlers = Object.fromEntries(CHANNEL_NAMES.map((name) => [name, refuse])) as unknown as Handlers;
+    handlers['app:status'] = () => status;
+    return {
+      dispatch: createDispatcher(handlers, log.child('ipc')),
+      status,
+      services: undefined,
+      close: () => {},
+    };
+  }
+}

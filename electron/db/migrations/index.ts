@@ -1,0 +1,5 @@
+import { migration0001 } from './0001-campaigns';
+import type { Migration } from './types';
+
+/** Every migration, in order. Add a new file and one line here; never edit a released one. */
+export const migrations: readonly Migration[] = [migration0001];

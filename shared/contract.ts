@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { campaignIdSchema, campaignNameSchema, type CampaignSummary } from './campaign';
+
+/**
+ * The one IPC contract. Each channel names its input schema (validated in main before a
+ * handler runs) and its output type. The preload, the main-side binding, the browser test
+ * transport and the renderer's client are all typed from these two maps, so a new operation
+ * is one entry here plus one handler in electron/ipc/handlers.ts.
+ */
+interface Channel<S extends z.ZodType, O> {
+  input: S;
+  /** Type-level only: never read at run time. */
+  readonly output?: O;
+}
+
+function channel<S extends z.ZodType>(input: S) {
+  return { returns: <O>(): Channel<S, O> => ({ input }) };
+}
+
+const none = z.undefined().or(z.object({}).strict()).optional();
+
+export type AppStatus =
+  | { state: 'ready'; dataDir: string; version: string }
+  | { state: 'startup-error'; code: string; title: string; message: string; dataDir: string };
+
+export const contract = {
+  'app:status': channel(none).returns<AppStatus>(),
+
+  'campaigns:list': channel(z.object({ search: z.string().max(200).optional() }).optional()).returns<
+    CampaignSummary[]
+  >(),
+  'campaigns:create': channel(z.object({ name: campaignNameSchema })).returns<CampaignSummary>(),
+  'campaigns:rename': channel(
+    z.object({ id: campaignIdSchema, name: campaignNameSchema }),
+  ).returns<CampaignSummary>(),
+  'campaigns:duplicate': channel(z.object({ id: campaignIdSchema })).returns<CampaignSummary>(),
+  'campaigns:delete': channel(z.object({ id: campaignIdSchema })).returns<{ deleted: true }>(),
+};
+
+/** Events main pushes to the window. */
+export interface Events {
+  'menu:command': { command: MenuCommand };
+  'campaigns:changed': { ids: string[] };
+}
+
+export type MenuCommand = 'new-campaign' | 'find-campaign';
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type EventName = keyof Events;
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
+export const EVENT_NAMES: readonly EventName[] = ['menu:command', 'campaigns:changed'];
+
+/** What a caller passes (before defaults and trimming are applied). */
+export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;
+/** What a handler receives (after the schema has parsed it). */
+export type ParsedInput<K extends ChannelName> = z.output<Contract[K]['input']>;
+export type ChannelOutput<K extends ChannelName> = NonNullable<Contract[K]['output']>;
