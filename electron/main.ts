@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, Menu, app, ipcMain, screen, session, shell } from 'electron';
+import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
+import { createBackend, type Backend } from './backend';
+import { createFileLogger } from './logging/logger';
+import { menuTemplate } from './menu';
+import { PRODUCT_NAME, dataPaths, resolveDataDir } from './paths';
+import { externalUrl, hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security';
+import { loadWindowState, saveWindowState } from './window-state';
+
+// The data folder is fixed before anything reads userData: OMNIGAGE_CAMPAIGNS_HOME wins.
+app.setName(PRODUCT_NAME);
+if (process.env.OMNIGAGE_CAMPAIGNS_HOME) app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
+
+const HELP_URL = 'https://help.omnigage.com/';
+
+if (!app.requestSingleInstanceLock()) {
+  // A second copy would fight the first over the database and the send journal.
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | undefined;
+  let backend: Backend | undefined;
+
+  const paths = dataPaths(resolveDataDir({ ...process.env, OMNIGAGE_CAMPAIGNS_HOME: app.getPath('userData') }));
+  const log = createFileLogger({ dir: paths.logs, echo: !app.isPackaged });
+  const rendererFile = join(__dirname, '..', 'renderer', 'index.html');
+  const appUrl = () => pathToFileURL(rendererFile).toString();
+
+  const emit = <E extends EventName>(event: E, payload: Events[E]) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
+  };
+
+  const openExternal = async (url: string) => {
+    const safe = externalUrl(url);
+    if (safe) await shell.openExternal(safe);
+  };
+
+  const createWindow = () => {
+    const displays = screen.getAllDisplays().map((d) => d.workArea);
+    const state = loadWindowState(paths.windowState, displays);
+    const window = new BrowserWindow({
+      x: state.x,
+      y: state.y,
+      width: state.width,
+      height: state.height,
+      minWidth: 900,
+      minHeight: 600,
+      show: false,
+      title: PRODUCT_NAME,
+      backgroundColor: '#f7f7f5',
+      webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+    });
+    if (state.maximized) window.maximize();
+    hardenWebContents(window.webContents, { openExternal, appUrl, warn: log.child('security').warn });
+
+    const remember = () => {
+      if (window.isDestroyed()) return;
+      const bounds = window.getNormalBounds();
+      saveWindowState(paths.windowState, { ...bounds, maximized: window.isMaximized() });
+    };
+    window.on('close', remember);
+    window.once('ready-to-show', () => window.show());
+    void window.loadFile(rendererFile);
+    mainWindow = window;
+  };
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    // Any other web contents (there should be none) gets the same rules.
+    hardenWebContents(contents, { openExternal, appUrl, warn: log.child('security').warn });
+  });
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, log.child('security').warn);
+    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion() });
+
+    for (const channel of CHANNEL_NAMES) {
+      ipcMain.handle(channel, (event, input: unknown) => {
+        if (!isTrustedSender(event.senderFrame?.url, mainWindow, appUrl())) {
+          log.warn('ignored IPC from an untrusted frame', { channel });
+          return { ok: false, error: { code: 'forbidden', message: 'Request refused.' } };
+        }
+        return backend!.dispatch(channel, input);
+      });
+    }
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          isMac: process.platform === 'darwin',
+          appName: PRODUCT_NAME,
+          send: (command) => emit('menu:command', { command }),
+          openHelp: () => void openExternal(HELP_URL),
+          openLogs: () => void shell.openPath(paths.logs),
+        }),
+      ),
+    );
+    createWindow();
+
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => {
+    backend?.close();
+    log.info('quit');
+  });
+}

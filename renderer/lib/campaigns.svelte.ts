@@ -1,0 +1,84 @@
+import type { CampaignSummary } from '../../shared/campaign';
+import { call as defaultCall, messageOf } from './api';
+
+type Call = typeof defaultCall;
+
+/**
+ * The campaigns list as the screen sees it. The list arrives whole from main and is replaced,
+ * never mutated, so it is held in $state.raw; filtering is derived.
+ */
+export class CampaignsState {
+  items = $state.raw<CampaignSummary[]>([]);
+  search = $state('');
+  loading = $state(false);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** A short confirmation of the last action, for the status line. */
+  notice = $state<string | null>(null);
+
+  readonly visible = $derived.by(() => {
+    const term = this.search.trim().toLocaleLowerCase();
+    return term ? this.items.filter((c) => c.name.toLocaleLowerCase().includes(term)) : this.items;
+  });
+
+  readonly #call: Call;
+
+  constructor(call: Call = defaultCall) {
+    this.#call = call;
+  }
+
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      this.items = await this.#call('campaigns:list', {});
+      this.error = null;
+      this.loaded = true;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Runs an action, reloads the list and records the outcome; returns the action's value or undefined. */
+  async #act<T>(action: () => Promise<T>, done: (value: T) => string): Promise<T | undefined> {
+    try {
+      const value = await action();
+      this.error = null;
+      this.notice = done(value);
+      await this.load();
+      return value;
+    } catch (error) {
+      this.error = messageOf(error);
+      return undefined;
+    }
+  }
+
+  create(name: string) {
+    return this.#act(
+      () => this.#call('campaigns:create', { name }),
+      (c) => `Created "${c.name}".`,
+    );
+  }
+
+  rename(id: string, name: string) {
+    return this.#act(
+      () => this.#call('campaigns:rename', { id, name }),
+      (c) => `Renamed to "${c.name}".`,
+    );
+  }
+
+  duplicate(id: string) {
+    return this.#act(
+      () => this.#call('campaigns:duplicate', { id }),
+      (c) => `Made a copy: "${c.name}".`,
+    );
+  }
+
+  remove(campaign: CampaignSummary) {
+    return this.#act(
+      () => this.#call('campaigns:delete', { id: campaign.id }),
+      () => `Deleted "${campaign.name}".`,
+    );
+  }
+}

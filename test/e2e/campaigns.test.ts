@@ -1,0 +1,99 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium) console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A CSP violation or a failed call shows up here; the app must run without any.
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const rows = () => page.getByTestId('campaign-row');
+
+  it('starts empty and says what to do next', async () => {
+    await page.goto(harness.url);
+    await expect(page.getByRole('heading', { name: 'No campaigns yet' }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: screenshotPath('01-empty'), fullPage: true });
+  });
+
+  it('creates a campaign, which is still there after a reload and a restart', async () => {
+    await page.getByRole('button', { name: 'Create your first campaign' }).click();
+    const name = page.getByLabel('Campaign name');
+    await name.fill('Weekly specials');
+    await page.keyboard.press('Enter');
+    await rows().first().waitFor();
+    expect(await rows().count()).toBe(1);
+    await expect(rows().first().textContent()).resolves.toContain('Weekly specials');
+
+    await page.reload();
+    await rows().first().waitFor();
+    await expect(rows().first().textContent()).resolves.toContain('Weekly specials');
+
+    harness.restart();
+    await page.reload();
+    await rows().first().waitFor();
+    await expect(rows().first().textContent()).resolves.toContain('Weekly specials');
+    await page.screenshot({ path: screenshotPath('02-campaigns'), fullPage: true });
+  });
+
+  it('opens the new-campaign dialog from the keyboard', async () => {
+    await page.keyboard.press('Control+N');
+    await page.getByLabel('Campaign name').fill('School closure');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('row', { name: /School closure/ }).waitFor();
+    expect(await rows().count()).toBe(2);
+  });
+
+  it('renames, duplicates and deletes with confirmation', async () => {
+    await page.getByRole('button', { name: 'Rename School closure' }).click();
+    await page.getByLabel('Campaign name').fill('Snow day closure');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await page.getByRole('row', { name: /Snow day closure/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Duplicate Weekly specials' }).click();
+    await page.getByRole('row', { name: /Weekly specials \(copy\)/ }).waitFor();
+    expect(await rows().count()).toBe(3);
+
+    await page.getByRole('button', { name: 'Delete Snow day closure' }).click();
+    await page.screenshot({ path: screenshotPath('03-confirm-delete'), fullPage: true });
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    expect(await rows().count()).toBe(3);
+
+    await page.getByRole('button', { name: 'Delete Snow day closure' }).click();
+    await page.getByRole('button', { name: 'Delete campaign' }).click();
+    await page.getByRole('row', { name: /Snow day closure/ }).waitFor({ state: 'detached' });
+    expect(await rows().count()).toBe(2);
+
+    const stored = harness.backend.services!.campaigns.list().map((c) => c.name).sort();
+    expect(stored).toEqual(['Weekly specials', 'Weekly specials (copy)']);
+    await page.screenshot({ path: screenshotPath('04-after-actions'), fullPage: true });
+  });
+
+  it('ran without page errors or CSP violations, and saved its screenshots', () => {
+    expect(pageErrors).toEqual([]);
+    for (const name of ['01-empty', '02-campaigns', '03-confirm-delete', '04-after-actions']) {
+      expect(existsSync(screenshotPath(name))).toBe(true);
+      expect(statSync(screenshotPath(name)).size).toBeGreaterThan(1000);
+    }
+  });
+});
