@@ -4,6 +4,7 @@ import { DatabaseError } from './db/errors';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
 import { createHandlers, type EmitEvent } from './ipc/handlers';
 import type { Logger } from './logging/logger';
+import type { SecretStore } from './secrets/store';
 import { createServices, type Services } from './services';
 
 export interface Backend {
@@ -19,6 +20,7 @@ export interface BackendOptions {
   emit: EmitEvent;
   version: string;
   clock?: () => Date;
+  secrets?: SecretStore;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface BackendOptions {
 export function createBackend(options: BackendOptions): Backend {
   const { dataDir, log } = options;
   try {
-    const services = createServices({ dataDir, log, clock: options.clock });
+    const services = createServices({ dataDir, log, clock: options.clock, secrets: options.secrets });
     const handlers = createHandlers({ services, emit: options.emit, version: options.version });
     log.info('backend ready', { dataDir });
     return {

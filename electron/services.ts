@@ -2,11 +2,16 @@ import { CampaignService } from './campaigns/service';
 import { openDatabase, type Db } from './db/open';
 import type { Logger } from './logging/logger';
 import { dataPaths } from './paths';
+import { ProfileService, copyCampaignProfile } from './profiles/service';
+import { KeytarSecretStore } from './secrets/keytar-store';
+import type { SecretStore } from './secrets/store';
 
 export interface ServiceOptions {
   dataDir: string;
   log: Logger;
   clock?: () => Date;
+  /** Where token secrets live: the OS keychain unless a test passes a MemorySecretStore. */
+  secrets?: SecretStore;
 }
 
 /**
@@ -20,19 +25,30 @@ export interface Services {
   log: Logger;
   clock: () => Date;
   campaigns: CampaignService;
+  secrets: SecretStore;
+  profiles: ProfileService;
   close(): void;
 }
 
-export function createServices({ dataDir, log, clock = () => new Date() }: ServiceOptions): Services {
+export function createServices({
+  dataDir,
+  log,
+  clock = () => new Date(),
+  secrets = new KeytarSecretStore(),
+}: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
   const campaigns = new CampaignService({ db, clock });
+  const profiles = new ProfileService({ db, secrets, log: log.child('profiles'), clock });
+  campaigns.duplicateHooks.push(copyCampaignProfile);
   return {
     dataDir,
     db,
     log,
     clock,
     campaigns,
+    secrets,
+    profiles,
     close: () => db.close(),
   };
 }

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { campaignIdSchema, campaignNameSchema, type CampaignSummary } from './campaign';
+import {
+  apiUrlSchema,
+  profileIdSchema,
+  profileInputSchema,
+  tokenSecretSchema,
+  type CallerIdCheck,
+  type CallerIdList,
+  type KeychainStatus,
+  type Profile,
+} from './profiles';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -35,12 +45,31 @@ export const contract = {
   ).returns<CampaignSummary>(),
   'campaigns:duplicate': channel(z.object({ id: campaignIdSchema })).returns<CampaignSummary>(),
   'campaigns:delete': channel(z.object({ id: campaignIdSchema })).returns<{ deleted: true }>(),
+
+  // API profiles. A token secret only ever travels window → main, once, to be stored in the
+  // keychain; what comes back says `hasSecret`, never the secret.
+  'profiles:list': channel(none).returns<Profile[]>(),
+  'profiles:save': channel(profileInputSchema).returns<Profile>(),
+  'profiles:setSecret': channel(z.object({ id: profileIdSchema, tokenSecret: tokenSecretSchema })).returns<Profile>(),
+  'profiles:delete': channel(z.object({ id: profileIdSchema })).returns<{ deleted: true }>(),
+  'profiles:setActive': channel(z.object({ id: profileIdSchema })).returns<Profile>(),
+  'profiles:addSandbox': channel(z.object({ apiUrl: apiUrlSchema.optional() }).optional()).returns<Profile>(),
+  'profiles:useForCampaign': channel(
+    z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.nullable() }),
+  ).returns<{ campaignId: string; profile: Profile | null }>(),
+  /** Cached caller IDs of a profile (default: the active one), for choosing while offline. */
+  'callerIds:list': channel(z.object({ profileId: profileIdSchema.optional() }).optional()).returns<CallerIdList>(),
+  'callerIds:check': channel(
+    z.object({ profileId: profileIdSchema, value: z.string().trim().min(1, 'Enter a caller ID.').max(100) }),
+  ).returns<CallerIdCheck>(),
+  'keychain:status': channel(none).returns<KeychainStatus>(),
 };
 
 /** Events main pushes to the window. */
 export interface Events {
   'menu:command': { command: MenuCommand };
   'campaigns:changed': { ids: string[] };
+  'profiles:changed': { ids: string[] };
 }
 
 export type MenuCommand = 'new-campaign' | 'find-campaign';
@@ -49,7 +78,7 @@ export type Contract = typeof contract;
 export type ChannelName = keyof Contract;
 export type EventName = keyof Events;
 export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
-export const EVENT_NAMES: readonly EventName[] = ['menu:command', 'campaigns:changed'];
+export const EVENT_NAMES: readonly EventName[] = ['menu:command', 'campaigns:changed', 'profiles:changed'];
 
 /** What a caller passes (before defaults and trimming are applied). */
 export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;

@@ -12,7 +12,8 @@ export interface HandlerContext {
 
 /** One handler per contract channel; each is a thin call into a service. */
 export function createHandlers({ services, emit, version }: HandlerContext): Handlers {
-  const { campaigns } = services;
+  const { campaigns, profiles } = services;
+  const profilesChanged = (...ids: string[]) => emit('profiles:changed', { ids });
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
 
@@ -37,5 +38,40 @@ export function createHandlers({ services, emit, version }: HandlerContext): Han
       emit('campaigns:changed', { ids: [id] });
       return { deleted: true as const };
     },
+
+    'profiles:list': () => profiles.list(),
+    'profiles:save': async (input) => {
+      const saved = await profiles.save(input);
+      profilesChanged(saved.id);
+      return saved;
+    },
+    'profiles:setSecret': async ({ id, tokenSecret }) => {
+      const saved = await profiles.setSecret(id, tokenSecret);
+      profilesChanged(id);
+      return saved;
+    },
+    'profiles:delete': async ({ id }) => {
+      await profiles.delete(id);
+      profilesChanged(id);
+      return { deleted: true as const };
+    },
+    'profiles:setActive': ({ id }) => {
+      const active = profiles.setActive(id);
+      profilesChanged(id);
+      return active;
+    },
+    'profiles:addSandbox': async (input) => {
+      const sandbox = await profiles.addSandbox(input?.apiUrl);
+      profilesChanged(sandbox.id);
+      return sandbox;
+    },
+    'profiles:useForCampaign': ({ campaignId, profileId }) => {
+      profiles.useForCampaign(campaignId, profileId);
+      emit('campaigns:changed', { ids: [campaignId] });
+      return { campaignId, profile: profiles.forCampaign(campaignId) };
+    },
+    'callerIds:list': (input) => profiles.callerIds(input?.profileId ?? profiles.requireActive().id),
+    'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
+    'keychain:status': () => services.secrets.status(),
   };
 }

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import {
+  SANDBOX_API_URL,
+  SANDBOX_PROFILE_NAME,
+  callerNumberKey,
+  isLoopbackUrl,
+  type CachedCallerId,
+  type CallerIdCheck,
+  type CallerIdList,
+  type Profile,
+  type ProfileInput,
+} from '../../shared/profiles';
+import type { Db } from '../db/open';
+import type { Logger } from '../logging/logger';
+import { registerSecret, type SecretStore } from '../secrets/store';
+
+interface ProfileRow {
+  id: string;
+  name: string;
+  api_url: string;
+  account_key: string;
+  token_key: string;
+  has_secret: number;
+  is_active: number;
+  caller_ids_fetched_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface CallerIdRow {
+  id: string;
+  phone_number: string;
+  label: string;
+  fetched_at: string;
+}
+
+const toProfile = (row: ProfileRow): Profile => ({
+  id: row.id,
+  name: row.name,
+  apiUrl: row.api_url,
+  accountKey: row.account_key,
+  tokenKey: row.token_key,
+  hasSecret: row.has_secret === 1,
+  isActive: row.is_active === 1,
+  isLocal: isLoopbackUrl(row.api_url),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toCallerId = (row: CallerIdRow): CachedCallerId => ({
+  id: row.id,
+  phoneNumber: row.phone_number,
+  label: row.label,
+  fetchedAt: row.fetched_at,
+});
+
+/** What the sandbox (`npm run sandbox`) accepts; not a secret, it only opens a local test server. */
+export const SANDBOX_CREDENTIALS = { tokenKey: 'sandbox-key', tokenSecret: 'sandbox-secret' } as const;
+
+export interface ProfileServiceDeps {
+  db: Db;
+  secrets: SecretStore;
+  log: Logger;
+  clock?: () => Date;
+  newId?: () => string;
+}
+
+/**
+ * API profiles: where to send and with which token. Everything but the token secret is kept
+ * in SQLite; the secret goes to the keychain under the profile's id, and the rest of the app
+ * (and the window) only ever learns whether one is stored.
+ */
+export class ProfileService {
+  readonly #db: Db;
+  readonly #secrets: SecretStore;
+  readonly #log: Logger;
+  readonly #clock: () => Date;
+  readonly #newId: () => string;
+
+  constructor({ db, secrets, log, clock = () => new Date(), newId = randomUUID }: ProfileServiceDeps) {
+    this.#db = db;
+    this.#secrets = secrets;
+    this.#log = log;
+    this.#clock = clock;
+    this.#newId = newId;
+  }
+
+  list(): Profile[] {
+    const rows = this.#db.prepare('SELECT * FROM profiles ORDER BY name COLLATE NOCASE').all() as ProfileRow[];
+    return rows.map(toProfile);
+  }
+
+  get(id: string): Profile {
+    return toProfile(this.#row(id));
+  }
+
+  /** The profile new work uses, or null when none has been set up. */
+  active(): Profile | null {
+    const row = this.#db.prepare('SELECT * FROM profiles WHERE is_active = 1').get() as ProfileRow | undefined;
+    return row ? toProfile(row) : null;
+  }
+
+  /** The active profile, or a message saying to set one up. */
+  requireActive(): Profile {
+    const active = this.active();
+    if (!active) throw new AppError('not_found', 'No API profile is set up yet. Add one in Settings.');
+    return active;
+  }
+
+  /**
+   * Adds or edits a profile. A secret, when given, is stored in the keychain first: if the
+   * keychain refuses it, nothing is saved and the person sees why. The first profile becomes
+   * the active one.
+   */
+  async save(input: ProfileInput): Promise<Profile> {
+    const { tokenSecret } = input;
+    if (tokenSecret) registerSecret(this.#log, input.tokenKey, tokenSecret);
+    const now = this.#clock().toISOString();
+
+    if (input.id) {
+      const before = this.#row(input.id);
+      this.#assertNameFree(input.name, input.id);
+      if (tokenSecret) await this.#storeSecret(input.id, tokenSecret);
+      const endpointChanged =
+        before.api_url !== input.apiUrl || before.account_key !== input.accountKey || before.token_key !== input.tokenKey;
+      this.#db.transaction(() => {
+        this.#db
+          .prepare(
+            `UPDATE profiles SET name = ?, api_url = ?, account_key = ?, token_key = ?,
+               has_secret = CASE WHEN ? THEN 1 ELSE has_secret END, updated_at = ? WHERE id = ?`,
+          )
+          .run(input.name, input.apiUrl, input.accountKey, input.tokenKey, tokenSecret ? 1 : 0, now, input.id);
+        // Caller IDs belong to the account the old settings reached; they must be fetched again.
+        if (endpointChanged) this.#forgetCallerIds(input.id!);
+      })();
+      this.#log.info('profile updated', { profileId: input.id, endpointChanged, secretChanged: Boolean(tokenSecret) });
+      return this.get(input.id);
+    }
+
+    this.#assertNameFree(input.name);
+    const id = this.#newId();
+    if (tokenSecret) await this.#storeSecret(id, tokenSecret);
+    try {
+      this.#db.transaction(() => {
+        const first = !this.#db.prepare('SELECT 1 FROM profiles WHERE is_active = 1').get();
+        this.#db
+          .prepare(
+            `INSERT INTO profiles (id, name, api_url, account_key, token_key, has_secret, is_active, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(id, input.name, input.apiUrl, input.accountKey, input.tokenKey, tokenSecret ? 1 : 0, first ? 1 : 0, now, now);
+      })();
+    } catch (error) {
+      // Leave no orphan entry in the keychain for a profile that was not saved.
+      if (tokenSecret) await this.#secrets.delete(id).catch(() => false);
+      throw error;
+    }
+    this.#log.info('profile added', { profileId: id, hasSecret: Boolean(tokenSecret) });
+    return this.get(id);
+  }
+
+  /** Stores (or replaces) the token secret; the secret is never returned. */
+  async setSecret(id: string, tokenSecret: string): Promise<Profile> {
+    const row = this.#row(id);
+    registerSecret(this.#log, row.token_key, tokenSecret);
+    await this.#storeSecret(id, tokenSecret);
+    this.#db
+      .prepare('UPDATE profiles SET has_secret = 1, updated_at = ? WHERE id = ?')
+      .run(this.#clock().toISOString(), id);
+    this.#log.info('profile secret stored', { profileId: id });
+    return this.get(id);
+  }
+
+  /** Removes the profile, its keychain entry and its cached caller IDs. */
+  async delete(id: string): Promise<void> {
+    const row = this.#row(id);
+    const busy = this.#db
+      .prepare("SELECT name FROM campaigns WHERE profile_id = ? AND status IN ('queued', 'sending') LIMIT 1")
+      .get(id) as { name: string } | undefined;
+    if (busy) {
+      throw new AppError('locked', `"${busy.name}" is being sent with "${row.name}". Wait for the send to finish or cancel it first.`);
+    }
+    if (row.has_secret === 1) {
+      // The keychain entry must go with the profile; if the keychain cannot be reached the
+      // profile stays, so the secret is not left behind without anything pointing to it.
+      await this.#secrets.delete(id);
+    } else {
+      await this.#secrets.delete(id).catch(() => false);
+    }
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+      if (row.is_active === 1) {
+        const next = this.#db.prepare('SELECT id FROM profiles ORDER BY created_at, id LIMIT 1').get() as
+          | { id: string }
+          | undefined;
+        if (next) this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(next.id);
+      }
+    })();
+    this.#log.info('profile deleted', { profileId: id });
+  }
+
+  setActive(id: string): Profile {
+    this.#row(id);
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE profiles SET is_active = 0 WHERE is_active = 1').run();
+      this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(id);
+    })();
+    this.#log.info('active profile changed', { profileId: id });
+    return this.get(id);
+  }
+
+  /**
+   * The one-click profile for `npm run sandbox`: the local address and the sandbox's own
+   * credentials. Made active, so a rehearsal cannot go to production by accident.
+   */
+  async addSandbox(apiUrl: string = SANDBOX_API_URL): Promise<Profile> {
+    const existing = this.list().find((p) => p.isLocal && p.apiUrl === apiUrl);
+    if (existing) {
+      if (!existing.hasSecret) await this.setSecret(existing.id, SANDBOX_CREDENTIALS.tokenSecret);
+      return this.setActive(existing.id);
+    }
+    let name = SANDBOX_PROFILE_NAME;
+    for (let n = 2; this.#nameTaken(name); n++) name = `${SANDBOX_PROFILE_NAME} ${n}`;
+    const created = await this.save({
+      name,
+      apiUrl,
+      accountKey: 'sandbox',
+      tokenKey: SANDBOX_CREDENTIALS.tokenKey,
+      tokenSecret: SANDBOX_CREDENTIALS.tokenSecret,
+    });
+    return this.setActive(created.id);
+  }
+
+  /**
+   * The secret from the keychain, for main-side code that talks to the API. Registered with
+   * the logger so it is stripped from any record that might carry it.
+   */
+  async readSecret(id: string): Promise<string | null> {
+    const row = this.#row(id);
+    const secret = await this.#secrets.get(id);
+    if (secret) registerSecret(this.#log, row.token_key, secret);
+    if ((secret !== null) !== (row.has_secret === 1)) {
+      // The keychain entry was added or removed outside the app: follow the keychain.
+      this.#db.prepare('UPDATE profiles SET has_secret = ? WHERE id = ?').run(secret !== null ? 1 : 0, id);
+    }
+    return secret;
+  }
+
+  // ---- caller IDs ----------------------------------------------------------------------
+
+  callerIds(profileId: string): CallerIdList {
+    const row = this.#row(profileId);
+    const rows = this.#db
+      .prepare('SELECT id, phone_number, label, fetched_at FROM caller_ids WHERE profile_id = ? ORDER BY label COLLATE NOCASE, phone_number')
+      .all(profileId) as CallerIdRow[];
+    return { profileId, callerIds: rows.map(toCallerId), fetchedAt: row.caller_ids_fetched_at };
+  }
+
+  /** Replaces the cached caller IDs with a fresh list from the account. */
+  replaceCallerIds(profileId: string, list: ReadonlyArray<{ id: string; phoneNumber: string; label: string }>): CallerIdList {
+    this.#row(profileId);
+    const fetchedAt = this.#clock().toISOString();
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM caller_ids WHERE profile_id = ?').run(profileId);
+      const insert = this.#db.prepare(
+        'INSERT OR REPLACE INTO caller_ids (profile_id, id, phone_number, label, fetched_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const c of list) insert.run(profileId, c.id, c.phoneNumber, c.label, fetchedAt);
+      this.#db.prepare('UPDATE profiles SET caller_ids_fetched_at = ? WHERE id = ?').run(fetchedAt, profileId);
+    })();
+    return this.callerIds(profileId);
+  }
+
+  /**
+   * Is a chosen caller ID one the account has verified (as of the last fetch)? `value` is a
+   * cached caller ID's id or a phone number typed by hand. An unknown one is allowed, with a
+   * warning, because the cache may be old or the number may have been verified since.
+   */
+  checkCallerId(profileId: string, value: string): CallerIdCheck {
+    const { callerIds, fetchedAt } = this.callerIds(profileId);
+    const typed = value.trim();
+    const byId = callerIds.find((c) => c.id === typed);
+    if (byId) return { status: 'verified', callerId: byId };
+    if (/\d/.test(typed)) {
+      const key = callerNumberKey(typed);
+      const byNumber = callerIds.find((c) => callerNumberKey(c.phoneNumber) === key);
+      if (byNumber) return { status: 'verified', callerId: byNumber };
+    }
+    const warning = fetchedAt
+      ? `${typed} is not among the verified caller IDs fetched on ${fetchedAt.slice(0, 10)}. Calls may be refused unless it is verified in Omnigage; test the connection to refresh the list.`
+      : `${typed} has not been checked: this profile's caller IDs have never been fetched. Test the connection to fetch the verified ones.`;
+    return { status: 'unverified', value: typed, warning };
+  }
+
+  // ---- campaigns -----------------------------------------------------------------------
+
+  /** Records which profile a campaign uses (null: follow the active profile). */
+  useForCampaign(campaignId: string, profileId: string | null): void {
+    if (profileId) this.#row(profileId);
+    const result = this.#db.prepare('UPDATE campaigns SET profile_id = ? WHERE id = ?').run(profileId, campaignId);
+    if (result.changes === 0) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+  }
+
+  /** The profile a campaign uses: the one it remembers, else the active one. */
+  forCampaign(campaignId: string): Profile | null {
+    const row = this.#db.prepare('SELECT profile_id FROM campaigns WHERE id = ?').get(campaignId) as
+      | { profile_id: string | null }
+      | undefined;
+    if (!row) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    return row.profile_id ? this.get(row.profile_id) : this.active();
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  #row(id: string): ProfileRow {
+    const row = this.#db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
+    if (!row) throw new AppError('not_found', 'That API profile no longer exists. It may have been deleted.');
+    return row;
+  }
+
+  #nameTaken(name: string, exceptId?: string): boolean {
+    const row = this.#db.prepare('SELECT id FROM profiles WHERE name = ? COLLATE NOCASE').get(name) as
+      | { id: string }
+      | undefined;
+    return Boolean(row && row.id !== exceptId);
+  }
+
+  #assertNameFree(name: string, exceptId?: string): void {
+    if (this.#nameTaken(name, exceptId)) {
+      throw new AppError('conflict', `There is already a profile called "${name}". Choose another name.`);
+    }
+  }
+
+  async #storeSecret(id: string, secret: string): Promise<void> {
+    await this.#secrets.set(id, secret);
+  }
+
+  #forgetCallerIds(id: string): void {
+    this.#db.prepare('DELETE FROM caller_ids WHERE profile_id = ?').run(id);
+    this.#db.prepare('UPDATE profiles SET caller_ids_fetched_at = NULL WHERE id = ?').run(id);
+  }
+}
+
+/** A duplicated campaign keeps the profile its original used (a CampaignService duplicate hook). */
+export function copyCampaignProfile(db: Db, sourceId: string, copyId: string): void {
+  db.prepare('UPDATE campaigns SET profile_id = (SELECT profile_id FROM campaigns WHERE id = ?) WHERE id = ?').run(
+    sourceId,
+    copyId,
+  );
+}
