@@ -8,7 +8,7 @@ export interface KeychainFailure {
 
 // keytar passes on the platform's own words; these patterns pick out the cases a person can fix.
 const LINUX_NOT_INSTALLED =
-  /autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|not provided by any \.service files|ServiceUnknown|org\.freedesktop\.DBus\.Error\.(NoServer|FileNotFound|Spawn)|Failed to connect to socket|libsecret|cannot open shared object|keytar\.node/i;
+  /autolaunch|dbus-launch|DBUS_SESSION_BUS_ADDRESS|not provided by any \.service files|ServiceUnknown|org\.freedesktop\.DBus\.Error\.(NoServer|FileNotFound|Spawn)|Failed to connect to socket|Could not connect|libsecret|cannot open shared object|keytar\.node/i;
 const LINUX_LOCKED = /locked|Object does not exist at path|No such object|collection|unlock/i;
 const DENIED = /dismissed|cancel+ed|denied|not allowed to access|-128\b/i;
 const MAC_LOCKED = /User interaction is not allowed|could not be unlocked|-25308|-25293|passphrase/i;
