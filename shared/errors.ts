@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'locked',
   'unavailable',
   'timeout',
+  'cancelled',
   'keychain_unavailable',
   'bad_credentials',
   'forbidden',

@@ -1,0 +1,102 @@
+/**
+ * The project's working rules where the Omnigage sources are silent or disagree
+ * (shared/omnigage-api.md, "Decisions"). Each is an assumption about the real API, so each
+ * lives here once: when Omnigage proves one wrong, the correction is one edit in this file.
+ * Decision 8 (error parsing and status classes) lives in errors.ts (`parseErrorBody`,
+ * `kindForStatus`) next to the error type it produces.
+ */
+
+// Decision 1 ------------------------------------------------------------------------------
+/**
+ * A voice template's label goes out as both `name` (SDK, every recorded response) and
+ * `subject` (the help article, the seed). The server ignores unknown attributes.
+ */
+export function voiceTemplateLabelAttributes(label: string): { name: string; subject: string } {
+  return { name: label, subject: label };
+}
+
+// Decision 2 ------------------------------------------------------------------------------
+export type TemplateKind = 'text' | 'audio';
+export type TriggerKind = 'say' | 'play';
+export type TriggerEvent = 'voice-human' | 'voice-machine';
+
+/** Both triggers are always created; one message for both when the campaign has only one. */
+export const TRIGGER_EVENTS: readonly TriggerEvent[] = ['voice-human', 'voice-machine'];
+
+/** `say` speaks a text-to-speech template, `play` plays an audio one. */
+export function triggerKindForTemplate(kind: TemplateKind): TriggerKind {
+  return kind === 'text' ? 'say' : 'play';
+}
+
+// Decision 3 ------------------------------------------------------------------------------
+/** `voice` is a free string; these are offered, in the `Polly-<Name>` form the seed uses. */
+export const DEFAULT_VOICE = 'Polly-Joanna';
+
+export const SUGGESTED_VOICES: readonly { voice: string; language: string }[] = [
+  { voice: 'Polly-Joanna', language: 'en-US' },
+  { voice: 'Polly-Matthew', language: 'en-US' },
+  { voice: 'Polly-Salli', language: 'en-US' },
+  { voice: 'Polly-Kimberly', language: 'en-US' },
+  { voice: 'Polly-Kendra', language: 'en-US' },
+  { voice: 'Polly-Joey', language: 'en-US' },
+  { voice: 'Polly-Justin', language: 'en-US' },
+  { voice: 'Polly-Ivy', language: 'en-US' },
+  { voice: 'Polly-Brian', language: 'en-GB' },
+  { voice: 'Polly-Amy', language: 'en-GB' },
+  { voice: 'Polly-Emma', language: 'en-GB' },
+  { voice: 'Polly-Nicole', language: 'en-AU' },
+  { voice: 'Polly-Russell', language: 'en-AU' },
+  { voice: 'Polly-Penelope', language: 'es-US' },
+  { voice: 'Polly-Miguel', language: 'es-US' },
+  { voice: 'Polly-Lupe', language: 'es-US' },
+];
+
+// Decision 4 ------------------------------------------------------------------------------
+/** `X-Account-Key` goes out whenever an account key is configured, and is never required. */
+export function accountKeyHeaders(accountKey: string | undefined): Record<string, string> {
+  const key = accountKey?.trim();
+  return key ? { 'X-Account-Key': key } : {};
+}
+
+// Decision 5 ------------------------------------------------------------------------------
+/** Both `Content-Type` and `Accept` of an envelope batch. */
+export const BULK_MEDIA_TYPE = 'application/vnd.api+json; ext=bulk';
+export const DEFAULT_ENVELOPE_BATCH_SIZE = 100;
+
+/**
+ * Never trust the order of a bulk response: created envelopes are matched to recipients by
+ * phone number. Returns, per phone number, the envelopes that carry it (normally one).
+ */
+export function envelopesByPhoneNumber<T extends { phoneNumber: string | null }>(
+  envelopes: readonly T[],
+): Map<string, T[]> {
+  const byPhone = new Map<string, T[]>();
+  for (const envelope of envelopes) {
+    if (!envelope.phoneNumber) continue;
+    const list = byPhone.get(envelope.phoneNumber);
+    if (list) list.push(envelope);
+    else byPhone.set(envelope.phoneNumber, [envelope]);
+  }
+  return byPhone;
+}
+
+// Decision 6 ------------------------------------------------------------------------------
+/**
+ * The query that lists an engagement's envelopes page by page, used to reconcile after an
+ * unknown outcome (and to read results). Paging stops at the first page shorter than `limit`.
+ */
+export function engagementEnvelopesQuery(
+  engagementId: string,
+  offset: number,
+  limit: number,
+): Record<string, string> {
+  return {
+    'filter[engagement.id]': `eq:${engagementId}`,
+    'page[offset]': String(offset),
+    'page[limit]': String(limit),
+  };
+}
+
+// Decision 7 ------------------------------------------------------------------------------
+/** Scheduling is one PATCH of these attributes; any 2xx is accepted (202 expected). */
+export const SCHEDULE_ATTRIBUTES = { status: 'scheduled', 'delivery-type': 'immediately' } as const;

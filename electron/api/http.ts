@@ -1,0 +1,251 @@
+import { createFetch } from 'ofetch';
+import type { Logger } from '../logging/logger';
+import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter } from './errors';
+
+/**
+ * One HTTP exchange with retries, timeouts and cancellation, on ofetch. ofetch's own retry and
+ * timeout are switched off: the rules here (which methods, which outcomes, Retry-After) are the
+ * project's, and the send engine depends on them:
+ * - GET and PATCH are retried on 429, 5xx, network errors and timeouts;
+ * - a POST (or any other method) is retried only when its outcome is known to be "not applied":
+ *   a 429, or a connection that was never established. A POST whose outcome is unknown is never
+ *   repeated here: the caller reconciles.
+ * - Backoff is capped exponential with jitter; `Retry-After` replaces it when present, and a
+ *   wait longer than `maxRetryAfterMs` is not slept through: the error goes back to the caller
+ *   with `retryAfterMs` so the outbox can hold the work instead of a request hanging for minutes.
+ */
+
+export interface RetryPolicy {
+  /** Attempts in total, the first one included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** The longest `Retry-After` slept through inside one call. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 60_000,
+};
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Seams for deterministic tests. */
+export interface Timing {
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random: () => number;
+}
+
+export const realTiming: Timing = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+  random: () => Math.random(),
+};
+
+export interface HttpOptions {
+  fetch?: typeof globalThis.fetch;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  timing?: Partial<Timing>;
+  log?: Logger;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: Method;
+  /** Absolute URL. */
+  url: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A string (already serialised JSON) or multipart form data. */
+  body?: string | FormData;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /**
+   * The request can be repeated safely whatever its outcome (the presigned upload writes one
+   * fixed key). Never set for Omnigage creates.
+   */
+  idempotent?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Connection errors that prove the request never reached a server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_INVALID_URL',
+]);
+
+class TimeoutSignal extends Error {
+  constructor() {
+    super('request timed out');
+    this.name = 'TimeoutError';
+  }
+}
+
+export type Http = (request: HttpRequest) => Promise<HttpResponse>;
+
+export function createHttp(options: HttpOptions = {}): Http {
+  const $fetch = createFetch({ fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)) });
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const timing: Timing = { ...realTiming, ...options.timing };
+  const log = options.log;
+
+  const attempt = async (req: HttpRequest, path: string): Promise<HttpResponse> => {
+    const method = req.method;
+    const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = new AbortController();
+    const handle = setTimeout(() => timer.abort(new TimeoutSignal()), timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal;
+    const started = timing.now();
+    try {
+      const response = await $fetch.raw<string, 'text'>(withQuery(req.url, req.query), {
+        method,
+        headers: req.headers,
+        body: req.body,
+        signal,
+        retry: false,
+        ignoreResponseError: true,
+        responseType: 'text',
+      });
+      const text = typeof response._data === 'string' ? response._data : '';
+      log?.debug('omnigage request', { method, path, status: response.status, ms: timing.now() - started });
+      return { status: response.status, headers: response.headers, text };
+    } catch (error) {
+      const cancelled = req.signal?.aborted === true;
+      const timedOut = !cancelled && timer.signal.aborted;
+      const code = errorCode(error);
+      const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+      log?.debug('omnigage request failed', { method, path, code, ms: timing.now() - started });
+      throw new ApiError({
+        kind: cancelled ? 'cancelled' : timedOut ? 'timeout' : 'network',
+        method,
+        path,
+        // A request that may have left this machine may have been applied.
+        outcomeUnknown: !notSent,
+        cause: error,
+      });
+    } finally {
+      clearTimeout(handle);
+    }
+  };
+
+  return async function request(req: HttpRequest): Promise<HttpResponse> {
+    const path = pathOf(req.url, req.query);
+    for (let n = 1; ; n++) {
+      if (req.signal?.aborted) {
+        throw new ApiError({ kind: 'cancelled', method: req.method, path, outcomeUnknown: false, attempts: n - 1 });
+      }
+      let error: ApiError;
+      try {
+        const response = await attempt(req, path);
+        if (response.status >= 200 && response.status < 300) return response;
+        error = errorFromResponse(req.method, path, response, timing.now());
+      } catch (caught) {
+        if (!(caught instanceof ApiError)) throw caught;
+        error = caught;
+      }
+      error.attempts = n;
+      const repeatable =
+        req.idempotent || req.method === 'GET' || req.method === 'PATCH' || !error.outcomeUnknown;
+      if (!isTransient(error.kind) || !repeatable || n >= policy.maxAttempts) throw error;
+      let delay: number;
+      if (error.retryAfterMs !== undefined) {
+        if (error.retryAfterMs > policy.maxRetryAfterMs) throw error;
+        delay = error.retryAfterMs;
+      } else {
+        const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
+        // "Equal jitter": at least half the step, so retries never bunch at zero.
+        delay = cap / 2 + timing.random() * (cap / 2);
+      }
+      log?.info('omnigage request retried', { method: req.method, path, kind: error.kind, attempt: n, delayMs: Math.round(delay) });
+      try {
+        await timing.sleep(delay, req.signal);
+      } catch (sleepError) {
+        throw new ApiError({
+          kind: 'cancelled',
+          method: req.method,
+          path,
+          // The previous attempt's outcome stands: cancelling the wait changes nothing on the server.
+          outcomeUnknown: error.outcomeUnknown,
+          attempts: n,
+          cause: sleepError,
+        });
+      }
+    }
+  };
+}
+
+function errorFromResponse(method: string, path: string, response: HttpResponse, nowMs: number): ApiError {
+  const kind = kindForStatus(response.status);
+  const { details, rawBody } = parseErrorBody(response.text);
+  return new ApiError({
+    kind,
+    method,
+    path,
+    status: response.status,
+    details,
+    rawBody,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), nowMs),
+    // A 5xx may come after the server did the work; 4xx (429 included) means it did not.
+    outcomeUnknown: response.status >= 500 || kind === 'unexpected',
+  });
+}
+
+/** Brackets and colons percent-encoded, as the Omnigage examples send them. */
+function withQuery(url: string, query: Record<string, string> | undefined): string {
+  const search = query ? new URLSearchParams(query).toString() : '';
+  if (!search) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${search}`;
+}
+
+function pathOf(url: string, query: Record<string, string> | undefined): string {
+  try {
+    const parsed = new URL(withQuery(url, query));
+    return `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return url;
+  }
+}
+
+/** The first `code` found along an error's cause chain (undici nests the socket error). */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current; depth++) {
+    if (typeof current === 'object' && current !== null) {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === 'string') return code;
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      return undefined;
+    }
+  }
+  return undefined;
+}
