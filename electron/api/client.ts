@@ -128,7 +128,10 @@ export interface OmnigageClient {
   readonly baseUrl: string;
   uploads: {
     /** Step 1 of an audio message: asks where to put the file (plain JSON, not JSON:API). */
-    create(input: { fileName: string; contentType: string; size: number }, options?: CallOptions): Promise<Upload>;
+    create(
+      input: { fileName: string; contentType: string; size: number },
+      options?: CallOptions,
+    ): Promise<Upload>;
     /**
      * Step 2: the presigned multipart POST: the given fields in order, then `Content-Type`,
      * then the file last. No Omnigage credentials are sent there. 204 expected.
@@ -140,8 +143,14 @@ export interface OmnigageClient {
     ): Promise<{ location: string | null }>;
   };
   voiceTemplates: {
-    createText(input: { label: string; body: string; voice: string }, options?: CallOptions): Promise<VoiceTemplate>;
-    createAudio(input: { label: string; uploadId: string }, options?: CallOptions): Promise<VoiceTemplate>;
+    createText(
+      input: { label: string; body: string; voice: string },
+      options?: CallOptions,
+    ): Promise<VoiceTemplate>;
+    createAudio(
+      input: { label: string; uploadId: string },
+      options?: CallOptions,
+    ): Promise<VoiceTemplate>;
     get(id: string, options?: CallOptions): Promise<VoiceTemplate>;
   };
   engagements: {
@@ -151,24 +160,40 @@ export interface OmnigageClient {
     schedule(id: string, options?: CallOptions): Promise<Engagement>;
   };
   activities: {
-    createVoice(input: { name: string; engagementId: string; callerIdId: string }, options?: CallOptions): Promise<Activity>;
+    createVoice(
+      input: { name: string; engagementId: string; callerIdId: string },
+      options?: CallOptions,
+    ): Promise<Activity>;
     get(id: string, options?: CallOptions): Promise<Activity>;
   };
   triggers: {
     create(
-      input: { kind: TriggerKind; onEvent: TriggerEvent; activityId: string; voiceTemplateId: string },
+      input: {
+        kind: TriggerKind;
+        onEvent: TriggerEvent;
+        activityId: string;
+        voiceTemplateId: string;
+      },
       options?: CallOptions,
     ): Promise<Trigger>;
     /** The trigger kind follows the template's kind (decision 2). */
     createForTemplate(
-      input: { activityId: string; onEvent: TriggerEvent; template: { id: string; kind: TemplateKind } },
+      input: {
+        activityId: string;
+        onEvent: TriggerEvent;
+        template: { id: string; kind: TemplateKind };
+      },
       options?: CallOptions,
     ): Promise<Trigger>;
     listByActivity(activityId: string, options?: CallOptions): Promise<Trigger[]>;
   };
   envelopes: {
     /** One bulk request; the engine chooses batch sizes. Response order is not to be trusted. */
-    createBulk(engagementId: string, recipients: readonly Recipient[], options?: CallOptions): Promise<Envelope[]>;
+    createBulk(
+      engagementId: string,
+      recipients: readonly Recipient[],
+      options?: CallOptions,
+    ): Promise<Envelope[]>;
     listPage(
       engagementId: string,
       page: { offset: number; limit?: number; includeCalls?: boolean },
@@ -223,7 +248,14 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
   }
 
   /** One request to Omnigage; returns the parsed JSON body (undefined when empty). */
-  const exchange = async ({ method, path, query, body, bulk, call }: Exchange): Promise<unknown> => {
+  const exchange = async ({
+    method,
+    path,
+    query,
+    body,
+    bulk,
+    call,
+  }: Exchange): Promise<unknown> => {
     const headers: Record<string, string> = { ...authHeaders };
     if (body !== undefined) headers['Content-Type'] = bulk ? BULK_MEDIA_TYPE : JSON_TYPE;
     headers.Accept = bulk ? BULK_MEDIA_TYPE : 'application/json';
@@ -245,18 +277,35 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
   };
 
   /** Applies a reader to a body; a body that does not fit becomes an `unexpected` ApiError. */
-  const read = <T>(method: Method, path: string, body: unknown, reader: (body: unknown) => T, query?: Record<string, string>): T => {
+  const read = <T>(
+    method: Method,
+    path: string,
+    body: unknown,
+    reader: (body: unknown) => T,
+    query?: Record<string, string>,
+  ): T => {
     try {
       return reader(body);
     } catch (error) {
       if (error instanceof MalformedDocument) {
-        throw malformed(method, `${basePath}${path}`, query, undefined, JSON.stringify(body ?? null), error);
+        throw malformed(
+          method,
+          `${basePath}${path}`,
+          query,
+          undefined,
+          JSON.stringify(body ?? null),
+          error,
+        );
       }
       throw error;
     }
   };
 
-  const createOne = async (type: string, data: unknown, call?: CallOptions): Promise<ResourceObject> => {
+  const createOne = async (
+    type: string,
+    data: unknown,
+    call?: CallOptions,
+  ): Promise<ResourceObject> => {
     const body = await exchange({ method: 'POST', path: type, body: { data }, call });
     return read('POST', type, body, (b) => readSingle(b, type)).data;
   };
@@ -316,7 +365,10 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
     const data = resourceBody(
       'triggers',
       { kind, 'on-event': onEvent },
-      { activity: linkage('activities', activityId), 'voice-template': linkage('voice-templates', voiceTemplateId) },
+      {
+        activity: linkage('activities', activityId),
+        'voice-template': linkage('voice-templates', voiceTemplateId),
+      },
     );
     return toTrigger(await createOne('triggers', data, call));
   };
@@ -327,7 +379,12 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
     uploads: {
       async create({ fileName, contentType, size }, call) {
         // Not JSON:API: a plain object (omnigage-api.md §7.2).
-        const body = await exchange({ method: 'POST', path: 'uploads', body: { name: fileName, type: contentType, size }, call });
+        const body = await exchange({
+          method: 'POST',
+          path: 'uploads',
+          body: { name: fileName, type: contentType, size },
+          call,
+        });
         return toUpload(read('POST', 'uploads', body, (b) => readSingle(b, 'uploads')).data);
       },
 
@@ -337,7 +394,10 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
         for (const [name, value] of upload.requestFormData) form.append(name, value);
         // Required by the presigned policy, and it must come before the file.
         form.append('Content-Type', file.contentType);
-        const blob = file.data instanceof Blob ? file.data : new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.contentType });
+        const blob =
+          file.data instanceof Blob
+            ? file.data
+            : new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.contentType });
         form.append('file', blob, file.fileName);
         const response = await http({
           method: 'POST',
@@ -356,7 +416,12 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
 
     voiceTemplates: {
       async createText({ label, body, voice }, call) {
-        const data = resourceBody('voice-templates', { ...voiceTemplateLabelAttributes(label), kind: 'text', body, voice });
+        const data = resourceBody('voice-templates', {
+          ...voiceTemplateLabelAttributes(label),
+          kind: 'text',
+          body,
+          voice,
+        });
         return toVoiceTemplate(await createOne('voice-templates', data, call));
       },
       async createAudio({ label, uploadId }, call) {
@@ -385,7 +450,8 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
         const data = resourceBody('engagements', { ...SCHEDULE_ATTRIBUTES }, undefined, id);
         const body = await exchange({ method: 'PATCH', path, body: { data }, call });
         // Any 2xx is success; a body-less answer is accepted too.
-        if (body === undefined) return { ...emptyEngagement(id), status: SCHEDULE_ATTRIBUTES.status };
+        if (body === undefined)
+          return { ...emptyEngagement(id), status: SCHEDULE_ATTRIBUTES.status };
         return toEngagement(read('PATCH', path, body, (b) => readSingle(b, 'engagements')).data);
       },
     },
@@ -395,7 +461,10 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
         const data = resourceBody(
           'activities',
           { name, kind: 'voice' },
-          { engagement: linkage('engagements', engagementId), 'caller-id': linkage('caller-ids', callerIdId) },
+          {
+            engagement: linkage('engagements', engagementId),
+            'caller-id': linkage('caller-ids', callerIdId),
+          },
         );
         return toActivity(await createOne('activities', data, call));
       },
@@ -408,7 +477,12 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
       create: createTrigger,
       async createForTemplate({ activityId, onEvent, template }, call) {
         return createTrigger(
-          { kind: triggerKindForTemplate(template.kind), onEvent, activityId, voiceTemplateId: template.id },
+          {
+            kind: triggerKindForTemplate(template.kind),
+            onEvent,
+            activityId,
+            voiceTemplateId: template.id,
+          },
           call,
         );
       },
@@ -436,10 +510,22 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
             { engagement: linkage('engagements', engagementId) },
           ),
         );
-        const body = await exchange({ method: 'POST', path: 'envelopes', body: { data }, bulk: true, call });
-        return read('POST', 'envelopes', body, (b) => readMany(b, 'envelopes')).data.map(toEnvelope);
+        const body = await exchange({
+          method: 'POST',
+          path: 'envelopes',
+          body: { data },
+          bulk: true,
+          call,
+        });
+        return read('POST', 'envelopes', body, (b) => readMany(b, 'envelopes')).data.map(
+          toEnvelope,
+        );
       },
-      async listPage(engagementId, { offset, limit = DEFAULT_PAGE_SIZE, includeCalls = false }, call) {
+      async listPage(
+        engagementId,
+        { offset, limit = DEFAULT_PAGE_SIZE, includeCalls = false },
+        call,
+      ) {
         const query = engagementEnvelopesQuery(engagementId, offset, limit);
         if (includeCalls) query.include = 'call';
         const doc = await getPage('envelopes', query, call);
@@ -450,10 +536,15 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
           limit,
           total: typeof doc.meta?.total === 'number' ? doc.meta.total : null,
           mayHaveMore:
-            doc.data.length > 0 && !(typeof doc.meta?.total === 'number' && offset + doc.data.length >= doc.meta.total),
+            doc.data.length > 0 &&
+            !(typeof doc.meta?.total === 'number' && offset + doc.data.length >= doc.meta.total),
         };
       },
-      async listAll(engagementId, { pageSize = DEFAULT_PAGE_SIZE, includeCalls = false } = {}, call) {
+      async listAll(
+        engagementId,
+        { pageSize = DEFAULT_PAGE_SIZE, includeCalls = false } = {},
+        call,
+      ) {
         const { data, included } = await getAll(
           'envelopes',
           (offset, limit) => {
@@ -540,7 +631,13 @@ function presignedTarget(upload: Upload): string {
   try {
     url = new URL(upload.requestUrl);
   } catch {
-    throw new ApiError({ kind: 'unexpected', method: 'POST', path: 'uploads', outcomeUnknown: false, rawBody: `request-url: ${upload.requestUrl}` });
+    throw new ApiError({
+      kind: 'unexpected',
+      method: 'POST',
+      path: 'uploads',
+      outcomeUnknown: false,
+      rawBody: `request-url: ${upload.requestUrl}`,
+    });
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || upload.requestMethod !== 'POST') {
     throw new ApiError({

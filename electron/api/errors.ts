@@ -114,7 +114,8 @@ export function parseErrorBody(text: string): { details: ApiErrorDetail[]; rawBo
 function parseErrorEntry(entry: Record<string, unknown>): ApiErrorDetail {
   const out: ApiErrorDetail = { detail: typeof entry.detail === 'string' ? entry.detail : '' };
   if (typeof entry.code === 'number' || typeof entry.code === 'string') out.code = entry.code;
-  if (typeof entry.status === 'string' || typeof entry.status === 'number') out.status = String(entry.status);
+  if (typeof entry.status === 'string' || typeof entry.status === 'number')
+    out.status = String(entry.status);
   if (typeof entry.title === 'string') out.title = entry.title;
   if (isRecord(entry.source)) {
     const source: ApiErrorDetail['source'] = {};
@@ -150,7 +151,10 @@ export function isTransient(kind: ApiErrorKind): boolean {
  * `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or
  * unreadable; never negative.
  */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number,
+): number | undefined {
   if (value == null) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
@@ -188,10 +192,16 @@ export function toAppError(error: ApiError): AppError {
       );
     case 'validation': {
       const reasons = error.details.map((d) => d.detail).filter(Boolean);
-      const said = reasons.length ? reasons.join(' ') : error.rawBody ? error.rawBody.slice(0, 300) : '';
+      const said = reasons.length
+        ? reasons.join(' ')
+        : error.rawBody
+          ? error.rawBody.slice(0, 300)
+          : '';
       return new AppError(
         'remote_validation',
-        said ? `Omnigage did not accept the request: ${said}` : `Omnigage did not accept the request (error ${error.status ?? 'unknown'}).`,
+        said
+          ? `Omnigage did not accept the request: ${said}`
+          : `Omnigage did not accept the request (error ${error.status ?? 'unknown'}).`,
         opts,
       );
     }
@@ -222,7 +232,11 @@ export function toAppError(error: ApiError): AppError {
         opts,
       );
     case 'timeout':
-      return new AppError('timeout', 'Omnigage took too long to answer. Try again in a few minutes.', opts);
+      return new AppError(
+        'timeout',
+        'Omnigage took too long to answer. Try again in a few minutes.',
+        opts,
+      );
     case 'cancelled':
       return new AppError('cancelled', 'The request to Omnigage was cancelled.', opts);
     case 'unexpected':

@@ -136,7 +136,12 @@ export function createHttp(options: HttpOptions = {}): Http {
         responseType: 'text',
       });
       const text = typeof response._data === 'string' ? response._data : '';
-      log?.debug('omnigage request', { method, path, status: response.status, ms: timing.now() - started });
+      log?.debug('omnigage request', {
+        method,
+        path,
+        status: response.status,
+        ms: timing.now() - started,
+      });
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       const cancelled = req.signal?.aborted === true;
@@ -161,7 +166,13 @@ export function createHttp(options: HttpOptions = {}): Http {
     const path = pathOf(req.url, req.query);
     for (let n = 1; ; n++) {
       if (req.signal?.aborted) {
-        throw new ApiError({ kind: 'cancelled', method: req.method, path, outcomeUnknown: false, attempts: n - 1 });
+        throw new ApiError({
+          kind: 'cancelled',
+          method: req.method,
+          path,
+          outcomeUnknown: false,
+          attempts: n - 1,
+        });
       }
       let error: ApiError;
       try {
@@ -185,7 +196,13 @@ export function createHttp(options: HttpOptions = {}): Http {
         // "Equal jitter": at least half the step, so retries never bunch at zero.
         delay = cap / 2 + timing.random() * (cap / 2);
       }
-      log?.info('omnigage request retried', { method: req.method, path, kind: error.kind, attempt: n, delayMs: Math.round(delay) });
+      log?.info('omnigage request retried', {
+        method: req.method,
+        path,
+        kind: error.kind,
+        attempt: n,
+        delayMs: Math.round(delay),
+      });
       try {
         await timing.sleep(delay, req.signal);
       } catch (sleepError) {
@@ -203,7 +220,12 @@ export function createHttp(options: HttpOptions = {}): Http {
   };
 }
 
-function errorFromResponse(method: string, path: string, response: HttpResponse, nowMs: number): ApiError {
+function errorFromResponse(
+  method: string,
+  path: string,
+  response: HttpResponse,
+  nowMs: number,
+): ApiError {
   const kind = kindForStatus(response.status);
   const { details, rawBody } = parseErrorBody(response.text);
   return new ApiError({

@@ -50,7 +50,11 @@ export function parseJson(text: string): unknown {
 export function readSingle(body: unknown, type: string): Document<ResourceObject> {
   const doc = asRecord(body);
   if (!doc || !asRecord(doc.data)) throw new MalformedDocument('data is not a resource object');
-  return { data: readResource(doc.data, type), included: readIncluded(doc.included), meta: asRecord(doc.meta) };
+  return {
+    data: readResource(doc.data, type),
+    included: readIncluded(doc.included),
+    meta: asRecord(doc.meta),
+  };
 }
 
 export function readMany(body: unknown, type: string): Document<ResourceObject[]> {
@@ -80,10 +84,16 @@ export function readResource(value: unknown, expectedType?: string): ResourceObj
     if ('data' in r) out.data = readLinkageValue(r.data);
     const related = asRecord(r.links)?.related;
     if (typeof related === 'string') out.related = related;
-    else if (typeof asRecord(related)?.href === 'string') out.related = asRecord(related)?.href as string;
+    else if (typeof asRecord(related)?.href === 'string')
+      out.related = asRecord(related)?.href as string;
     relationships[name] = out;
   }
-  return { type: type || expectedType || '', id, attributes: asRecord(raw.attributes) ?? {}, relationships };
+  return {
+    type: type || expectedType || '',
+    id,
+    attributes: asRecord(raw.attributes) ?? {},
+    relationships,
+  };
 }
 
 function readIncluded(value: unknown): ResourceObject[] {
@@ -171,10 +181,13 @@ export function resourceBody(
   id?: string,
 ): ResourceBody {
   // `id` first, as Omnigage's own clients write a PATCH body.
-  const out: ResourceBody = id !== undefined ? { id, type, attributes: {} } : { type, attributes: {} };
+  const out: ResourceBody =
+    id !== undefined ? { id, type, attributes: {} } : { type, attributes: {} };
   out.attributes = definedOnly(attributes);
   if (relationships && Object.keys(relationships).length) {
-    out.relationships = Object.fromEntries(Object.entries(relationships).map(([k, v]) => [k, { data: v }]));
+    out.relationships = Object.fromEntries(
+      Object.entries(relationships).map(([k, v]) => [k, { data: v }]),
+    );
   }
   return out;
 }

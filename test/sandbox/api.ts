@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import type { Random } from './random';
 import { hexGenerator, idGenerator, omnigageTimestamp } from './random';
-import { SandboxState, toOneId, type Linkage, type WireRelationship, type WireResource } from './state';
+import {
+  toOneId,
+  type Linkage,
+  type SandboxState,
+  type WireRelationship,
+  type WireResource,
+} from './state';
 
 /**
  * The Omnigage API as the sandbox plays it, without HTTP: one request in, one answer out.
@@ -59,13 +65,46 @@ const FAKE_ACCESS_KEY_ID = 'SANDBOXACCESSKEY0000';
 const FAKE_S3_SECRET = 'sandbox-signing-secret';
 
 const ACTIVITY_KINDS = ['voice', 'text', 'text-voice', 'email', 'email-voice', 'dial'];
-const TRIGGER_KINDS = ['play', 'say', 'gather', 'prompt', 'conference', 'enqueue', 'notify', 'dial', 'pause', 'record', 'activity', 'hangup'];
+const TRIGGER_KINDS = [
+  'play',
+  'say',
+  'gather',
+  'prompt',
+  'conference',
+  'enqueue',
+  'notify',
+  'dial',
+  'pause',
+  'record',
+  'activity',
+  'hangup',
+];
 const TRIGGER_EVENTS = [
-  'voice-queued', 'voice-ringing', 'voice-answered', 'voice-human', 'voice-machine', 'voice-hangup',
-  'voice-unanswered', 'voice-busy', 'voice-failed', 'voice-canceled', 'voice-completed',
-  'email-queued', 'email-sent', 'email-delivered', 'email-open', 'email-click', 'email-unsubscribe',
-  'email-bounce', 'email-complaint', 'email-failed', 'text-queued', 'text-sent', 'text-delivered',
-  'text-undelivered', 'text-failed',
+  'voice-queued',
+  'voice-ringing',
+  'voice-answered',
+  'voice-human',
+  'voice-machine',
+  'voice-hangup',
+  'voice-unanswered',
+  'voice-busy',
+  'voice-failed',
+  'voice-canceled',
+  'voice-completed',
+  'email-queued',
+  'email-sent',
+  'email-delivered',
+  'email-open',
+  'email-click',
+  'email-unsubscribe',
+  'email-bounce',
+  'email-complaint',
+  'email-failed',
+  'text-queued',
+  'text-sent',
+  'text-delivered',
+  'text-undelivered',
+  'text-failed',
 ];
 
 export interface CallerIdSeed {
@@ -96,7 +135,8 @@ interface ErrorEntry {
   source?: { pointer?: string; parameter?: string };
 }
 
-const refuse = (status: number, errors: ErrorEntry[]): Refusal => new Refusal({ status, body: { errors } });
+const refuse = (status: number, errors: ErrorEntry[]): Refusal =>
+  new Refusal({ status, body: { errors } });
 const invalid = (detail: string, pointer?: string): ErrorEntry => ({
   status: '400',
   title: 'Invalid Attribute',
@@ -143,7 +183,9 @@ export class OmnigageFake {
   }
 
   related(path: string, data?: Linkage[]): WireRelationship {
-    return data === undefined ? { links: { related: `/api/v1/${path}` } } : { links: { related: `/api/v1/${path}` }, data };
+    return data === undefined
+      ? { links: { related: `/api/v1/${path}` } }
+      : { links: { related: `/api/v1/${path}` }, data };
   }
 
   private audit(): Record<string, WireRelationship> {
@@ -162,7 +204,11 @@ export class OmnigageFake {
     const phone = this.state.put({
       type: 'phone-numbers',
       id: this.newId(),
-      attributes: { 'phone-number': seed.phoneNumber, 'created-at': created, 'updated-at': created },
+      attributes: {
+        'phone-number': seed.phoneNumber,
+        'created-at': created,
+        'updated-at': created,
+      },
       relationships: {},
     });
     return this.state.put({
@@ -194,7 +240,10 @@ export class OmnigageFake {
   }
 
   private route(req: ApiRequest): ApiResponse {
-    const [collection = '', id, extra] = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const [collection = '', id, extra] = req.path
+      .split('/')
+      .filter(Boolean)
+      .map(decodeURIComponent);
     const method = req.method;
     if (extra !== undefined) throw notFound();
     if (method === 'POST' && id === undefined) {
@@ -213,18 +262,35 @@ export class OmnigageFake {
           return this.createEnvelopes(req);
       }
     }
-    if (method === 'PATCH' && collection === 'engagements' && id !== undefined) return this.patchEngagement(id, req);
+    if (method === 'PATCH' && collection === 'engagements' && id !== undefined)
+      return this.patchEngagement(id, req);
     const readable = [
-      'voice-templates', 'engagements', 'activities', 'triggers', 'envelopes', 'caller-ids', 'calls',
-      'call-results', 'files', 'phone-numbers',
+      'voice-templates',
+      'engagements',
+      'activities',
+      'triggers',
+      'envelopes',
+      'caller-ids',
+      'calls',
+      'call-results',
+      'files',
+      'phone-numbers',
     ];
     if (method === 'GET' && readable.includes(collection)) {
-      return id === undefined ? this.list(collection, req.query) : this.getOne(collection, id, req.query);
+      return id === undefined
+        ? this.list(collection, req.query)
+        : this.getOne(collection, id, req.query);
     }
     const known = [...readable, 'uploads'];
     if (known.includes(collection)) {
       // INVENTED: Omnigage's answer to an unsupported method is unknown.
-      throw refuse(405, [{ status: '405', title: 'Method Not Allowed', detail: `${method} is not supported on ${collection}.` }]);
+      throw refuse(405, [
+        {
+          status: '405',
+          title: 'Method Not Allowed',
+          detail: `${method} is not supported on ${collection}.`,
+        },
+      ]);
     }
     throw notFound();
   }
@@ -237,10 +303,19 @@ export class OmnigageFake {
     const type = body?.type;
     const size = body?.size;
     const errors: ErrorEntry[] = [];
-    if (typeof name !== 'string' || name.trim() === '') errors.push(invalid('name is required.', '/name'));
-    if (typeof type !== 'string' || type.trim() === '') errors.push(invalid('type is required.', '/type'));
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > UPLOAD_MAX_BYTES) {
-      errors.push(invalid(`size must be a whole number of bytes up to ${UPLOAD_MAX_BYTES}.`, '/size'));
+    if (typeof name !== 'string' || name.trim() === '')
+      errors.push(invalid('name is required.', '/name'));
+    if (typeof type !== 'string' || type.trim() === '')
+      errors.push(invalid('type is required.', '/type'));
+    if (
+      typeof size !== 'number' ||
+      !Number.isInteger(size) ||
+      size < 0 ||
+      size > UPLOAD_MAX_BYTES
+    ) {
+      errors.push(
+        invalid(`size must be a whole number of bytes up to ${UPLOAD_MAX_BYTES}.`, '/size'),
+      );
     }
     if (errors.length) throw refuse(400, errors);
     const id = this.newId();
@@ -285,27 +360,41 @@ export class OmnigageFake {
    * Checks a presigned form the way S3 would: signature, expiry, key prefix. Returns the
    * upload it belongs to, or a reason. (Called by the fake storage endpoint in server.ts.)
    */
-  verifyPresignedForm(fields: Map<string, string>): { uploadId: string; key: string } | { error: string; code: string } {
+  verifyPresignedForm(
+    fields: Map<string, string>,
+  ): { uploadId: string; key: string } | { error: string; code: string } {
     const policy = fields.get('policy');
     const signature = fields.get('signature');
     const key = fields.get('key');
     if (!policy || !signature || !key || fields.get('AWSAccessKeyId') !== FAKE_ACCESS_KEY_ID) {
-      return { code: 'InvalidArgument', error: 'POST requires policy, signature, key and AWSAccessKeyId fields.' };
+      return {
+        code: 'InvalidArgument',
+        error: 'POST requires policy, signature, key and AWSAccessKeyId fields.',
+      };
     }
     if (signPolicy(policy) !== signature) {
-      return { code: 'SignatureDoesNotMatch', error: 'The request signature we calculated does not match the signature you provided.' };
+      return {
+        code: 'SignatureDoesNotMatch',
+        error: 'The request signature we calculated does not match the signature you provided.',
+      };
     }
-    let expiration = 0;
+    let expiration: number;
     try {
-      expiration = Date.parse(String(JSON.parse(Buffer.from(policy, 'base64').toString('utf8')).expiration));
+      expiration = Date.parse(
+        String(JSON.parse(Buffer.from(policy, 'base64').toString('utf8')).expiration),
+      );
     } catch {
       return { code: 'InvalidPolicyDocument', error: 'Invalid Policy: Invalid JSON.' };
     }
-    if (!(expiration > this.now())) return { code: 'AccessDenied', error: 'Invalid according to Policy: Policy expired.' };
+    if (!(expiration > this.now()))
+      return { code: 'AccessDenied', error: 'Invalid according to Policy: Policy expired.' };
     for (const [uploadId, prefix] of this.uploadPrefixes) {
       if (key.startsWith(prefix)) return { uploadId, key };
     }
-    return { code: 'AccessDenied', error: 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", ...]' };
+    return {
+      code: 'AccessDenied',
+      error: 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", ...]',
+    };
   }
 
   // ---- voice templates -------------------------------------------------------------------
@@ -317,13 +406,15 @@ export class OmnigageFake {
     const errors: ErrorEntry[] = [];
     // Decision 1 of the project sends both; the sandbox accepts either (§17).
     const label = typeof attrs.name === 'string' && attrs.name.trim() ? attrs.name : attrs.subject;
-    if (typeof label !== 'string' || label.trim() === '') errors.push(invalid('name is required.', '/data/attributes/name'));
+    if (typeof label !== 'string' || label.trim() === '')
+      errors.push(invalid('name is required.', '/data/attributes/name'));
     const kind = attrs.kind;
     let fileId: string | null = null;
     if (kind !== 'text' && kind !== 'audio') {
       errors.push(invalid('kind must be "audio" or "text".', '/data/attributes/kind'));
     } else if (kind === 'text') {
-      if (typeof attrs.body !== 'string' || attrs.body.trim() === '') errors.push(invalid('body is required for a text template.', '/data/attributes/body'));
+      if (typeof attrs.body !== 'string' || attrs.body.trim() === '')
+        errors.push(invalid('body is required for a text template.', '/data/attributes/body'));
       const voice = attrs.voice;
       if (typeof voice !== 'string' || voice.trim() === '') {
         errors.push(invalid('voice is required for a text template.', '/data/attributes/voice'));
@@ -333,12 +424,17 @@ export class OmnigageFake {
     } else {
       const uploadId = linkedId(rels.upload, 'uploads');
       const upload = uploadId ? this.state.get('uploads', uploadId) : undefined;
-      if (!uploadId) errors.push(invalid('upload is required for an audio template.', '/data/relationships/upload'));
-      else if (!upload) errors.push(invalid(`Upload "${uploadId}" does not exist.`, '/data/relationships/upload'));
+      if (!uploadId)
+        errors.push(
+          invalid('upload is required for an audio template.', '/data/relationships/upload'),
+        );
+      else if (!upload)
+        errors.push(invalid(`Upload "${uploadId}" does not exist.`, '/data/relationships/upload'));
       else {
         const file = [...this.state.files.values()].find((f) => f.uploadId === uploadId);
         // INVENTED: what Omnigage does when the file never reached storage is unknown (§18.14).
-        if (!file) errors.push(invalid(`Upload "${uploadId}" has no file.`, '/data/relationships/upload'));
+        if (!file)
+          errors.push(invalid(`Upload "${uploadId}" has no file.`, '/data/relationships/upload'));
         else {
           const createdAt = this.timestamp();
           fileId = this.state.put({
@@ -397,9 +493,13 @@ export class OmnigageFake {
     const data = this.resourceIn(req, 'engagements');
     const attrs = asRecord(data.attributes) ?? {};
     const errors: ErrorEntry[] = [];
-    if (typeof attrs.name !== 'string' || attrs.name.trim() === '') errors.push(invalid('name is required.', '/data/attributes/name'));
+    if (typeof attrs.name !== 'string' || attrs.name.trim() === '')
+      errors.push(invalid('name is required.', '/data/attributes/name'));
     const direction = attrs.direction ?? 'outbound';
-    if (direction !== 'outbound' && direction !== 'inbound') errors.push(invalid('direction must be "outbound" or "inbound".', '/data/attributes/direction'));
+    if (direction !== 'outbound' && direction !== 'inbound')
+      errors.push(
+        invalid('direction must be "outbound" or "inbound".', '/data/attributes/direction'),
+      );
     if (errors.length) throw refuse(400, errors);
     const id = this.newId();
     const at = this.timestamp();
@@ -451,7 +551,14 @@ export class OmnigageFake {
     if (!engagement) throw notFound(`Engagement "${id}" does not exist.`);
     const data = this.resourceIn(req, 'engagements');
     if (data.id !== undefined && String(data.id) !== id) {
-      throw refuse(409, [{ status: '409', title: 'Conflict', detail: 'data.id does not match the URL.', source: { pointer: '/data/id' } }]);
+      throw refuse(409, [
+        {
+          status: '409',
+          title: 'Conflict',
+          detail: 'data.id does not match the URL.',
+          source: { pointer: '/data/id' },
+        },
+      ]);
     }
     const attrs = asRecord(data.attributes) ?? {};
     const errors: ErrorEntry[] = [];
@@ -461,12 +568,22 @@ export class OmnigageFake {
     const deliveryType = attrs['delivery-type'];
     // INVENTED: other delivery types exist in Omnigage but their rules are unknown (decision 7).
     if (deliveryType !== undefined && deliveryType !== 'immediately') {
-      errors.push(invalid('delivery-type must be "immediately" in the sandbox.', '/data/attributes/delivery-type'));
+      errors.push(
+        invalid(
+          'delivery-type must be "immediately" in the sandbox.',
+          '/data/attributes/delivery-type',
+        ),
+      );
     }
     const status = attrs.status;
     const wasScheduled = engagement.attributes.status !== 'pending';
     if (status !== undefined && status !== engagement.attributes.status && status !== 'scheduled') {
-      errors.push(invalid(`status cannot be changed to "${String(status)}" in the sandbox.`, '/data/attributes/status'));
+      errors.push(
+        invalid(
+          `status cannot be changed to "${String(status)}" in the sandbox.`,
+          '/data/attributes/status',
+        ),
+      );
     }
     const scheduling = status === 'scheduled' && !wasScheduled;
     if (!errors.length && scheduling) {
@@ -484,11 +601,16 @@ export class OmnigageFake {
     if (scheduling) {
       const activity = this.state.get('activities', toOneId(engagement, 'activity') ?? '');
       engagement.attributes.status = 'scheduled';
-      for (const key of ['count-total', 'count-complete', 'count-incomplete', 'count-hold']) engagement.attributes[key] = 0;
+      for (const key of ['count-total', 'count-complete', 'count-incomplete', 'count-hold'])
+        engagement.attributes[key] = 0;
       const callerId = activity ? toOneId(activity, 'caller-id') : null;
       const phone = activity ? toOneId(activity, 'phone-number') : null;
-      if (callerId) engagement.relationships['caller-ids'] = { data: [{ type: 'caller-ids', id: callerId }] };
-      if (phone) engagement.relationships['phone-numbers'] = { data: [{ type: 'phone-numbers', id: phone }] };
+      if (callerId)
+        engagement.relationships['caller-ids'] = { data: [{ type: 'caller-ids', id: callerId }] };
+      if (phone)
+        engagement.relationships['phone-numbers'] = {
+          data: [{ type: 'phone-numbers', id: phone }],
+        };
     }
     if (status === 'scheduled') this.recordSchedule(id, 202);
     this.touch(engagement);
@@ -507,14 +629,19 @@ export class OmnigageFake {
     if (!activity) return { detail: `Engagement "${engagement.id}" has no activity.`, code: 100 };
     if (activity.attributes.kind !== 'voice') return undefined;
     const events = new Set(
-      this.state.triggers.filter((t) => toOneId(t, 'activity') === activity.id).map((t) => t.attributes['on-event']),
+      this.state.triggers
+        .filter((t) => toOneId(t, 'activity') === activity.id)
+        .map((t) => t.attributes['on-event']),
     );
     const human = events.has('voice-human');
     const machine = events.has('voice-machine');
     const missing = this.behaviour.requireBothTriggers ? !(human && machine) : !(human || machine);
     // The one recorded validation error, word for word (§4).
     if (missing) {
-      return { detail: `Voice activity "${activity.id}" is missing a voice-machine or voice-human trigger.`, code: 100 };
+      return {
+        detail: `Voice activity "${activity.id}" is missing a voice-machine or voice-human trigger.`,
+        code: 100,
+      };
     }
     return undefined;
   }
@@ -526,21 +653,30 @@ export class OmnigageFake {
     const attrs = asRecord(data.attributes) ?? {};
     const rels = asRecord(data.relationships) ?? {};
     const errors: ErrorEntry[] = [];
-    if (typeof attrs.name !== 'string' || attrs.name.trim() === '') errors.push(invalid('name is required.', '/data/attributes/name'));
+    if (typeof attrs.name !== 'string' || attrs.name.trim() === '')
+      errors.push(invalid('name is required.', '/data/attributes/name'));
     const kind = attrs.kind;
-    if (typeof kind !== 'string' || !ACTIVITY_KINDS.includes(kind)) errors.push(invalid('kind is not a known activity kind.', '/data/attributes/kind'));
+    if (typeof kind !== 'string' || !ACTIVITY_KINDS.includes(kind))
+      errors.push(invalid('kind is not a known activity kind.', '/data/attributes/kind'));
     const engagement = this.related1(rels, 'engagement', 'engagements', errors, true);
     let callerId: WireResource | undefined;
     if (kind === 'voice') {
       callerId = this.related1(rels, 'caller-id', 'caller-ids', errors, true);
       // INVENTED: the sources only say a caller ID must be verified before use.
       if (callerId && callerId.attributes.status !== 'success') {
-        errors.push(invalid(`Caller ID "${callerId.id}" is not verified.`, '/data/relationships/caller-id'));
+        errors.push(
+          invalid(`Caller ID "${callerId.id}" is not verified.`, '/data/relationships/caller-id'),
+        );
       }
     }
     // INVENTED: every source uses exactly one activity per engagement; the sandbox enforces it.
     if (engagement && toOneId(engagement, 'activity')) {
-      errors.push(invalid(`Engagement "${engagement.id}" already has an activity.`, '/data/relationships/engagement'));
+      errors.push(
+        invalid(
+          `Engagement "${engagement.id}" already has an activity.`,
+          '/data/relationships/engagement',
+        ),
+      );
     }
     if (errors.length || !engagement) throw refuse(400, errors);
     const id = this.newId();
@@ -551,7 +687,12 @@ export class OmnigageFake {
       triggers: this.related(`triggers?filter[activity.id]=eq:${id}`, []),
       ...this.audit(),
     };
-    const attributes: Record<string, unknown> = { name: attrs.name, kind, 'created-at': at, 'updated-at': at };
+    const attributes: Record<string, unknown> = {
+      name: attrs.name,
+      kind,
+      'created-at': at,
+      'updated-at': at,
+    };
     if (kind === 'voice' && callerId) {
       attributes['retry-attempts'] = 0;
       attributes['best-call-time-is-enabled'] = false;
@@ -574,18 +715,28 @@ export class OmnigageFake {
     const errors: ErrorEntry[] = [];
     const kind = attrs.kind;
     const onEvent = attrs['on-event'];
-    if (typeof kind !== 'string' || !TRIGGER_KINDS.includes(kind)) errors.push(invalid('kind is not a known trigger kind.', '/data/attributes/kind'));
-    if (typeof onEvent !== 'string' || !TRIGGER_EVENTS.includes(onEvent)) errors.push(invalid('on-event is not a known event.', '/data/attributes/on-event'));
+    if (typeof kind !== 'string' || !TRIGGER_KINDS.includes(kind))
+      errors.push(invalid('kind is not a known trigger kind.', '/data/attributes/kind'));
+    if (typeof onEvent !== 'string' || !TRIGGER_EVENTS.includes(onEvent))
+      errors.push(invalid('on-event is not a known event.', '/data/attributes/on-event'));
     const delay = attrs['delay-in-seconds'];
     // Inferred from the SDK's history: 0 was rejected (§7.6).
-    if (delay === 0) errors.push(invalid('delay-in-seconds must be at least 1.', '/data/attributes/delay-in-seconds'));
+    if (delay === 0)
+      errors.push(
+        invalid('delay-in-seconds must be at least 1.', '/data/attributes/delay-in-seconds'),
+      );
     const activity = this.related1(rels, 'activity', 'activities', errors, true);
     const speaks = kind === 'play' || kind === 'say';
     const template = this.related1(rels, 'voice-template', 'voice-templates', errors, speaks);
     if (this.behaviour.strictTriggerKinds && template && speaks) {
       const wanted = kind === 'say' ? 'text' : 'audio';
       if (template.attributes.kind !== wanted) {
-        errors.push(invalid(`A "${kind}" trigger needs a ${wanted} voice template.`, '/data/relationships/voice-template'));
+        errors.push(
+          invalid(
+            `A "${kind}" trigger needs a ${wanted} voice template.`,
+            '/data/relationships/voice-template',
+          ),
+        );
       }
     }
     if (errors.length || !activity) throw refuse(400, errors);
@@ -623,7 +774,12 @@ export class OmnigageFake {
     if (!bulk) {
       if (Array.isArray(doc?.data)) {
         // INVENTED wording: an array without the bulk extension is not a JSON:API create.
-        throw refuse(400, [invalid('data must be a single resource object unless the bulk extension (ext=bulk) is used.', '/data')]);
+        throw refuse(400, [
+          invalid(
+            'data must be a single resource object unless the bulk extension (ext=bulk) is used.',
+            '/data',
+          ),
+        ]);
       }
       const data = this.resourceIn(req, 'envelopes');
       const errors: ErrorEntry[] = [];
@@ -634,7 +790,9 @@ export class OmnigageFake {
     const items = doc?.data as unknown[];
     if (items.length === 0) throw refuse(400, [invalid('data must not be empty.', '/data')]);
     if (items.length > this.behaviour.maxBulkSize) {
-      throw refuse(400, [invalid(`At most ${this.behaviour.maxBulkSize} envelopes per request.`, '/data')]);
+      throw refuse(400, [
+        invalid(`At most ${this.behaviour.maxBulkSize} envelopes per request.`, '/data'),
+      ]);
     }
     // All or nothing (JSON:API bulk extension): validate every element before storing any.
     const errors: ErrorEntry[] = [];
@@ -648,33 +806,59 @@ export class OmnigageFake {
     data: Record<string, unknown> | undefined,
     pointer: string,
     errors: ErrorEntry[],
-  ): { phone: string; meta: Record<string, string | number | boolean | null>; engagement: WireResource } | undefined {
+  ):
+    | {
+        phone: string;
+        meta: Record<string, string | number | boolean | null>;
+        engagement: WireResource;
+      }
+    | undefined {
     if (!data) {
       errors.push(invalid('must be a resource object.', pointer));
       return undefined;
     }
-    if (data.type !== 'envelopes') errors.push(invalid('type must be "envelopes".', `${pointer}/type`));
+    if (data.type !== 'envelopes')
+      errors.push(invalid('type must be "envelopes".', `${pointer}/type`));
     const attrs = asRecord(data.attributes) ?? {};
     const rels = asRecord(data.relationships) ?? {};
     const phone = attrs['phone-number'];
     const before = errors.length;
     if (typeof phone !== 'string' || !E164.test(phone)) {
-      errors.push(invalid(`phone-number ${JSON.stringify(phone ?? null)} is not an E.164 number.`, `${pointer}/attributes/phone-number`));
+      errors.push(
+        invalid(
+          `phone-number ${JSON.stringify(phone ?? null)} is not an E.164 number.`,
+          `${pointer}/attributes/phone-number`,
+        ),
+      );
     }
     const meta = attrs.meta ?? {};
     const metaRecord = asRecord(meta);
     if (!metaRecord || Object.values(metaRecord).some((v) => v !== null && typeof v === 'object')) {
-      errors.push(invalid('meta must be a flat map of merge values.', `${pointer}/attributes/meta`));
+      errors.push(
+        invalid('meta must be a flat map of merge values.', `${pointer}/attributes/meta`),
+      );
     }
     const ref = linkedId(rels.engagement, 'engagements');
     const engagement = ref ? this.state.get('engagements', ref) : undefined;
-    if (!ref) errors.push(invalid('engagement is required.', `${pointer}/relationships/engagement`));
-    else if (!engagement) errors.push(invalid(`Engagement "${ref}" does not exist.`, `${pointer}/relationships/engagement`));
+    if (!ref)
+      errors.push(invalid('engagement is required.', `${pointer}/relationships/engagement`));
+    else if (!engagement)
+      errors.push(
+        invalid(`Engagement "${ref}" does not exist.`, `${pointer}/relationships/engagement`),
+      );
     if (errors.length > before || !engagement || typeof phone !== 'string') return undefined;
-    return { phone, meta: (metaRecord ?? {}) as Record<string, string | number | boolean | null>, engagement };
+    return {
+      phone,
+      meta: (metaRecord ?? {}) as Record<string, string | number | boolean | null>,
+      engagement,
+    };
   }
 
-  private storeEnvelope(plan: { phone: string; meta: Record<string, unknown>; engagement: WireResource }): WireResource {
+  private storeEnvelope(plan: {
+    phone: string;
+    meta: Record<string, unknown>;
+    engagement: WireResource;
+  }): WireResource {
     const activityId = toOneId(plan.engagement, 'activity');
     const activity = activityId ? this.state.get('activities', activityId) : undefined;
     const at = this.timestamp();
@@ -722,7 +906,8 @@ export class OmnigageFake {
     const body: Record<string, unknown> = { data: resource };
     const included = this.includes([resource], query.include);
     // §3: voice-templates and calls carry `included: []`; most others omit it.
-    if (included.length || type === 'voice-templates' || type === 'calls' || query.include) body.included = included;
+    if (included.length || type === 'voice-templates' || type === 'calls' || query.include)
+      body.included = included;
     return { status: 200, body };
   }
 
@@ -743,7 +928,14 @@ export class OmnigageFake {
       } else {
         const sample = this.state.list(type)[0];
         if (sample && !(field in sample.attributes)) {
-          throw refuse(400, [{ status: '400', title: 'Invalid Query Parameter', detail: `Unknown filter "${field}".`, source: { parameter: key } }]);
+          throw refuse(400, [
+            {
+              status: '400',
+              title: 'Invalid Query Parameter',
+              detail: `Unknown filter "${field}".`,
+              source: { parameter: key },
+            },
+          ]);
         }
         rows = rows.filter((r) => String(r.attributes[field]) === value);
       }
@@ -793,9 +985,19 @@ export class OmnigageFake {
   private resourceIn(req: ApiRequest, type: string): Record<string, unknown> {
     const doc = asRecord(req.body);
     const data = asRecord(doc?.data);
-    if (!data) throw refuse(400, [invalid('The request body must be a JSON:API document with a data object.', '/data')]);
+    if (!data)
+      throw refuse(400, [
+        invalid('The request body must be a JSON:API document with a data object.', '/data'),
+      ]);
     if (data.type !== type) {
-      throw refuse(409, [{ status: '409', title: 'Conflict', detail: `type must be "${type}".`, source: { pointer: '/data/type' } }]);
+      throw refuse(409, [
+        {
+          status: '409',
+          title: 'Conflict',
+          detail: `type must be "${type}".`,
+          source: { pointer: '/data/type' },
+        },
+      ]);
     }
     return data;
   }
@@ -814,7 +1016,10 @@ export class OmnigageFake {
       return undefined;
     }
     const found = this.state.get(type, id);
-    if (!found) errors.push(invalid(`${singular(type)} "${id}" does not exist.`, `/data/relationships/${name}`));
+    if (!found)
+      errors.push(
+        invalid(`${singular(type)} "${id}" does not exist.`, `/data/relationships/${name}`),
+      );
     return found;
   }
 }
@@ -835,7 +1040,14 @@ function intParam(value: string | undefined, fallback: number, name: string): nu
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw refuse(400, [{ status: '400', title: 'Invalid Query Parameter', detail: `${name} must be a whole number.`, source: { parameter: name } }]);
+    throw refuse(400, [
+      {
+        status: '400',
+        title: 'Invalid Query Parameter',
+        detail: `${name} must be a whole number.`,
+        source: { parameter: name },
+      },
+    ]);
   }
   return n;
 }
@@ -861,5 +1073,7 @@ function singular(type: string): string {
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

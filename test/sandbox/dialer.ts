@@ -34,11 +34,46 @@ export const INVENTED = {
   engagementDoneStatus: 'completed',
   /** Outcome mix: call-result kinds and envelope statuses are invented, weights too. */
   outcomes: [
-    { callStatus: 'completed', resultKind: 'human', answered: true, durationSeconds: 34, envelopeStatus: 'completed', weight: 55 },
-    { callStatus: 'completed', resultKind: 'machine', answered: true, durationSeconds: 22, envelopeStatus: 'completed', weight: 25 },
-    { callStatus: 'unanswered', resultKind: 'no-answer', answered: false, durationSeconds: 0, envelopeStatus: 'completed', weight: 10 },
-    { callStatus: 'busy', resultKind: 'busy', answered: false, durationSeconds: 0, envelopeStatus: 'completed', weight: 5 },
-    { callStatus: 'failed', resultKind: 'failed', answered: false, durationSeconds: 0, envelopeStatus: 'failed', weight: 5 },
+    {
+      callStatus: 'completed',
+      resultKind: 'human',
+      answered: true,
+      durationSeconds: 34,
+      envelopeStatus: 'completed',
+      weight: 55,
+    },
+    {
+      callStatus: 'completed',
+      resultKind: 'machine',
+      answered: true,
+      durationSeconds: 22,
+      envelopeStatus: 'completed',
+      weight: 25,
+    },
+    {
+      callStatus: 'unanswered',
+      resultKind: 'no-answer',
+      answered: false,
+      durationSeconds: 0,
+      envelopeStatus: 'completed',
+      weight: 10,
+    },
+    {
+      callStatus: 'busy',
+      resultKind: 'busy',
+      answered: false,
+      durationSeconds: 0,
+      envelopeStatus: 'completed',
+      weight: 5,
+    },
+    {
+      callStatus: 'failed',
+      resultKind: 'failed',
+      answered: false,
+      durationSeconds: 0,
+      envelopeStatus: 'failed',
+      weight: 5,
+    },
   ] as readonly WeightedOutcome[],
   /** count-complete = envelopes with a final outcome; count-incomplete = the rest; count-hold = 0. */
   countsMeaning: 'complete = finished envelopes, incomplete = the rest, hold = 0',
@@ -143,8 +178,12 @@ export class Dialer {
     const callerIdId = activity ? toOneId(activity, 'caller-id') : null;
     const callerId = callerIdId ? fake.state.get('caller-ids', callerIdId) : undefined;
     const templateId =
-      fake.state.triggers.find((t) => activity && toOneId(t, 'activity') === activity.id && t.attributes['on-event'] === 'voice-human')
-        ?.relationships['voice-template']?.data ?? null;
+      fake.state.triggers.find(
+        (t) =>
+          activity &&
+          toOneId(t, 'activity') === activity.id &&
+          t.attributes['on-event'] === 'voice-human',
+      )?.relationships['voice-template']?.data ?? null;
     const at = fake.timestamp();
     const id = fake.id();
     fake.state.put({
@@ -172,7 +211,10 @@ export class Dialer {
       relationships: {
         'parent-call': fake.link('calls', null),
         'caller-id': fake.link('caller-ids', callerIdId),
-        'phone-number': fake.link('phone-numbers', activity ? toOneId(activity, 'phone-number') : null),
+        'phone-number': fake.link(
+          'phone-numbers',
+          activity ? toOneId(activity, 'phone-number') : null,
+        ),
         contact: fake.link('contacts', null),
         envelope: fake.link('envelopes', envelope.id),
         'recorded-file': fake.link('files', null),
@@ -191,7 +233,11 @@ export class Dialer {
     envelope.attributes['processed-at'] = at;
     envelope.relationships.call = fake.link('calls', id);
     fake.touch(envelope);
-    this.progress.set(envelope.id, { stage: 'queued', outcome: this.outcomeFor(phone), callId: id });
+    this.progress.set(envelope.id, {
+      stage: 'queued',
+      outcome: this.outcomeFor(phone),
+      callId: id,
+    });
   }
 
   private advance(envelope: WireResource, progress: Progress): void {
@@ -246,7 +292,8 @@ export class Dialer {
     engagement.attributes['count-complete'] = done;
     engagement.attributes['count-incomplete'] = envelopes.length - done;
     engagement.attributes['count-hold'] = 0;
-    engagement.attributes.status = done === envelopes.length ? INVENTED.engagementDoneStatus : INVENTED.engagementRunningStatus;
+    engagement.attributes.status =
+      done === envelopes.length ? INVENTED.engagementDoneStatus : INVENTED.engagementRunningStatus;
     fake.touch(engagement);
   }
 }

@@ -16,7 +16,13 @@ import type { Random } from './random';
  *   `then: 'status'` (default 502), `'reset'`, or `'hang'`.
  */
 export type FaultAction =
-  | { type: 'status'; status: number; body?: unknown; contentType?: string; retryAfter?: string | number }
+  | {
+      type: 'status';
+      status: number;
+      body?: unknown;
+      contentType?: string;
+      retryAfter?: string | number;
+    }
   | { type: 'rate_limit'; retryAfter?: string | number }
   | { type: 'delay'; ms: number }
   | { type: 'reset' }
@@ -112,7 +118,11 @@ export class Faults {
   }
 }
 
-function matches(rule: { method?: string; path?: string | RegExp }, method: string, path: string): boolean {
+function matches(
+  rule: { method?: string; path?: string | RegExp },
+  method: string,
+  path: string,
+): boolean {
   if (rule.method && rule.method.toUpperCase() !== method) return false;
   if (rule.path === undefined) return true;
   return typeof rule.path === 'string' ? rule.path === path : rule.path.test(path);

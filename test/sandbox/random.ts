@@ -35,7 +35,8 @@ export const ID_PATTERN = /^[2-9A-HJ-NP-Za-km-z]{22}$/;
 export function idGenerator(random: Random): () => string {
   return () => {
     let id = '';
-    for (let i = 0; i < 22; i++) id += SHORTUUID_ALPHABET[Math.floor(random() * SHORTUUID_ALPHABET.length)];
+    for (let i = 0; i < 22; i++)
+      id += SHORTUUID_ALPHABET[Math.floor(random() * SHORTUUID_ALPHABET.length)];
     return id;
   };
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_BEHAVIOUR, OmnigageFake, asRecord, type ApiResponse, type Behaviour, type CallerIdSeed } from './api';
+import {
+  DEFAULT_BEHAVIOUR,
+  OmnigageFake,
+  asRecord,
+  type ApiResponse,
+  type Behaviour,
+  type CallerIdSeed,
+} from './api';
 import { Dialer, type DialerOptions } from './dialer';
 import { Faults, type FaultAction } from './faults';
 import { seededRandom } from './random';
@@ -94,7 +101,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     origin: () => origin,
     behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
   });
-  const callerIds = (options.callerIds ?? DEMO_CALLER_IDS).map((seedRow) => fake.addCallerId(seedRow));
+  const callerIds = (options.callerIds ?? DEMO_CALLER_IDS).map((seedRow) =>
+    fake.addCallerId(seedRow),
+  );
   const demo = callerIds.find((c) => c.attributes.status === 'success') ?? callerIds[0];
   const dialer = new Dialer(fake, String(seed), options.dialer);
   const expectedAuth = `Basic ${Buffer.from(`${credentials.tokenKey}:${credentials.tokenSecret}`).toString('base64')}`;
@@ -102,7 +111,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { errors: [{ status: '500', title: 'Sandbox error', detail: String(error) }] });
+      if (!res.headersSent)
+        send(res, 500, {
+          errors: [{ status: '500', title: 'Sandbox error', detail: String(error) }],
+        });
       else res.destroy();
     });
   });
@@ -147,7 +159,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else if (isS3 && method === 'POST') {
       answer = await answerS3(req, path, raw, record);
     } else {
-      answer = { status: 404, body: { errors: [{ status: '404', title: 'Not Found', detail: 'Not found.' }] } };
+      answer = {
+        status: 404,
+        body: { errors: [{ status: '404', title: 'Not Found', detail: 'Not found.' }] },
+      };
     }
 
     if (fault?.type === 'commit_then_fail') {
@@ -156,30 +171,56 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (then === 'reset') return reset(res);
       if (then === 'hang') return hang(res);
       record.status = fault.status ?? 502;
-      send(res, record.status, `<html><body><h1>${record.status} Bad Gateway</h1></body></html>`, 'text/html');
+      send(
+        res,
+        record.status,
+        `<html><body><h1>${record.status} Bad Gateway</h1></body></html>`,
+        'text/html',
+      );
       return;
     }
     record.status = answer.status;
-    if ('xml' in answer) send(res, answer.status, answer.xml ?? '', 'application/xml', answer.headers);
+    if ('xml' in answer)
+      send(res, answer.status, answer.xml ?? '', 'application/xml', answer.headers);
     else send(res, answer.status, answer.body, 'application/json', answer.headers);
   }
 
   /** Faults that replace the request entirely. Returns true when the request is finished. */
-  async function failBefore(fault: FaultAction, res: ServerResponse, record: RequestRecord): Promise<boolean> {
+  async function failBefore(
+    fault: FaultAction,
+    res: ServerResponse,
+    record: RequestRecord,
+  ): Promise<boolean> {
     switch (fault.type) {
       case 'status': {
         record.status = fault.status;
         const headers: Record<string, string> = {};
         if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
-        const body = fault.body ?? { errors: [{ status: String(fault.status), title: 'Injected fault', detail: `Injected ${fault.status}.` }] };
+        const body = fault.body ?? {
+          errors: [
+            {
+              status: String(fault.status),
+              title: 'Injected fault',
+              detail: `Injected ${fault.status}.`,
+            },
+          ],
+        };
         send(res, fault.status, body, fault.contentType ?? 'application/json', headers);
         return true;
       }
       case 'rate_limit':
         record.status = 429;
-        send(res, 429, { errors: [{ status: '429', title: 'Too Many Requests', detail: 'Rate limit exceeded.' }] }, 'application/json', {
-          'Retry-After': String(fault.retryAfter ?? 1),
-        });
+        send(
+          res,
+          429,
+          {
+            errors: [{ status: '429', title: 'Too Many Requests', detail: 'Rate limit exceeded.' }],
+          },
+          'application/json',
+          {
+            'Retry-After': String(fault.retryAfter ?? 1),
+          },
+        );
         return true;
       case 'delay':
         await sleep(fault.ms);
@@ -203,10 +244,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     hung.add(res);
   }
 
-  function answerApi(req: IncomingMessage, method: string, path: string, url: URL, raw: Buffer, record: RequestRecord): ApiResponse {
+  function answerApi(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    url: URL,
+    raw: Buffer,
+    record: RequestRecord,
+  ): ApiResponse {
     const auth = req.headers.authorization ?? '';
     const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-    const authorised = auth === expectedAuth || (bearer !== undefined && (options.bearerTokens ?? []).includes(bearer));
+    const authorised =
+      auth === expectedAuth ||
+      (bearer !== undefined && (options.bearerTokens ?? []).includes(bearer));
     const text = raw.toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
     if (text) {
@@ -218,43 +268,91 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (!authorised) {
       // Body shape of a real 401 is unknown (§4); a JSON:API error list is the safe guess.
-      return { status: 401, body: { errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API token.' }] } };
+      return {
+        status: 401,
+        body: { errors: [{ status: '401', title: 'Unauthorized', detail: 'Invalid API token.' }] },
+      };
     }
     const accountKey = req.headers['x-account-key'];
-    if ((options.rejectWrongAccountKey ?? true) && typeof accountKey === 'string' && accountKey !== credentials.accountKey) {
+    if (
+      (options.rejectWrongAccountKey ?? true) &&
+      typeof accountKey === 'string' &&
+      accountKey !== credentials.accountKey
+    ) {
       return {
         status: 403,
-        body: { errors: [{ status: '403', title: 'Forbidden', detail: `This token has no access to account "${accountKey}".` }] },
+        body: {
+          errors: [
+            {
+              status: '403',
+              title: 'Forbidden',
+              detail: `This token has no access to account "${accountKey}".`,
+            },
+          ],
+        },
       };
     }
     let body: unknown;
     if (method === 'POST' || method === 'PATCH') {
       // Both application/json and application/vnd.api+json, even comma-joined (§6).
       if (!/json/i.test(contentType)) {
-        return { status: 415, body: { errors: [{ status: '415', title: 'Unsupported Media Type', detail: 'Send JSON.' }] } };
+        return {
+          status: 415,
+          body: {
+            errors: [{ status: '415', title: 'Unsupported Media Type', detail: 'Send JSON.' }],
+          },
+        };
       }
       if (typeof record.body === 'string' || record.body === undefined) {
-        return { status: 400, body: { errors: [{ status: '400', title: 'Bad Request', detail: 'The body is not valid JSON.' }] } };
+        return {
+          status: 400,
+          body: {
+            errors: [
+              { status: '400', title: 'Bad Request', detail: 'The body is not valid JSON.' },
+            ],
+          },
+        };
       }
       body = record.body;
     }
-    return fake.handle({ method, path, query: Object.fromEntries(url.searchParams), contentType, body });
+    return fake.handle({
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      contentType,
+      body,
+    });
   }
 
-  async function answerS3(req: IncomingMessage, path: string, raw: Buffer, record: RequestRecord): Promise<S3Answer> {
+  async function answerS3(
+    req: IncomingMessage,
+    path: string,
+    raw: Buffer,
+    record: RequestRecord,
+  ): Promise<S3Answer> {
     const contentType = String(req.headers['content-type'] ?? '');
     if (req.headers.authorization) {
       // A presigned POST must not carry other credentials (S3 refuses them too).
       return s3Error(400, 'InvalidArgument', 'Unsupported Authorization Type');
     }
     if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-      return s3Error(412, 'PreconditionFailed', 'Bucket POST must be of the enclosure-type multipart/form-data');
+      return s3Error(
+        412,
+        'PreconditionFailed',
+        'Bucket POST must be of the enclosure-type multipart/form-data',
+      );
     }
     let form: FormData;
     try {
-      form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      form = await new Response(new Uint8Array(raw), {
+        headers: { 'content-type': contentType },
+      }).formData();
     } catch {
-      return s3Error(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+      return s3Error(
+        400,
+        'MalformedPOSTRequest',
+        'The body of your POST request is not well-formed multipart/form-data.',
+      );
     }
     const entries = [...form.entries()];
     const names = entries.map(([name]) => name);
@@ -269,13 +367,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return s3Error(400, 'InvalidArgument', 'The file must be the last field of the form.');
     }
     const fields = new Map<string, string>();
-    for (const [name, value] of entries.slice(0, fileIndex)) if (typeof value === 'string') fields.set(name, value);
+    for (const [name, value] of entries.slice(0, fileIndex))
+      if (typeof value === 'string') fields.set(name, value);
     const contentTypeField = fields.get('Content-Type');
     if (contentTypeField === undefined) {
-      return s3Error(403, 'AccessDenied', 'Invalid according to Policy: Extra input fields: missing Content-Type');
+      return s3Error(
+        403,
+        'AccessDenied',
+        'Invalid according to Policy: Extra input fields: missing Content-Type',
+      );
     }
     const verdict = fake.verifyPresignedForm(fields);
-    if ('error' in verdict) return s3Error(verdict.code === 'InvalidArgument' ? 400 : 403, verdict.code, verdict.error);
+    if ('error' in verdict)
+      return s3Error(verdict.code === 'InvalidArgument' ? 400 : 403, verdict.code, verdict.error);
     const bytes = new Uint8Array(await file.arrayBuffer());
     const key = verdict.key.replace('${filename}', file.name);
     state.files.set(key, {
@@ -362,9 +466,16 @@ function send(
   contentType = 'application/json',
   headers: Record<string, string> = {},
 ): void {
-  const text = body === undefined || status === 204 ? '' : typeof body === 'string' ? body : JSON.stringify(body, replacer);
+  const text =
+    body === undefined || status === 204
+      ? ''
+      : typeof body === 'string'
+        ? body
+        : JSON.stringify(body, replacer);
   res.writeHead(status, {
-    ...(text ? { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) } : {}),
+    ...(text
+      ? { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) }
+      : {}),
     'Access-Control-Allow-Origin': '*',
     'X-Deploy-Version': 'sandbox',
     ...headers,
@@ -378,7 +489,7 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
     // Keep the scheme only: tests check how we authenticate, never the secret.
-    out[name] = name === 'authorization' ? text.split(/\s+/)[0] ?? '' : text;
+    out[name] = name === 'authorization' ? (text.split(/\s+/)[0] ?? '') : text;
   }
   return out;
 }

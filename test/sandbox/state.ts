@@ -109,13 +109,16 @@ export class SandboxState {
   }
 
   schedulePatchCount(engagementId?: string): number {
-    return this.schedulePatches.filter((p) => engagementId === undefined || p.engagementId === engagementId).length;
+    return this.schedulePatches.filter(
+      (p) => engagementId === undefined || p.engagementId === engagementId,
+    ).length;
   }
 
   /** Requests matching a method and relative path (string or pattern). */
   requestsTo(method: string, path: string | RegExp): RequestRecord[] {
     return this.requests.filter(
-      (r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
+      (r) =>
+        r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
     );
   }
 }

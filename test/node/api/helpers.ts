@@ -1,5 +1,9 @@
 import { afterEach } from 'vitest';
-import { createOmnigageClient, type OmnigageClient, type OmnigageClientOptions } from '../../../electron/api/client';
+import {
+  createOmnigageClient,
+  type OmnigageClient,
+  type OmnigageClientOptions,
+} from '../../../electron/api/client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 
 /** Starts a sandbox for one test and closes it afterwards. */
