@@ -1,0 +1,132 @@
+import { Metadata, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
+import { DigitPattern, UnsupportedPattern } from './digit-regex';
+
+/**
+ * A cache for North American (+1) numbers that never answers differently from the library.
+ *
+ * Why it is exact: for a number with calling code 1 and a ten-digit national number N (first
+ * digit 2–9), libphonenumber-js decides the country, the validity and the type only by testing
+ * N against regular expressions from the +1 countries' metadata: each country's leading-digits
+ * pattern (prefix test, `N.search(p) === 0`), national number pattern and number-type patterns
+ * (whole-string tests), and lengths (fixed at ten). The E.164 form is "+1" followed by N.
+ *
+ * So if, after the first k digits of N, every one of those patterns gives the same answer for
+ * every possible last 10−k digits, the library's answer is the same for every number starting
+ * with those k digits. `decidedLength()` finds the smallest such k by running the patterns as
+ * automata; the first number seen with a given decided prefix is checked by the library itself,
+ * and its answer is reused for the others. If any pattern uses syntax the automata do not
+ * support, the fast path switches itself off and every number goes to the library.
+ *
+ * Which written forms take the fast path: "2125550100", "(212) 555-0100", "212.555.0100",
+ * "1 212 555 0100", "+1 (212) 555-0100" and the like, i.e. an optional "+1"/"1", then exactly ten
+ * digits with optional ( ) . - and space separators. For all of these the library's parse
+ * reaches calling code 1 with national number N (the leading 1 is taken as the calling code
+ * because N, starting 2–9, matches the plan's national pattern while 1N does not), which is
+ * what the reasoning above needs; a test compares both paths over many numbers and forms.
+ */
+const SHAPE = /^(?:\+?1[ .-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[ .-]?(\d{3})[ .-]?(\d{4})$/;
+
+const NUMBER_TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+] as const;
+
+const LENGTH = 10;
+
+interface PlanView {
+  selectNumberingPlan(country: string): void;
+  leadingDigits(): string | undefined;
+  nationalNumberPattern(): string;
+  type(type: string): { pattern(): string } | undefined;
+}
+
+/** Every pattern the library tests a +1 national number against, once each. */
+function nanpPatterns(): DigitPattern[] | null {
+  const metadata = new Metadata() as unknown as PlanView & {
+    getCountryCodesForCallingCode?: (code: string) => string[] | undefined;
+  };
+  const countries = metadata.getCountryCodesForCallingCode?.('1');
+  if (!countries || countries.length === 0) return null;
+  const sources = new Map<string, DigitPattern>();
+  const add = (source: string | undefined, mode: 'whole' | 'prefix') => {
+    if (!source) return;
+    const key = `${mode}:${source}`;
+    if (!sources.has(key)) sources.set(key, new DigitPattern(source, mode));
+  };
+  try {
+    for (const country of countries) {
+      metadata.selectNumberingPlan(country);
+      add(metadata.leadingDigits(), 'prefix');
+      add(metadata.nationalNumberPattern(), 'whole');
+      for (const type of NUMBER_TYPES) add(metadata.type(type)?.pattern(), 'whole');
+    }
+  } catch (error) {
+    if (error instanceof UnsupportedPattern) return null;
+    throw error;
+  }
+  return [...sources.values()];
+}
+
+export class NanpFastPath {
+  readonly #patterns: DigitPattern[] | null;
+  readonly #decidedAt = new Map<string, number>();
+
+  constructor() {
+    this.#patterns = nanpPatterns();
+  }
+
+  get enabled(): boolean {
+    return this.#patterns !== null;
+  }
+
+  /** The ten-digit national number when the text has one of the fast-path forms. */
+  static nationalNumber(text: string): string | null {
+    const match = SHAPE.exec(text);
+    if (!match) return null;
+    return (match[1] ?? match[2]!) + match[3]! + match[4]!;
+  }
+
+  /**
+   * The smallest k such that the library's answer for N depends only on N's first k digits
+   * (at most 10, when it depends on every digit).
+   */
+  decidedLength(national: string): number {
+    const patterns = this.#patterns;
+    if (!patterns) return LENGTH;
+    for (let k = 1; k < LENGTH; k++) {
+      const prefix = national.slice(0, k);
+      const known = this.#decidedAt.get(prefix);
+      if (known === 1) return k;
+      if (known === 0) continue;
+      let decided = true;
+      for (const pattern of patterns) {
+        let states = pattern.start;
+        for (let i = 0; i < k; i++) states = pattern.next(states, national.charCodeAt(i) - 48);
+        if (!pattern.isDecided(states, LENGTH - k)) {
+          decided = false;
+          break;
+        }
+      }
+      this.#decidedAt.set(prefix, decided ? 1 : 0);
+      if (decided) return k;
+    }
+    return LENGTH;
+  }
+}
+
+/** Whether numbers typed without a country code in this region are +1 numbers. */
+export function isNanpRegion(country: CountryCode): boolean {
+  try {
+    return getCountryCallingCode(country) === '1';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { AppError } from '../../shared/errors';
+import { CsvParser, CsvSyntaxError, detectDelimiter } from './csv';
+import { XlsxFormatError, readXlsx } from './xlsx';
+
+/**
+ * Opens a spreadsheet a person brought (CSV in any of the usual encodings and delimiters, or
+ * .xlsx), streams it, and hands over the header once and then each non-blank data row with its
+ * 1-based data-row number. Everything is synchronous so the caller can hold one transaction.
+ */
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export interface TableInfo {
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  encoding: TextEncoding | null;
+  delimiter: string | null;
+}
+
+export interface TableHandlers {
+  /** Called once with the header row; throw to refuse the file. */
+  onHeader(headers: string[], info: TableInfo): void;
+  /** Called for each non-blank data row; `row` is 1-based, header excluded, blanks skipped. */
+  onRow(cells: string[], row: number): void;
+}
+
+export interface TableResult {
+  info: TableInfo;
+  headers: string[];
+  rows: number;
+  sha256: string;
+}
+
+/** Longest cell accepted: far beyond any real value, small enough to keep memory bounded. */
+export const MAX_CELL_LENGTH = 1024 * 1024;
+const CHUNK = 1 << 16;
+
+/** The file's problem, in words that name the file (and the line or row where there is one). */
+export function importError(fileName: string, message: string, cause?: unknown): AppError {
+  return new AppError('invalid_input', `${fileName}: ${message}`, cause ? { cause } : undefined);
+}
+
+function isBlank(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell.trim() !== '') return false;
+  return true;
+}
+
+function* chunks(fd: number, from = 0): Generator<Buffer> {
+  let position = from;
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    const n = readSync(fd, buffer, 0, CHUNK, position);
+    if (n === 0) return;
+    position += n;
+    yield n === CHUNK ? buffer : buffer.subarray(0, n);
+  }
+}
+
+function hashFile(fd: number): string {
+  const hash = createHash('sha256');
+  for (const chunk of chunks(fd)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** The encoding, and how many BOM bytes to skip, from the first bytes and (without a BOM) a UTF-8 check. */
+function sniffEncoding(fd: number, head: Buffer, fileName: string): { encoding: TextEncoding; skip: number } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  let evenZeros = 0;
+  let oddZeros = 0;
+  let controls = 0;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b === 0) {
+      if (i % 2 === 0) evenZeros++;
+      else oddZeros++;
+    } else if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) {
+      controls++;
+    }
+  }
+  const half = head.length / 2;
+  // UTF-16 text without a BOM: ASCII characters leave every other byte zero.
+  if (oddZeros > half * 0.4 && evenZeros < half * 0.05) return { encoding: 'utf-16le', skip: 0 };
+  if (evenZeros > half * 0.4 && oddZeros < half * 0.05) return { encoding: 'utf-16be', skip: 0 };
+  if (evenZeros + oddZeros > 0 || controls > head.length * 0.05) {
+    throw importError(
+      fileName,
+      'this is not a spreadsheet the app can read: it looks like a binary file. Save it from Excel as CSV or Excel Workbook (.xlsx).',
+    );
+  }
+  // No BOM: UTF-8 when every byte sequence is valid UTF-8, otherwise the Windows code page.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (const chunk of chunks(fd)) decoder.decode(chunk, { stream: true });
+    decoder.decode();
+    return { encoding: 'utf-8', skip: 0 };
+  } catch {
+    return { encoding: 'windows-1252', skip: 0 };
+  }
+}
+
+export function readTable(path: string, handlers: TableHandlers): TableResult {
+  const fileName = basename(path);
+  let fd: number;
+  try {
+    if (statSync(path).isDirectory()) throw importError(fileName, 'this is a folder, not a file.');
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'the file does not exist (it may have been moved or renamed).'
+      : code === 'EACCES' || code === 'EPERM' ? 'the app is not allowed to read this file.'
+      : `the file cannot be opened (${(error as Error).message}).`;
+    throw importError(fileName, why, error);
+  }
+  try {
+    const head = Buffer.alloc(4096);
+    const headLength = readSync(fd, head, 0, head.length, 0);
+    const first = head.subarray(0, headLength);
+    if (headLength === 0) throw importError(fileName, 'the file is empty.');
+    const sha256 = hashFile(fd);
+    if (first[0] === 0x50 && first[1] === 0x4b && first[2] === 0x03 && first[3] === 0x04) {
+      return { ...readWorkbook(path, fileName, handlers), sha256 };
+    }
+    if (first[0] === 0xd0 && first[1] === 0xcf && first[2] === 0x11 && first[3] === 0xe0) {
+      throw importError(
+        fileName,
+        'this is an old-style Excel file (.xls). Open it in Excel and save it as Excel Workbook (.xlsx) or CSV.',
+      );
+    }
+    const { encoding, skip } = sniffEncoding(fd, first, fileName);
+    return { ...readCsv(fd, fileName, encoding, skip, handlers), sha256 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Feeds header and data rows to the handlers, skipping blank rows and numbering the rest. */
+function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
+  let headers: string[] | null = null;
+  let row = 0;
+  return {
+    take(cells: string[]): void {
+      if (isBlank(cells)) return;
+      if (headers === null) {
+        headers = cells.map((h) => h.trim());
+        handlers.onHeader(headers, info);
+        return;
+      }
+      row++;
+      handlers.onRow(cells, row);
+    },
+    finish(): { headers: string[]; rows: number } {
+      if (headers === null) throw importError(fileName, 'the file has no header row and no data: it is empty.');
+      return { headers, rows: row };
+    },
+  };
+}
+
+function readCsv(
+  fd: number,
+  fileName: string,
+  encoding: TextEncoding,
+  skip: number,
+  handlers: TableHandlers,
+): Omit<TableResult, 'sha256'> {
+  const decoder = new TextDecoder(encoding);
+  let parser: CsvParser | null = null;
+  let info: TableInfo | null = null;
+  let sink: ReturnType<typeof rowSink> | null = null;
+  try {
+    for (const chunk of chunks(fd, skip)) {
+      let text = decoder.decode(chunk, { stream: true });
+      if (!parser) {
+        // A UTF-8 BOM can also hide behind a UTF-16 one or reappear after a bad save: drop it.
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        info = { fileName, format: 'csv', encoding, delimiter: detectDelimiter(text) };
+        const s = (sink = rowSink(fileName, info, handlers));
+        parser = new CsvParser(info.delimiter!, (cells) => s.take(cells), MAX_CELL_LENGTH);
+      }
+      parser.push(text);
+    }
+    if (!parser || !sink || !info) throw importError(fileName, 'the file is empty.');
+    parser.push(decoder.decode());
+    parser.end();
+    return { info, ...sink.finish() };
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw importError(fileName, error.message, error);
+    throw error;
+  }
+}
+
+function readWorkbook(path: string, fileName: string, handlers: TableHandlers): Omit<TableResult, 'sha256'> {
+  const info: TableInfo = { fileName, format: 'xlsx', encoding: null, delimiter: null };
+  const sink = rowSink(fileName, info, handlers);
+  try {
+    readXlsx(path, (cells) => {
+      for (const cell of cells) {
+        if (cell.length > MAX_CELL_LENGTH) throw importError(fileName, `a cell is longer than ${MAX_CELL_LENGTH / 1024} KB.`);
+      }
+      sink.take(cells);
+    });
+  } catch (error) {
+    if (error instanceof XlsxFormatError) {
+      throw importError(fileName, `this Excel file cannot be read: ${error.message}. Open it in Excel and save it again.`, error);
+    }
+    throw error;
+  }
+  return { info, ...sink.finish() };
+}

@@ -1,0 +1,568 @@
+import { EDITABLE_STATUSES, type CampaignStatus } from '../../shared/campaign';
+import { AppError } from '../../shared/errors';
+import {
+  detectPhoneColumn,
+  findColumn,
+  mergeFieldKeys,
+  mergeKeysFor,
+  type ColumnMapping,
+} from '../../shared/recipients/columns';
+import { describeUnknownField, extractMergeFields, renderMessage, unknownMergeFields } from '../../shared/recipients/merge';
+import { quietHoursReport, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import type {
+  LineType,
+  Problem,
+  RecipientCounts,
+  RecipientStatus,
+  ValidationSummary,
+} from '../../shared/recipients/summary';
+import type { Db } from '../db/open';
+import type { Logger } from '../logging/logger';
+import { PhoneValidator, describePhoneProblem, isSupportedCountry } from './phone';
+import { importError, readTable, type TableInfo } from './read-table';
+
+export interface ImportOptions {
+  campaignId: string;
+  filePath: string;
+  /** Header of the phone column; detected from the headers when omitted. */
+  phoneColumn?: string;
+  /** ISO region for numbers without a country code; the campaign's current one (US at first) when omitted. */
+  defaultCountry?: string;
+}
+
+export interface ImportResult {
+  fileName: string;
+  format: TableInfo['format'];
+  encoding: TableInfo['encoding'];
+  delimiter: TableInfo['delimiter'];
+  sha256: string;
+  headers: string[];
+  phoneColumn: string;
+  mergeFields: string[];
+  defaultCountry: string;
+  counts: Omit<RecipientCounts, 'optedOut'>;
+  elapsedMs: number;
+}
+
+export interface RecipientList extends ColumnMapping {
+  campaignId: string;
+  fileName: string;
+  sha256: string;
+  format: TableInfo['format'];
+  encoding: TableInfo['encoding'];
+  delimiter: TableInfo['delimiter'];
+  rowCount: number;
+  importedAt: string;
+  phoneColumn: string;
+  mergeFields: string[];
+}
+
+export type RecipientView = {
+  row: number;
+  phone: string;
+  e164: string | null;
+  status: RecipientStatus | 'opted-out';
+  problem: string | null;
+  lineType: LineType | null;
+  /** Merge key → value, every column but the phone. */
+  fields: Record<string, string>;
+};
+
+export type PageFilter = 'all' | 'problems' | 'sendable';
+
+export interface RecipientPage {
+  total: number;
+  offset: number;
+  rows: RecipientView[];
+}
+
+export interface Preview {
+  row: number;
+  e164: string | null;
+  text: string;
+  /** Fields the text uses that are empty for this recipient. */
+  emptyFields: string[];
+  unknownFields: string[];
+}
+
+/** A sendable recipient as the send engine needs it. */
+export interface SendableRecipient {
+  row: number;
+  e164: string;
+  fields: Record<string, string>;
+}
+
+interface ListRow {
+  campaign_id: string;
+  file_name: string;
+  file_sha256: string;
+  format: 'csv' | 'xlsx';
+  encoding: TableInfo['encoding'];
+  delimiter: string | null;
+  headers: string;
+  merge_keys: string;
+  phone_index: number;
+  default_country: string;
+  row_count: number;
+  imported_at: string;
+}
+
+interface RecipientRow {
+  row: number;
+  phone_raw: string;
+  e164: string | null;
+  status: RecipientStatus;
+  problem: string | null;
+  duplicate_of: number | null;
+  line_type: LineType | null;
+  fields: string;
+  opted_out?: number;
+}
+
+export interface RecipientServiceDeps {
+  db: Db;
+  log?: Logger;
+  clock?: () => Date;
+}
+
+/** E.164 as a number: exact (at most 15 digits) and far cheaper than a string key in a big Map. */
+const e164Key = (e164: string) => Number(e164.slice(1));
+
+/**
+ * A campaign's recipient list: import (one transaction, replacing the previous list only when
+ * the whole file has been read), paging for the UI, previews, and the validation summary that
+ * the send engine and the CLI's `validate` report.
+ */
+export class RecipientService {
+  readonly #db: Db;
+  readonly #log: Logger | undefined;
+  readonly #clock: () => Date;
+
+  constructor({ db, log, clock = () => new Date() }: RecipientServiceDeps) {
+    this.#db = db;
+    this.#log = log;
+    this.#clock = clock;
+  }
+
+  /** For CampaignService.duplicateHooks: copies the list and its rows inside duplicate()'s transaction. */
+  readonly duplicateHook = (db: Db, sourceId: string, copyId: string): void => {
+    db.prepare(
+      `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
+         merge_keys, phone_index, default_country, row_count, imported_at)
+       SELECT ?, file_name, file_sha256, format, encoding, delimiter, headers, merge_keys, phone_index,
+         default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
+    ).run(copyId, sourceId);
+    db.prepare(
+      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields)
+       SELECT ?, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields
+       FROM recipients WHERE campaign_id = ? ORDER BY row`,
+    ).run(copyId, sourceId);
+  };
+
+  #campaign(campaignId: string): { name: string; status: CampaignStatus } {
+    const campaign = this.#db.prepare('SELECT name, status FROM campaigns WHERE id = ?').get(campaignId) as
+      | { name: string; status: CampaignStatus }
+      | undefined;
+    if (!campaign) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    return campaign;
+  }
+
+  /**
+   * Reads the file and replaces the campaign's list with it, all in one transaction: a file that
+   * is refused part-way leaves the previous list exactly as it was.
+   */
+  import(options: ImportOptions): ImportResult {
+    const started = performance.now();
+    const campaign = this.#campaign(options.campaignId);
+    if (!EDITABLE_STATUSES.includes(campaign.status)) {
+      throw new AppError(
+        'locked',
+        `"${campaign.name}" has been sent and its recipients can no longer be changed. Duplicate it to make an editable copy.`,
+      );
+    }
+    const previous = this.getList(options.campaignId);
+    const defaultCountry = (options.defaultCountry ?? previous?.defaultCountry ?? 'US').toUpperCase();
+    if (!isSupportedCountry(defaultCountry)) {
+      throw new AppError('invalid_input', `"${defaultCountry}" is not a country code the phone metadata knows (use e.g. US, CA, GB).`);
+    }
+    const validator = new PhoneValidator(defaultCountry);
+    const insert = this.#db.prepare(
+      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const campaignId = options.campaignId;
+    const seen = new Map<number, number>();
+    const counts = { total: 0, valid: 0, invalid: 0, duplicates: 0 };
+    let mapping: ColumnMapping | null = null;
+    let phoneIndex = -1;
+    let width = 0;
+
+    const run = this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+      const table = readTable(options.filePath, {
+        onHeader: (headers, info) => {
+          phoneIndex = options.phoneColumn ? findColumn(headers, options.phoneColumn) : detectPhoneColumn(headers);
+          if (phoneIndex < 0) {
+            const list = headers.map((h) => `"${h}"`).join(', ');
+            throw importError(
+              info.fileName,
+              options.phoneColumn
+                ? `there is no column named "${options.phoneColumn}". The columns are: ${list}.`
+                : `no phone number column was found. The columns are: ${list}. Choose which one holds the phone numbers.`,
+            );
+          }
+          width = headers.length;
+          mapping = { headers, phoneIndex, keys: mergeKeysFor(headers), defaultCountry };
+        },
+        onRow: (cells, row) => {
+          // Keep every row the same width as the header, so fields line up with merge keys.
+          if (cells.length !== width) {
+            if (cells.length > width) cells.length = width;
+            else while (cells.length < width) cells.push('');
+          }
+          const raw = cells[phoneIndex]!;
+          const check = validator.check(raw);
+          counts.total++;
+          const fields = JSON.stringify(cells);
+          if (!check.ok) {
+            counts.invalid++;
+            insert.run(campaignId, row, raw, null, 'invalid', check.code, null, null, fields);
+            return;
+          }
+          const key = e164Key(check.e164);
+          const first = seen.get(key);
+          if (first !== undefined) {
+            counts.duplicates++;
+            insert.run(campaignId, row, raw, check.e164, 'duplicate', 'duplicate', first, check.lineType, fields);
+            return;
+          }
+          seen.set(key, row);
+          counts.valid++;
+          insert.run(campaignId, row, raw, check.e164, 'valid', null, null, check.lineType, fields);
+        },
+      });
+      if (table.rows === 0) {
+        throw importError(table.info.fileName, 'the file has a header row but no recipients below it.');
+      }
+      const map = mapping as ColumnMapping | null;
+      if (!map) throw importError(table.info.fileName, 'the file has no header row.');
+      const now = this.#clock().toISOString();
+      this.#db
+        .prepare(
+          `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
+             merge_keys, phone_index, default_country, row_count, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (campaign_id) DO UPDATE SET file_name = excluded.file_name, file_sha256 = excluded.file_sha256,
+             format = excluded.format, encoding = excluded.encoding, delimiter = excluded.delimiter,
+             headers = excluded.headers, merge_keys = excluded.merge_keys, phone_index = excluded.phone_index,
+             default_country = excluded.default_country, row_count = excluded.row_count, imported_at = excluded.imported_at`,
+        )
+        .run(
+          campaignId,
+          table.info.fileName,
+          table.sha256,
+          table.info.format,
+          table.info.encoding,
+          table.info.delimiter,
+          JSON.stringify(map.headers),
+          JSON.stringify(map.keys),
+          map.phoneIndex,
+          defaultCountry,
+          table.rows,
+          now,
+        );
+      this.#db.prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?').run(now, campaignId);
+      return { table, map };
+    });
+
+    const { table, map } = run();
+    const result: ImportResult = {
+      fileName: table.info.fileName,
+      format: table.info.format,
+      encoding: table.info.encoding,
+      delimiter: table.info.delimiter,
+      sha256: table.sha256,
+      headers: map.headers,
+      phoneColumn: map.headers[map.phoneIndex] ?? '',
+      mergeFields: mergeFieldKeys(map),
+      defaultCountry,
+      counts,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+    this.#log?.info('recipients imported', {
+      campaignId,
+      fileName: result.fileName,
+      format: result.format,
+      rows: counts.total,
+      valid: counts.valid,
+      elapsedMs: result.elapsedMs,
+    });
+    return result;
+  }
+
+  /** The imported list's file and column mapping, or null before any import. */
+  getList(campaignId: string): RecipientList | null {
+    const row = this.#db.prepare('SELECT * FROM recipient_lists WHERE campaign_id = ?').get(campaignId) as ListRow | undefined;
+    if (!row) return null;
+    const headers = JSON.parse(row.headers) as string[];
+    const keys = JSON.parse(row.merge_keys) as string[];
+    return {
+      campaignId: row.campaign_id,
+      fileName: row.file_name,
+      sha256: row.file_sha256,
+      format: row.format,
+      encoding: row.encoding,
+      delimiter: row.delimiter,
+      headers,
+      keys,
+      phoneIndex: row.phone_index,
+      phoneColumn: headers[row.phone_index] ?? '',
+      mergeFields: mergeFieldKeys({ keys, phoneIndex: row.phone_index }),
+      defaultCountry: row.default_country,
+      rowCount: row.row_count,
+      importedAt: row.imported_at,
+    };
+  }
+
+  #requireList(campaignId: string): RecipientList {
+    this.#campaign(campaignId);
+    const list = this.getList(campaignId);
+    if (!list) throw new AppError('not_found', 'This campaign has no recipients yet. Import a CSV or Excel file first.');
+    return list;
+  }
+
+  #view(list: RecipientList, row: RecipientRow): RecipientView {
+    const cells = JSON.parse(row.fields) as string[];
+    const fields: Record<string, string> = {};
+    list.keys.forEach((key, index) => {
+      if (index !== list.phoneIndex) fields[key] = cells[index] ?? '';
+    });
+    let status: RecipientView['status'] = row.status;
+    let problem: string | null = null;
+    if (row.status === 'invalid') problem = describePhoneProblem(row.problem ?? 'invalid_phone', row.phone_raw, list.defaultCountry);
+    else if (row.status === 'duplicate') problem = `${row.e164} repeats row ${row.duplicate_of}.`;
+    else if (row.opted_out) {
+      status = 'opted-out';
+      problem = `${row.e164} is on the opt-out list.`;
+    }
+    return { row: row.row, phone: row.phone_raw, e164: row.e164, status, problem, lineType: row.line_type, fields };
+  }
+
+  /**
+   * One page of the list for the UI. `problems` shows rows that will not be sent (invalid,
+   * duplicate, opted out); opt-outs are checked against the profile's list as it is now.
+   */
+  page(
+    campaignId: string,
+    options: { offset?: number; limit?: number; filter?: PageFilter; profileId?: string | null } = {},
+  ): RecipientPage {
+    const list = this.#requireList(campaignId);
+    const offset = Math.max(0, Math.floor(options.offset ?? 0));
+    const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 100)));
+    const profileId = options.profileId ?? null;
+    const optedOut = `EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = @profileId AND o.e164 = r.e164)`;
+    const where =
+      options.filter === 'problems'
+        ? `AND (r.status != 'valid' OR ${optedOut})`
+        : options.filter === 'sendable'
+          ? `AND r.status = 'valid' AND NOT ${optedOut}`
+          : '';
+    const params = { campaignId, profileId, limit, offset };
+    const total = (
+      this.#db.prepare(`SELECT count(*) AS n FROM recipients r WHERE r.campaign_id = @campaignId ${where}`).get(params) as {
+        n: number;
+      }
+    ).n;
+    const rows = this.#db
+      .prepare(
+        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields,
+           ${optedOut} AS opted_out
+         FROM recipients r WHERE r.campaign_id = @campaignId ${where}
+         ORDER BY r.row LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as RecipientRow[];
+    return { total, offset, rows: rows.map((row) => this.#view(list, row)) };
+  }
+
+  /** The message as this recipient will hear it. */
+  preview(campaignId: string, row: number, text: string): Preview {
+    const list = this.#requireList(campaignId);
+    const found = this.#db
+      .prepare(
+        `SELECT row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, 0 AS opted_out
+         FROM recipients WHERE campaign_id = ? AND row = ?`,
+      )
+      .get(campaignId, row) as RecipientRow | undefined;
+    if (!found) throw new AppError('not_found', `There is no row ${row} in the recipient list (it has ${list.rowCount} rows).`);
+    const view = this.#view(list, found);
+    const used = extractMergeFields(text);
+    const unknown = unknownMergeFields(used, list.mergeFields).map((u) => u.field);
+    const emptyFields = used.filter((field) => !unknown.includes(field) && (view.fields[field] ?? '').trim() === '');
+    return { row, e164: view.e164, text: renderMessage(text, view.fields), emptyFields, unknownFields: unknown };
+  }
+
+  /**
+   * The validation summary (what `validate --json` prints), with opt-outs checked against the
+   * profile's list as it is now: call it again at send time. `texts` are the campaign's text
+   * message bodies (audio messages have no merge fields).
+   */
+  summary(campaignId: string, options: { profileId?: string | null; texts?: readonly string[] } = {}): ValidationSummary {
+    this.#campaign(campaignId);
+    const list = this.getList(campaignId);
+    const used: string[] = [];
+    for (const text of options.texts ?? []) for (const f of extractMergeFields(text)) if (!used.includes(f)) used.push(f);
+    if (!list) {
+      return {
+        ok: false,
+        recipients: { total: 0, valid: 0, invalid: 0, duplicates: 0, optedOut: 0 },
+        problems: [
+          {
+            row: 0,
+            code: 'no_recipient_list',
+            message: 'This campaign has no recipients yet. Import a CSV or Excel file first.',
+            blocking: true,
+          },
+        ],
+        mergeFields: { used, missing: [] },
+      };
+    }
+    const profileId = options.profileId ?? null;
+    const problems: Problem[] = [];
+    const rows = this.#db
+      .prepare(
+        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, '' AS fields,
+           EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) AS opted_out
+         FROM recipients r WHERE r.campaign_id = ? AND (r.status != 'valid' OR EXISTS
+           (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164))
+         ORDER BY r.row`,
+      )
+      .all(profileId, campaignId, profileId) as RecipientRow[];
+    const phoneColumn = list.phoneColumn;
+    let invalid = 0;
+    let duplicates = 0;
+    let optedOut = 0;
+    for (const r of rows) {
+      if (r.status === 'invalid') {
+        invalid++;
+        problems.push({
+          row: r.row,
+          column: phoneColumn,
+          code: r.problem === 'empty_phone' || r.problem === 'scientific_notation' ? r.problem : 'invalid_phone',
+          message: describePhoneProblem(r.problem ?? 'invalid_phone', r.phone_raw, list.defaultCountry),
+          blocking: false,
+        });
+      } else if (r.status === 'duplicate') {
+        duplicates++;
+        problems.push({
+          row: r.row,
+          column: phoneColumn,
+          code: 'duplicate',
+          message: `${r.e164} repeats row ${r.duplicate_of}; it will be called once.`,
+          blocking: false,
+        });
+      } else {
+        optedOut++;
+        problems.push({
+          row: r.row,
+          column: phoneColumn,
+          code: 'opted_out',
+          message: `${r.e164} is on the opt-out list and will not be called.`,
+          blocking: false,
+        });
+      }
+    }
+    const total = (
+      this.#db.prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?').get(campaignId) as { n: number }
+    ).n;
+    const valid = total - invalid - duplicates - optedOut;
+
+    for (const unknown of unknownMergeFields(used, list.mergeFields)) {
+      problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });
+    }
+    const missing: Array<{ field: string; rows: number[] }> = [];
+    const known = used.filter((field) => list.mergeFields.includes(field));
+    if (known.length > 0) {
+      // One pass over the sendable rows; each used field checked by its position in the row.
+      const positions = known.map((field) => list.keys.indexOf(field));
+      const emptyRows = known.map(() => [] as number[]);
+      const iterate = this.#db
+        .prepare(
+          `SELECT r.row, r.fields FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
+             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) ORDER BY r.row`,
+        )
+        .iterate(campaignId, profileId) as IterableIterator<{ row: number; fields: string }>;
+      for (const r of iterate) {
+        const cells = JSON.parse(r.fields) as string[];
+        positions.forEach((position, i) => {
+          if ((cells[position] ?? '').trim() === '') emptyRows[i]!.push(r.row);
+        });
+      }
+      known.forEach((field, i) => {
+        const rowsEmpty = emptyRows[i]!;
+        if (rowsEmpty.length === 0) return;
+        missing.push({ field, rows: rowsEmpty });
+        const column = list.headers[positions[i]!] ?? field;
+        for (const row of rowsEmpty) {
+          problems.push({
+            row,
+            column,
+            code: 'empty_merge_field',
+            message: `{{${field}}} is empty for this recipient, so the message will have a gap there.`,
+            blocking: false,
+          });
+        }
+      });
+    }
+    if (valid === 0) {
+      problems.push({
+        row: 0,
+        code: 'no_recipients',
+        message: 'No recipient can be called: every row is invalid, a duplicate or opted out.',
+        blocking: true,
+      });
+    }
+    problems.sort((a, b) => a.row - b.row);
+    return {
+      ok: !problems.some((p) => p.blocking),
+      recipients: { total, valid, invalid, duplicates, optedOut },
+      problems,
+      mergeFields: { used, missing },
+    };
+  }
+
+  /** Sendable recipients (valid, not opted out now), in row order, for the send engine. */
+  *sendable(campaignId: string, profileId: string | null): Generator<SendableRecipient> {
+    const list = this.#requireList(campaignId);
+    const iterate = this.#db
+      .prepare(
+        `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
+           AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) ORDER BY r.row`,
+      )
+      .iterate(campaignId, profileId) as IterableIterator<{ row: number; e164: string; fields: string }>;
+    for (const r of iterate) {
+      const cells = JSON.parse(r.fields) as string[];
+      const fields: Record<string, string> = {};
+      list.keys.forEach((key, index) => {
+        if (index !== list.phoneIndex) fields[key] = cells[index] ?? '';
+      });
+      yield { row: r.row, e164: r.e164, fields };
+    }
+  }
+
+  /** Quiet-hours warning for the sendable recipients at `now` (default: the clock). */
+  quietHours(campaignId: string, profileId: string | null, now: Date = this.#clock()): QuietHoursReport {
+    this.#campaign(campaignId);
+    const counts = this.#db
+      .prepare(
+        `SELECT CASE WHEN substr(r.e164, 1, 2) = '+1' THEN substr(r.e164, 3, 3) ELSE '' END AS area, count(*) AS n
+         FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
+           AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)
+         GROUP BY area`,
+      )
+      .all(campaignId, profileId) as Array<{ area: string; n: number }>;
+    return quietHoursReport(
+      now,
+      counts.map((c) => [c.area, c.n] as const),
+    );
+  }
+}

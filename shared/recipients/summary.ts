@@ -1,0 +1,64 @@
+/**
+ * The validation summary of a campaign's recipient list. Its JSON form is exactly what the
+ * CLI's `validate --json` prints: total = valid + invalid + duplicates + optedOut, blank lines
+ * are not counted, and `row` is the 1-based data row (header excluded, blank lines skipped).
+ */
+export type ProblemCode =
+  | 'empty_phone'
+  | 'invalid_phone'
+  | 'scientific_notation'
+  | 'duplicate'
+  | 'opted_out'
+  | 'empty_merge_field'
+  | 'unknown_merge_field'
+  | 'no_recipients'
+  | 'no_recipient_list';
+
+export interface Problem {
+  /** 1-based data row; 0 for a problem about the whole list or message. */
+  row: number;
+  column?: string;
+  code: ProblemCode;
+  message: string;
+  /** True when the campaign cannot be sent until this is fixed. */
+  blocking: boolean;
+}
+
+export interface RecipientCounts {
+  total: number;
+  valid: number;
+  invalid: number;
+  duplicates: number;
+  optedOut: number;
+}
+
+export interface MergeFieldReport {
+  /** Every field the messages use, in order of first use. */
+  used: string[];
+  /** Fields that are empty for some sendable recipients, with those rows. */
+  missing: Array<{ field: string; rows: number[] }>;
+}
+
+export interface ValidationSummary {
+  ok: boolean;
+  recipients: RecipientCounts;
+  problems: Problem[];
+  mergeFields: MergeFieldReport;
+}
+
+/** A stored recipient's state from the import (opt-outs are checked when asked). */
+export type RecipientStatus = 'valid' | 'invalid' | 'duplicate';
+
+/** "mobile", "landline", … as the phone metadata names the number's type. */
+export type LineType =
+  | 'mobile'
+  | 'landline'
+  | 'landline-or-mobile'
+  | 'toll-free'
+  | 'premium-rate'
+  | 'shared-cost'
+  | 'voip'
+  | 'personal'
+  | 'pager'
+  | 'uan'
+  | 'voicemail';
