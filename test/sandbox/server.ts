@@ -139,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       method,
       path,
       query: Object.fromEntries(url.searchParams),
+      target: req.url ?? '/',
       headers: headerRecord(req),
       body: undefined,
     };

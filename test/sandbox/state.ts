@@ -25,6 +25,8 @@ export interface RequestRecord {
   /** Relative to `/api/v1/` (`envelopes`, `engagements/<id>`), or `fake-s3/<bucket>/`. */
   path: string;
   query: Record<string, string>;
+  /** The request target exactly as received (percent-encoding intact). */
+  target: string;
   /** Lower-case header names; the Authorization value is replaced by its scheme. */
   headers: Record<string, string>;
   /** Parsed JSON, the multipart field names in order (`{ multipart: [...] }`), or raw text. */
