@@ -4,13 +4,21 @@
  * not change the ids a test sees.
  */
 
-/** A 32-bit string hash (FNV-1a), for deriving stream seeds and per-number choices. */
+/**
+ * A 32-bit string hash (FNV-1a with a murmur3 finaliser, so strings that differ only in their
+ * last character still land far apart), for stream seeds and per-number choices.
+ */
 export function hash32(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
