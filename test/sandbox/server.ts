@@ -53,6 +53,8 @@ export interface SandboxOptions {
   dialer?: DialerOptions;
   /** The sandbox's clock (timestamps, upload expiry). */
   now?: () => number;
+  /** Told about every request once it is answered (or dropped: status undefined). */
+  onRequest?: (record: RequestRecord) => void;
 }
 
 export interface Sandbox {
@@ -144,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: undefined,
     };
     state.requests.push(record);
+    if (options.onRequest) res.once('close', () => options.onRequest?.(record));
     if (raw === undefined) {
       record.status = 413;
       send(res, 413, { errors: [{ status: '413', detail: 'Request body too large.' }] });
