@@ -2,6 +2,7 @@ import { CampaignService } from './campaigns/service';
 import { openDatabase, type Db } from './db/open';
 import type { Logger } from './logging/logger';
 import { dataPaths } from './paths';
+import { ConnectionTester, apiCallerIdFetcher, type FetchCallerIds } from './profiles/connection';
 import { ProfileService, copyCampaignProfile } from './profiles/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
@@ -12,6 +13,8 @@ export interface ServiceOptions {
   clock?: () => Date;
   /** Where token secrets live: the OS keychain unless a test passes a MemorySecretStore. */
   secrets?: SecretStore;
+  /** How "Test connection" lists caller IDs: the Omnigage API client unless a test replaces it. */
+  fetchCallerIds?: FetchCallerIds;
 }
 
 /**
@@ -27,6 +30,7 @@ export interface Services {
   campaigns: CampaignService;
   secrets: SecretStore;
   profiles: ProfileService;
+  connection: ConnectionTester;
   close(): void;
 }
 
@@ -35,12 +39,18 @@ export function createServices({
   log,
   clock = () => new Date(),
   secrets = new KeytarSecretStore(),
+  fetchCallerIds,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
   const campaigns = new CampaignService({ db, clock });
   const profiles = new ProfileService({ db, secrets, log: log.child('profiles'), clock });
   campaigns.duplicateHooks.push(copyCampaignProfile);
+  const connection = new ConnectionTester({
+    profiles,
+    log: log.child('connection'),
+    fetchCallerIds: fetchCallerIds ?? apiCallerIdFetcher({ log: log.child('api') }),
+  });
   return {
     dataDir,
     db,
@@ -49,6 +59,7 @@ export function createServices({
     campaigns,
     secrets,
     profiles,
+    connection,
     close: () => db.close(),
   };
 }

@@ -7,6 +7,7 @@ import {
   tokenSecretSchema,
   type CallerIdCheck,
   type CallerIdList,
+  type ConnectionTestResult,
   type KeychainStatus,
   type Profile,
 } from './profiles';
@@ -54,6 +55,8 @@ export const contract = {
   'profiles:delete': channel(z.object({ id: profileIdSchema })).returns<{ deleted: true }>(),
   'profiles:setActive': channel(z.object({ id: profileIdSchema })).returns<Profile>(),
   'profiles:addSandbox': channel(z.object({ apiUrl: apiUrlSchema.optional() }).optional()).returns<Profile>(),
+  /** Lists the account's caller IDs with the stored token and caches the verified ones. */
+  'profiles:testConnection': channel(z.object({ id: profileIdSchema })).returns<ConnectionTestResult>(),
   'profiles:useForCampaign': channel(
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.nullable() }),
   ).returns<{ campaignId: string; profile: Profile | null }>(),

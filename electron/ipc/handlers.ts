@@ -65,6 +65,11 @@ export function createHandlers({ services, emit, version }: HandlerContext): Han
       profilesChanged(sandbox.id);
       return sandbox;
     },
+    'profiles:testConnection': async ({ id }) => {
+      const result = await services.connection.test(id);
+      profilesChanged(id);
+      return result;
+    },
     'profiles:useForCampaign': ({ campaignId, profileId }) => {
       profiles.useForCampaign(campaignId, profileId);
       emit('campaigns:changed', { ids: [campaignId] });

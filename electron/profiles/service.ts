@@ -55,8 +55,15 @@ const toCallerId = (row: CallerIdRow): CachedCallerId => ({
   fetchedAt: row.fetched_at,
 });
 
-/** What the sandbox (`npm run sandbox`) accepts; not a secret, it only opens a local test server. */
-export const SANDBOX_CREDENTIALS = { tokenKey: 'sandbox-key', tokenSecret: 'sandbox-secret' } as const;
+/**
+ * What the sandbox (`npm run sandbox`, test/sandbox DEMO_CREDENTIALS) accepts. Not a secret: it
+ * only opens a test server on this computer. A test keeps the two in step.
+ */
+export const SANDBOX_CREDENTIALS = {
+  tokenKey: 'sandbox-token-key',
+  tokenSecret: 'sandbox-token-secret',
+  accountKey: 'sandbox',
+} as const;
 
 export interface ProfileServiceDeps {
   db: Db;
@@ -225,7 +232,7 @@ export class ProfileService {
     const created = await this.save({
       name,
       apiUrl,
-      accountKey: 'sandbox',
+      accountKey: SANDBOX_CREDENTIALS.accountKey,
       tokenKey: SANDBOX_CREDENTIALS.tokenKey,
       tokenSecret: SANDBOX_CREDENTIALS.tokenSecret,
     });
