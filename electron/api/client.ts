@@ -23,6 +23,10 @@
  * activity exists (activityId), triggers.listByActivity the triggers, envelopes.listAll the
  * envelopes (match by phone number: decisions.envelopesByPhoneNumber).
  *
+ * Listings (envelopes.listAll, callerIds.list, …) read page after page until an empty page or
+ * `meta.total`, so a server that silently caps page[limit] cannot hide envelopes from a
+ * reconciliation (see getAll).
+ *
  * Retries (http.ts): GET and PATCH are retried on 429/5xx/network/timeout with capped
  * exponential backoff, jitter and Retry-After; a POST is retried only when it certainly was not
  * applied (429, connection refused). Timeouts are per attempt (default 30 s).
