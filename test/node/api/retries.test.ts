@@ -97,9 +97,10 @@ describe('retries: capped exponential backoff with jitter, Retry-After, and neve
 
   it('a GET is retried after a reset and after a timeout', async () => {
     const sandbox = await sandboxForTest();
-    const api = clientFor(sandbox, { timeoutMs: 100, retry: { baseDelayMs: 1 } });
+    // Generous against a busy machine: the last attempt must finish inside the timeout.
+    const api = clientFor(sandbox, { timeoutMs: 500, retry: { baseDelayMs: 1 } });
     sandbox.faults.next('GET', 'caller-ids', { type: 'reset' });
-    sandbox.faults.next('GET', 'caller-ids', { type: 'delay', ms: 250 });
+    sandbox.faults.next('GET', 'caller-ids', { type: 'delay', ms: 1200 });
     const list = await api.callerIds.list();
     expect(list).toHaveLength(1);
     expect(api.sleeps).toHaveLength(2);

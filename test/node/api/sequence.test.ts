@@ -201,3 +201,23 @@ describe('the bulk-voice sequence against the sandbox', () => {
     expect((await api.engagements.get(engagement.id)).status).toBe('scheduled');
   });
 });
+
+describe('client set-up', () => {
+  it('normalises the base URL and refuses what is not an http(s) address', async () => {
+    const sandbox = await sandboxForTest();
+    const api = clientFor(sandbox, { baseUrl: sandbox.baseUrl.replace(/\/$/, '') });
+    expect(api.baseUrl).toBe(sandbox.baseUrl);
+    expect(await api.callerIds.list()).toHaveLength(1);
+    expect(() => clientFor(sandbox, { baseUrl: 'api.omnigage.io' })).toThrow(/not a URL/);
+    expect(() => clientFor(sandbox, { baseUrl: 'file:///etc/passwd' })).toThrow(/http\(s\)/);
+  });
+
+  it('lists unverified caller IDs too when asked', async () => {
+    const sandbox = await sandboxForTest();
+    const all = await clientFor(sandbox).callerIds.list({ verifiedOnly: false });
+    expect(all.map((c) => c.status).sort()).toEqual(['pending', 'success']);
+    expect((await clientFor(sandbox).callerIds.get(sandbox.callerId.id)).phoneNumber).toBe(
+      sandbox.callerId.phoneNumber,
+    );
+  });
+});
