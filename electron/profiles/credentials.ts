@@ -27,8 +27,10 @@ export const CREDENTIAL_ENV = {
 export interface ResolveCredentialsOptions {
   profiles: ProfileService;
   log: Logger;
-  /** The profile to use; default: the campaign's, or else the active one (resolved by the caller). */
+  /** The profile to use. Default: the one `campaignId` remembers, else the active one. */
   profileId?: string | null;
+  /** The campaign being sent, whose remembered profile is used when no profileId is given. */
+  campaignId?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -42,6 +44,7 @@ export async function resolveCredentials({
   profiles,
   log,
   profileId,
+  campaignId,
   env = process.env,
 }: ResolveCredentialsOptions): Promise<Credentials> {
   const read = (name: string) => {
@@ -67,7 +70,11 @@ export async function resolveCredentials({
     envUrl = normalized.url;
   }
 
-  const profile: Profile | null = profileId ? profiles.get(profileId) : profiles.active();
+  const profile: Profile | null = profileId
+    ? profiles.get(profileId)
+    : campaignId
+      ? profiles.forCampaign(campaignId)
+      : profiles.active();
 
   if (envKey && envSecret) {
     registerSecret(log, envKey, envSecret);

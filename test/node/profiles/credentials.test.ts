@@ -33,6 +33,16 @@ describe('resolveCredentials (send engine and CLI)', () => {
     expect(await resolve({}, b.id)).toMatchObject({ tokenKey: 'kb', tokenSecret: 'sb', profileId: b.id });
   });
 
+  it("uses the profile a campaign remembers, else the active one", async () => {
+    const a = await fx.services.profiles.save(profileInputSchema.parse({ name: 'A', tokenKey: 'ka', tokenSecret: 'sa' }));
+    const b = await fx.services.profiles.save(profileInputSchema.parse({ name: 'B', tokenKey: 'kb', tokenSecret: 'sb' }));
+    const campaign = fx.services.campaigns.create('Remembered');
+    const viaCampaign = () => resolveCredentials({ profiles: fx.services.profiles, log: fx.log, env: {}, campaignId: campaign.id });
+    expect(await viaCampaign()).toMatchObject({ profileId: a.id });
+    fx.services.profiles.useForCampaign(campaign.id, b.id);
+    expect(await viaCampaign()).toMatchObject({ profileId: b.id, tokenSecret: 'sb' });
+  });
+
   it('lets OMNIGAGE_API_KEY + OMNIGAGE_API_SECRET override the keychain, even when it is unavailable', async () => {
     const p = await fx.services.profiles.save(
       profileInputSchema.parse({ name: 'Bank', accountKey: 'bank', tokenKey: 'k1', tokenSecret: 'kc-secret' }),
