@@ -394,6 +394,20 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
 
       async sendFile(upload, file, call) {
         const target = presignedTarget(upload);
+        const size = file.data instanceof Blob ? file.data.size : file.data.byteLength;
+        if (upload.maxLengthInBytes !== null && size > upload.maxLengthInBytes) {
+          throw new ApiError({
+            kind: 'validation',
+            method: 'POST',
+            path: new URL(target).pathname,
+            details: [
+              {
+                detail: `The file is larger than the ${upload.maxLengthInBytes} bytes Omnigage accepts.`,
+              },
+            ],
+            outcomeUnknown: false,
+          });
+        }
         const form = new FormData();
         for (const [name, value] of upload.requestFormData) form.append(name, value);
         // Required by the presigned policy, and it must come before the file.

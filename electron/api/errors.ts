@@ -99,16 +99,28 @@ const RAW_BODY_LIMIT = 2000;
 export function parseErrorBody(text: string): { details: ApiErrorDetail[]; rawBody?: string } {
   const trimmed = text.trim();
   if (trimmed === '') return { details: [] };
+  const raw = trimmed.slice(0, RAW_BODY_LIMIT);
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
   } catch {
-    return { details: [], rawBody: trimmed.slice(0, RAW_BODY_LIMIT) };
+    return { details: storageError(trimmed), rawBody: raw };
   }
   const errors = isRecord(parsed) ? parsed.errors : undefined;
-  if (!Array.isArray(errors)) return { details: [], rawBody: trimmed.slice(0, RAW_BODY_LIMIT) };
+  if (!Array.isArray(errors)) return { details: [], rawBody: raw };
   const details = errors.filter(isRecord).map(parseErrorEntry);
-  return details.length ? { details } : { details: [], rawBody: trimmed.slice(0, RAW_BODY_LIMIT) };
+  return details.length ? { details } : { details: [], rawBody: raw };
+}
+
+/**
+ * The presigned upload goes to S3-style storage, which answers errors in XML
+ * (`<Error><Code>…</Code><Message>…</Message></Error>`): its message is worth showing.
+ */
+function storageError(text: string): ApiErrorDetail[] {
+  if (!text.startsWith('<')) return [];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1]?.trim();
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1]?.trim();
+  return message ? [{ detail: message, ...(code ? { code } : {}) }] : [];
 }
 
 function parseErrorEntry(entry: Record<string, unknown>): ApiErrorDetail {

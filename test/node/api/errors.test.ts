@@ -355,6 +355,32 @@ describe('every failure becomes a typed ApiError the engine and the UI can use',
     );
     expect(error).toMatchObject({ kind: 'forbidden', status: 403 });
     expect(error.rawBody).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(error.details).toEqual([
+      {
+        detail: 'The request signature we calculated does not match the signature you provided.',
+        code: 'SignatureDoesNotMatch',
+      },
+    ]);
     expect(sandbox.state.files.size).toBe(0);
+  });
+
+  it('a file larger than the upload allows is refused before anything is sent', async () => {
+    const sandbox = await sandboxForTest();
+    const api = clientFor(sandbox);
+    const upload = await api.uploads.create({
+      fileName: 'a.mp3',
+      contentType: 'audio/mpeg',
+      size: 8,
+    });
+    const before = sandbox.state.requests.length;
+    const error = await failure(
+      api.uploads.sendFile(
+        { ...upload, maxLengthInBytes: 4 },
+        { fileName: 'a.mp3', contentType: 'audio/mpeg', data: FAKE_MP3 },
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'validation', outcomeUnknown: false });
+    expect(toAppError(error).message).toContain('larger than the 4 bytes');
+    expect(sandbox.state.requests.length).toBe(before);
   });
 });

@@ -265,6 +265,16 @@ describe('error bodies', () => {
     });
     expect(parseErrorBody('{"errors":[]}')).toEqual({ details: [], rawBody: '{"errors":[]}' });
     expect(parseErrorBody('   ')).toEqual({ details: [] });
+    expect(
+      parseErrorBody('<Error><Code>AccessDenied</Code><Message>Policy expired.</Message></Error>'),
+    ).toEqual({
+      details: [{ detail: 'Policy expired.', code: 'AccessDenied' }],
+      rawBody: '<Error><Code>AccessDenied</Code><Message>Policy expired.</Message></Error>',
+    });
+    expect(parseErrorBody('<html><body>502 Bad Gateway</body></html>')).toEqual({
+      details: [],
+      rawBody: '<html><body>502 Bad Gateway</body></html>',
+    });
     expect(parseErrorBody('x'.repeat(5000)).rawBody).toHaveLength(2000);
   });
 
