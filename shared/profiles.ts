@@ -96,8 +96,15 @@ export const profileInputSchema = z.object({
   apiUrl: apiUrlSchema.default(PRODUCTION_API_URL),
   accountKey: accountKeySchema.default(''),
   tokenKey: tokenKeySchema,
-  /** Sent once, stored in the keychain, never sent back. Absent: keep the stored secret. */
-  tokenSecret: tokenSecretSchema.optional(),
+  /**
+   * Sent once, stored in the keychain, never sent back. Absent or blank (the password field
+   * left empty while editing): keep the stored secret.
+   */
+  tokenSecret: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value : undefined))
+    .pipe(tokenSecretSchema.optional()),
 });
 export type ProfileInput = z.output<typeof profileInputSchema>;
 

@@ -71,6 +71,9 @@ describe('profiles over IPC', () => {
     await value('callerIds:check', { profileId: saved.id, value: '+12125550100' });
     await value('keychain:status');
     await value('profiles:save', { id: saved.id, name: 'Renamed', tokenKey: 'tok-key' });
+    // A password field left empty while editing keeps the stored secret.
+    const kept = await value<Profile>('profiles:save', { id: saved.id, name: 'Renamed', tokenKey: 'tok-key', tokenSecret: '  ' });
+    expect(kept.hasSecret).toBe(true);
     expect(secrets.entries.get(saved.id)).toBe(`${SECRET}-2`);
 
     const everything = JSON.stringify({ seen, events });
