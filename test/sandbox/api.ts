@@ -155,6 +155,7 @@ export class OmnigageFake {
   readonly behaviour: Behaviour;
   /** Upload id → the key prefix its policy allows. */
   private readonly uploadPrefixes = new Map<string, string>();
+  private lastMicros = 0;
 
   constructor(options: OmnigageFakeOptions) {
     this.state = options.state;
@@ -169,8 +170,15 @@ export class OmnigageFake {
 
   // ---- helpers shared with the dialer ----------------------------------------------------
 
+  /**
+   * Now, with made-up microseconds that never go backwards, so sorting by `created-at` follows
+   * creation order even within one millisecond.
+   */
   timestamp(): string {
-    return omnigageTimestamp(this.now(), this.random() * 1000);
+    let micros = this.now() * 1000 + Math.floor(this.random() * 1000);
+    if (micros <= this.lastMicros) micros = this.lastMicros + 1;
+    this.lastMicros = micros;
+    return omnigageTimestamp(micros);
   }
 
   id(): string {

@@ -58,8 +58,9 @@ export function hexGenerator(random: Random): (length: number) => string {
 }
 
 /** `2020-07-10T22:29:06.294981+00:00`: microseconds and an explicit offset, as Omnigage sends. */
-export function omnigageTimestamp(ms: number, micros: number): string {
+export function omnigageTimestamp(epochMicros: number): string {
+  const ms = Math.floor(epochMicros / 1000);
   const iso = new Date(ms).toISOString(); // 2020-07-10T22:29:06.294Z
-  const fraction = `${iso.slice(20, 23)}${String(Math.floor(micros) % 1000).padStart(3, '0')}`;
-  return `${iso.slice(0, 19)}.${fraction}+00:00`;
+  const micros = String(Math.floor(epochMicros) % 1000).padStart(3, '0');
+  return `${iso.slice(0, 19)}.${iso.slice(20, 23)}${micros}+00:00`;
 }

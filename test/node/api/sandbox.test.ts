@@ -399,6 +399,20 @@ describe('sandbox: lists', () => {
     expect(all.envelopes).toHaveLength(5);
   });
 
+  it('sorts by created-at in creation order, even within one millisecond', async () => {
+    const sandbox = await sandboxForTest({ now: () => Date.parse('2026-11-27T10:00:00Z') });
+    const api = clientFor(sandbox);
+    const created = [];
+    for (let i = 0; i < 6; i++) created.push(await api.engagements.create({ name: `e${i}` }));
+    const stamps = created.map((e) => e.createdAt!);
+    expect([...stamps].sort()).toEqual(stamps);
+    expect(new Set(stamps).size).toBe(6);
+    const newest = await raw(sandbox, 'GET', 'engagements?sort=-created-at');
+    expect((newest.json?.data as any[]).map((e) => e.id)).toEqual(
+      created.map((e) => e.id).reverse(),
+    );
+  });
+
   it('lets the client page without meta.total, ending at an empty page', async () => {
     const sandbox = await sandboxForTest({ behaviour: { listMeta: false, maxPageLimit: 2 } });
     const { api, engagement } = await voiceEngagement(sandbox);
