@@ -4,6 +4,8 @@ import type { Logger } from './logging/logger';
 import { dataPaths } from './paths';
 import { ConnectionTester, apiCallerIdFetcher, type FetchCallerIds } from './profiles/connection';
 import { ProfileService, copyCampaignProfile } from './profiles/service';
+import { OptOutService } from './recipients/opt-outs';
+import { RecipientService } from './recipients/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
 
@@ -31,6 +33,8 @@ export interface Services {
   secrets: SecretStore;
   profiles: ProfileService;
   connection: ConnectionTester;
+  recipients: RecipientService;
+  optOuts: OptOutService;
   close(): void;
 }
 
@@ -46,6 +50,9 @@ export function createServices({
   const campaigns = new CampaignService({ db, clock });
   const profiles = new ProfileService({ db, secrets, log: log.child('profiles'), clock });
   campaigns.duplicateHooks.push(copyCampaignProfile);
+  const recipients = new RecipientService({ db, log: log.child('recipients'), clock });
+  campaigns.duplicateHooks.push(recipients.duplicateHook);
+  const optOuts = new OptOutService({ db, log: log.child('opt-outs'), clock });
   const connection = new ConnectionTester({
     profiles,
     log: log.child('connection'),
@@ -60,6 +67,8 @@ export function createServices({
     secrets,
     profiles,
     connection,
+    recipients,
+    optOuts,
     close: () => db.close(),
   };
 }

@@ -11,6 +11,20 @@ import {
   type KeychainStatus,
   type Profile,
 } from './profiles';
+import type { QuietHoursReport } from './recipients/quiet-hours';
+import type { ValidationSummary } from './recipients/summary';
+import {
+  PAGE_FILTERS,
+  defaultCountrySchema,
+  importPathSchema,
+  messageTextSchema,
+  type ImportResult,
+  type OptOutChange,
+  type OptOutList,
+  type Preview,
+  type RecipientList,
+  type RecipientPage,
+} from './recipients/types';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -66,6 +80,73 @@ export const contract = {
     z.object({ profileId: profileIdSchema, value: z.string().trim().min(1, 'Enter a caller ID.').max(100) }),
   ).returns<CallerIdCheck>(),
   'keychain:status': channel(none).returns<KeychainStatus>(),
+
+  // Recipients. Imports read a file main was given the path of; a refused file leaves the
+  // stored list untouched. profileId defaults to the campaign's profile (for opt-outs).
+  'recipients:import': channel(
+    z.object({
+      campaignId: campaignIdSchema,
+      filePath: importPathSchema,
+      phoneColumn: z.string().trim().min(1).max(200).optional(),
+      defaultCountry: defaultCountrySchema.optional(),
+    }),
+  ).returns<ImportResult>(),
+  'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{ list: RecipientList | null }>(),
+  'recipients:page': channel(
+    z.object({
+      campaignId: campaignIdSchema,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+      filter: z.enum(PAGE_FILTERS).default('all'),
+      profileId: profileIdSchema.optional(),
+    }),
+  ).returns<RecipientPage>(),
+  /** What `validate --json` prints; texts are the campaign's text-to-speech bodies. */
+  'recipients:summary': channel(
+    z.object({
+      campaignId: campaignIdSchema,
+      texts: z.array(messageTextSchema).max(10).default([]),
+      profileId: profileIdSchema.optional(),
+    }),
+  ).returns<ValidationSummary>(),
+  'recipients:preview': channel(
+    z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), text: messageTextSchema }),
+  ).returns<Preview>(),
+  'recipients:quietHours': channel(
+    z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.optional() }),
+  ).returns<QuietHoursReport>(),
+
+  // The local opt-out (do-not-call) list of an API profile.
+  'optouts:list': channel(
+    z.object({
+      profileId: profileIdSchema,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+      search: z.string().max(40).optional(),
+    }),
+  ).returns<OptOutList>(),
+  'optouts:add': channel(
+    z.object({
+      profileId: profileIdSchema,
+      numbers: z.array(z.string().max(100)).min(1).max(10_000),
+      defaultCountry: defaultCountrySchema.optional(),
+    }),
+  ).returns<OptOutChange>(),
+  'optouts:remove': channel(
+    z.object({
+      profileId: profileIdSchema,
+      numbers: z.array(z.string().max(100)).min(1).max(10_000),
+      defaultCountry: defaultCountrySchema.optional(),
+    }),
+  ).returns<OptOutChange>(),
+  'optouts:import': channel(
+    z.object({
+      profileId: profileIdSchema,
+      filePath: importPathSchema,
+      phoneColumn: z.string().trim().min(1).max(200).optional(),
+      defaultCountry: defaultCountrySchema.optional(),
+    }),
+  ).returns<OptOutChange & { fileName: string }>(),
 };
 
 /** Events main pushes to the window. */

@@ -12,7 +12,10 @@ export interface HandlerContext {
 
 /** One handler per contract channel; each is a thin call into a service. */
 export function createHandlers({ services, emit, version }: HandlerContext): Handlers {
-  const { campaigns, profiles } = services;
+  const { campaigns, profiles, recipients, optOuts } = services;
+  // Opt-outs belong to a profile: the one asked for, else the campaign's (or the active one).
+  const profileFor = (campaignId: string, profileId?: string) =>
+    profileId ?? profiles.forCampaign(campaignId)?.id ?? null;
   const profilesChanged = (...ids: string[]) => emit('profiles:changed', { ids });
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
@@ -78,5 +81,24 @@ export function createHandlers({ services, emit, version }: HandlerContext): Han
     'callerIds:list': (input) => profiles.callerIds(input?.profileId ?? profiles.requireActive().id),
     'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
     'keychain:status': () => services.secrets.status(),
+
+    'recipients:import': ({ campaignId, filePath, phoneColumn, defaultCountry }) => {
+      const result = recipients.import({ campaignId, filePath, phoneColumn, defaultCountry });
+      emit('campaigns:changed', { ids: [campaignId] });
+      return result;
+    },
+    'recipients:list': ({ campaignId }) => ({ list: recipients.getList(campaignId) }),
+    'recipients:page': ({ campaignId, offset, limit, filter, profileId }) =>
+      recipients.page(campaignId, { offset, limit, filter, profileId: profileFor(campaignId, profileId) }),
+    'recipients:summary': ({ campaignId, texts, profileId }) =>
+      recipients.summary(campaignId, { texts, profileId: profileFor(campaignId, profileId) }),
+    'recipients:preview': ({ campaignId, row, text }) => recipients.preview(campaignId, row, text),
+    'recipients:quietHours': ({ campaignId, profileId }) =>
+      recipients.quietHours(campaignId, profileFor(campaignId, profileId)),
+    'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list(profileId, { offset, limit, search }),
+    'optouts:add': ({ profileId, numbers, defaultCountry }) => optOuts.add(profileId, numbers, defaultCountry),
+    'optouts:remove': ({ profileId, numbers, defaultCountry }) => optOuts.remove(profileId, numbers, defaultCountry),
+    'optouts:import': ({ profileId, filePath, phoneColumn, defaultCountry }) =>
+      optOuts.importFile(profileId, filePath, { phoneColumn, defaultCountry }),
   };
 }

@@ -1,24 +1,12 @@
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn, findColumn } from '../../shared/recipients/columns';
+import type { OptOutChange, OptOutEntry, OptOutList } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { PhoneValidator, describePhoneProblem } from './phone';
 import { readTable } from './read-table';
 
-export interface OptOutChange {
-  /** Numbers newly added (or removed). */
-  changed: number;
-  /** Numbers that were already on the list (or, for remove, not on it). */
-  unchanged: number;
-  /** Values that are not phone numbers, with the reason. */
-  rejected: Array<{ value: string; row?: number; message: string }>;
-}
-
-export interface OptOutEntry {
-  e164: string;
-  source: string;
-  addedAt: string;
-}
+export type { OptOutChange, OptOutEntry, OptOutList };
 
 const MAX_REJECTED = 1000;
 
@@ -130,7 +118,7 @@ export class OptOutService {
     return { ...total, fileName };
   }
 
-  list(profileId: string, options: { offset?: number; limit?: number; search?: string } = {}): { total: number; entries: OptOutEntry[] } {
+  list(profileId: string, options: { offset?: number; limit?: number; search?: string } = {}): OptOutList {
     const search = options.search?.replace(/[^\d+]/g, '') ?? '';
     const like = `%${search}%`;
     const total = (

@@ -9,17 +9,21 @@ import {
 } from '../../shared/recipients/columns';
 import { describeUnknownField, extractMergeFields, renderMessage, unknownMergeFields } from '../../shared/recipients/merge';
 import { quietHoursReport, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import type { LineType, Problem, RecipientStatus, ValidationSummary } from '../../shared/recipients/summary';
 import type {
-  LineType,
-  Problem,
-  RecipientCounts,
-  RecipientStatus,
-  ValidationSummary,
-} from '../../shared/recipients/summary';
+  ImportResult,
+  PageFilter,
+  Preview,
+  RecipientList,
+  RecipientPage,
+  RecipientView,
+} from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { PhoneValidator, describePhoneProblem, isSupportedCountry } from './phone';
 import { importError, readTable, type TableInfo } from './read-table';
+
+export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
 
 export interface ImportOptions {
   campaignId: string;
@@ -28,61 +32,6 @@ export interface ImportOptions {
   phoneColumn?: string;
   /** ISO region for numbers without a country code; the campaign's current one (US at first) when omitted. */
   defaultCountry?: string;
-}
-
-export interface ImportResult {
-  fileName: string;
-  format: TableInfo['format'];
-  encoding: TableInfo['encoding'];
-  delimiter: TableInfo['delimiter'];
-  sha256: string;
-  headers: string[];
-  phoneColumn: string;
-  mergeFields: string[];
-  defaultCountry: string;
-  counts: Omit<RecipientCounts, 'optedOut'>;
-  elapsedMs: number;
-}
-
-export interface RecipientList extends ColumnMapping {
-  campaignId: string;
-  fileName: string;
-  sha256: string;
-  format: TableInfo['format'];
-  encoding: TableInfo['encoding'];
-  delimiter: TableInfo['delimiter'];
-  rowCount: number;
-  importedAt: string;
-  phoneColumn: string;
-  mergeFields: string[];
-}
-
-export type RecipientView = {
-  row: number;
-  phone: string;
-  e164: string | null;
-  status: RecipientStatus | 'opted-out';
-  problem: string | null;
-  lineType: LineType | null;
-  /** Merge key → value, every column but the phone. */
-  fields: Record<string, string>;
-};
-
-export type PageFilter = 'all' | 'problems' | 'sendable';
-
-export interface RecipientPage {
-  total: number;
-  offset: number;
-  rows: RecipientView[];
-}
-
-export interface Preview {
-  row: number;
-  e164: string | null;
-  text: string;
-  /** Fields the text uses that are empty for this recipient. */
-  emptyFields: string[];
-  unknownFields: string[];
 }
 
 /** A sendable recipient as the send engine needs it. */
