@@ -79,7 +79,24 @@ import {
 } from './resources';
 
 export type * from './resources';
-export { ApiError, toAppError, isApiError, type ApiErrorKind, type ApiErrorDetail } from './errors';
+export {
+  DEFAULT_ENVELOPE_BATCH_SIZE,
+  DEFAULT_VOICE,
+  envelopesByPhoneNumber,
+  SUGGESTED_VOICES,
+  TRIGGER_EVENTS,
+  type TemplateKind,
+  type TriggerEvent,
+} from './decisions';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryPolicy, type Timing } from './http';
+export {
+  ApiError,
+  toAppError,
+  isApiError,
+  isTransient,
+  type ApiErrorKind,
+  type ApiErrorDetail,
+} from './errors';
 
 export interface OmnigageCredentials {
   tokenKey: string;
