@@ -22,7 +22,11 @@ const PROBE_ACCOUNT = 'availability-check';
 
 async function loadKeytar(): Promise<Keytar> {
   // Loaded on first use so a machine whose keytar addon cannot load (no libsecret) still starts
-  // and gets the "no keychain" message instead of a crash.
+  // and gets the "no keychain" message instead of a crash. The bundled Electron main process is
+  // CommonJS and loads it with require (resolved next to the app, asar-aware); under plain Node
+  // ESM (tests, the CLI) there is no require and it is imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy load of a native addon in the CommonJS bundle
+  if (typeof require === 'function') return require('keytar') as Keytar;
   const mod = (await import('keytar')) as unknown as Keytar & { default?: Keytar };
   return mod.default ?? mod;
 }
