@@ -42,6 +42,19 @@ export function importError(fileName: string, message: string, cause?: unknown):
   return new AppError('invalid_input', `${fileName}: ${message}`, cause ? { cause } : undefined);
 }
 
+// Excel's way to keep digits as text in a CSV: ="0044 7911 123456". Read it as the text inside.
+const EXCEL_TEXT = /^="(.*)"$/s;
+
+function unwrapExcelText(cells: string[]): void {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (cell.charCodeAt(0) === 61 && cell.charCodeAt(1) === 34) {
+      const match = EXCEL_TEXT.exec(cell);
+      if (match) cells[i] = match[1]!.replace(/""/g, '"');
+    }
+  }
+}
+
 function isBlank(cells: readonly string[]): boolean {
   for (const cell of cells) if (cell.trim() !== '') return false;
   return true;
@@ -180,7 +193,14 @@ function readCsv(
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         info = { fileName, format: 'csv', encoding, delimiter: detectDelimiter(text) };
         const s = (sink = rowSink(fileName, info, handlers));
-        parser = new CsvParser(info.delimiter!, (cells) => s.take(cells), MAX_CELL_LENGTH);
+        parser = new CsvParser(
+          info.delimiter!,
+          (cells) => {
+            unwrapExcelText(cells);
+            s.take(cells);
+          },
+          MAX_CELL_LENGTH,
+        );
       }
       parser.push(text);
     }

@@ -153,6 +153,13 @@ export class RecipientService {
           phoneIndex = options.phoneColumn ? findColumn(headers, options.phoneColumn) : detectPhoneColumn(headers);
           if (phoneIndex < 0) {
             const list = headers.map((h) => `"${h}"`).join(', ');
+            const numberAsHeader = options.phoneColumn ? undefined : headers.find((h) => validator.check(h).ok);
+            if (numberAsHeader !== undefined) {
+              throw importError(
+                info.fileName,
+                `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
+              );
+            }
             throw importError(
               info.fileName,
               options.phoneColumn

@@ -193,3 +193,13 @@ describe('XLSX reading', () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('Excel habits in CSV', () => {
+  it('reads ="…" text cells as the text inside', () => {
+    const { rows } = read('excel.csv', 'Phone,Code\n="02125550100",="007"\n"=""2125550101""",="a""b"\n');
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['02125550100', '007'],
+      ['2125550101', 'a"b'],
+    ]);
+  });
+});

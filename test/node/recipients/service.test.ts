@@ -219,6 +219,13 @@ describe('RecipientService bad input keeps what is stored', () => {
     );
   });
 
+  it('a file without a header row says so', () => {
+    const { refuse } = withStoredList();
+    expect(refuse('noheader.csv', '2127365000,Ann\n3125550142,Bob\n')).toBe(
+      'noheader.csv: the first row holds a phone number ("2127365000") instead of column names. Add a header row, such as "Phone,First Name", and import again.',
+    );
+  });
+
   it('an empty, header-only, binary or broken file is refused by name', () => {
     const { refuse } = withStoredList();
     expect(refuse('empty.csv', '')).toBe('empty.csv: the file is empty.');
