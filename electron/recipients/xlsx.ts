@@ -10,14 +10,27 @@ export type RowHandler = (cells: string[], rowNumber: number) => void;
 
 export class XlsxFormatError extends Error {}
 
+/** A tag as the handlers see it: the local name, without any namespace prefix ("x:row" → "row"). */
+interface Tag {
+  name: string;
+  attributes: SaxesTagPlain['attributes'];
+}
+
+const localName = (name: string) => {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+};
+
 function parseXml(zip: ZipReader, name: string, handlers: {
-  open?: (tag: SaxesTagPlain) => void;
-  close?: (tag: SaxesTagPlain) => void;
+  open?: (tag: Tag) => void;
+  close?: (tag: Tag) => void;
   text?: (text: string) => void;
 }): void {
   const parser = new SaxesParser({ xmlns: false, position: false });
-  if (handlers.open) parser.on('opentag', handlers.open);
-  if (handlers.close) parser.on('closetag', handlers.close);
+  // Some writers (the OpenXML SDK, for one) prefix every element: <x:row>, <x:c>.
+  const { open, close } = handlers;
+  if (open) parser.on('opentag', (tag) => open({ name: localName(tag.name), attributes: tag.attributes }));
+  if (close) parser.on('closetag', (tag) => close({ name: localName(tag.name), attributes: tag.attributes }));
   if (handlers.text) parser.on('text', handlers.text);
   parser.on('error', (error) => {
     throw new XlsxFormatError(`its part ${name} is not well-formed XML (${error.message})`);
@@ -30,9 +43,17 @@ function parseXml(zip: ZipReader, name: string, handlers: {
   parser.close();
 }
 
-function attr(tag: SaxesTagPlain, name: string): string | undefined {
+function attr(tag: Tag, name: string): string | undefined {
   const value = tag.attributes[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The relationship id of a <sheet>: r:id, whatever prefix the writer bound to the namespace. */
+function relationshipId(tag: Tag): string | undefined {
+  for (const [key, value] of Object.entries(tag.attributes)) {
+    if (key.endsWith(':id') && typeof value === 'string') return value;
+  }
+  return undefined;
 }
 
 /** Column index (0-based) from a reference such as "AB12". */
@@ -51,7 +72,7 @@ function firstSheetPath(zip: ZipReader): string {
   if (zip.entries.has('xl/workbook.xml')) {
     parseXml(zip, 'xl/workbook.xml', {
       open: (tag) => {
-        if (tag.name === 'sheet' && relId === undefined) relId = attr(tag, 'r:id');
+        if (tag.name === 'sheet' && relId === undefined) relId = relationshipId(tag);
       },
     });
   }

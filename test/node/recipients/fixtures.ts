@@ -15,7 +15,11 @@ export type XlsxCell = string | number | null | { inline: string } | { rich: str
  * A minimal but real .xlsx (the parts Excel writes, shared strings after the sheet as Excel
  * orders them), built in the test so no binary fixture lives in git.
  */
-export function writeXlsx(path: string, rows: XlsxCell[][], options: { level?: 0 | 6; sheetName?: string } = {}): void {
+export function writeXlsx(
+  path: string,
+  rows: XlsxCell[][],
+  options: { level?: 0 | 6; sheetName?: string; prefix?: string } = {},
+): void {
   const strings: string[] = [];
   const richStrings: string[] = [];
   const index = new Map<string, number>();
@@ -71,7 +75,9 @@ export function writeXlsx(path: string, rows: XlsxCell[][], options: { level?: 0
     ),
     // The first sheet in the workbook is stored as sheet2.xml, to prove the reader follows the relationships.
     'xl/worksheets/sheet2.xml': strToU8(
-      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
+      options.prefix
+        ? `<?xml version="1.0" encoding="UTF-8"?><${options.prefix}:worksheet xmlns:${options.prefix}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><${options.prefix}:sheetData>${sheetRows.replace(/<(\/?)(row|c|v|is|t)([ >])/g, `<$1${options.prefix}:$2$3`)}</${options.prefix}:sheetData></${options.prefix}:worksheet>`
+        : `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${sheetRows}</sheetData></worksheet>`,
     ),
     'xl/worksheets/sheet1.xml': strToU8(
       '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>wrong sheet</t></is></c></row></sheetData></worksheet>',

@@ -171,6 +171,17 @@ describe('XLSX reading', () => {
     ]);
   });
 
+  it('reads a sheet whose elements carry a namespace prefix (<x:row>)', () => {
+    const path = join(tempDir(), 'prefixed.xlsx');
+    writeXlsx(path, [['Phone', 'Name'], [2125550100, { inline: 'Ann' }], ['3125550142', 'Bob']], { prefix: 'x' });
+    const { headers, rows } = readPath(path);
+    expect(headers).toEqual(['Phone', 'Name']);
+    expect(rows).toEqual([
+      { row: 1, cells: ['2125550100', 'Ann'] },
+      { row: 2, cells: ['3125550142', 'Bob'] },
+    ]);
+  });
+
   it('reads an uncompressed workbook too', () => {
     const path = join(tempDir(), 'stored.xlsx');
     writeXlsx(path, [['Mobile'], ['2125550100']], { level: 0 });
