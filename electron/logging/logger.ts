@@ -44,11 +44,11 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
   mkdirSync(options.dir, { recursive: true });
 
   const rotateIfNeeded = () => {
-    let size = 0;
+    let size: number;
     try {
       size = statSync(file).size;
     } catch {
-      return;
+      return; // no file yet
     }
     if (size < maxBytes) return;
     rmSync(`${file}.${keep}`, { force: true });

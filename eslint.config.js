@@ -1,0 +1,66 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'stream', 'stream/*', 'worker_threads', 'zlib', 'events', 'buffer', 'process', 'module', 'tls', 'dns', 'readline', 'v8', 'vm'];
+
+// The process boundaries, made mechanical: the renderer and shared code can reach neither
+// Electron nor Node, and only the preload may touch ipcRenderer.
+const noElectronNoNode = {
+  patterns: [
+    { group: ['electron', 'electron/*'], message: 'Only electron/main.ts and electron/preload.ts may import electron.' },
+    { group: nodeBuiltins, message: 'renderer/ and shared/ must not use Node built-ins: they run in the sandboxed page too.' },
+    { group: ['**/electron/**', '../electron', '../../electron'], message: 'Reach main-side code through the contract, not by import.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'test-output/**', 'node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='ipcRenderer']", message: 'Only the preload may use ipcRenderer.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', noElectronNoNode] },
+  },
+  {
+    files: ['shared/**'],
+    rules: { 'no-restricted-imports': ['error', noElectronNoNode] },
+  },
+  {
+    // Main-side services must not import electron either: they run under plain Node in the CLI and tests.
+    files: ['electron/**'],
+    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Services take what they need as parameters; only main.ts and preload.ts import electron.', allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
+    files: ['electron/preload.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['test/e2e/transport-preload.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+);

@@ -1,0 +1,22 @@
+-- index campaigns_profile_id
+CREATE INDEX campaigns_profile_id ON campaigns (profile_id);
+-- index campaigns_updated_at
+CREATE INDEX campaigns_updated_at ON campaigns (updated_at DESC);
+-- index profiles_name
+CREATE UNIQUE INDEX profiles_name ON profiles (name COLLATE NOCASE);
+-- index profiles_one_active
+CREATE UNIQUE INDEX profiles_one_active ON profiles (is_active) WHERE is_active = 1;
+-- table caller_ids
+CREATE TABLE caller_ids ( profile_id TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE, id TEXT NOT NULL, phone_number TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL, PRIMARY KEY (profile_id, id) );
+-- table campaigns
+CREATE TABLE campaigns ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','ready','queued','sending','scheduled','completed','failed')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL , profile_id TEXT REFERENCES profiles (id) ON DELETE SET NULL);
+-- table opt_outs
+CREATE TABLE opt_outs ( profile_id TEXT NOT NULL, e164 TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual', added_at TEXT NOT NULL, PRIMARY KEY (profile_id, e164) ) WITHOUT ROWID;
+-- table profiles
+CREATE TABLE profiles ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80), api_url TEXT NOT NULL, account_key TEXT NOT NULL DEFAULT '', token_key TEXT NOT NULL, has_secret INTEGER NOT NULL DEFAULT 0 CHECK (has_secret IN (0, 1)), is_active INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)), caller_ids_fetched_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
+-- table recipient_lists
+CREATE TABLE recipient_lists ( campaign_id TEXT PRIMARY KEY REFERENCES campaigns (id) ON DELETE CASCADE, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')), encoding TEXT, delimiter TEXT, headers TEXT NOT NULL, merge_keys TEXT NOT NULL, phone_index INTEGER NOT NULL, default_country TEXT NOT NULL, row_count INTEGER NOT NULL, imported_at TEXT NOT NULL );
+-- table recipients
+CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, row INTEGER NOT NULL, phone_raw TEXT NOT NULL, e164 TEXT, status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate')), problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
+-- table schema_migrations
+CREATE TABLE schema_migrations ( version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL );
