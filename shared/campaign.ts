@@ -33,3 +33,55 @@ export interface CampaignSummary {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * What a campaign says. A text message is read by text-to-speech with a voice; an audio message
+ * is a file the app keeps a copy of in its data folder (`file` is that stored path).
+ */
+export const textMessageSchema = z.object({
+  kind: z.literal('text'),
+  body: z.string().max(5000, 'Keep the message under 5,000 characters.'),
+  voice: z.string().trim().min(1).max(80),
+});
+export const audioMessageSchema = z.object({
+  kind: z.literal('audio'),
+  file: z.string().min(1).max(4096),
+  fileName: z.string().max(255).optional(),
+  durationMs: z.number().int().nonnegative().optional(),
+});
+export const messageSchema = z.discriminatedUnion('kind', [textMessageSchema, audioMessageSchema]);
+export type TextMessage = z.infer<typeof textMessageSchema>;
+export type AudioMessage = z.infer<typeof audioMessageSchema>;
+export type Message = z.infer<typeof messageSchema>;
+
+/** Only "immediately" is known to the API; a send-at time is kept by the app itself. */
+export const deliverySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('immediately') }),
+  z.object({ type: z.literal('at'), at: z.string().datetime({ offset: true }) }),
+]);
+export type Delivery = z.infer<typeof deliverySchema>;
+
+export const DEFAULT_VOICE = 'Polly-Joanna';
+
+/** The editable content of a campaign. `machine: null` means the human message serves both. */
+export interface CampaignContent {
+  callerId: string | null;
+  human: Message | null;
+  machine: Message | null;
+  delivery: Delivery;
+}
+
+export interface CampaignDetail extends CampaignSummary, CampaignContent {
+  profileId: string | null;
+}
+
+/** A partial update from the editor (autosave sends only what changed). */
+export const campaignContentPatchSchema = z
+  .object({
+    callerId: z.string().trim().max(100).nullable(),
+    human: messageSchema.nullable(),
+    machine: messageSchema.nullable(),
+    delivery: deliverySchema,
+  })
+  .partial();
+export type CampaignContentPatch = z.infer<typeof campaignContentPatchSchema>;

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { campaignIdSchema, campaignNameSchema, type CampaignSummary } from './campaign';
+import {
+  campaignContentPatchSchema,
+  campaignIdSchema,
+  campaignNameSchema,
+  type CampaignDetail,
+  type CampaignSummary,
+} from './campaign';
 import {
   apiUrlSchema,
   profileIdSchema,
@@ -60,6 +66,11 @@ export const contract = {
   ).returns<CampaignSummary>(),
   'campaigns:duplicate': channel(z.object({ id: campaignIdSchema })).returns<CampaignSummary>(),
   'campaigns:delete': channel(z.object({ id: campaignIdSchema })).returns<{ deleted: true }>(),
+  'campaigns:get': channel(z.object({ id: campaignIdSchema })).returns<CampaignDetail>(),
+  /** The editor's autosave: only the fields present are written. */
+  'campaigns:update': channel(
+    z.object({ id: campaignIdSchema, patch: campaignContentPatchSchema }),
+  ).returns<CampaignDetail>(),
 
   // API profiles. A token secret only ever travels window → main, once, to be stored in the
   // keychain; what comes back says `hasSecret`, never the secret.

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { EDITABLE_STATUSES, type CampaignStatus, type CampaignSummary } from '../../shared/campaign';
+import {
+  EDITABLE_STATUSES,
+  deliverySchema,
+  messageSchema,
+  type CampaignContentPatch,
+  type CampaignDetail,
+  type CampaignStatus,
+  type CampaignSummary,
+  type Delivery,
+  type Message,
+} from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
 import type { Db } from '../db/open';
 
@@ -92,6 +102,47 @@ export class CampaignService {
     return this.get(id);
   }
 
+  /** The campaign with what it says; stored JSON is parsed leniently so a damaged field reads as empty, not as a crash. */
+  detail(id: string): CampaignDetail {
+    const summary = this.get(id);
+    const row = this.#db
+      .prepare('SELECT caller_id, human_message, machine_message, delivery, profile_id FROM campaigns WHERE id = ?')
+      .get(id) as { caller_id: string | null; human_message: string | null; machine_message: string | null; delivery: string; profile_id: string | null };
+    return {
+      ...summary,
+      profileId: row.profile_id,
+      callerId: row.caller_id,
+      human: parseJson(row.human_message, messageSchema.safeParse) ?? null,
+      machine: parseJson(row.machine_message, messageSchema.safeParse) ?? null,
+      delivery: parseJson(row.delivery, deliverySchema.safeParse) ?? { type: 'immediately' },
+    };
+  }
+
+  /** Saves the fields present in the patch (the editor's autosave); refused once the campaign is sent. */
+  update(id: string, patch: CampaignContentPatch): CampaignDetail {
+    this.#assertEditable(this.get(id));
+    const sets: string[] = [];
+    const values: Array<string | null> = [];
+    const put = (column: string, value: string | null) => {
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (patch.callerId !== undefined) put('caller_id', patch.callerId || null);
+    if (patch.human !== undefined) put('human_message', patch.human ? JSON.stringify(patch.human satisfies Message) : null);
+    if (patch.machine !== undefined) put('machine_message', patch.machine ? JSON.stringify(patch.machine satisfies Message) : null);
+    if (patch.delivery !== undefined) put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
+    if (sets.length > 0) {
+      put('updated_at', this.#clock().toISOString());
+      this.#db.prepare(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    }
+    return this.detail(id);
+  }
+
+  /** Moves a campaign through its life (the send engine and outbox use this). */
+  setStatus(id: string, status: CampaignStatus): void {
+    this.#db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(status, this.#clock().toISOString(), id);
+  }
+
   /** An editable copy named "<name> (copy)"; hooks let later features copy their own rows. */
   duplicate(id: string): CampaignSummary {
     const source = this.get(id);
@@ -102,6 +153,13 @@ export class CampaignService {
       this.#db
         .prepare('INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
         .run(copyId, name, 'draft', now, now);
+      this.#db
+        .prepare(
+          `UPDATE campaigns SET (caller_id, human_message, machine_message, delivery) =
+             (SELECT caller_id, human_message, machine_message, delivery FROM campaigns WHERE id = ?)
+           WHERE id = ?`,
+        )
+        .run(source.id, copyId);
       for (const hook of this.duplicateHooks) hook(this.#db, source.id, copyId);
     })();
     return this.get(copyId);
@@ -125,6 +183,16 @@ export class CampaignService {
         `"${campaign.name}" has been sent and can no longer be changed. Duplicate it to make an editable copy.`,
       );
     }
+  }
+}
+
+function parseJson<T>(text: string | null, parse: (v: unknown) => { success: true; data: T } | { success: false }): T | undefined {
+  if (!text) return undefined;
+  try {
+    const result = parse(JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

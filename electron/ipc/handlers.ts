@@ -36,6 +36,12 @@ export function createHandlers({ services, emit, version }: HandlerContext): Han
       emit('campaigns:changed', { ids: [copy.id] });
       return copy;
     },
+    'campaigns:get': ({ id }) => campaigns.detail(id),
+    'campaigns:update': ({ id, patch }) => {
+      const updated = campaigns.update(id, patch);
+      emit('campaigns:changed', { ids: [id] });
+      return updated;
+    },
     'campaigns:delete': ({ id }) => {
       campaigns.delete(id);
       emit('campaigns:changed', { ids: [id] });

@@ -93,3 +93,37 @@ describe('CampaignService', () => {
     expect(copyName(long).endsWith(' (copy)')).toBe(true);
   });
 });
+
+describe('campaign content', () => {
+  it('saves only the fields in the patch, reads them back, and copies them on duplicate', () => {
+    const { db, campaigns } = service();
+    const c = campaigns.create('Clinic');
+    expect(campaigns.detail(c.id)).toMatchObject({ callerId: null, human: null, machine: null, delivery: { type: 'immediately' } });
+    campaigns.update(c.id, { callerId: 'Lv8UgucPVGWcwZd9Hre9dn', human: { kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' } });
+    const updated = campaigns.update(c.id, { machine: { kind: 'audio', file: '/data/audio/vm.mp3', fileName: 'vm.mp3' } });
+    expect(updated).toMatchObject({
+      callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
+      human: { kind: 'text', body: 'Hello {{first-name}}' },
+      machine: { kind: 'audio', fileName: 'vm.mp3' },
+    });
+    const copy = campaigns.detail(campaigns.duplicate(c.id).id);
+    expect(copy).toMatchObject({ callerId: 'Lv8UgucPVGWcwZd9Hre9dn', human: updated.human, machine: updated.machine });
+    db.close();
+  });
+
+  it('refuses to change a campaign once it has been sent', () => {
+    const { db, campaigns } = service();
+    const c = campaigns.create('Sent');
+    campaigns.setStatus(c.id, 'sending');
+    expect(() => campaigns.update(c.id, { callerId: 'x' })).toThrow(expect.objectContaining({ code: 'locked' }));
+    db.close();
+  });
+
+  it('reads a damaged stored message as empty instead of failing', () => {
+    const { db, campaigns } = service();
+    const c = campaigns.create('Damaged');
+    db.prepare(`UPDATE campaigns SET human_message = '{"kind":"video"}' WHERE id = ?`).run(c.id);
+    expect(campaigns.detail(c.id).human).toBeNull();
+    db.close();
+  });
+});

@@ -9,7 +9,7 @@ CREATE UNIQUE INDEX profiles_one_active ON profiles (is_active) WHERE is_active 
 -- table caller_ids
 CREATE TABLE caller_ids ( profile_id TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE, id TEXT NOT NULL, phone_number TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL, PRIMARY KEY (profile_id, id) );
 -- table campaigns
-CREATE TABLE campaigns ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','ready','queued','sending','scheduled','completed','failed')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL , profile_id TEXT REFERENCES profiles (id) ON DELETE SET NULL);
+CREATE TABLE campaigns ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','ready','queued','sending','scheduled','completed','failed')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL , profile_id TEXT REFERENCES profiles (id) ON DELETE SET NULL, caller_id TEXT, human_message TEXT CHECK (human_message IS NULL OR json_valid(human_message)), machine_message TEXT CHECK (machine_message IS NULL OR json_valid(machine_message)), delivery TEXT NOT NULL DEFAULT '{"type":"immediately"}' CHECK (json_valid(delivery)));
 -- table opt_outs
 CREATE TABLE opt_outs ( profile_id TEXT NOT NULL, e164 TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual', added_at TEXT NOT NULL, PRIMARY KEY (profile_id, e164) ) WITHOUT ROWID;
 -- table profiles
