@@ -32,7 +32,8 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
 
   it('starts empty and says what to do next', async () => {
     await page.goto(harness.url);
-    await expect(page.getByRole('heading', { name: 'No campaigns yet' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'No campaigns yet' }).waitFor();
+    expect(await rows().count()).toBe(0);
     await page.screenshot({ path: screenshotPath('01-empty'), fullPage: true });
   });
 

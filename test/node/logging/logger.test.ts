@@ -37,7 +37,7 @@ describe('logger', () => {
     const text = readFileSync(join(dir, 'app.log'), 'utf8');
     expect(text).not.toContain('s3cr3t-value');
     expect(text).not.toContain(basic.slice(6));
-    const record = JSON.parse(text) as Record<string, any>;
+    const record = JSON.parse(text) as { headers: Record<string, string>; note: string; hasSecret: boolean };
     expect(record.headers.Authorization).toBe(REDACTED);
     expect(record.headers['X-Account-Key']).toBe('firstbank'); // the account slug is not a credential
     expect(record.note).toBe(`failed with Basic ${REDACTED}`);
