@@ -1,6 +1,7 @@
 import { CHANNEL_NAMES, type AppStatus } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { DatabaseError } from './db/errors';
+import type { NativeDialogs } from './dialogs';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
 import { createHandlers, type EmitEvent } from './ipc/handlers';
 import type { Logger } from './logging/logger';
@@ -21,6 +22,8 @@ export interface BackendOptions {
   version: string;
   clock?: () => Date;
   secrets?: SecretStore;
+  /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
+  dialogs?: NativeDialogs;
 }
 
 /**
@@ -33,7 +36,7 @@ export function createBackend(options: BackendOptions): Backend {
   const { dataDir, log } = options;
   try {
     const services = createServices({ dataDir, log, clock: options.clock, secrets: options.secrets });
-    const handlers = createHandlers({ services, emit: options.emit, version: options.version });
+    const handlers = createHandlers({ services, emit: options.emit, version: options.version, dialogs: options.dialogs });
     log.info('backend ready', { dataDir });
     return {
       dispatch: createDispatcher(handlers, log.child('ipc')),

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, ipcMain, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, shell } from 'electron';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { createBackend, type Backend } from './backend';
+import type { NativeDialogs } from './dialogs';
 import { createFileLogger } from './logging/logger';
 import { menuTemplate } from './menu';
 import { PRODUCT_NAME, dataPaths, resolveDataDir } from './paths';
@@ -29,6 +30,20 @@ if (!app.requestSingleInstanceLock()) {
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
+  };
+
+  // The workspace's file dialogs, attached to the window so they behave as its sheets.
+  const dialogs: NativeDialogs = {
+    async openFile({ title, filters }) {
+      const options = { title, filters, properties: ['openFile' as const] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async saveFile({ title, defaultName, filters }) {
+      const options = { title, filters, defaultPath: join(app.getPath('documents'), defaultName) };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled ? null : (result.filePath ?? null);
+    },
   };
 
   const openExternal = async (url: string) => {
@@ -78,7 +93,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, log.child('security').warn);
-    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion() });
+    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs });
 
     for (const channel of CHANNEL_NAMES) {
       ipcMain.handle(channel, (event, input: unknown) => {

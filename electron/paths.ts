@@ -25,5 +25,6 @@ export function dataPaths(dataDir: string) {
     database: join(dataDir, 'campaigns.sqlite'),
     logs: join(dataDir, 'logs'),
     windowState: join(dataDir, 'window-state.json'),
+    settings: join(dataDir, 'settings.json'),
   };
 }

@@ -1,13 +1,18 @@
+import { AudioStore } from './audio';
+import { CampaignFiles } from './campaigns/campaign-file';
 import { CampaignService } from './campaigns/service';
 import { openDatabase, type Db } from './db/open';
 import type { Logger } from './logging/logger';
 import { dataPaths } from './paths';
 import { ConnectionTester, apiCallerIdFetcher, type FetchCallerIds } from './profiles/connection';
 import { ProfileService, copyCampaignProfile } from './profiles/service';
+import { RecipientEditor } from './recipients/editing';
 import { OptOutService } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
+import { SettingsService } from './settings';
+import { StagedFiles } from './staged-files';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -35,6 +40,12 @@ export interface Services {
   connection: ConnectionTester;
   recipients: RecipientService;
   optOuts: OptOutService;
+  /** The workspace's extras: row edits, audio, dropped files, campaign files, app defaults. */
+  recipientEditor: RecipientEditor;
+  audio: AudioStore;
+  stagedFiles: StagedFiles;
+  campaignFiles: CampaignFiles;
+  settings: SettingsService;
   close(): void;
 }
 
@@ -58,6 +69,9 @@ export function createServices({
     log: log.child('connection'),
     fetchCallerIds: fetchCallerIds ?? apiCallerIdFetcher({ log: log.child('api') }),
   });
+  const recipientEditor = new RecipientEditor({ db, clock });
+  const audio = new AudioStore(dataDir);
+  const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
   return {
     dataDir,
     db,
@@ -69,6 +83,11 @@ export function createServices({
     connection,
     recipients,
     optOuts,
+    recipientEditor,
+    audio,
+    stagedFiles: new StagedFiles(dataDir, clock),
+    campaignFiles,
+    settings: new SettingsService(paths.settings),
     close: () => db.close(),
   };
 }

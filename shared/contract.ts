@@ -18,6 +18,16 @@ import {
   type Profile,
 } from './profiles';
 import type { QuietHoursReport } from './recipients/quiet-hours';
+import {
+  droppedFileSchema,
+  fileKindSchema,
+  settingsPatchSchema,
+  type ChosenFile,
+  type SavedFiles,
+  type Settings,
+  type SheetPeek,
+  type StoredAudio,
+} from './workspace';
 import type { ValidationSummary } from './recipients/summary';
 import {
   PAGE_FILTERS,
@@ -127,6 +137,31 @@ export const contract = {
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.optional() }),
   ).returns<QuietHoursReport>(),
 
+  // The campaign workspace. The window never sees a path it did not get from main: files come
+  // from a native dialog (main asks NativeDialogs) or are dropped and their bytes staged.
+  'dialog:openFile': channel(z.object({ kind: fileKindSchema })).returns<{ file: ChosenFile | null }>(),
+  'files:stageDropped': channel(droppedFileSchema).returns<ChosenFile>(),
+  /** The header and first rows of a spreadsheet, for the mapping step before importing. */
+  'recipients:peek': channel(
+    z.object({ filePath: importPathSchema, rows: z.number().int().min(1).max(50).default(8) }),
+  ).returns<SheetPeek>(),
+  'recipients:setPhone': channel(
+    z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), phone: z.string().trim().min(1, 'Type the number.').max(100) }),
+  ).returns<{ row: number; e164: string | null; status: string }>(),
+  'recipients:removeRows': channel(
+    z.object({ campaignId: campaignIdSchema, rows: z.array(z.number().int().min(1)).min(1).max(100_000) }),
+  ).returns<{ removed: number }>(),
+  /** Checks a WAV/MP3 (format, length) and keeps a copy in the data folder. */
+  'audio:import': channel(z.object({ filePath: importPathSchema })).returns<StoredAudio>(),
+  /** A kept audio file's bytes, for the editor's player. */
+  'audio:read': channel(z.object({ file: z.string().min(1).max(4096) })).returns<{ mimeType: string; base64: string }>(),
+  /** Asks where to save, then writes the CLI's campaign file with its recipients CSV (null: cancelled). */
+  'campaigns:exportFile': channel(z.object({ id: campaignIdSchema })).returns<{ saved: SavedFiles | null }>(),
+  /** Asks for a campaign file and makes a new draft from it (null: cancelled). */
+  'campaigns:importFile': channel(none).returns<{ campaign: CampaignSummary | null }>(),
+  'settings:get': channel(none).returns<Settings>(),
+  'settings:update': channel(settingsPatchSchema).returns<Settings>(),
+
   // The local opt-out (do-not-call) list of an API profile.
   'optouts:list': channel(
     z.object({
@@ -179,4 +214,4 @@ export const EVENT_NAMES: readonly EventName[] = ['menu:command', 'campaigns:cha
 export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;
 /** What a handler receives (after the schema has parsed it). */
 export type ParsedInput<K extends ChannelName> = z.output<Contract[K]['input']>;
-export type ChannelOutput<K extends ChannelName> = NonNullable<Contract[K]['output']>;
+export type ChannelOutput<K extends ChannelName> = Contract[K] extends Channel<z.ZodType, infer O> ? O : never;

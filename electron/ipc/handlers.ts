@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import type { Events, EventName } from '../../shared/contract';
+import { AUDIO_FILTERS, CAMPAIGN_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
 import type { Services } from '../services';
 import type { Handlers } from './bind';
 
@@ -8,15 +10,29 @@ export interface HandlerContext {
   services: Services;
   emit: EmitEvent;
   version: string;
+  /** Native open/save dialogs; none (every dialog cancelled) where there is no window. */
+  dialogs?: NativeDialogs;
 }
 
 /** One handler per contract channel; each is a thin call into a service. */
-export function createHandlers({ services, emit, version }: HandlerContext): Handlers {
+export function createHandlers({ services, emit, version, dialogs = noDialogs }: HandlerContext): Handlers {
   const { campaigns, profiles, recipients, optOuts } = services;
   // Opt-outs belong to a profile: the one asked for, else the campaign's (or the active one).
   const profileFor = (campaignId: string, profileId?: string) =>
     profileId ?? profiles.forCampaign(campaignId)?.id ?? null;
   const profilesChanged = (...ids: string[]) => emit('profiles:changed', { ids });
+  const campaignsChanged = (...ids: string[]) => emit('campaigns:changed', { ids });
+  const chosen = (path: string | null) => {
+    if (path === null) return null;
+    const fileName = path.split(/[\\/]/).pop() ?? path;
+    let size = 0;
+    try {
+      size = statSync(path).size;
+    } catch {
+      // Reported by whatever reads it next, in words about the file.
+    }
+    return { path, fileName, size };
+  };
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
 
@@ -101,6 +117,44 @@ export function createHandlers({ services, emit, version }: HandlerContext): Han
     'recipients:preview': ({ campaignId, row, text }) => recipients.preview(campaignId, row, text),
     'recipients:quietHours': ({ campaignId, profileId }) =>
       recipients.quietHours(campaignId, profileFor(campaignId, profileId)),
+    'dialog:openFile': async ({ kind }) => ({
+      file: chosen(
+        await dialogs.openFile(
+          kind === 'audio'
+            ? { title: 'Choose a recording (WAV or MP3)', filters: AUDIO_FILTERS }
+            : { title: 'Choose the recipient list (CSV or Excel)', filters: RECIPIENT_FILTERS },
+        ),
+      ),
+    }),
+    'files:stageDropped': ({ fileName, base64 }) => services.stagedFiles.stage(fileName, base64),
+    'recipients:peek': ({ filePath, rows }) => services.recipientEditor.peek(filePath, rows),
+    'recipients:setPhone': ({ campaignId, row, phone }) => {
+      const updated = services.recipientEditor.setPhone(campaignId, row, phone);
+      campaignsChanged(campaignId);
+      return updated;
+    },
+    'recipients:removeRows': ({ campaignId, rows }) => {
+      const result = services.recipientEditor.removeRows(campaignId, rows);
+      campaignsChanged(campaignId);
+      return result;
+    },
+    'audio:import': ({ filePath }) => services.audio.import(filePath),
+    'audio:read': ({ file }) => services.audio.read(file),
+    'campaigns:exportFile': async ({ id }) => {
+      const name = campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
+      const path = await dialogs.saveFile({ title: 'Export campaign file', defaultName: `${name}.json`, filters: CAMPAIGN_FILTERS });
+      return { saved: path === null ? null : services.campaignFiles.export(id, path) };
+    },
+    'campaigns:importFile': async () => {
+      const path = await dialogs.openFile({ title: 'Import a campaign file', filters: CAMPAIGN_FILTERS });
+      if (path === null) return { campaign: null };
+      const created = services.campaignFiles.import(path);
+      campaignsChanged(created.id);
+      return { campaign: created };
+    },
+    'settings:get': () => services.settings.get(),
+    'settings:update': (patch) => services.settings.update(patch),
+
     'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list(profileId, { offset, limit, search }),
     'optouts:add': ({ profileId, numbers, defaultCountry }) => optOuts.add(profileId, numbers, defaultCountry),
     'optouts:remove': ({ profileId, numbers, defaultCountry }) => optOuts.remove(profileId, numbers, defaultCountry),

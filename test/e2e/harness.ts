@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName, Events } from '../../shared/contract';
 import { createBackend, type Backend } from '../../electron/backend';
+import { ScriptedDialogs } from '../../electron/dialogs';
 import { createFileLogger } from '../../electron/logging/logger';
 import { dataPaths } from '../../electron/paths';
 
@@ -26,6 +27,8 @@ export interface Harness {
   url: string;
   dataDir: string;
   backend: Backend;
+  /** The "native" file dialogs: queue the path the next open/save dialog answers with. */
+  dialogs: ScriptedDialogs;
   /** Closes the services and opens them again on the same data folder: an app restart. */
   restart(): void;
   close(): Promise<void>;
@@ -45,7 +48,8 @@ export async function startHarness(options: { dataDir?: string } = {}): Promise<
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     for (const res of streams) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   };
-  const open = () => createBackend({ dataDir, log, emit, version: '0.0.0-e2e' });
+  const dialogs = new ScriptedDialogs();
+  const open = () => createBackend({ dataDir, log, emit, version: '0.0.0-e2e', dialogs });
   let backend = open();
 
   const indexHtml = () =>
@@ -118,6 +122,7 @@ export async function startHarness(options: { dataDir?: string } = {}): Promise<
   return {
     url: `http://127.0.0.1:${address.port}/`,
     dataDir,
+    dialogs,
     get backend() {
       return backend;
     },

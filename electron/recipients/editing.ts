@@ -1,0 +1,138 @@
+import { EDITABLE_STATUSES, type CampaignStatus } from '../../shared/campaign';
+import { AppError } from '../../shared/errors';
+import { detectPhoneColumn } from '../../shared/recipients/columns';
+import type { SheetPeek } from '../../shared/workspace';
+import type { Db } from '../db/open';
+import { PhoneValidator } from './phone';
+import { readTable } from './read-table';
+
+/** Thrown from a row handler to stop reading once the mapping step has enough rows. */
+class EnoughRows extends Error {}
+
+/**
+ * What the recipients screen does besides importing: show a file's first rows for the mapping
+ * step, correct one number, and remove rows. Row numbers stay those of the file, so a problem
+ * reported "row 12" still points at the spreadsheet line a person can find.
+ */
+export class RecipientEditor {
+  readonly #db: Db;
+  readonly #clock: () => Date;
+
+  constructor({ db, clock = () => new Date() }: { db: Db; clock?: () => Date }) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  /** The header and first rows of a spreadsheet, without importing it. */
+  peek(filePath: string, limit = 8): SheetPeek {
+    let headers: string[] = [];
+    let format: SheetPeek['format'] = 'csv';
+    let fileName = '';
+    const rows: string[][] = [];
+    try {
+      readTable(filePath, {
+        onHeader: (h, info) => {
+          headers = h;
+          format = info.format;
+          fileName = info.fileName;
+        },
+        onRow: (cells) => {
+          rows.push(cells.slice(0, Math.max(headers.length, 1)));
+          if (rows.length >= limit) throw new EnoughRows();
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof EnoughRows)) throw error;
+    }
+    const phoneIndex = detectPhoneColumn(headers);
+    return { fileName, format, headers, rows, detectedPhoneColumn: phoneIndex >= 0 ? (headers[phoneIndex] ?? null) : null };
+  }
+
+  #editable(campaignId: string): { defaultCountry: string; phoneIndex: number } {
+    const campaign = this.#db.prepare('SELECT name, status FROM campaigns WHERE id = ?').get(campaignId) as
+      | { name: string; status: CampaignStatus }
+      | undefined;
+    if (!campaign) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    if (!EDITABLE_STATUSES.includes(campaign.status)) {
+      throw new AppError('locked', `"${campaign.name}" has been sent and its recipients can no longer be changed. Duplicate it to make an editable copy.`);
+    }
+    const list = this.#db.prepare('SELECT default_country, phone_index FROM recipient_lists WHERE campaign_id = ?').get(campaignId) as
+      | { default_country: string; phone_index: number }
+      | undefined;
+    if (!list) throw new AppError('not_found', 'This campaign has no recipients yet. Import a CSV or Excel file first.');
+    return { defaultCountry: list.default_country, phoneIndex: list.phone_index };
+  }
+
+  /** Corrects one recipient's number; duplicates are worked out again for the whole list. */
+  setPhone(campaignId: string, row: number, phone: string): { row: number; e164: string | null; status: string } {
+    const { defaultCountry, phoneIndex } = this.#editable(campaignId);
+    const current = this.#db.prepare('SELECT fields FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as
+      | { fields: string }
+      | undefined;
+    if (!current) throw new AppError('not_found', `There is no row ${row} in the recipient list.`);
+    const check = new PhoneValidator(defaultCountry).check(phone);
+    if (!check.ok) {
+      throw new AppError('invalid_input', `"${phone}" is not a phone number the app can call. Type it with its area code, for example (212) 555-0142.`);
+    }
+    const cells = JSON.parse(current.fields) as string[];
+    cells[phoneIndex] = phone.trim();
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `UPDATE recipients SET phone_raw = ?, e164 = ?, status = 'valid', problem = NULL, duplicate_of = NULL, line_type = ?, fields = ?
+           WHERE campaign_id = ? AND row = ?`,
+        )
+        .run(phone.trim(), check.e164, check.lineType, JSON.stringify(cells), campaignId, row);
+      this.#recomputeDuplicates(campaignId);
+      this.#touch(campaignId);
+    })();
+    const after = this.#db.prepare('SELECT row, e164, status FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as {
+      row: number;
+      e164: string | null;
+      status: string;
+    };
+    return after;
+  }
+
+  /** Removes rows from the list (not from the file); returns how many went. */
+  removeRows(campaignId: string, rows: readonly number[]): { removed: number } {
+    this.#editable(campaignId);
+    let removed = 0;
+    this.#db.transaction(() => {
+      const remove = this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ? AND row = ?');
+      for (const row of new Set(rows)) removed += remove.run(campaignId, row).changes;
+      if (removed > 0) {
+        this.#recomputeDuplicates(campaignId);
+        this.#touch(campaignId);
+      }
+    })();
+    return { removed };
+  }
+
+  /** The first row with a number is the one called; later rows with the same number are duplicates of it. */
+  #recomputeDuplicates(campaignId: string): void {
+    const rows = this.#db
+      .prepare(`SELECT row, e164, status, duplicate_of FROM recipients WHERE campaign_id = ? AND e164 IS NOT NULL AND status != 'invalid' ORDER BY row`)
+      .all(campaignId) as Array<{ row: number; e164: string; status: string; duplicate_of: number | null }>;
+    const first = new Map<string, number>();
+    const makeValid = this.#db.prepare(
+      `UPDATE recipients SET status = 'valid', problem = NULL, duplicate_of = NULL WHERE campaign_id = ? AND row = ?`,
+    );
+    const makeDuplicate = this.#db.prepare(
+      `UPDATE recipients SET status = 'duplicate', problem = 'duplicate', duplicate_of = ? WHERE campaign_id = ? AND row = ?`,
+    );
+    for (const r of rows) {
+      const original = first.get(r.e164);
+      if (original === undefined) {
+        first.set(r.e164, r.row);
+        if (r.status !== 'valid') makeValid.run(campaignId, r.row);
+      } else if (r.status !== 'duplicate' || r.duplicate_of !== original) {
+        makeDuplicate.run(original, campaignId, r.row);
+      }
+    }
+  }
+
+  #touch(campaignId: string): void {
+    this.#db.prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?').run(this.#clock().toISOString(), campaignId);
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { DEFAULT_VOICE } from './campaign';
+import { defaultCountrySchema } from './recipients/types';
+
+/**
+ * Types for what the campaign workspace asks of main beyond the campaign itself: app-wide
+ * defaults, files chosen in native dialogs or dropped on the window, a spreadsheet's first
+ * rows for the mapping step, and audio files kept for messages.
+ */
+
+export const DEFAULT_BATCH_SIZE = 100;
+
+export const settingsSchema = z.object({
+  defaultCountry: defaultCountrySchema,
+  defaultVoice: z.string().trim().min(1, 'Choose a voice.').max(80),
+  batchSize: z.number().int().min(1, 'Send at least one envelope per request.').max(1000, 'At most 1,000 envelopes per request.'),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const settingsPatchSchema = settingsSchema.partial();
+
+export const DEFAULT_SETTINGS: Settings = { defaultCountry: 'US', defaultVoice: DEFAULT_VOICE, batchSize: DEFAULT_BATCH_SIZE };
+
+/** A file the person chose in a native dialog or dropped on the window; main holds the path. */
+export interface ChosenFile {
+  path: string;
+  fileName: string;
+  size: number;
+}
+
+/** The first rows of a spreadsheet, for the mapping step before the import. */
+export interface SheetPeek {
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  headers: string[];
+  rows: string[][];
+  /** The header that looks like the phone column, or null when none does. */
+  detectedPhoneColumn: string | null;
+}
+
+export const AUDIO_FORMATS = ['wav', 'mp3'] as const;
+export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+
+/** An audio file copied into the data folder, checked, with its length. */
+export interface StoredAudio {
+  file: string;
+  fileName: string;
+  format: AudioFormat;
+  mimeType: string;
+  durationMs: number;
+  size: number;
+}
+
+/** Largest file that may be dropped on the window (its bytes cross IPC once). */
+export const MAX_DROPPED_BYTES = 60 * 1024 * 1024;
+/** Largest audio message accepted. */
+export const MAX_AUDIO_BYTES = 20 * 1024 * 1024;
+
+export const droppedFileSchema = z.object({
+  fileName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..', 'Not a file name.'),
+  /** The file's bytes, Base64 (the browser transport speaks JSON). */
+  base64: z.string().max(Math.ceil((MAX_DROPPED_BYTES * 4) / 3) + 8, 'The file is too large to drop here; use "Choose a file".'),
+});
+
+export const fileKindSchema = z.enum(['recipients', 'audio']);
+export type FileKind = z.infer<typeof fileKindSchema>;
+
+/** What a saved campaign file or results export wrote. */
+export interface SavedFiles {
+  path: string;
+  files: string[];
+}
+

@@ -1,0 +1,201 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inspectAudio } from '../../../electron/audio';
+import { ScriptedDialogs } from '../../../electron/dialogs';
+import { createDispatcher } from '../../../electron/ipc/bind';
+import { createHandlers } from '../../../electron/ipc/handlers';
+import { createMemoryLogger } from '../../../electron/logging/logger';
+import { MemorySecretStore } from '../../../electron/secrets/memory-store';
+import { createServices } from '../../../electron/services';
+import type { Result } from '../../../shared/errors';
+import { useTempDir } from '../../helpers/temp';
+
+const tempDir = useTempDir();
+
+function setup() {
+  const dataDir = tempDir();
+  const log = createMemoryLogger();
+  const services = createServices({ dataDir, log, secrets: new MemorySecretStore() });
+  const dialogs = new ScriptedDialogs();
+  const handlers = createHandlers({ services, emit: () => {}, version: 'test', dialogs });
+  const dispatch = createDispatcher(handlers, log);
+  const call = async <T>(channel: string, input?: unknown): Promise<T> => {
+    const result = (await dispatch(channel, input)) as Result<T>;
+    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    return result.value;
+  };
+  return { dataDir, services, dialogs, call };
+}
+
+/** A real PCM WAV: mono, 8 kHz, 16-bit, `seconds` long. */
+export function wavBytes(seconds: number): Buffer {
+  const rate = 8000;
+  const data = Buffer.alloc(rate * 2 * seconds);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+/** MPEG-1 Layer III frames at 128 kbit/s, 44.1 kHz: 417 bytes and 1152 samples each. */
+function mp3Bytes(frames: number): Buffer {
+  const frame = Buffer.alloc(417);
+  frame[0] = 0xff;
+  frame[1] = 0xfb;
+  frame[2] = 0x90;
+  frame[3] = 0x64;
+  const id3 = Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5]);
+  return Buffer.concat([id3, ...Array.from({ length: frames }, () => frame)]);
+}
+
+describe('workspace channels', () => {
+  it('shows a file’s first rows and the phone column it found, without importing', async () => {
+    const { dataDir, call } = setup();
+    const file = join(dataDir, 'list.csv');
+    writeFileSync(file, 'First Name,Mobile\n' + Array.from({ length: 30 }, (_, i) => `P${i},212555${String(1000 + i)}`).join('\n'));
+    const peek = await call<{ headers: string[]; rows: string[][]; detectedPhoneColumn: string }>('recipients:peek', { filePath: file, rows: 5 });
+    expect(peek.headers).toEqual(['First Name', 'Mobile']);
+    expect(peek.rows).toHaveLength(5);
+    expect(peek.rows[0]).toEqual(['P0', '2125551000']);
+    expect(peek.detectedPhoneColumn).toBe('Mobile');
+  });
+
+  it('fixes one number, works duplicates out again, and removes rows', async () => {
+    const { dataDir, services, call } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Fixes' });
+    const file = join(dataDir, 'list.csv');
+    writeFileSync(file, 'Phone,Name\n2125550142,Ann\nnot a number,Bo\n2125550142,Cy\n3125550199,Di\n');
+    await call('recipients:import', { campaignId: campaign.id, filePath: file });
+
+    await expect(call('recipients:setPhone', { campaignId: campaign.id, row: 2, phone: 'still bad' })).rejects.toMatchObject({ code: 'invalid_input' });
+    const fixed = await call('recipients:setPhone', { campaignId: campaign.id, row: 2, phone: '(646) 555-0100' });
+    expect(fixed).toEqual({ row: 2, e164: '+16465550100', status: 'valid' });
+    expect(services.recipients.summary(campaign.id).recipients).toEqual({ total: 4, valid: 3, invalid: 0, duplicates: 1, optedOut: 0 });
+
+    // Removing the first of two equal numbers makes the second the one that is called.
+    await expect(call('recipients:removeRows', { campaignId: campaign.id, rows: [1] })).resolves.toEqual({ removed: 1 });
+    const page = services.recipients.page(campaign.id, { filter: 'all' });
+    expect(page.rows.map((r) => [r.row, r.status])).toEqual([
+      [2, 'valid'],
+      [3, 'valid'],
+      [4, 'valid'],
+    ]);
+    expect(page.rows[0]!.fields).toEqual({ name: 'Bo' });
+    expect(services.recipients.summary(campaign.id).recipients.duplicates).toBe(0);
+  });
+
+  it('reads WAV and MP3 lengths from their headers and refuses other files', () => {
+    expect(inspectAudio(wavBytes(3), 'a.wav')).toEqual({ format: 'wav', mimeType: 'audio/wav', durationMs: 3000 });
+    const mp3 = inspectAudio(mp3Bytes(100), 'a.mp3');
+    expect(mp3.format).toBe('mp3');
+    expect(mp3.durationMs).toBe(Math.round(((100 * 1152) / 44100) * 1000));
+    expect(() => inspectAudio(Buffer.from('this is a text file, not audio'), 'notes.wav')).toThrow(/not a WAV or MP3/);
+  });
+
+  it('keeps a copy of a recording and plays back only kept files', async () => {
+    const { dataDir, call } = setup();
+    const original = join(dataDir, 'greeting.wav');
+    writeFileSync(original, wavBytes(2));
+    const stored = await call<{ file: string; durationMs: number; fileName: string }>('audio:import', { filePath: original });
+    expect(stored).toMatchObject({ fileName: 'greeting.wav', durationMs: 2000 });
+    expect(stored.file.startsWith(join(dataDir, 'audio'))).toBe(true);
+    const played = await call<{ mimeType: string; base64: string }>('audio:read', { file: stored.file });
+    expect(played.mimeType).toBe('audio/wav');
+    expect(Buffer.from(played.base64, 'base64').equals(readFileSync(original))).toBe(true);
+    await expect(call('audio:read', { file: join(dataDir, 'campaigns.sqlite') })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(call('audio:read', { file: join(dataDir, 'audio', '..', 'settings.json') })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('stages a dropped file, then treats it like a chosen one', async () => {
+    const { call, dialogs, dataDir } = setup();
+    const staged = await call<{ path: string; fileName: string; size: number }>('files:stageDropped', {
+      fileName: 'dropped.csv',
+      base64: Buffer.from('Phone\n2125550142\n').toString('base64'),
+    });
+    expect(staged).toMatchObject({ fileName: 'dropped.csv', size: 17 });
+    expect(readFileSync(staged.path, 'utf8')).toContain('2125550142');
+    await expect(call('files:stageDropped', { fileName: '../evil.csv', base64: 'AA==' })).rejects.toMatchObject({ code: 'invalid_input' });
+
+    await expect(call('dialog:openFile', { kind: 'recipients' })).resolves.toEqual({ file: null });
+    dialogs.willOpen(staged.path);
+    await expect(call('dialog:openFile', { kind: 'recipients' })).resolves.toEqual({ file: { path: staged.path, fileName: 'dropped.csv', size: 17 } });
+    expect(dialogs.asked.map((a) => a.kind)).toEqual(['open', 'open']);
+    expect(existsSync(join(dataDir, 'dropped'))).toBe(true);
+  });
+
+  it('keeps defaults in settings, and falls back field by field from a damaged file', async () => {
+    const { call, dataDir } = setup();
+    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+    await expect(call('settings:update', { defaultCountry: 'ca', batchSize: 250 })).resolves.toEqual({
+      defaultCountry: 'CA',
+      defaultVoice: 'Polly-Joanna',
+      batchSize: 250,
+    });
+    await expect(call('settings:update', { batchSize: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ defaultCountry: 'GB', batchSize: 'lots' }));
+    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'GB', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+  });
+
+  it('exports a campaign file in the CLI format and imports it back as a new draft', async () => {
+    const { call, dialogs, dataDir, services } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Weekly specials' });
+    const list = join(dataDir, 'list.csv');
+    writeFileSync(list, 'Phone,First Name\n2125550142,"Ann, Jr."\nbad,Bo\n');
+    await call('recipients:import', { campaignId: campaign.id, filePath: list });
+    const wav = join(dataDir, 'vm.wav');
+    writeFileSync(wav, wavBytes(1));
+    const audio = await call<{ file: string; durationMs: number }>('audio:import', { filePath: wav });
+    await call('campaigns:update', {
+      id: campaign.id,
+      patch: {
+        callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
+        human: { kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Brian' },
+        machine: { kind: 'audio', file: audio.file, durationMs: audio.durationMs },
+      },
+    });
+
+    await expect(call('campaigns:exportFile', { id: campaign.id })).resolves.toEqual({ saved: null });
+    const out = join(tempDir(), 'weekly.json');
+    dialogs.willSave(out);
+    const saved = await call<{ saved: { files: string[] } }>('campaigns:exportFile', { id: campaign.id });
+    expect(saved.saved.files).toEqual(['weekly.json', 'weekly-recipients.csv', 'weekly-voicemail.wav']);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    expect(json).toEqual({
+      version: 1,
+      name: 'Weekly specials',
+      callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
+      human: { kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Brian' },
+      machine: { kind: 'audio', file: 'weekly-voicemail.wav' },
+      recipients: { file: 'weekly-recipients.csv', phoneColumn: 'Phone', defaultCountry: 'US' },
+      delivery: { type: 'immediately' },
+    });
+    expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toBe('Phone,First Name\r\n2125550142,"Ann, Jr."\r\nbad,Bo\r\n');
+
+    dialogs.willOpen(out);
+    const imported = await call<{ campaign: { id: string; name: string; recipientCount: number } }>('campaigns:importFile');
+    expect(imported.campaign).toMatchObject({ name: 'Weekly specials', recipientCount: 2 });
+    const detail = services.campaigns.detail(imported.campaign.id);
+    expect(detail.human).toEqual({ kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Brian' });
+    expect(detail.machine).toMatchObject({ kind: 'audio', fileName: 'weekly-voicemail.wav', durationMs: 1000 });
+
+    // A broken file makes no campaign.
+    const broken = join(dataDir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ version: 1, name: 'Half', human: { kind: 'text', body: 'x', voice: 'Polly-Joanna' }, recipients: { file: 'missing.csv' } }));
+    dialogs.willOpen(broken);
+    const before = services.campaigns.list().length;
+    await expect(call('campaigns:importFile')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(services.campaigns.list()).toHaveLength(before);
+  });
+});
