@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend } from '../../electron/backend';
+import { createMemoryLogger } from '../../electron/logging/logger';
+import { ApiCallError, type call as Call } from '../../renderer/lib/api';
+import { CampaignsState } from '../../renderer/lib/campaigns.svelte';
+import CampaignsScreen from '../../renderer/screens/CampaignsScreen.svelte';
+
+/** The renderer's call() wired straight to a real backend on a temporary SQLite file. */
+function realCall(): typeof Call {
+  const backend = createBackend({
+    dataDir: mkdtempSync(join(tmpdir(), 'omnigage-components-')),
+    log: createMemoryLogger(),
+    emit: () => {},
+    version: 'test',
+  });
+  return (async (channel: string, input?: unknown) => {
+    const result = await backend.dispatch(channel, input);
+    if (result.ok) return result.value;
+    throw new ApiCallError(result.error.code, result.error.message);
+  }) as typeof Call;
+}
+
+describe('CampaignsState', () => {
+  it('loads, creates, renames, duplicates and removes through the backend', async () => {
+    const state = new CampaignsState(realCall());
+    await state.load();
+    expect(state.loaded).toBe(true);
+    expect(state.items).toEqual([]);
+
+    const created = await state.create('Weekly specials');
+    expect(created?.name).toBe('Weekly specials');
+    expect(state.notice).toBe('Created "Weekly specials".');
+    expect(state.items.map((c) => c.name)).toEqual(['Weekly specials']);
+
+    await state.rename(created!.id, 'Weekly specials (Dec)');
+    await state.duplicate(created!.id);
+    expect(state.items.map((c) => c.name).sort()).toEqual(['Weekly specials (Dec)', 'Weekly specials (Dec) (copy)']);
+
+    await state.remove(state.items.find((c) => c.name.endsWith('(copy)'))!);
+    expect(state.items.map((c) => c.name)).toEqual(['Weekly specials (Dec)']);
+  });
+
+  it('filters by the search term without asking the backend', async () => {
+    const state = new CampaignsState(realCall());
+    await state.create('School closure');
+    await state.create('Clinic reminder');
+    state.search = 'CLINIC';
+    expect(state.visible.map((c) => c.name)).toEqual(['Clinic reminder']);
+    state.search = '';
+    expect(state.visible).toHaveLength(2);
+  });
+
+  it('keeps the message of a refused action for the status line', async () => {
+    const state = new CampaignsState(realCall());
+    expect(await state.create('   ')).toBeUndefined();
+    expect(state.error).toBe('name: Give the campaign a name.');
+  });
+});
+
+describe('CampaignsScreen', () => {
+  afterEach(() => cleanup());
+
+  it('shows the empty state, then creates a campaign from the dialog', async () => {
+    const state = new CampaignsState(realCall());
+    await state.load();
+    render(CampaignsScreen, { props: { campaigns: state } });
+
+    expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Create your first campaign' }));
+
+    const dialog = screen.getByRole('dialog', { name: 'New campaign' });
+    const create = within(dialog).getByRole('button', { name: 'Create campaign' }) as HTMLButtonElement;
+    expect(create.disabled).toBe(true); // no name yet
+    const input = within(dialog).getByLabelText('Campaign name') as HTMLInputElement;
+    expect(document.activeElement).toBe(input); // focus lands in the dialog
+    await fireEvent.input(input, { target: { value: 'Flu shots' } });
+    expect(create.disabled).toBe(false);
+    await fireEvent.click(create);
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(screen.getAllByTestId('campaign-row')).toHaveLength(1);
+    expect(screen.getByRole('rowheader', { name: 'Flu shots' })).toBeTruthy();
+  });
+
+  it('asks before deleting, and Escape keeps the campaign', async () => {
+    const state = new CampaignsState(realCall());
+    await state.create('Keep me');
+    render(CampaignsScreen, { props: { campaigns: state } });
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete Keep me' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete this campaign?' });
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    flushSync();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getAllByTestId('campaign-row')).toHaveLength(1);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete Keep me' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete campaign' }));
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy());
+  });
+});
