@@ -1,19 +1,22 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath } from './browser';
 
-/** The Electron binary, when this machine has one (its download is not possible everywhere). */
+/**
+ * The Electron binary, when this machine has one. Found without require('electron'), which
+ * would try to download the binary on first use (impossible on machines without GitHub access).
+ */
 function electronBinary(): string | undefined {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
+  const root = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  const pathFile = join(root, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : 'electron';
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(root, 'dist');
+  const binary = join(dist, relative);
+  return existsSync(binary) ? binary : undefined;
 }
 
 const binary = electronBinary();
