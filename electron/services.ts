@@ -11,6 +11,7 @@ import { OptOutService } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
+import { ResultsService, SendService, type EngineOptions } from './send/index';
 import { SettingsService } from './settings';
 import { StagedFiles } from './staged-files';
 
@@ -22,6 +23,10 @@ export interface ServiceOptions {
   secrets?: SecretStore;
   /** How "Test connection" lists caller IDs: the Omnigage API client unless a test replaces it. */
   fetchCallerIds?: FetchCallerIds;
+  /** Send engine settings (batch size, concurrency…); tests shorten its waits. */
+  send?: Partial<EngineOptions>;
+  /** Environment for OMNIGAGE_API_* credential overrides (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -46,6 +51,9 @@ export interface Services {
   stagedFiles: StagedFiles;
   campaignFiles: CampaignFiles;
   settings: SettingsService;
+  /** Sending, the outbox worker (send.startOutbox/stopOutbox/wake) and the audit trail (send.audit). */
+  send: SendService;
+  results: ResultsService;
   close(): void;
 }
 
@@ -55,6 +63,8 @@ export function createServices({
   clock = () => new Date(),
   secrets = new KeytarSecretStore(),
   fetchCallerIds,
+  send: engine,
+  env,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
@@ -72,6 +82,8 @@ export function createServices({
   const recipientEditor = new RecipientEditor({ db, clock });
   const audio = new AudioStore(dataDir);
   const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
+  const send = new SendService({ db, log: log.child('send'), clock, campaigns, recipients, profiles, env, engine });
+  const results = new ResultsService({ db, log: log.child('results'), clock, send, campaigns, recipients });
   return {
     dataDir,
     db,
@@ -88,6 +100,8 @@ export function createServices({
     stagedFiles: new StagedFiles(dataDir, clock),
     campaignFiles,
     settings: new SettingsService(paths.settings),
+    send,
+    results,
     close: () => db.close(),
   };
 }

@@ -1,3 +1,5 @@
+-- index audit_log_campaign
+CREATE INDEX audit_log_campaign ON audit_log (campaign_id, id);
 -- index campaigns_profile_id
 CREATE INDEX campaigns_profile_id ON campaigns (profile_id);
 -- index campaigns_updated_at
@@ -6,10 +8,20 @@ CREATE INDEX campaigns_updated_at ON campaigns (updated_at DESC);
 CREATE UNIQUE INDEX profiles_name ON profiles (name COLLATE NOCASE);
 -- index profiles_one_active
 CREATE UNIQUE INDEX profiles_one_active ON profiles (is_active) WHERE is_active = 1;
+-- index send_recipients_batch
+CREATE INDEX send_recipients_batch ON send_recipients (campaign_id, batch);
+-- index send_recipients_e164
+CREATE UNIQUE INDEX send_recipients_e164 ON send_recipients (campaign_id, e164);
+-- index sends_state
+CREATE INDEX sends_state ON sends (state);
+-- table audit_log
+CREATE TABLE audit_log ( id INTEGER PRIMARY KEY, at TEXT NOT NULL, campaign_id TEXT, campaign_name TEXT, profile_id TEXT, recipients_sha256 TEXT, action TEXT NOT NULL, remote_type TEXT, remote_id TEXT, count INTEGER, outcome TEXT NOT NULL CHECK (outcome IN ('ok','failed','unknown')), detail TEXT );
 -- table caller_ids
 CREATE TABLE caller_ids ( profile_id TEXT NOT NULL REFERENCES profiles (id) ON DELETE CASCADE, id TEXT NOT NULL, phone_number TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', fetched_at TEXT NOT NULL, PRIMARY KEY (profile_id, id) );
 -- table campaigns
 CREATE TABLE campaigns ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','ready','queued','sending','scheduled','completed','failed')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL , profile_id TEXT REFERENCES profiles (id) ON DELETE SET NULL, caller_id TEXT, human_message TEXT CHECK (human_message IS NULL OR json_valid(human_message)), machine_message TEXT CHECK (machine_message IS NULL OR json_valid(machine_message)), delivery TEXT NOT NULL DEFAULT '{"type":"immediately"}' CHECK (json_valid(delivery)));
+-- table cli_campaigns
+CREATE TABLE cli_campaigns ( file_path TEXT PRIMARY KEY, campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, linked_at TEXT NOT NULL );
 -- table opt_outs
 CREATE TABLE opt_outs ( profile_id TEXT NOT NULL, e164 TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual', added_at TEXT NOT NULL, PRIMARY KEY (profile_id, e164) ) WITHOUT ROWID;
 -- table profiles
@@ -20,3 +32,11 @@ CREATE TABLE recipient_lists ( campaign_id TEXT PRIMARY KEY REFERENCES campaigns
 CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, row INTEGER NOT NULL, phone_raw TEXT NOT NULL, e164 TEXT, status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate')), problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
 -- table schema_migrations
 CREATE TABLE schema_migrations ( version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL );
+-- table send_batches
+CREATE TABLE send_batches ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, batch INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending','in_flight','done')), size INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, PRIMARY KEY (campaign_id, batch) ) WITHOUT ROWID;
+-- table send_recipients
+CREATE TABLE send_recipients ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, row INTEGER NOT NULL, e164 TEXT NOT NULL, batch INTEGER NOT NULL, meta TEXT NOT NULL, envelope_id TEXT, status TEXT, call_status TEXT, outcome TEXT, call_id TEXT, result_id TEXT, duration INTEGER, finished_at TEXT, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
+-- table send_steps
+CREATE TABLE send_steps ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, step TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('in_flight','done')), remote_id TEXT, detail TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (campaign_id, step) ) WITHOUT ROWID;
+-- table sends
+CREATE TABLE sends ( campaign_id TEXT PRIMARY KEY REFERENCES campaigns (id) ON DELETE CASCADE, state TEXT NOT NULL CHECK (state IN ('queued','sending','paused','scheduled','completed','cancelled','failed')), profile_id TEXT, api_url TEXT NOT NULL DEFAULT '', caller_id TEXT, recipients_sha256 TEXT, batch_size INTEGER NOT NULL CHECK (batch_size BETWEEN 1 AND 1000), total INTEGER NOT NULL DEFAULT 0, engagement_id TEXT, error_code TEXT, error_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, lease_owner TEXT, lease_expires_at INTEGER, polls INTEGER NOT NULL DEFAULT 0, next_poll_at INTEGER, polled_at TEXT, remote_status TEXT, remote_counts TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, scheduled_at TEXT, completed_at TEXT );

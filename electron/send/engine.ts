@@ -1,0 +1,608 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { CampaignDetail, Message } from '../../shared/campaign';
+import { AppError } from '../../shared/errors';
+import { callerNumberKey } from '../../shared/profiles';
+import type { SendStep } from '../../shared/send';
+import type {
+  ApiError} from '../api/client';
+import {
+  DEFAULT_ENVELOPE_BATCH_SIZE,
+  DEFAULT_VOICE,
+  createOmnigageClient,
+  envelopesByPhoneNumber,
+  isApiError,
+  isTransient,
+  toAppError,
+  type OmnigageClient,
+  type RetryPolicy,
+  type TemplateKind,
+  type Timing,
+  type TriggerEvent,
+} from '../api/client';
+import type { Logger } from '../logging/logger';
+import type { Credentials } from '../profiles/credentials';
+import type { AuditLog } from './audit';
+import type { Journal, SendRow } from './journal';
+
+/**
+ * One run of the bulk-voice sequence for one campaign, driven by the journal (journal.ts).
+ *
+ *   audio messages: upload:<slot>   (POST /uploads + the presigned file POST)
+ *   template:<slot>                 one voice template per distinct message (slot human|machine)
+ *   engagement → activity → trigger:voice-human, trigger:voice-machine
+ *   envelopes in batches, a few in flight
+ *   schedule, once, last
+ *
+ * Each step is marked in_flight before its request and done (with the remote id) after, each
+ * committed before the next request. What an unknown outcome means per step:
+ * - uploads, templates, the engagement: Omnigage cannot be asked whether they were made, so the
+ *   step is simply made again. A stray copy calls nobody (it is never scheduled or used); the
+ *   audit trail records the unknown outcome.
+ * - activity: the engagement says whether it has one; triggers: listed by activity.
+ * - envelopes: the batch stays in_flight; before anything else is sent the engagement's
+ *   envelopes are listed, matched by phone number, and only recipients still without one are
+ *   sent again (omnigage-api.md decision 6).
+ * - schedule: sent without the client's automatic repeat; an unknown outcome is settled by
+ *   reading the engagement's status before any second PATCH.
+ */
+
+export interface EngineOptions {
+  /** Envelopes per bulk request (omnigage-api.md decision 5). */
+  batchSize: number;
+  /** Bulk requests in flight at once. */
+  concurrency: number;
+  /** Wait before listing envelopes after an unknown outcome, so a request the server is still working on lands first. */
+  settleMs: number;
+  /** Rounds of failed batches (with backoff) before the run gives up and the outbox takes over. */
+  maxFailedRounds: number;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  timing?: Partial<Timing>;
+  fetch?: typeof globalThis.fetch;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  batchSize: DEFAULT_ENVELOPE_BATCH_SIZE,
+  concurrency: 3,
+  settleMs: 1000,
+  maxFailedRounds: 4,
+};
+
+/** Pause and cancel come from the person; shutdown from the app closing (the send resumes next start). */
+export type StopReason = 'pause' | 'cancel' | 'shutdown';
+
+export interface RunControl {
+  /** Set by pause/cancel: no new request starts; those in flight finish. */
+  stop: StopReason | null;
+  /** Aborts waits (backoff sleeps), never a request in flight. */
+  signal: AbortSignal;
+}
+
+export type RunOutcome =
+  | { kind: 'scheduled' }
+  | { kind: 'stopped'; reason: StopReason }
+  | { kind: 'retry_later'; error: AppError; retryAfterMs?: number }
+  | { kind: 'failed'; error: AppError };
+
+export interface RunContext {
+  journal: Journal;
+  audit: AuditLog;
+  log: Logger;
+  send: SendRow;
+  campaign: CampaignDetail;
+  credentials: Credentials;
+  options: EngineOptions;
+  control: RunControl;
+  /** Called when the step changes and after each batch. */
+  onStep: (step: SendStep) => void;
+  onRetry: () => void;
+  readFile?: (path: string) => Uint8Array;
+}
+
+/** Retries the client logs, counted for progress. */
+function countingLogger(log: Logger, onRetry: () => void): Logger {
+  return {
+    ...log,
+    info: (message, fields) => {
+      if (message === 'omnigage request retried') onRetry();
+      log.info(message, fields);
+    },
+  };
+}
+
+export function clientFor(
+  credentials: Credentials,
+  log: Logger,
+  options: Pick<EngineOptions, 'timeoutMs' | 'retry' | 'timing' | 'fetch'>,
+  extra: { signal?: AbortSignal; retry?: Partial<RetryPolicy> } = {},
+): OmnigageClient {
+  return createOmnigageClient({
+    baseUrl: credentials.apiUrl,
+    credentials: {
+      tokenKey: credentials.tokenKey,
+      tokenSecret: credentials.tokenSecret,
+      accountKey: credentials.accountKey || undefined,
+    },
+    log,
+    signal: extra.signal,
+    timeoutMs: options.timeoutMs,
+    retry: { ...options.retry, ...extra.retry },
+    timing: options.timing,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+interface Slot {
+  slot: 'human' | 'machine';
+  message: Message;
+}
+
+const sameMessage = (a: Message, b: Message) => JSON.stringify(a) === JSON.stringify(b);
+
+export function messageSlots(campaign: Pick<CampaignDetail, 'human' | 'machine'>): Slot[] {
+  if (!campaign.human) return [];
+  const slots: Slot[] = [{ slot: 'human', message: campaign.human }];
+  if (campaign.machine && !sameMessage(campaign.machine, campaign.human)) slots.push({ slot: 'machine', message: campaign.machine });
+  return slots;
+}
+
+export function audioContentType(file: string): string {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.mp3') return 'audio/mpeg';
+  if (ext === '.wav') return 'audio/x-wav';
+  return 'application/octet-stream';
+}
+
+/** A caller ID as the campaign holds it (an Omnigage id or a typed number) matched against the verified list. */
+export function matchCallerId(
+  value: string,
+  verified: ReadonlyArray<{ id: string; phoneNumber: string | null }>,
+): { id: string; phoneNumber: string } | null {
+  const typed = value.trim();
+  const byId = verified.find((c) => c.id === typed);
+  if (byId) return { id: byId.id, phoneNumber: byId.phoneNumber ?? '' };
+  if (!/\d/.test(typed)) return null;
+  const key = callerNumberKey(typed);
+  const byNumber = verified.find((c) => c.phoneNumber && callerNumberKey(c.phoneNumber) === key);
+  return byNumber ? { id: byNumber.id, phoneNumber: byNumber.phoneNumber ?? '' } : null;
+}
+
+export class SendRun {
+  readonly #ctx: RunContext;
+  readonly #client: OmnigageClient;
+  /** The schedule PATCH is never repeated blindly, so it goes out on a client that does not retry. */
+  readonly #oneShot: OmnigageClient;
+  readonly #id: string;
+
+  constructor(ctx: RunContext) {
+    this.#ctx = ctx;
+    this.#id = ctx.send.campaign_id;
+    const log = countingLogger(ctx.log, ctx.onRetry);
+    this.#client = clientFor(ctx.credentials, log, ctx.options);
+    this.#oneShot = clientFor(ctx.credentials, log, ctx.options, { retry: { maxAttempts: 1 } });
+  }
+
+  get client(): OmnigageClient {
+    return this.#client;
+  }
+
+  async run(): Promise<RunOutcome> {
+    try {
+      return await this.#sequence();
+    } catch (error) {
+      return this.#classify(error);
+    }
+  }
+
+  #classify(error: unknown): RunOutcome {
+    const { control, log } = this.#ctx;
+    if (control.stop && (control.signal.aborted || (isApiError(error) && error.kind === 'cancelled'))) {
+      return { kind: 'stopped', reason: control.stop };
+    }
+    if (isApiError(error)) {
+      if (isTransient(error.kind) || error.kind === 'cancelled') {
+        return { kind: 'retry_later', error: toAppError(error), retryAfterMs: error.retryAfterMs };
+      }
+      return { kind: 'failed', error: toAppError(error) };
+    }
+    if (error instanceof AppError) {
+      const later = error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited';
+      return later ? { kind: 'retry_later', error } : { kind: 'failed', error };
+    }
+    log.error('send run failed', { campaignId: this.#id, error });
+    return {
+      kind: 'failed',
+      error: new AppError('internal', 'Something went wrong inside the app while sending. Your progress is saved; try again.', {
+        cause: error,
+      }),
+    };
+  }
+
+  #audit(entry: Omit<Parameters<AuditLog['record']>[0], 'campaignId' | 'profileId' | 'recipientsSha256'>): void {
+    this.#ctx.audit.record({
+      campaignId: this.#id,
+      profileId: this.#ctx.send.profile_id,
+      recipientsSha256: this.#ctx.send.recipients_sha256,
+      ...entry,
+    });
+  }
+
+  #stopIfAsked(): void {
+    const { control } = this.#ctx;
+    if (control.stop) throw new StopSignal(control.stop);
+  }
+
+  /**
+   * A create whose outcome cannot be checked remotely: done steps are reused; an in-flight one
+   * (unknown outcome) is made again.
+   */
+  async #ensure(step: string, remoteType: string, create: () => Promise<{ id: string; detail?: unknown }>): Promise<string> {
+    const { journal } = this.#ctx;
+    const existing = journal.step(this.#id, step);
+    if (existing?.state === 'done' && existing.remote_id) return existing.remote_id;
+    this.#stopIfAsked();
+    journal.stepInFlight(this.#id, step);
+    let made: { id: string; detail?: unknown };
+    try {
+      made = await create();
+    } catch (error) {
+      this.#auditFailure(step, remoteType, error);
+      throw error;
+    }
+    journal.stepDone(this.#id, step, made.id, made.detail);
+    this.#audit({ action: 'create', remoteType, remoteId: made.id, outcome: 'ok', detail: step });
+    return made.id;
+  }
+
+  #auditFailure(step: string, remoteType: string, error: unknown): void {
+    const unknown = isApiError(error) ? error.outcomeUnknown : false;
+    this.#audit({
+      action: 'create',
+      remoteType,
+      outcome: unknown ? 'unknown' : 'failed',
+      detail: `${step}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+    });
+  }
+
+  async #sequence(): Promise<RunOutcome> {
+    const { ctx } = { ctx: this.#ctx };
+    const { journal, campaign } = ctx;
+    try {
+      ctx.onStep('checks');
+      const callerId = await this.#callerId();
+      const slots = messageSlots(campaign);
+      if (slots.length === 0) throw new AppError('invalid_input', 'The campaign has no message. Write or choose one first.');
+
+      const templates = new Map<string, { id: string; kind: TemplateKind }>();
+      for (const { slot, message } of slots) {
+        if (message.kind === 'audio') {
+          ctx.onStep('upload');
+          const uploadId = await this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName));
+          ctx.onStep('templates');
+          const id = await this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+            this.#client.voiceTemplates.createAudio({ label: this.#label(slot), uploadId }),
+          );
+          templates.set(slot, { id, kind: 'audio' });
+        } else {
+          ctx.onStep('templates');
+          const id = await this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+            this.#client.voiceTemplates.createText({
+              label: this.#label(slot),
+              body: message.body,
+              voice: message.voice || DEFAULT_VOICE,
+            }),
+          );
+          templates.set(slot, { id, kind: 'text' });
+        }
+      }
+
+      ctx.onStep('engagement');
+      const engagementId = await this.#ensure('engagement', 'engagements', () =>
+        this.#client.engagements.create({ name: campaign.name }),
+      );
+      if (ctx.send.engagement_id !== engagementId) {
+        journal.update(this.#id, { engagement_id: engagementId });
+        ctx.send.engagement_id = engagementId;
+      }
+
+      ctx.onStep('activity');
+      const activityId = await this.#activity(engagementId, callerId);
+
+      ctx.onStep('triggers');
+      const human = templates.get('human')!;
+      const machine = templates.get('machine') ?? human;
+      for (const event of ['voice-human', 'voice-machine'] as TriggerEvent[]) {
+        await this.#trigger(activityId, event, event === 'voice-human' ? human : machine);
+      }
+
+      ctx.onStep('envelopes');
+      await this.#envelopes(engagementId);
+
+      ctx.onStep('schedule');
+      await this.#schedule(engagementId);
+      ctx.onStep('done');
+      return { kind: 'scheduled' };
+    } catch (error) {
+      if (error instanceof StopSignal) return { kind: 'stopped', reason: error.reason };
+      throw error;
+    }
+  }
+
+  #label(slot: 'human' | 'machine'): string {
+    return `${this.#ctx.campaign.name} (${slot === 'human' ? 'person' : 'voicemail'})`;
+  }
+
+  /** Credentials work and the caller ID is verified: one listing proves both. */
+  async #callerId(): Promise<string> {
+    const { campaign, journal } = this.#ctx;
+    if (!campaign.callerId) throw new AppError('invalid_input', 'Choose the caller ID the calls come from.');
+    const verified = await this.#client.callerIds.list({ verifiedOnly: true });
+    const match = matchCallerId(campaign.callerId, verified.filter((c) => c.status === null || c.status === 'success'));
+    if (!match) {
+      throw new AppError(
+        'remote_validation',
+        `The caller ID ${campaign.callerId} is not verified in this Omnigage account. Verify it in Omnigage (Account → Telephony → Caller IDs), or choose another.`,
+      );
+    }
+    if (this.#ctx.send.caller_id !== match.id) {
+      journal.update(this.#id, { caller_id: match.id });
+      this.#ctx.send.caller_id = match.id;
+    }
+    return match.id;
+  }
+
+  async #upload(file: string, fileName?: string): Promise<{ id: string; detail: unknown }> {
+    let data: Uint8Array;
+    try {
+      data = (this.#ctx.readFile ?? readFileSync)(file);
+    } catch (error) {
+      throw new AppError('invalid_input', `The audio file ${file} cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+    const name = fileName || basename(file);
+    const contentType = audioContentType(name);
+    const upload = await this.#client.uploads.create({ fileName: name, contentType, size: data.byteLength });
+    await this.#client.uploads.sendFile(upload, { fileName: name, contentType, data });
+    return { id: upload.id, detail: { fileName: name, size: data.byteLength } };
+  }
+
+  async #activity(engagementId: string, callerId: string): Promise<string> {
+    const { journal } = this.#ctx;
+    const step = journal.step(this.#id, 'activity');
+    if (step?.state === 'in_flight') {
+      // The last attempt's outcome is unknown: the engagement says whether it has an activity.
+      const engagement = await this.#client.engagements.get(engagementId);
+      if (engagement.activityId) {
+        journal.stepDone(this.#id, 'activity', engagement.activityId, { reconciled: true });
+        this.#audit({ action: 'reconcile', remoteType: 'activities', remoteId: engagement.activityId, outcome: 'ok', detail: 'found after an unknown outcome' });
+        return engagement.activityId;
+      }
+    }
+    return this.#ensure('activity', 'activities', () =>
+      this.#client.activities.createVoice({ name: this.#ctx.campaign.name, engagementId, callerIdId: callerId }),
+    );
+  }
+
+  async #trigger(activityId: string, event: TriggerEvent, template: { id: string; kind: TemplateKind }): Promise<string> {
+    const { journal } = this.#ctx;
+    const key = `trigger:${event}`;
+    const step = journal.step(this.#id, key);
+    if (step?.state === 'in_flight') {
+      const existing = (await this.#client.triggers.listByActivity(activityId)).find((t) => t.onEvent === event);
+      if (existing) {
+        journal.stepDone(this.#id, key, existing.id, { reconciled: true });
+        this.#audit({ action: 'reconcile', remoteType: 'triggers', remoteId: existing.id, outcome: 'ok', detail: `${event} found after an unknown outcome` });
+        return existing.id;
+      }
+    }
+    return this.#ensure(key, 'triggers', () => this.#client.triggers.createForTemplate({ activityId, onEvent: event, template }));
+  }
+
+  // ---- envelopes ---------------------------------------------------------------------------
+
+  async #envelopes(engagementId: string): Promise<void> {
+    const { journal, options, control, onStep } = this.#ctx;
+    journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
+    let open = journal.openBatches(this.#id);
+    let reconcile = open.some((b) => b.state === 'in_flight');
+    let failedRounds = 0;
+    for (;;) {
+      this.#stopIfAsked();
+      if (reconcile) {
+        await this.#reconcile(engagementId);
+        reconcile = false;
+        open = journal.openBatches(this.#id);
+      }
+      const queue = open.map((b) => b.batch);
+      if (queue.length === 0) return;
+      onStep('envelopes');
+
+      let fatal: unknown;
+      let unknown: unknown;
+      let refused: ApiError | undefined;
+      const take = () => (fatal || unknown || refused || control.stop ? undefined : queue.shift());
+      const worker = async () => {
+        for (let batch = take(); batch !== undefined; batch = take()) {
+          try {
+            const result = await this.#postBatch(engagementId, batch);
+            if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
+          } catch (error) {
+            if (isApiError(error) && error.outcomeUnknown) unknown ??= error;
+            else if (isApiError(error) && isTransient(error.kind)) refused ??= error;
+            else fatal ??= error;
+          }
+          onStep('envelopes');
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+      if (fatal) throw fatal;
+      if (!unknown && !refused) {
+        failedRounds = 0;
+        open = journal.openBatches(this.#id);
+        continue;
+      }
+      failedRounds++;
+      this.#ctx.onRetry();
+      const last = (refused ?? unknown) as unknown;
+      if (failedRounds > options.maxFailedRounds) throw last;
+      if (unknown) reconcile = true;
+      const wait = refused?.retryAfterMs ?? backoff(failedRounds, options.timing);
+      await sleep(wait, control.signal, options.timing);
+      open = journal.openBatches(this.#id);
+    }
+  }
+
+  /** One bulk request for the recipients of a batch that still have no envelope. */
+  async #postBatch(engagementId: string, batch: number): Promise<'done' | 'unknown'> {
+    const { journal } = this.#ctx;
+    const missing = journal.missingIn(this.#id, batch);
+    if (missing.length === 0) {
+      journal.markBatch(this.#id, batch, 'done');
+      return 'done';
+    }
+    journal.markBatch(this.#id, batch, 'in_flight', true);
+    let created;
+    try {
+      created = await this.#client.envelopes.createBulk(
+        engagementId,
+        missing.map((r) => ({ phoneNumber: r.e164, meta: JSON.parse(r.meta) as Record<string, string> })),
+      );
+    } catch (error) {
+      const unknown = isApiError(error) && error.outcomeUnknown;
+      // Known not to be applied: the batch can simply go again.
+      if (!unknown) journal.markBatch(this.#id, batch, 'pending');
+      this.#audit({
+        action: 'create',
+        remoteType: 'envelopes',
+        count: missing.length,
+        outcome: unknown ? 'unknown' : 'failed',
+        detail: `batch ${batch + 1}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+      });
+      throw error;
+    }
+    const wanted = new Set(missing.map((r) => r.e164));
+    const found: Array<{ e164: string; id: string; status: string | null }> = [];
+    for (const [phone, list] of envelopesByPhoneNumber(created)) {
+      const first = list[0];
+      if (first && wanted.has(phone)) found.push({ e164: phone, id: first.id, status: first.status });
+    }
+    journal.recordEnvelopes(this.#id, found);
+    this.#audit({
+      action: 'create',
+      remoteType: 'envelopes',
+      remoteId: found.map((f) => f.id).join(' '),
+      count: found.length,
+      outcome: 'ok',
+      detail: `batch ${batch + 1}`,
+    });
+    if (found.length < missing.length) return 'unknown';
+    journal.markBatch(this.#id, batch, 'done');
+    return 'done';
+  }
+
+  /** Lists the engagement's envelopes and records the ones that exist; only the rest go again. */
+  async #reconcile(engagementId: string): Promise<void> {
+    const { journal, options, control, onStep, log } = this.#ctx;
+    onStep('reconcile');
+    await sleep(options.settleMs, control.signal, options.timing);
+    const { envelopes } = await this.#client.envelopes.listAll(engagementId);
+    const byPhone = envelopesByPhoneNumber(envelopes);
+    let repeated = 0;
+    const found: Array<{ e164: string; id: string; status: string | null }> = [];
+    for (const [phone, list] of byPhone) {
+      if (list.length > 1) repeated++;
+      const first = list[0];
+      if (first) found.push({ e164: phone, id: first.id, status: first.status });
+    }
+    const added = journal.recordEnvelopes(this.#id, found);
+    journal.settleInFlightBatches(this.#id);
+    if (repeated > 0) log.error('engagement holds more than one envelope for some numbers', { campaignId: this.#id, repeated });
+    this.#audit({
+      action: 'reconcile',
+      remoteType: 'envelopes',
+      count: added,
+      outcome: 'ok',
+      detail: `listed ${envelopes.length} envelopes of ${engagementId}; ${added} matched recipients whose request had no answer`,
+    });
+    this.#ctx.onRetry();
+  }
+
+  // ---- schedule ----------------------------------------------------------------------------
+
+  async #schedule(engagementId: string): Promise<void> {
+    const { journal, options, control } = this.#ctx;
+    const step = journal.step(this.#id, 'schedule');
+    if (step?.state === 'done') return;
+    if (step?.state === 'in_flight' && (await this.#isScheduled(engagementId))) return this.#scheduled(engagementId, true);
+    this.#stopIfAsked();
+    journal.stepInFlight(this.#id, 'schedule');
+    try {
+      await this.#oneShot.engagements.schedule(engagementId);
+    } catch (error) {
+      if (isApiError(error) && error.outcomeUnknown) {
+        // Did it land? Ask before any second PATCH.
+        await sleep(options.settleMs, control.signal, options.timing);
+        if (await this.#isScheduled(engagementId)) return this.#scheduled(engagementId, true);
+      }
+      this.#audit({
+        action: 'schedule',
+        remoteType: 'engagements',
+        remoteId: engagementId,
+        outcome: isApiError(error) && error.outcomeUnknown ? 'unknown' : 'failed',
+        detail: error instanceof Error ? error.message.slice(0, 500) : String(error),
+      });
+      throw error;
+    }
+    this.#scheduled(engagementId, false);
+  }
+
+  async #isScheduled(engagementId: string): Promise<boolean> {
+    const engagement = await this.#client.engagements.get(engagementId);
+    return engagement.status !== null && engagement.status !== 'pending';
+  }
+
+  #scheduled(engagementId: string, reconciled: boolean): void {
+    this.#ctx.journal.stepDone(this.#id, 'schedule', engagementId, reconciled ? { reconciled } : undefined);
+    this.#audit({
+      action: 'schedule',
+      remoteType: 'engagements',
+      remoteId: engagementId,
+      count: this.#ctx.journal.sentCount(this.#id),
+      outcome: 'ok',
+      detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
+    });
+  }
+}
+
+class StopSignal extends Error {
+  constructor(readonly reason: StopReason) {
+    super(`send stopped: ${reason}`);
+  }
+}
+
+/** Capped exponential backoff with equal jitter. */
+export function backoff(attempt: number, timing?: Partial<Timing>, baseMs = 1000, capMs = 60_000): number {
+  const cap = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  const random = timing?.random ?? Math.random;
+  return cap / 2 + random() * (cap / 2);
+}
+
+export async function sleep(ms: number, signal: AbortSignal, timing?: Partial<Timing>): Promise<void> {
+  if (ms <= 0) {
+    if (signal.aborted) throw signal.reason;
+    return;
+  }
+  if (timing?.sleep) return timing.sleep(ms, signal);
+  await new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

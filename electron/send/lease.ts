@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Db } from '../db/open';
+
+/**
+ * Only one process drives a send at a time: the app and a CLI run share the database, and two
+ * runs of one journal would send the same batch twice. The lease is a row lock with an expiry,
+ * renewed while the run lasts; a process that died (SIGKILL, power cut) loses it when it
+ * expires, or at once when its pid is known dead on this machine.
+ */
+export class Lease {
+  readonly owner: string;
+  readonly #db: Db;
+  readonly #ttlMs: number;
+
+  constructor(db: Db, ttlMs = 30_000) {
+    this.#db = db;
+    this.#ttlMs = ttlMs;
+    this.owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  acquire(campaignId: string): boolean {
+    const take = this.#db.transaction(() => {
+      const row = this.#db.prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?').get(campaignId) as
+        | { lease_owner: string | null; lease_expires_at: number | null }
+        | undefined;
+      if (!row) return false;
+      const now = Date.now();
+      const free =
+        !row.lease_owner || row.lease_owner === this.owner || (row.lease_expires_at ?? 0) < now || ownerIsDead(row.lease_owner);
+      if (!free) return false;
+      this.#db
+        .prepare('UPDATE sends SET lease_owner = ?, lease_expires_at = ? WHERE campaign_id = ?')
+        .run(this.owner, now + this.#ttlMs, campaignId);
+      return true;
+    });
+    return take.immediate();
+  }
+
+  renew(campaignId: string): void {
+    this.#db
+      .prepare('UPDATE sends SET lease_expires_at = ? WHERE campaign_id = ? AND lease_owner = ?')
+      .run(Date.now() + this.#ttlMs, campaignId, this.owner);
+  }
+
+  release(campaignId: string): void {
+    this.#db
+      .prepare('UPDATE sends SET lease_owner = NULL, lease_expires_at = NULL WHERE campaign_id = ? AND lease_owner = ?')
+      .run(campaignId, this.owner);
+  }
+
+  /** Held by someone else who is still alive. */
+  heldElsewhere(campaignId: string): boolean {
+    const row = this.#db.prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?').get(campaignId) as
+      | { lease_owner: string | null; lease_expires_at: number | null }
+      | undefined;
+    if (!row?.lease_owner || row.lease_owner === this.owner) return false;
+    return (row.lease_expires_at ?? 0) >= Date.now() && !ownerIsDead(row.lease_owner);
+  }
+}
+
+function ownerIsDead(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

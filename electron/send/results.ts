@@ -1,0 +1,259 @@
+import { AppError } from '../../shared/errors';
+import type { ResultRow, ResultsPage } from '../../shared/send';
+import type { CampaignService } from '../campaigns/service';
+import type { Db } from '../db/open';
+import type { Logger } from '../logging/logger';
+import type { RecipientService } from '../recipients/service';
+import { csvLine, writeLines } from './csv';
+import { backoff, clientFor } from './engine';
+import type { SendService } from './service';
+
+/**
+ * Results after scheduling: the engagement and its envelopes (with their calls) are read with
+ * backoff until every recipient has an outcome or a limit is reached, each recipient's outcome
+ * is stored next to its row, and the whole list can be exported as CSV with the original
+ * columns. Envelope and call statuses beyond `pending` are not documented (omnigage-api.md §10),
+ * so statuses are stored as Omnigage sends them and only these call statuses count as final.
+ */
+const FINAL_CALL_STATUSES = new Set(['completed', 'busy', 'unanswered', 'no-answer', 'failed', 'canceled', 'cancelled']);
+const FINAL_ENVELOPE_STATUSES = new Set(['completed', 'failed', 'canceled', 'cancelled']);
+
+export interface ResultsServiceDeps {
+  db: Db;
+  log: Logger;
+  clock?: () => Date;
+  send: SendService;
+  campaigns: CampaignService;
+  recipients: RecipientService;
+  /** First wait between polls and the longest one. */
+  pollBackoff?: { baseMs: number; capMs: number };
+  /** Polling stops (the send is `completed`) after this many polls or this long after scheduling. */
+  maxPolls?: number;
+  maxAgeMs?: number;
+  /** Call results fetched per poll (one request each). */
+  resultsPerPoll?: number;
+}
+
+export const RESULTS_CSV_EXTRA = ['E.164', 'envelope id', 'status', 'outcome'];
+
+interface JoinedRow {
+  row: number;
+  phone_raw: string;
+  rstatus: 'valid' | 'invalid' | 'duplicate';
+  duplicate_of: number | null;
+  re164: string | null;
+  fields: string;
+  in_send: number | null;
+  envelope_id: string | null;
+  status: string | null;
+  outcome: string | null;
+  call_status: string | null;
+}
+
+export class ResultsService {
+  readonly #deps: ResultsServiceDeps;
+  readonly #clock: () => Date;
+
+  constructor(deps: ResultsServiceDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? (() => new Date());
+    deps.send.pollResults = (now) => this.pollDue(now);
+  }
+
+  /** Polls every scheduled send whose next poll is due, one after the other. */
+  async pollDue(now: number = Date.now()): Promise<void> {
+    const due = this.#deps.db
+      .prepare("SELECT campaign_id FROM sends WHERE state = 'scheduled' AND (next_poll_at IS NULL OR next_poll_at <= ?)")
+      .pluck()
+      .all(now) as string[];
+    for (const campaignId of due) {
+      try {
+        await this.refresh(campaignId);
+      } catch (error) {
+        // Offline or refused: try again later with a longer wait.
+        const send = this.#deps.send.journal.get(campaignId);
+        if (send) this.#deps.send.journal.update(campaignId, { next_poll_at: Date.now() + this.#wait(send.polls + 1) });
+        this.#deps.log.info('results poll failed', { campaignId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  #wait(polls: number): number {
+    const { baseMs, capMs } = this.#deps.pollBackoff ?? { baseMs: 10_000, capMs: 10 * 60_000 };
+    return Math.round(backoff(polls, undefined, baseMs, capMs));
+  }
+
+  /** One poll: engagement, envelopes and calls, and call results not yet known. */
+  async refresh(campaignId: string): Promise<ResultsPage> {
+    const { send: sendService, log } = this.#deps;
+    const journal = sendService.journal;
+    const send = journal.get(campaignId);
+    if (!send?.engagement_id || (send.state !== 'scheduled' && send.state !== 'completed')) {
+      throw new AppError('conflict', 'Results are available once the campaign is scheduled in Omnigage.');
+    }
+    const credentials = await sendService.credentials(campaignId, send.profile_id);
+    const api = clientFor(credentials, log.child('api'), sendService.options);
+    const engagement = await api.engagements.get(send.engagement_id);
+    const { envelopes, calls } = await api.envelopes.listAll(send.engagement_id, { includeCalls: true });
+    const callsById = new Map(calls.map((c) => [c.id, c]));
+    const db = this.#deps.db;
+    const known = new Map(
+      (db.prepare('SELECT e164, result_id, outcome FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').all(campaignId) as Array<{
+        e164: string;
+        result_id: string | null;
+        outcome: string | null;
+      }>).map((r) => [r.e164, r]),
+    );
+
+    // Call results are one request each: fetch those not yet known, a bounded number per poll.
+    const wanted: Array<{ e164: string; resultId: string }> = [];
+    for (const envelope of envelopes) {
+      const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
+      const row = envelope.phoneNumber ? known.get(envelope.phoneNumber) : undefined;
+      if (!row || !call?.resultId || !FINAL_CALL_STATUSES.has(call.status ?? '')) continue;
+      if (row.result_id === call.resultId && row.outcome) continue;
+      wanted.push({ e164: envelope.phoneNumber!, resultId: call.resultId });
+    }
+    const kinds = new Map<string, string | null>();
+    const limit = this.#deps.resultsPerPoll ?? 500;
+    const queue = wanted.slice(0, limit);
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          try {
+            kinds.set(next.e164, (await api.callResults.get(next.resultId)).kind);
+          } catch {
+            // Next poll tries again.
+          }
+        }
+      }),
+    );
+
+    const update = db.prepare(
+      `UPDATE send_recipients SET status = ?, call_id = ?, call_status = ?, duration = ?, finished_at = ?,
+         result_id = COALESCE(?, result_id), outcome = COALESCE(?, outcome)
+       WHERE campaign_id = ? AND e164 = ?`,
+    );
+    let finished = 0;
+    db.transaction(() => {
+      for (const envelope of envelopes) {
+        if (!envelope.phoneNumber) continue;
+        const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
+        const final = FINAL_CALL_STATUSES.has(call?.status ?? '') || FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') || envelope.completedAt !== null;
+        if (final) finished++;
+        const kind = kinds.get(envelope.phoneNumber);
+        const outcome = kind ?? (final && !call?.resultId ? (call?.status ?? envelope.status) : null);
+        update.run(
+          envelope.status,
+          call?.id ?? envelope.callId,
+          call?.status ?? null,
+          call?.duration ?? null,
+          call?.finishedAt ?? envelope.completedAt,
+          kind !== undefined ? (call?.resultId ?? null) : null,
+          outcome,
+          campaignId,
+          envelope.phoneNumber,
+        );
+      }
+    })();
+
+    const polls = send.polls + 1;
+    const sent = journal.sentCount(campaignId);
+    const countsDone = engagement.countTotal !== null && engagement.countTotal > 0 && engagement.countIncomplete === 0;
+    const allFinal = sent > 0 && finished >= sent && wanted.length <= limit;
+    const age = Date.now() - (send.scheduled_at ? Date.parse(send.scheduled_at) : Date.now());
+    const giveUp = polls >= (this.#deps.maxPolls ?? 500) || age > (this.#deps.maxAgeMs ?? 72 * 3600_000);
+    const done = (countsDone || allFinal) && wanted.length <= limit;
+    const now = this.#clock().toISOString();
+    journal.update(campaignId, {
+      polls,
+      polled_at: now,
+      remote_status: engagement.status,
+      remote_counts: JSON.stringify({ total: engagement.countTotal, complete: engagement.countComplete, incomplete: engagement.countIncomplete }),
+      next_poll_at: done || giveUp ? null : Date.now() + this.#wait(polls),
+      ...(done || giveUp ? { state: 'completed' as const, completed_at: now } : {}),
+    });
+    if (done || giveUp) {
+      this.#deps.campaigns.setStatus(campaignId, 'completed');
+      if (giveUp && !done) log.info('results polling stopped at its limit', { campaignId, polls });
+    }
+    return this.page(campaignId, 0, 100);
+  }
+
+  #rows(campaignId: string, offset: number, limit: number): JoinedRow[] {
+    return this.#deps.db
+      .prepare(
+        `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
+           s.row AS in_send, s.envelope_id, s.status, s.outcome, s.call_status
+         FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
+         WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
+      )
+      .all(campaignId, limit, offset) as JoinedRow[];
+  }
+
+  #statusOf(r: JoinedRow, sending: boolean): string {
+    if (r.rstatus === 'invalid') return 'not sent: invalid number';
+    if (r.rstatus === 'duplicate') return `not sent: repeats row ${r.duplicate_of}`;
+    if (r.in_send === null) return sending ? 'not sent: opted out' : 'not sent';
+    if (!r.envelope_id) return 'not sent yet';
+    return r.status ?? 'pending';
+  }
+
+  page(campaignId: string, offset: number, limit: number): ResultsPage {
+    this.#deps.campaigns.get(campaignId);
+    const list = this.#deps.recipients.getList(campaignId);
+    const send = this.#deps.send.journal.get(campaignId);
+    const headers = list?.headers ?? [];
+    const rows: ResultRow[] = this.#rows(campaignId, offset, limit).map((r) => {
+      const cells = JSON.parse(r.fields) as string[];
+      const fields: Record<string, string> = {};
+      headers.forEach((h, i) => {
+        fields[h] = cells[i] ?? '';
+      });
+      return {
+        row: r.row,
+        e164: r.re164,
+        fields,
+        envelopeId: r.envelope_id,
+        status: this.#statusOf(r, send !== undefined),
+        outcome: r.outcome,
+      };
+    });
+    const outcomes: Record<string, number> = {};
+    if (send) {
+      const counted = this.#deps.db
+        .prepare(
+          `SELECT COALESCE(outcome, CASE WHEN envelope_id IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
+           FROM send_recipients WHERE campaign_id = ? GROUP BY o`,
+        )
+        .all(campaignId) as Array<{ o: string; n: number }>;
+      for (const c of counted) outcomes[c.o] = c.n;
+    }
+    const total = this.#deps.db.prepare('SELECT count(*) FROM recipients WHERE campaign_id = ?').pluck().get(campaignId) as number;
+    const status = this.#deps.send.status(campaignId);
+    return { campaignId, state: send?.state ?? null, remote: status?.remote ?? null, outcomes, total, offset, rows };
+  }
+
+  /** Results as CSV lines: the original columns, then E.164, envelope id, status and outcome. */
+  *csv(campaignId: string): Generator<string> {
+    const list = this.#deps.recipients.getList(campaignId);
+    if (!list) throw new AppError('not_found', 'This campaign has no recipients to export.');
+    const sending = this.#deps.send.journal.get(campaignId) !== undefined;
+    yield csvLine([...list.headers, ...RESULTS_CSV_EXTRA]);
+    const pageSize = 5000;
+    for (let offset = 0; ; offset += pageSize) {
+      const rows = this.#rows(campaignId, offset, pageSize);
+      for (const r of rows) {
+        const cells = JSON.parse(r.fields) as string[];
+        const original = list.headers.map((_, i) => cells[i] ?? '');
+        yield csvLine([...original, r.re164 ?? '', r.envelope_id ?? '', this.#statusOf(r, sending), r.outcome ?? '']);
+      }
+      if (rows.length < pageSize) break;
+    }
+  }
+
+  exportCsv(campaignId: string, filePath: string): { filePath: string; rows: number } {
+    const lines = writeLines(filePath, this.csv(campaignId));
+    return { filePath, rows: Math.max(0, lines - 1) };
+  }
+}

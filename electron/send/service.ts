@@ -1,0 +1,688 @@
+import { accessSync, constants } from 'node:fs';
+import type { CampaignStatus } from '../../shared/campaign';
+import { AppError } from '../../shared/errors';
+import type {
+  CancelReport,
+  JournalStep,
+  SendCheck,
+  SendProblem,
+  SendProgress,
+  SendState,
+  SendStatus,
+  SendStep,
+} from '../../shared/send';
+import { isApiError, toAppError } from '../api/client';
+import type { CampaignService } from '../campaigns/service';
+import type { Db } from '../db/open';
+import type { Logger } from '../logging/logger';
+import { resolveCredentials, type Credentials } from '../profiles/credentials';
+import type { ProfileService } from '../profiles/service';
+import type { RecipientService } from '../recipients/service';
+import { AuditLog } from './audit';
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  SendRun,
+  backoff,
+  clientFor,
+  matchCallerId,
+  messageSlots,
+  type EngineOptions,
+  type RunControl,
+  type RunOutcome,
+} from './engine';
+import { Journal, type SendRow } from './journal';
+import { Lease } from './lease';
+
+export type SendEvent = { type: 'progress'; progress: SendProgress } | { type: 'changed'; campaignId: string };
+
+export interface SendServiceDeps {
+  db: Db;
+  log: Logger;
+  clock?: () => Date;
+  campaigns: CampaignService;
+  recipients: RecipientService;
+  profiles: ProfileService;
+  /** Where OMNIGAGE_API_* overrides are read (the CLI's environment). */
+  env?: NodeJS.ProcessEnv;
+  engine?: Partial<EngineOptions>;
+  /** How long a run's lease lasts without renewal. */
+  leaseMs?: number;
+  /** The outbox's first and longest wait between attempts of a queued send. */
+  outboxBackoff?: { baseMs: number; capMs: number };
+  /** Called by a finished run to start polling results (ResultsService). */
+  readFile?: (path: string) => Uint8Array;
+}
+
+interface LiveRun {
+  control: RunControl;
+  abort: AbortController;
+  promise: Promise<SendStatus | null>;
+  step: SendStep;
+  retries: number;
+  startedAt: number;
+  sentAtStart: number;
+  lastEmit: number;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Sending a campaign: the checks, the journal-backed run (engine.ts), pause/resume/cancel, the
+ * outbox that retries queued sends when the connection returns, and the campaign lock.
+ *
+ * A campaign's status follows its send: queued → `queued`; sending/paused → `sending`;
+ * scheduled → `scheduled`; completed → `completed`; failed or cancelled once envelopes may exist
+ * in Omnigage → `failed` (locked; duplicate to send again). A send that failed or was cancelled
+ * before any envelope request went out is dropped and the campaign is editable again.
+ */
+export class SendService {
+  readonly journal: Journal;
+  readonly audit: AuditLog;
+  readonly #deps: SendServiceDeps;
+  readonly #clock: () => Date;
+  readonly #options: EngineOptions;
+  readonly #lease: Lease;
+  readonly #live = new Map<string, LiveRun>();
+  readonly #listeners = new Set<(event: SendEvent) => void>();
+  #outboxTimer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  /** Set by the results service so the outbox tick also polls results. */
+  pollResults: ((now: number) => Promise<void>) | undefined;
+
+  constructor(deps: SendServiceDeps) {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? (() => new Date());
+    this.journal = new Journal(deps.db, this.#clock);
+    this.audit = new AuditLog(deps.db, this.#clock);
+    this.#options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
+    this.#lease = new Lease(deps.db, deps.leaseMs);
+  }
+
+  get options(): Readonly<EngineOptions> {
+    return this.#options;
+  }
+
+  subscribe(listener: (event: SendEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: SendEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#deps.log.warn('send listener failed', { error });
+      }
+    }
+  }
+
+  #changed(campaignId: string): void {
+    this.#emit({ type: 'changed', campaignId });
+    const status = this.status(campaignId);
+    if (status) {
+      const { journal: _journal, ...progress } = status;
+      this.#emit({ type: 'progress', progress });
+    }
+  }
+
+  // ---- credentials ---------------------------------------------------------------------------
+
+  async credentials(campaignId: string, profileId?: string | null): Promise<Credentials> {
+    return resolveCredentials({
+      profiles: this.#deps.profiles,
+      log: this.#deps.log,
+      profileId: profileId ?? undefined,
+      campaignId,
+      env: this.#deps.env,
+    });
+  }
+
+  // ---- checks --------------------------------------------------------------------------------
+
+  /**
+   * Everything that would stop a send, checked now: content, recipients against today's
+   * opt-outs, credentials and (when Omnigage answers) the caller ID. Offline is a warning:
+   * Send would queue the campaign in the outbox.
+   */
+  async check(campaignId: string, profileId?: string | null): Promise<SendCheck> {
+    const { campaigns, recipients, profiles } = this.#deps;
+    const campaign = campaigns.detail(campaignId);
+    const problems: SendProblem[] = [];
+    const existing = this.journal.get(campaignId);
+    if (existing && (existing.state === 'scheduled' || existing.state === 'completed')) {
+      problems.push({ code: 'already_sent', blocking: true, message: `"${campaign.name}" has already been scheduled in Omnigage. Duplicate it to send it again.` });
+    } else if (this.#live.has(campaignId)) {
+      problems.push({ code: 'in_progress', blocking: true, message: `"${campaign.name}" is being sent.` });
+    }
+    if (!campaign.human) problems.push({ code: 'no_message', blocking: true, message: 'Write the message for people who answer, or choose an audio file.' });
+    if (!campaign.callerId) problems.push({ code: 'no_caller_id', blocking: true, message: 'Choose the caller ID the calls come from.' });
+    for (const { slot, message } of messageSlots(campaign)) {
+      if (message.kind !== 'audio') continue;
+      try {
+        accessSync(message.file, constants.R_OK);
+      } catch {
+        problems.push({ code: 'audio_missing', blocking: true, message: `The ${slot === 'human' ? '' : 'voicemail '}audio file ${message.file} cannot be read. Choose it again.` });
+      }
+    }
+    const profile = profileId ? profiles.get(profileId) : profiles.forCampaign(campaignId);
+    const texts = [campaign.human, campaign.machine].flatMap((m) => (m?.kind === 'text' ? [m.body] : []));
+    const summary = recipients.summary(campaignId, { profileId: profile?.id ?? null, texts });
+    for (const p of summary.problems) if (p.blocking) problems.push({ code: 'recipients', blocking: true, message: p.message });
+
+    let online = false;
+    let callerId: SendCheck['callerId'] = null;
+    let credentials: Credentials | undefined;
+    try {
+      credentials = await this.credentials(campaignId, profileId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.push({ code: 'credentials', blocking: true, message: error.message });
+    }
+    if (credentials) {
+      try {
+        const api = clientFor(credentials, this.#deps.log.child('api'), { ...this.#options, timeoutMs: Math.min(this.#options.timeoutMs ?? 15_000, 15_000) }, { retry: { maxAttempts: 2 } });
+        const verified = await api.callerIds.list({ verifiedOnly: true });
+        online = true;
+        if (campaign.callerId) {
+          callerId = matchCallerId(campaign.callerId, verified.filter((c) => c.status === null || c.status === 'success'));
+          if (!callerId) {
+            problems.push({ code: 'caller_id_unverified', blocking: true, message: `The caller ID ${campaign.callerId} is not verified in this Omnigage account. Verify it in Omnigage, or choose another.` });
+          }
+        }
+      } catch (error) {
+        if (!isApiError(error)) throw error;
+        if (error.kind === 'bad_credentials' || error.kind === 'forbidden' || error.kind === 'not_found') {
+          online = true;
+          problems.push({ code: 'credentials', blocking: true, message: toAppError(error).message });
+        } else {
+          problems.push({ code: 'offline', blocking: false, message: 'Omnigage cannot be reached right now. Send will keep the campaign in the outbox and send it when the connection returns.' });
+        }
+      }
+    }
+    return { ok: !problems.some((p) => p.blocking), online, problems, recipients: summary, callerId };
+  }
+
+  // ---- start / resume / pause / cancel -------------------------------------------------------
+
+  /**
+   * Sends a campaign, or resumes its send. A scheduled campaign is never sent again: its
+   * status comes back without any request to Omnigage. Returns once the run has started (or
+   * the campaign is queued); `settled()` waits for the run to end.
+   */
+  async start(campaignId: string, options: { profileId?: string | null } = {}): Promise<SendStatus> {
+    const existing = this.journal.get(campaignId);
+    if (existing) {
+      if (existing.state === 'scheduled' || existing.state === 'completed') return this.status(campaignId)!;
+      if (existing.state === 'cancelled') {
+        throw new AppError('conflict', 'This campaign\'s send was cancelled. Duplicate the campaign to send it again.');
+      }
+      if (!(existing.state === 'failed' && this.#discardable(existing))) {
+        this.#resumeRun(campaignId, 'send.resume');
+        return this.status(campaignId)!;
+      }
+      this.journal.discard(campaignId);
+    }
+
+    const check = await this.check(campaignId, options.profileId);
+    const blocking = check.problems.filter((p) => p.blocking);
+    if (blocking.length > 0) throw new AppError('invalid_input', blocking.map((p) => p.message).join(' '));
+
+    const { recipients, profiles } = this.#deps;
+    const profile = options.profileId ? profiles.get(options.profileId) : profiles.forCampaign(campaignId);
+    const profileId = profile?.id ?? null;
+    const credentials = await this.credentials(campaignId, options.profileId);
+    const list = recipients.getList(campaignId);
+    const offline = !check.online;
+    this.journal.create({
+      campaignId,
+      state: offline ? 'queued' : 'sending',
+      profileId,
+      apiUrl: credentials.apiUrl,
+      recipientsSha256: list?.sha256 ?? null,
+      batchSize: this.#options.batchSize,
+      // Read fully first: SQLite cannot write while a read of the same connection is open.
+      recipients: Array.from(recipients.sendable(campaignId, profileId), (r) => ({ row: r.row, e164: r.e164, fields: r.fields })),
+    });
+    if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
+    const send = this.journal.get(campaignId)!;
+    this.audit.record({
+      campaignId,
+      profileId,
+      recipientsSha256: send.recipients_sha256,
+      action: 'send.start',
+      count: send.total,
+      outcome: 'ok',
+      detail: offline ? `queued in the outbox (offline); ${credentials.apiUrl}` : credentials.apiUrl,
+    });
+    if (offline) {
+      this.journal.update(campaignId, { next_attempt_at: Date.now(), error_code: 'network', error_message: 'Waiting for the connection to Omnigage.' });
+      this.#setCampaignStatus(campaignId, 'queued');
+      this.#changed(campaignId);
+      return this.status(campaignId)!;
+    }
+    this.#setCampaignStatus(campaignId, 'sending');
+    this.#launch(campaignId);
+    return this.status(campaignId)!;
+  }
+
+  /** Continues a paused, queued or failed send from its journal. */
+  async resume(campaignId: string): Promise<SendStatus> {
+    const send = this.#require(campaignId);
+    if (send.state === 'scheduled' || send.state === 'completed') return this.status(campaignId)!;
+    if (send.state === 'cancelled') throw new AppError('conflict', 'A cancelled send cannot be resumed. Duplicate the campaign to send it again.');
+    this.#resumeRun(campaignId, 'send.resume');
+    return this.status(campaignId)!;
+  }
+
+  #resumeRun(campaignId: string, action: string): void {
+    if (this.#live.has(campaignId)) return;
+    const send = this.journal.get(campaignId)!;
+    if (send.state !== 'sending') {
+      this.audit.record({ campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256, action, outcome: 'ok', detail: `from ${send.state}` });
+    }
+    this.#launch(campaignId);
+  }
+
+  /** Stops after the requests in flight; nothing is scheduled. `send:resume` continues. */
+  async pause(campaignId: string): Promise<SendStatus> {
+    const send = this.#require(campaignId);
+    const live = this.#live.get(campaignId);
+    if (live) {
+      live.control.stop = 'pause';
+      live.abort.abort(new Error('paused'));
+      await live.promise;
+    } else if (send.state === 'queued' || send.state === 'failed') {
+      this.journal.update(campaignId, { state: 'paused', next_attempt_at: null });
+      this.audit.record({ campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256, action: 'send.pause', outcome: 'ok' });
+      this.#setCampaignStatus(campaignId, 'sending');
+      this.#changed(campaignId);
+    }
+    return this.status(campaignId)!;
+  }
+
+  /**
+   * Cancels before scheduling. Says what already exists in Omnigage: an engagement that is
+   * never scheduled calls nobody. A scheduled send cannot be cancelled here.
+   */
+  async cancel(campaignId: string): Promise<CancelReport> {
+    const send = this.#require(campaignId);
+    if (send.state === 'scheduled' || send.state === 'completed') {
+      throw new AppError('conflict', 'This campaign is already scheduled in Omnigage, so it can no longer be cancelled here. Stop it in Omnigage.');
+    }
+    const live = this.#live.get(campaignId);
+    if (live) {
+      live.control.stop = 'cancel';
+      live.abort.abort(new Error('cancelled'));
+      await live.promise;
+    }
+    const after = this.journal.get(campaignId)!;
+    const objects: Record<string, number> = {};
+    const typeOf = (step: string) =>
+      step.startsWith('upload') ? 'uploads' : step.startsWith('template') ? 'voice-templates' : step.startsWith('trigger') ? 'triggers' : step === 'engagement' ? 'engagements' : step === 'activity' ? 'activities' : null;
+    for (const s of this.journal.steps(campaignId)) {
+      const type = typeOf(s.step);
+      if (type && s.state === 'done') objects[type] = (objects[type] ?? 0) + 1;
+    }
+    const envelopes = this.journal.sentCount(campaignId);
+    const unanswered = this.journal.openBatches(campaignId).filter((b) => b.state === 'in_flight').length;
+    if (envelopes > 0) objects.envelopes = envelopes;
+    const engagementId = after.engagement_id;
+    const parts = Object.entries(objects).map(([type, n]) => `${n} ${type}`);
+    let message: string;
+    if (parts.length === 0 && unanswered === 0) message = 'Cancelled. Nothing had been created in Omnigage.';
+    else {
+      message = `Cancelled before scheduling. Omnigage has ${parts.join(', ')}${engagementId ? ` (engagement ${engagementId}, not scheduled)` : ''}`;
+      if (unanswered > 0) message += `, and may have envelopes from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
+      message += '. Nobody will be called for them.';
+    }
+    const discard = this.#discardable(after);
+    this.audit.record({
+      campaignId,
+      profileId: after.profile_id,
+      recipientsSha256: after.recipients_sha256,
+      action: 'send.cancel',
+      remoteId: engagementId,
+      count: envelopes,
+      outcome: 'ok',
+      detail: message,
+    });
+    let status: SendStatus | null;
+    if (discard) {
+      this.journal.discard(campaignId);
+      this.#setCampaignStatus(campaignId, 'ready');
+      status = null;
+      message += ' The campaign can be edited and sent again.';
+    } else {
+      this.journal.update(campaignId, { state: 'cancelled', next_attempt_at: null, error_code: 'cancelled', error_message: message });
+      this.#setCampaignStatus(campaignId, 'failed');
+      status = this.status(campaignId);
+      message += ' Duplicate the campaign to send it again.';
+    }
+    this.#changed(campaignId);
+    return { status: status ?? this.#emptyStatus(campaignId, after), remote: { engagementId, envelopes, objects }, message };
+  }
+
+  /** Resolves when the current run (if any) ends, with the send's status then. */
+  async settled(campaignId: string): Promise<SendStatus | null> {
+    const live = this.#live.get(campaignId);
+    if (live) await live.promise;
+    return this.status(campaignId);
+  }
+
+  /** True while another live process (the app, another CLI run) drives this send. */
+  heldElsewhere(campaignId: string): boolean {
+    return this.#lease.heldElsewhere(campaignId);
+  }
+
+  /** True while this process is running the campaign's send. */
+  isRunning(campaignId: string): boolean {
+    return this.#live.has(campaignId);
+  }
+
+  /** A send whose envelopes were never requested: dropping it leaves nothing that could call anyone. */
+  #discardable(send: SendRow): boolean {
+    return !this.journal.envelopesAttempted(send.campaign_id) && this.journal.step(send.campaign_id, 'schedule') === undefined;
+  }
+
+  #require(campaignId: string): SendRow {
+    const send = this.journal.get(campaignId);
+    if (!send) throw new AppError('not_found', 'This campaign has not been sent.');
+    return send;
+  }
+
+  #setCampaignStatus(campaignId: string, status: CampaignStatus): void {
+    this.#deps.campaigns.setStatus(campaignId, status);
+  }
+
+  // ---- the run -----------------------------------------------------------------------------
+
+  #launch(campaignId: string): LiveRun {
+    const running = this.#live.get(campaignId);
+    if (running) return running;
+    const abort = new AbortController();
+    const live: LiveRun = {
+      control: { stop: null, signal: abort.signal },
+      abort,
+      promise: Promise.resolve(null),
+      step: 'checks',
+      retries: 0,
+      startedAt: Date.now(),
+      sentAtStart: this.journal.sentCount(campaignId),
+      lastEmit: 0,
+    };
+    this.#live.set(campaignId, live);
+    live.promise = this.#drive(campaignId, live)
+      .catch((error: unknown) => {
+        if (!(error instanceof BusyElsewhere)) this.#deps.log.error('send run crashed', { campaignId, error });
+        return this.status(campaignId);
+      })
+      .finally(() => {
+        this.#live.delete(campaignId);
+        this.#changed(campaignId);
+      });
+    return live;
+  }
+
+  async #drive(campaignId: string, live: LiveRun): Promise<SendStatus | null> {
+    const { log } = this.#deps;
+    if (!this.#lease.acquire(campaignId)) {
+      log.info('send is being driven elsewhere', { campaignId });
+      throw new BusyElsewhere();
+    }
+    const renew = setInterval(() => this.#lease.renew(campaignId), 5_000);
+    renew.unref?.();
+    try {
+      const send = this.journal.get(campaignId)!;
+      if (send.state === 'scheduled' || send.state === 'completed' || send.state === 'cancelled') return this.status(campaignId);
+      this.journal.update(campaignId, { state: 'sending', next_attempt_at: null });
+      this.#setCampaignStatus(campaignId, 'sending');
+      this.#changed(campaignId);
+      let outcome: RunOutcome;
+      let credentials: Credentials | undefined;
+      try {
+        credentials = await this.credentials(campaignId, send.profile_id);
+      } catch (error) {
+        outcome = { kind: 'failed', error: error instanceof AppError ? error : new AppError('internal', String(error)) };
+      }
+      if (credentials) {
+        const run = new SendRun({
+          journal: this.journal,
+          audit: this.audit,
+          log: log.child('send'),
+          send,
+          campaign: this.#deps.campaigns.detail(campaignId),
+          credentials,
+          options: this.#options,
+          control: live.control,
+          readFile: this.#deps.readFile,
+          onStep: (step) => {
+            const changed = live.step !== step;
+            live.step = step;
+            this.#progress(campaignId, live, changed);
+          },
+          onRetry: () => {
+            live.retries++;
+          },
+        });
+        outcome = await run.run();
+      }
+      this.#apply(campaignId, outcome!, live);
+      return this.status(campaignId);
+    } finally {
+      clearInterval(renew);
+      this.#lease.release(campaignId);
+    }
+  }
+
+  #apply(campaignId: string, outcome: RunOutcome, live: LiveRun): void {
+    const send = this.journal.get(campaignId)!;
+    const base = { campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256 };
+    const now = this.#clock().toISOString();
+    switch (outcome.kind) {
+      case 'scheduled': {
+        this.journal.update(campaignId, {
+          state: 'scheduled',
+          scheduled_at: send.scheduled_at ?? now,
+          attempts: 0,
+          error_code: null,
+          error_message: null,
+          next_poll_at: Date.now() + 5_000,
+        });
+        this.#setCampaignStatus(campaignId, 'scheduled');
+        this.audit.record({ ...base, action: 'send.scheduled', remoteId: send.engagement_id, count: this.journal.sentCount(campaignId), outcome: 'ok' });
+        break;
+      }
+      case 'stopped': {
+        if (live.control.stop === 'shutdown') {
+          // The app is closing: the send stays "sending" and resumes when it starts again.
+          break;
+        }
+        if (outcome.reason === 'pause') {
+          this.journal.update(campaignId, { state: 'paused', error_code: null, error_message: 'Paused. Resume to continue; nothing has been scheduled.' });
+          this.audit.record({ ...base, action: 'send.pause', outcome: 'ok' });
+        }
+        // cancel: cancel() records it once the run has stopped.
+        break;
+      }
+      case 'retry_later': {
+        const attempts = send.attempts + 1;
+        const { baseMs, capMs } = this.#deps.outboxBackoff ?? { baseMs: 15_000, capMs: 5 * 60_000 };
+        const wait = Math.max(outcome.retryAfterMs ?? 0, backoff(attempts, this.#options.timing, baseMs, capMs));
+        this.journal.update(campaignId, {
+          state: 'queued',
+          attempts,
+          next_attempt_at: Date.now() + Math.round(wait),
+          error_code: outcome.error.code,
+          error_message: `${outcome.error.message} The send is saved and will continue by itself.`,
+        });
+        this.#setCampaignStatus(campaignId, 'queued');
+        this.audit.record({ ...base, action: 'send.queued', outcome: 'failed', detail: outcome.error.message });
+        break;
+      }
+      case 'failed': {
+        this.journal.update(campaignId, { state: 'failed', next_attempt_at: null, error_code: outcome.error.code, error_message: outcome.error.message });
+        this.#setCampaignStatus(campaignId, this.#discardable(send) ? 'ready' : 'failed');
+        this.audit.record({ ...base, action: 'send.failed', outcome: 'failed', detail: outcome.error.message });
+        break;
+      }
+    }
+  }
+
+  #progress(campaignId: string, live: LiveRun, force = false): void {
+    const now = Date.now();
+    if (!force && now - live.lastEmit < PROGRESS_EVERY_MS) return;
+    live.lastEmit = now;
+    const status = this.status(campaignId);
+    if (!status) return;
+    const { journal: _journal, ...progress } = status;
+    this.#emit({ type: 'progress', progress });
+  }
+
+  // ---- status --------------------------------------------------------------------------------
+
+  status(campaignId: string): SendStatus | null {
+    const send = this.journal.get(campaignId);
+    if (!send) return null;
+    const journal = this.journal.steps(campaignId);
+    const sent = this.journal.sentCount(campaignId);
+    const live = this.#live.get(campaignId);
+    let eta: number | null = null;
+    if (live && send.state === 'sending') {
+      const done = sent - live.sentAtStart;
+      const elapsed = (Date.now() - live.startedAt) / 1000;
+      if (done > 0 && elapsed > 0) eta = Math.ceil(((send.total - sent) / done) * elapsed);
+    }
+    const counts = send.remote_counts ? (JSON.parse(send.remote_counts) as { total: number | null; complete: number | null; incomplete: number | null }) : null;
+    return {
+      campaignId,
+      state: send.state,
+      step: live?.step ?? stepFromJournal(send.state, journal, sent),
+      profileId: send.profile_id,
+      engagementId: send.engagement_id,
+      envelopesTotal: send.total,
+      envelopesSent: sent,
+      retries: live?.retries ?? 0,
+      etaSeconds: eta,
+      message: send.error_message,
+      errorCode: send.error_code,
+      nextAttemptAt: send.state === 'queued' && send.next_attempt_at ? new Date(send.next_attempt_at).toISOString() : null,
+      journal,
+      createdAt: send.created_at,
+      updatedAt: send.updated_at,
+      scheduledAt: send.scheduled_at,
+      completedAt: send.completed_at,
+      remote:
+        send.polled_at && counts
+          ? { status: send.remote_status, total: counts.total, complete: counts.complete, incomplete: counts.incomplete, polledAt: send.polled_at }
+          : null,
+    };
+  }
+
+  #emptyStatus(campaignId: string, send: SendRow): SendStatus {
+    return {
+      campaignId,
+      state: 'cancelled',
+      step: 'checks',
+      profileId: send.profile_id,
+      engagementId: send.engagement_id,
+      envelopesTotal: send.total,
+      envelopesSent: 0,
+      retries: 0,
+      etaSeconds: null,
+      message: null,
+      errorCode: null,
+      nextAttemptAt: null,
+      journal: [],
+      createdAt: send.created_at,
+      updatedAt: this.#clock().toISOString(),
+      scheduledAt: null,
+      completedAt: null,
+      remote: null,
+    };
+  }
+
+  /** Sends waiting in the outbox or running. */
+  outbox(): SendStatus[] {
+    const ids = this.#deps.db
+      .prepare("SELECT campaign_id FROM sends WHERE state IN ('queued','sending','paused') ORDER BY created_at")
+      .pluck()
+      .all() as string[];
+    return ids.map((id) => this.status(id)!).filter(Boolean);
+  }
+
+  // ---- the outbox worker -------------------------------------------------------------------
+
+  /**
+   * Starts the main-side worker: every `intervalMs` it resumes queued sends whose wait is over,
+   * sends left "sending" by a crash or a quit, and polls results of scheduled ones.
+   * `wake()` runs it at once (the connection came back).
+   */
+  startOutbox({ intervalMs = 30_000 }: { intervalMs?: number } = {}): void {
+    if (this.#outboxTimer) return;
+    this.#outboxTimer = setInterval(() => void this.tick(), intervalMs);
+    this.#outboxTimer.unref?.();
+    void this.tick();
+  }
+
+  /** Stops the worker and lets running sends stop after their requests in flight (they resume next start). */
+  async stopOutbox(): Promise<void> {
+    if (this.#outboxTimer) clearInterval(this.#outboxTimer);
+    this.#outboxTimer = undefined;
+    const runs = [...this.#live.values()];
+    for (const live of runs) {
+      live.control.stop ??= 'shutdown';
+      live.abort.abort(new Error('shutting down'));
+    }
+    await Promise.allSettled(runs.map((r) => r.promise));
+    await this.#ticking;
+  }
+
+  /** The connection is back (or the person asked): try queued sends now, whatever their wait. */
+  wake(): void {
+    void this.tick({ force: true });
+  }
+
+  async tick({ force = false }: { force?: boolean } = {}): Promise<void> {
+    if (this.#ticking) return this.#ticking;
+    this.#ticking = (async () => {
+      try {
+        const now = Date.now();
+        const rows = this.#deps.db
+          .prepare("SELECT campaign_id, state, next_attempt_at FROM sends WHERE state IN ('queued','sending')")
+          .all() as Array<{ campaign_id: string; state: SendState; next_attempt_at: number | null }>;
+        for (const row of rows) {
+          if (this.#live.has(row.campaign_id)) continue;
+          if (row.state === 'queued' && !force && (row.next_attempt_at ?? 0) > now) continue;
+          if (this.#lease.heldElsewhere(row.campaign_id)) continue;
+          this.#launch(row.campaign_id);
+        }
+        await this.pollResults?.(now);
+      } catch (error) {
+        this.#deps.log.error('outbox tick failed', { error });
+      }
+    })().finally(() => {
+      this.#ticking = undefined;
+    });
+    return this.#ticking;
+  }
+}
+
+class BusyElsewhere extends AppError {
+  constructor() {
+    super('conflict', 'This campaign is being sent by another window or command. Wait for it to finish.');
+  }
+}
+
+function stepFromJournal(state: SendState, journal: JournalStep[], sent: number): SendStep {
+  if (state === 'scheduled' || state === 'completed') return 'done';
+  const has = (prefix: string) => journal.some((s) => s.step.startsWith(prefix) && s.state === 'done');
+  if (has('schedule')) return 'done';
+  if (sent > 0) return 'envelopes';
+  if (has('trigger')) return 'envelopes';
+  if (has('activity')) return 'triggers';
+  if (has('engagement')) return 'activity';
+  if (has('template')) return 'engagement';
+  if (has('upload')) return 'templates';
+  return 'checks';
+}

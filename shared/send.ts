@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { campaignIdSchema } from './campaign';
+import { profileIdSchema } from './profiles';
+import type { ValidationSummary } from './recipients/summary';
+
+/**
+ * What the send screens exchange with main (channels `send:*`, `results:*`, `audit:*` and the
+ * `send:progress` event). Everything here is plain data; the engine lives in electron/send/.
+ */
+
+/**
+ * Where a send is. `queued`: waiting in the outbox (offline, or Omnigage busy) and retried by
+ * main; `sending`: the sequence is running (or was interrupted and resumes); `paused`: stopped
+ * by the person before scheduling; `scheduled`: Omnigage has it, results are being fetched;
+ * `completed`: every recipient has an outcome (or polling gave up); `cancelled`: stopped for
+ * good before scheduling; `failed`: Omnigage refused something; `send:resume` tries again.
+ */
+export const SEND_STATES = [
+  'queued',
+  'sending',
+  'paused',
+  'scheduled',
+  'completed',
+  'cancelled',
+  'failed',
+] as const;
+export type SendState = (typeof SEND_STATES)[number];
+
+/** The steps of the sequence, in order, as progress reports them. */
+export type SendStep =
+  | 'checks'
+  | 'upload'
+  | 'templates'
+  | 'engagement'
+  | 'activity'
+  | 'triggers'
+  | 'envelopes'
+  | 'reconcile'
+  | 'schedule'
+  | 'done';
+
+export const SEND_STEP_LABELS: Record<SendStep, string> = {
+  checks: 'Checking the campaign',
+  upload: 'Uploading audio',
+  templates: 'Creating voice messages',
+  engagement: 'Creating the engagement',
+  activity: 'Setting the caller ID',
+  triggers: 'Connecting the messages',
+  envelopes: 'Adding recipients',
+  reconcile: 'Checking what Omnigage already has',
+  schedule: 'Scheduling',
+  done: 'Done',
+};
+
+/** One remote object of the sequence as the journal records it. */
+export interface JournalStep {
+  /** `upload:human`, `template:machine`, `engagement`, `activity`, `trigger:voice-human`, `schedule`… */
+  step: string;
+  /** `in_flight`: the request went out and its outcome is not known yet. */
+  state: 'in_flight' | 'done';
+  remoteId: string | null;
+  updatedAt: string;
+}
+
+export interface SendStatus {
+  campaignId: string;
+  state: SendState;
+  /** The step being worked on (or last reached). */
+  step: SendStep;
+  profileId: string | null;
+  engagementId: string | null;
+  /** Recipients frozen at send time (valid and not opted out then). */
+  envelopesTotal: number;
+  /** Recipients that have an envelope in Omnigage. */
+  envelopesSent: number;
+  /** Requests repeated after a failure, and reconciliations, in this run. */
+  retries: number;
+  /** Seconds left at the current pace; null before there is a pace. */
+  etaSeconds: number | null;
+  /** Why the send is queued, paused, failed or cancelled, in words for people. */
+  message: string | null;
+  errorCode: string | null;
+  /** When the outbox tries again (queued sends), ISO time. */
+  nextAttemptAt: string | null;
+  journal: JournalStep[];
+  createdAt: string;
+  updatedAt: string;
+  scheduledAt: string | null;
+  completedAt: string | null;
+  /** Omnigage's engagement status and counts at the last results poll. */
+  remote: RemoteProgress | null;
+}
+
+export interface RemoteProgress {
+  status: string | null;
+  total: number | null;
+  complete: number | null;
+  incomplete: number | null;
+  polledAt: string;
+}
+
+/** The `send:progress` event: SendStatus without the journal, sent often while sending. */
+export type SendProgress = Omit<SendStatus, 'journal'>;
+
+export interface SendProblem {
+  code:
+    | 'no_message'
+    | 'no_caller_id'
+    | 'caller_id_unverified'
+    | 'audio_missing'
+    | 'recipients'
+    | 'credentials'
+    | 'offline'
+    | 'already_sent'
+    | 'in_progress';
+  message: string;
+  /** True: the send cannot start. False: a warning (offline means "it will be queued"). */
+  blocking: boolean;
+}
+
+export interface SendCheck {
+  ok: boolean;
+  /** False when Omnigage could not be reached: Send would queue the campaign in the outbox. */
+  online: boolean;
+  problems: SendProblem[];
+  recipients: ValidationSummary;
+  /** The Omnigage caller ID the campaign's caller ID resolved to, when checked online. */
+  callerId: { id: string; phoneNumber: string } | null;
+}
+
+/** What `send:cancel` reports: what already exists in Omnigage (nobody is called for it). */
+export interface CancelReport {
+  status: SendStatus;
+  remote: {
+    engagementId: string | null;
+    envelopes: number;
+    /** Remote objects by type, e.g. { 'voice-templates': 2, engagements: 1 }. */
+    objects: Record<string, number>;
+  };
+  message: string;
+}
+
+/** One recipient's outcome, next to its original row. */
+export interface ResultRow {
+  row: number;
+  e164: string | null;
+  /** Original column values by header. */
+  fields: Record<string, string>;
+  envelopeId: string | null;
+  /** Envelope status in Omnigage, or why the row was not sent (`not sent: invalid` …). */
+  status: string;
+  /** Call outcome (result kind or call status) once known. */
+  outcome: string | null;
+}
+
+export interface ResultsPage {
+  campaignId: string;
+  state: SendState | null;
+  remote: RemoteProgress | null;
+  /** Recipients per outcome (`pending` until known). */
+  outcomes: Record<string, number>;
+  total: number;
+  offset: number;
+  rows: ResultRow[];
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  profileId: string | null;
+  recipientsSha256: string | null;
+  /** `send.start`, `create`, `reconcile`, `schedule`, `send.cancel`… */
+  action: string;
+  remoteType: string | null;
+  remoteId: string | null;
+  count: number | null;
+  outcome: 'ok' | 'failed' | 'unknown';
+  detail: string | null;
+}
+
+export const exportPathSchema = z.string().min(1, 'Choose where to save the file.').max(4096);
+
+export const sendStartSchema = z.object({
+  campaignId: campaignIdSchema,
+  profileId: profileIdSchema.optional(),
+});
+export const campaignRefSchema = z.object({ campaignId: campaignIdSchema });
+export const resultsPageSchema = z.object({
+  campaignId: campaignIdSchema,
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+export const auditListSchema = z
+  .object({
+    campaignId: campaignIdSchema.optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .optional();
