@@ -265,12 +265,30 @@ export class SendRun {
     });
   }
 
+  /**
+   * Runs a step again after a transient failure (network, timeout, 5xx, 429), with backoff, a
+   * few times before the run gives up and the outbox takes over. Each attempt reads the journal
+   * afresh, so a step whose last request had no answer is reconciled first.
+   */
+  async #retrying<T>(work: () => Promise<T>): Promise<T> {
+    const { options, control } = this.#ctx;
+    for (let round = 1; ; round++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isApiError(error) || !isTransient(error.kind) || round > options.maxFailedRounds || control.stop) throw error;
+        this.#ctx.onRetry();
+        await sleep(error.retryAfterMs ?? backoff(round, options.timing), control.signal, options.timing);
+      }
+    }
+  }
+
   async #sequence(): Promise<RunOutcome> {
     const { ctx } = { ctx: this.#ctx };
     const { journal, campaign } = ctx;
     try {
       ctx.onStep('checks');
-      const callerId = await this.#callerId();
+      const callerId = await this.#retrying(() => this.#callerId());
       const slots = messageSlots(campaign);
       if (slots.length === 0) throw new AppError('invalid_input', 'The campaign has no message. Write or choose one first.');
 
@@ -278,28 +296,34 @@ export class SendRun {
       for (const { slot, message } of slots) {
         if (message.kind === 'audio') {
           ctx.onStep('upload');
-          const uploadId = await this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName));
+          const uploadId = await this.#retrying(() =>
+            this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName)),
+          );
           ctx.onStep('templates');
-          const id = await this.#ensure(`template:${slot}`, 'voice-templates', async () =>
-            this.#client.voiceTemplates.createAudio({ label: this.#label(slot), uploadId }),
+          const id = await this.#retrying(() =>
+            this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+              this.#client.voiceTemplates.createAudio({ label: this.#label(slot), uploadId }),
+            ),
           );
           templates.set(slot, { id, kind: 'audio' });
         } else {
           ctx.onStep('templates');
-          const id = await this.#ensure(`template:${slot}`, 'voice-templates', async () =>
-            this.#client.voiceTemplates.createText({
-              label: this.#label(slot),
-              body: message.body,
-              voice: message.voice || DEFAULT_VOICE,
-            }),
+          const id = await this.#retrying(() =>
+            this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+              this.#client.voiceTemplates.createText({
+                label: this.#label(slot),
+                body: message.body,
+                voice: message.voice || DEFAULT_VOICE,
+              }),
+            ),
           );
           templates.set(slot, { id, kind: 'text' });
         }
       }
 
       ctx.onStep('engagement');
-      const engagementId = await this.#ensure('engagement', 'engagements', () =>
-        this.#client.engagements.create({ name: campaign.name }),
+      const engagementId = await this.#retrying(() =>
+        this.#ensure('engagement', 'engagements', () => this.#client.engagements.create({ name: campaign.name })),
       );
       if (ctx.send.engagement_id !== engagementId) {
         journal.update(this.#id, { engagement_id: engagementId });
@@ -307,20 +331,20 @@ export class SendRun {
       }
 
       ctx.onStep('activity');
-      const activityId = await this.#activity(engagementId, callerId);
+      const activityId = await this.#retrying(() => this.#activity(engagementId, callerId));
 
       ctx.onStep('triggers');
       const human = templates.get('human')!;
       const machine = templates.get('machine') ?? human;
       for (const event of ['voice-human', 'voice-machine'] as TriggerEvent[]) {
-        await this.#trigger(activityId, event, event === 'voice-human' ? human : machine);
+        await this.#retrying(() => this.#trigger(activityId, event, event === 'voice-human' ? human : machine));
       }
 
       ctx.onStep('envelopes');
-      await this.#envelopes(engagementId);
+      await this.#retrying(() => this.#envelopes(engagementId));
 
       ctx.onStep('schedule');
-      await this.#schedule(engagementId);
+      await this.#retrying(() => this.#schedule(engagementId));
       ctx.onStep('done');
       return { kind: 'scheduled' };
     } catch (error) {
@@ -504,7 +528,8 @@ export class SendRun {
   async #reconcile(engagementId: string): Promise<void> {
     const { journal, options, control, onStep, log } = this.#ctx;
     onStep('reconcile');
-    await sleep(options.settleMs, control.signal, options.timing);
+    // A real wait, never shortened by injected timing: the server may still be applying the request.
+    await sleep(options.settleMs, control.signal);
     const { envelopes } = await this.#client.envelopes.listAll(engagementId);
     const byPhone = envelopesByPhoneNumber(envelopes);
     let repeated = 0;
@@ -541,7 +566,7 @@ export class SendRun {
     } catch (error) {
       if (isApiError(error) && error.outcomeUnknown) {
         // Did it land? Ask before any second PATCH.
-        await sleep(options.settleMs, control.signal, options.timing);
+        await sleep(options.settleMs, control.signal);
         if (await this.#isScheduled(engagementId)) return this.#scheduled(engagementId, true);
       }
       this.#audit({
