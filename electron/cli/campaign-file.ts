@@ -1,0 +1,135 @@
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Message } from '../../shared/campaign';
+import { campaignFileSchema, type CampaignFile } from '../../shared/campaign-file';
+import { AppError } from '../../shared/errors';
+import type { Services } from '../services';
+
+/** Input the CLI cannot use at all (exit 2): a missing or unreadable file, bad JSON, a wrong shape. */
+export class UnusableInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnusableInput';
+  }
+}
+
+export interface LoadedCampaignFile {
+  /** Absolute path of the JSON file: the stable link to the stored campaign. */
+  path: string;
+  spec: CampaignFile;
+  /** Paths inside the file, resolved against its folder. */
+  recipientsPath: string;
+  humanAudio: string | null;
+  machineAudio: string | null;
+}
+
+function readable(path: string, what: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+    if (!statSync(path).isFile()) throw new Error('not a file');
+  } catch {
+    throw new UnusableInput(`The ${what} ${path} does not exist or cannot be read.`);
+  }
+}
+
+/** Reads and checks a campaign file (format in shared/campaign-file.ts); paths are relative to it. */
+export function loadCampaignFile(input: string, cwd = process.cwd()): LoadedCampaignFile {
+  const path = resolve(cwd, input);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UnusableInput(
+      code === 'ENOENT' ? `The campaign file ${path} does not exist.` : `The campaign file ${path} cannot be read (${code ?? 'error'}).`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UnusableInput(`The campaign file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = campaignFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new UnusableInput(`The campaign file ${path} is not a campaign file: ${where}${issue?.message ?? 'unexpected content'}.`);
+  }
+  const spec = parsed.data;
+  const folder = dirname(path);
+  const at = (p: string) => (isAbsolute(p) ? p : join(folder, p));
+  const recipientsPath = at(spec.recipients.file);
+  readable(recipientsPath, 'recipients file');
+  const humanAudio = spec.human.kind === 'audio' ? at(spec.human.file) : null;
+  const machineAudio = spec.machine?.kind === 'audio' ? at(spec.machine.file) : null;
+  if (humanAudio) readable(humanAudio, 'audio file');
+  if (machineAudio) readable(machineAudio, 'audio file');
+  return { path, spec, recipientsPath, humanAudio, machineAudio };
+}
+
+/** The campaign this file was last sent or validated as (the CLI's stable link by absolute path). */
+export function linkedCampaign(services: Services, file: LoadedCampaignFile): string | null {
+  const id = services.db.prepare('SELECT campaign_id FROM cli_campaigns WHERE file_path = ?').pluck().get(file.path) as string | undefined;
+  return id ?? null;
+}
+
+/**
+ * Writes the file's content into a stored campaign (created and linked the first time): name,
+ * caller ID, messages (audio copied into the data folder), delivery and the recipient list.
+ * A campaign whose send has started is left as it is: its journal is what a re-run resumes.
+ * Import problems with the files themselves are unusable input.
+ */
+export function applyCampaignFile(services: Services, file: LoadedCampaignFile, campaignId?: string): string {
+  const { campaigns, recipients, audio } = services;
+  const { spec } = file;
+  let id = campaignId;
+  if (!id) {
+    id = campaigns.create(spec.name).id;
+  } else if (campaigns.get(id).name !== spec.name) {
+    campaigns.rename(id, spec.name);
+  }
+  const toMessage = (message: CampaignFile['human'], path: string | null): Message => {
+    if (message.kind === 'text') return message;
+    try {
+      const stored = audio.import(path!);
+      return { kind: 'audio', file: stored.file, fileName: stored.fileName, durationMs: stored.durationMs };
+    } catch (error) {
+      if (error instanceof AppError) throw new UnusableInput(error.message);
+      throw error;
+    }
+  };
+  campaigns.update(id, {
+    callerId: spec.callerId ?? null,
+    human: toMessage(spec.human, file.humanAudio),
+    machine: spec.machine ? toMessage(spec.machine, file.machineAudio) : null,
+    delivery: spec.delivery,
+  });
+  try {
+    recipients.import({
+      campaignId: id,
+      filePath: file.recipientsPath,
+      phoneColumn: spec.recipients.phoneColumn,
+      defaultCountry: spec.recipients.defaultCountry,
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_input') throw new UnusableInput(error.message);
+    throw error;
+  }
+  return id;
+}
+
+/** Links a stored campaign to the file, so the next run finds it. */
+export function link(services: Services, file: LoadedCampaignFile, campaignId: string): void {
+  services.db
+    .prepare(
+      `INSERT INTO cli_campaigns (file_path, campaign_id, linked_at) VALUES (?, ?, ?)
+       ON CONFLICT (file_path) DO UPDATE SET campaign_id = excluded.campaign_id, linked_at = excluded.linked_at`,
+    )
+    .run(file.path, campaignId, services.clock().toISOString());
+}
+
+/** The message bodies whose merge fields are checked against the columns. */
+export function messageTexts(spec: CampaignFile): string[] {
+  return [spec.human, spec.machine].flatMap((m) => (m?.kind === 'text' ? [m.body] : []));
+}

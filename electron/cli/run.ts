@@ -1,0 +1,314 @@
+import { AppError } from '../../shared/errors';
+import type { ValidationSummary } from '../../shared/recipients/summary';
+import type { SendStatus } from '../../shared/send';
+import { createFileLogger } from '../logging/logger';
+import { dataPaths, resolveDataDir } from '../paths';
+import type { SecretStore } from '../secrets/store';
+import { clientFor } from '../send/engine';
+import { createServices, type Services } from '../services';
+import { UnusableInput, applyCampaignFile, link, linkedCampaign, loadCampaignFile, messageTexts, type LoadedCampaignFile } from './campaign-file';
+
+/**
+ * The headless CLI: `validate`, `send` and `status` on a campaign file, over the same services
+ * and database as the app. stdout carries only the command's output (JSON with --json);
+ * everything else goes to stderr. Exit codes: 0 success (sendable / scheduled / status shown),
+ * 1 not sendable or not sent, 2 unusable input.
+ */
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Tests pass an in-memory keychain; the real CLI uses the OS keychain when no env token is set. */
+  secrets?: SecretStore;
+  /** The CLI's run is stopped (Ctrl+C): running sends stop after their requests in flight. */
+  onInterrupt?: (stop: () => Promise<void>) => void;
+}
+
+export const USAGE = `Usage: npm run -s cli -- <command> <campaign.json> [--json] [--verbose]
+
+Commands:
+  validate <campaign.json> [--json]   check the campaign and its recipients (exit 0 sendable, 1 not)
+  send <campaign.json> [--json]       send it (exit 0 once scheduled); re-run to resume
+  status <campaign.json> [--json]     the send's journal and, when online, Omnigage's status
+
+Environment: OMNIGAGE_API_URL, OMNIGAGE_ACCOUNT_KEY, OMNIGAGE_API_KEY, OMNIGAGE_API_SECRET,
+OMNIGAGE_CAMPAIGNS_HOME (data folder), OMNIGAGE_BATCH_SIZE (envelopes per request, default 100).`;
+
+interface Parsed {
+  command: string | undefined;
+  file: string | undefined;
+  json: boolean;
+  verbose: boolean;
+  help: boolean;
+  unknown: string[];
+}
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const positional: string[] = [];
+  const unknown: string[] = [];
+  let json = false;
+  let verbose = false;
+  let help = false;
+  for (const arg of argv) {
+    if (arg === '--json') json = true;
+    else if (arg === '--verbose') verbose = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg.startsWith('-') && arg !== '-') unknown.push(arg);
+    else positional.push(arg);
+  }
+  return { command: positional[0], file: positional[1], json, verbose, help, unknown: [...unknown, ...positional.slice(2)] };
+}
+
+const COMMANDS = new Set(['validate', 'send', 'status']);
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (!args.command || !COMMANDS.has(args.command)) {
+    io.stderr(`${args.command ? `Unknown command "${args.command}".` : 'No command given.'}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!args.file) {
+    io.stderr(`${args.command}: give the campaign file, e.g. npm run -s cli -- ${args.command} campaign.json\n`);
+    return 2;
+  }
+  if (args.unknown.length > 0) {
+    io.stderr(`${args.command}: unknown argument ${args.unknown.map((a) => `"${a}"`).join(', ')}.\n${USAGE}\n`);
+    return 2;
+  }
+  const batchSize = readBatchSize(io.env);
+  if (batchSize instanceof Error) {
+    io.stderr(`${batchSize.message}\n`);
+    return 2;
+  }
+
+  let file: LoadedCampaignFile;
+  try {
+    file = loadCampaignFile(args.file, io.cwd);
+  } catch (error) {
+    if (error instanceof UnusableInput) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const dataDir = resolveDataDir(io.env);
+  const log = createFileLogger({ dir: dataPaths(dataDir).logs, fileName: 'cli.log', echo: args.verbose });
+  let services: Services;
+  try {
+    services = createServices({ dataDir, log, env: io.env, secrets: io.secrets, send: batchSize ? { batchSize } : undefined });
+  } catch (error) {
+    io.stderr(`Cannot open the data folder ${dataDir}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  log.info('cli', { command: args.command, file: file.path });
+  try {
+    if (args.command === 'validate') return validate(services, file, args.json, io);
+    if (args.command === 'send') return await send(services, file, args.json, io);
+    return await status(services, file, args.json, io);
+  } catch (error) {
+    if (error instanceof UnusableInput) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    log.error('cli failed', { error });
+    io.stderr(`Something went wrong: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await services.send.stopOutbox();
+    services.close();
+  }
+}
+
+function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {
+  const text = env.OMNIGAGE_BATCH_SIZE?.trim();
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) return new Error(`OMNIGAGE_BATCH_SIZE must be a whole number from 1 to 1000, not "${text}".`);
+  return n;
+}
+
+class Rollback extends Error {}
+
+/** Validates in a transaction that is rolled back: validating never changes the stored campaign. */
+function validate(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): number {
+  let summary: ValidationSummary | undefined;
+  try {
+    services.db.transaction(() => {
+      const id = applyCampaignFile(services, file);
+      summary = services.recipients.summary(id, {
+        profileId: services.profiles.forCampaign(id)?.id ?? null,
+        texts: messageTexts(file.spec),
+      });
+      throw new Rollback();
+    })();
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  const result = summary!;
+  if (json) io.stdout(`${JSON.stringify(result)}\n`);
+  else io.stdout(describeSummary(result));
+  return result.ok ? 0 : 1;
+}
+
+function describeSummary(s: ValidationSummary): string {
+  const r = s.recipients;
+  const lines = [
+    `${s.ok ? 'Sendable' : 'Not sendable'}: ${r.total} recipients: ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out.`,
+  ];
+  if (s.mergeFields.used.length) lines.push(`Merge fields used: ${s.mergeFields.used.join(', ')}`);
+  for (const p of s.problems) lines.push(`  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Offline or Omnigage busy: how many times the CLI resumes the send itself before giving up (exit 1). */
+const CLI_RUNS = 3;
+const CLI_MAX_WAIT_MS = 15_000;
+
+async function send(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): Promise<number> {
+  const { send: sender } = services;
+  let campaignId = linkedCampaign(services, file);
+  const existing = campaignId ? sender.journal.get(campaignId) : undefined;
+  if (campaignId && existing && (existing.state === 'scheduled' || existing.state === 'completed')) {
+    // Already in Omnigage: no request at all.
+    return printSent(sender.status(campaignId)!, json, io, true);
+  }
+  const editable = campaignId ? ['draft', 'ready'].includes(services.campaigns.get(campaignId).status) : true;
+  if (editable) {
+    campaignId = services.db.transaction(() => {
+      const id = applyCampaignFile(services, file, campaignId ?? undefined);
+      link(services, file, id);
+      return id;
+    })();
+  } else {
+    const list = services.recipients.getList(campaignId!);
+    io.stderr(`Resuming the send started on ${existing?.created_at ?? 'an earlier run'} (recipients as they were then).\n`);
+    if (list && existing?.recipients_sha256 && existing.recipients_sha256 !== list.sha256) {
+      io.stderr('Note: the recipients file has changed since; the send continues with the list it started with.\n');
+    }
+  }
+  const id = campaignId!;
+  if (sender.heldElsewhere(id)) {
+    io.stderr('This campaign is being sent by another process (the app or another command). Try again when it has finished.\n');
+    return 1;
+  }
+  let stopping = false;
+  io.onInterrupt?.(async () => {
+    stopping = true;
+    io.stderr('Stopping after the requests in flight; run send again to resume.\n');
+    await sender.stopOutbox();
+  });
+  let lastStep = '';
+  const unsubscribe = sender.subscribe((event) => {
+    if (event.type !== 'progress' || event.progress.campaignId !== id) return;
+    const p = event.progress;
+    const line = p.step === 'envelopes' ? `${p.step} ${p.envelopesSent}/${p.envelopesTotal}` : p.step;
+    if (line !== lastStep && p.state === 'sending') {
+      lastStep = line;
+      io.stderr(`  ${line}\n`);
+    }
+  });
+  try {
+    let status: SendStatus | null = await sender.start(id);
+    status = await sender.settled(id);
+    for (let run = 1; run < CLI_RUNS && status?.state === 'queued' && !stopping; run++) {
+      const wait = Math.min(CLI_MAX_WAIT_MS, Math.max(0, Date.parse(status.nextAttemptAt ?? '') - Date.now() || 0));
+      io.stderr(`${status.message ?? 'Omnigage could not be reached.'} Trying again in ${Math.ceil(wait / 1000)} s.\n`);
+      await new Promise((r) => setTimeout(r, wait));
+      if (stopping) break;
+      await sender.resume(id);
+      status = await sender.settled(id);
+    }
+    if (status?.state === 'scheduled' || status?.state === 'completed') return printSent(status, json, io, false);
+    if (stopping) return 130;
+    io.stderr(`${status?.message ?? 'The campaign was not sent.'}${status?.state === 'queued' || status?.state === 'sending' ? ' Run send again to resume.' : ''}\n`);
+    return 1;
+  } finally {
+    unsubscribe();
+  }
+}
+
+function printSent(status: SendStatus, json: boolean, io: CliIo, already: boolean): number {
+  if (json) {
+    io.stdout(`${JSON.stringify({ engagementId: status.engagementId, envelopes: status.envelopesSent, status: 'scheduled' })}\n`);
+  } else {
+    io.stdout(
+      `${already ? 'Already scheduled' : 'Scheduled'}: engagement ${status.engagementId} with ${status.envelopesSent} envelope${status.envelopesSent === 1 ? '' : 's'}.\n`,
+    );
+  }
+  return 0;
+}
+
+interface StatusOutput {
+  campaignId: string | null;
+  name: string;
+  state: string;
+  step: string | null;
+  engagementId: string | null;
+  envelopes: { sent: number; total: number };
+  message: string | null;
+  journal: SendStatus['journal'];
+  remote: { status: string | null; total: number | null; complete: number | null; incomplete: number | null } | null;
+}
+
+async function status(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): Promise<number> {
+  const campaignId = linkedCampaign(services, file);
+  const current = campaignId ? services.send.status(campaignId) : null;
+  const out: StatusOutput = {
+    campaignId,
+    name: campaignId ? services.campaigns.get(campaignId).name : file.spec.name,
+    state: current?.state ?? 'not-sent',
+    step: current?.step ?? null,
+    engagementId: current?.engagementId ?? null,
+    envelopes: { sent: current?.envelopesSent ?? 0, total: current?.envelopesTotal ?? 0 },
+    message: current?.message ?? null,
+    journal: current?.journal ?? [],
+    remote: null,
+  };
+  if (campaignId && current?.engagementId) {
+    try {
+      if (current.state === 'scheduled' || current.state === 'completed') {
+        await services.results.refresh(campaignId);
+        const after = services.send.status(campaignId)!;
+        out.state = after.state;
+        if (after.remote) {
+          const { polledAt: _polledAt, ...remote } = after.remote;
+          out.remote = remote;
+        }
+      } else {
+        const credentials = await services.send.credentials(campaignId, current.profileId);
+        const api = clientFor(credentials, services.log.child('api'), { timeoutMs: 15_000 }, { retry: { maxAttempts: 2 } });
+        const engagement = await api.engagements.get(current.engagementId);
+        out.remote = { status: engagement.status, total: engagement.countTotal, complete: engagement.countComplete, incomplete: engagement.countIncomplete };
+      }
+    } catch (error) {
+      io.stderr(`Omnigage could not be asked (${error instanceof Error ? error.message : String(error)}); showing the local journal.\n`);
+    }
+  }
+  if (json) {
+    io.stdout(`${JSON.stringify(out)}\n`);
+    return 0;
+  }
+  const lines = [`${out.name}: ${out.state}${out.step && out.state !== 'scheduled' && out.state !== 'completed' ? ` (${out.step})` : ''}`];
+  if (out.engagementId) lines.push(`Engagement: ${out.engagementId}`);
+  lines.push(`Envelopes: ${out.envelopes.sent} of ${out.envelopes.total}`);
+  if (out.message) lines.push(out.message);
+  for (const s of out.journal) lines.push(`  ${s.step.padEnd(22)} ${s.state.padEnd(9)} ${s.remoteId ?? ''}`);
+  if (out.remote) {
+    lines.push(
+      `Omnigage: ${out.remote.status ?? 'unknown'}; total ${out.remote.total ?? '-'}, complete ${out.remote.complete ?? '-'}, incomplete ${out.remote.incomplete ?? '-'}`,
+    );
+  }
+  io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
