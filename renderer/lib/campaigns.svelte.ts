@@ -75,6 +75,23 @@ export class CampaignsState {
     );
   }
 
+  /** Asks for a campaign file in a native dialog and makes a draft from it. */
+  async importFile(): Promise<CampaignSummary | undefined> {
+    const result = await this.#act(
+      () => this.#call('campaigns:importFile', undefined, { timeoutMs: 10 * 60_000 }),
+      ({ campaign }) => (campaign ? `Imported "${campaign.name}" with ${campaign.recipientCount.toLocaleString()} recipients.` : (this.notice ?? '')),
+    );
+    return result?.campaign ?? undefined;
+  }
+
+  /** Writes the campaign file (JSON, recipients CSV, any audio) where the person chooses. */
+  exportFile(campaign: CampaignSummary) {
+    return this.#act(
+      () => this.#call('campaigns:exportFile', { id: campaign.id }, { timeoutMs: 10 * 60_000 }),
+      ({ saved }) => (saved ? `Exported "${campaign.name}": ${saved.files.join(', ')}.` : (this.notice ?? '')),
+    );
+  }
+
   remove(campaign: CampaignSummary) {
     return this.#act(
       () => this.#call('campaigns:delete', { id: campaign.id }),

@@ -42,6 +42,10 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
     const name = page.getByLabel('Campaign name');
     await name.fill('Weekly specials');
     await page.keyboard.press('Enter');
+    // A new campaign opens at once, ready for its message; the list has it too.
+    await page.getByRole('heading', { name: 'Weekly specials' }).waitFor();
+    expect(new URL(page.url()).hash).toMatch(/^#\/campaign\/[0-9a-f-]{36}\/message$/);
+    await page.getByRole('button', { name: '← All campaigns' }).click();
     await rows().first().waitFor();
     expect(await rows().count()).toBe(1);
     await expect(rows().first().textContent()).resolves.toContain('Weekly specials');
@@ -61,6 +65,8 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
     await page.keyboard.press('Control+N');
     await page.getByLabel('Campaign name').fill('School closure');
     await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('heading', { name: 'School closure' }).waitFor();
+    await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
     await page.getByRole('row', { name: /School closure/ }).waitFor();
     expect(await rows().count()).toBe(2);
   });

@@ -9,6 +9,7 @@ import { createBackend, type Backend } from '../../electron/backend';
 import { ScriptedDialogs } from '../../electron/dialogs';
 import { createFileLogger } from '../../electron/logging/logger';
 import { dataPaths } from '../../electron/paths';
+import type { SecretStore } from '../../electron/secrets/store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(root, 'dist', 'renderer');
@@ -39,7 +40,7 @@ export interface Harness {
  * window.api over a loopback transport guarded by a random token, with the real main-side
  * backend on a temporary data folder behind it.
  */
-export async function startHarness(options: { dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(options: { dataDir?: string; secrets?: SecretStore } = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnigage-e2e-'));
   const token = randomBytes(24).toString('hex');
   const log = createFileLogger({ dir: dataPaths(dataDir).logs });
@@ -49,7 +50,7 @@ export async function startHarness(options: { dataDir?: string } = {}): Promise<
     for (const res of streams) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   };
   const dialogs = new ScriptedDialogs();
-  const open = () => createBackend({ dataDir, log, emit, version: '0.0.0-e2e', dialogs });
+  const open = () => createBackend({ dataDir, log, emit, version: '0.0.0-e2e', dialogs, secrets: options.secrets });
   let backend = open();
 
   const indexHtml = () =>

@@ -1,0 +1,145 @@
+import type { Message } from '../../shared/campaign';
+import type { CallerIdCheck, KeychainStatus, Profile } from '../../shared/profiles';
+import type { QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import type { ValidationSummary } from '../../shared/recipients/summary';
+import type { Tab } from './navigation.svelte';
+
+/**
+ * The review checklist: everything that must be right before Send, split into problems that
+ * block the send and warnings the person may accept. Pure, so it is tested on its own.
+ */
+export type CheckState = 'ok' | 'warning' | 'blocking';
+
+export interface Check {
+  id: 'profile' | 'caller-id' | 'messages' | 'recipients' | 'merge-fields' | 'quiet-hours';
+  label: string;
+  state: CheckState;
+  detail: string;
+  /** Where to fix it. */
+  fix?: { tab: Tab } | { settings: true };
+}
+
+export interface ChecklistInput {
+  profile: Profile | null;
+  keychain: KeychainStatus | null;
+  callerId: string;
+  callerIdCheck: CallerIdCheck | null;
+  human: Message | null;
+  /** False: the live-answer message also serves voicemail. */
+  separateVoicemail: boolean;
+  machine: Message | null;
+  summary: ValidationSummary | null;
+  quietHours: QuietHoursReport | null;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+function messageProblem(message: Message | null, role: string): string | null {
+  if (!message) return `The ${role} message has no recording yet.`;
+  if (message.kind === 'text' && message.body.trim() === '') return `The ${role} message is empty.`;
+  return null;
+}
+
+export function buildChecklist(input: ChecklistInput): Check[] {
+  const checks: Check[] = [];
+  const { profile, keychain } = input;
+
+  if (!profile) {
+    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: 'No API profile is set up. Add one in Settings.', fix: { settings: true } });
+  } else if (keychain && !keychain.available) {
+    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: `The keychain is not available: ${keychain.message}`, fix: { settings: true } });
+  } else if (!profile.hasSecret) {
+    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: `"${profile.name}" has no token secret stored. Add it in Settings.`, fix: { settings: true } });
+  } else {
+    checks.push({ id: 'profile', label: 'API profile', state: 'ok', detail: `Sends with "${profile.name}"${profile.isLocal ? ' (the sandbox on this computer: nobody is called)' : ''}.` });
+  }
+
+  const callerId = input.callerId.trim();
+  if (!callerId) {
+    checks.push({ id: 'caller-id', label: 'Caller ID', state: 'blocking', detail: 'Choose the number recipients will see.', fix: { tab: 'message' } });
+  } else if (input.callerIdCheck?.status === 'verified') {
+    const c = input.callerIdCheck.callerId;
+    checks.push({ id: 'caller-id', label: 'Caller ID', state: 'ok', detail: `${c.phoneNumber}${c.label ? ` (${c.label})` : ''}, verified.` });
+  } else {
+    checks.push({
+      id: 'caller-id',
+      label: 'Caller ID',
+      state: 'warning',
+      detail: input.callerIdCheck?.status === 'unverified' ? input.callerIdCheck.warning : `${callerId} has not been checked against the verified caller IDs.`,
+      fix: { tab: 'message' },
+    });
+  }
+
+  const problems = [messageProblem(input.human, 'live-answer'), input.separateVoicemail ? messageProblem(input.machine, 'voicemail') : null].filter(
+    (p): p is string => p !== null,
+  );
+  checks.push(
+    problems.length > 0
+      ? { id: 'messages', label: 'Messages', state: 'blocking', detail: problems.join(' '), fix: { tab: 'message' } }
+      : {
+          id: 'messages',
+          label: 'Messages',
+          state: 'ok',
+          detail: !input.separateVoicemail ? 'One message for people and voicemail.' : 'A message for people and another for voicemail.',
+        },
+  );
+
+  const summary = input.summary;
+  if (!summary || summary.problems.some((p) => p.code === 'no_recipient_list')) {
+    checks.push({ id: 'recipients', label: 'Recipients', state: 'blocking', detail: 'Import the recipient list (CSV or Excel).', fix: { tab: 'recipients' } });
+  } else {
+    const r = summary.recipients;
+    const held = r.invalid + r.duplicates + r.optedOut;
+    if (r.valid === 0) {
+      checks.push({ id: 'recipients', label: 'Recipients', state: 'blocking', detail: 'No recipient can be called: every row is invalid, a duplicate or opted out.', fix: { tab: 'recipients' } });
+    } else if (held > 0) {
+      const parts = [
+        r.invalid ? plural(r.invalid, 'invalid number') : '',
+        r.duplicates ? plural(r.duplicates, 'duplicate') : '',
+        r.optedOut ? `${r.optedOut.toLocaleString()} opted out` : '',
+      ].filter(Boolean);
+      checks.push({
+        id: 'recipients',
+        label: 'Recipients',
+        state: 'warning',
+        detail: `${plural(r.valid, 'recipient')} will be called; ${parts.join(', ')} will not.`,
+        fix: { tab: 'recipients' },
+      });
+    } else {
+      checks.push({ id: 'recipients', label: 'Recipients', state: 'ok', detail: `${plural(r.valid, 'recipient')} will be called.` });
+    }
+
+    const unknown = summary.problems.filter((p) => p.code === 'unknown_merge_field');
+    const missing = summary.mergeFields.missing;
+    if (unknown.length > 0) {
+      checks.push({ id: 'merge-fields', label: 'Merge fields', state: 'blocking', detail: unknown.map((p) => p.message).join(' '), fix: { tab: 'message' } });
+    } else if (missing.length > 0) {
+      checks.push({
+        id: 'merge-fields',
+        label: 'Merge fields',
+        state: 'warning',
+        detail: missing.map((m) => `{{${m.field}}} is empty for ${plural(m.rows.length, 'recipient')}`).join('; ') + '. They will hear a gap.',
+        fix: { tab: 'recipients' },
+      });
+    } else {
+      checks.push({
+        id: 'merge-fields',
+        label: 'Merge fields',
+        state: 'ok',
+        detail: summary.mergeFields.used.length > 0 ? `Every recipient has ${summary.mergeFields.used.map((f) => `{{${f}}}`).join(', ')}.` : 'The message uses no merge fields.',
+      });
+    }
+  }
+
+  const quiet = input.quietHours;
+  if (quiet?.warning) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'warning', detail: quiet.warning });
+  else if (quiet) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'ok', detail: 'It is between 08:00 and 21:00 for every recipient.' });
+
+  return checks;
+}
+
+/** How long sending takes: a few setup requests, then one request per batch of envelopes. */
+export function estimateSendMs(recipients: number, batchSize: number): number {
+  const batches = Math.ceil(recipients / Math.max(1, batchSize));
+  return 6_000 + batches * 800;
+}

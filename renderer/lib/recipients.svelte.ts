@@ -1,0 +1,321 @@
+import type { PageFilter, Preview, RecipientList, RecipientView } from '../../shared/recipients/types';
+import type { ValidationSummary } from '../../shared/recipients/summary';
+import type { ChosenFile, SheetPeek } from '../../shared/workspace';
+import { call as defaultCall, messageOf } from './api';
+
+type Call = typeof defaultCall;
+
+/** Rows are fetched in blocks this size as the table scrolls. */
+export const BLOCK_SIZE = 200;
+
+const NO_ROWS: ReadonlySet<number> = new Set<number>();
+
+/** A file waiting for the person to confirm its columns. */
+export interface PendingImport {
+  file: ChosenFile;
+  peek: SheetPeek;
+  phoneColumn: string;
+  defaultCountry: string;
+}
+
+/**
+ * A campaign's recipients as the screen sees them: the list's summary, the mapping step of an
+ * import, and a sparse cache of row blocks behind the virtualized table. Only the blocks near
+ * what is on screen are ever fetched, so a 100,000-row list costs a few hundred rows of memory.
+ */
+export class RecipientsState {
+  list = $state.raw<RecipientList | null>(null);
+  summary = $state.raw<ValidationSummary | null>(null);
+  filter = $state<PageFilter>('all');
+  /** Rows matching the filter. */
+  total = $state(0);
+  loaded = $state(false);
+  busy = $state<string | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  pending = $state<PendingImport | null>(null);
+  /** Rows ticked for removal; replaced whole on each change. */
+  selected = $state.raw<ReadonlySet<number>>(NO_ROWS);
+  /** The row whose message is shown, with its rendered text. */
+  focusRow = $state<number | null>(null);
+  preview = $state.raw<Preview | null>(null);
+
+  /** Bumped when blocks arrive, so rows read through rowAt() re-render. */
+  #version = $state(0);
+  // Plain maps on purpose: #version is the one signal, so 100,000 rows never become proxies.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
+  #blocks = new Map<number, RecipientView[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
+  #inFlight = new Map<number, Promise<void>>();
+  /** Invalidates replies for an older filter or list. */
+  #generation = 0;
+  readonly #call: Call;
+  campaignId = '';
+  profileId: string | undefined;
+  /** Message texts the summary checks merge fields against. */
+  texts: string[] = [];
+  /** When the first block of the current view arrived (for the UI benchmark). */
+  firstBlockAt = 0;
+
+  constructor(call: Call = defaultCall) {
+    this.#call = call;
+  }
+
+  async load(campaignId: string, texts: string[] = this.texts): Promise<void> {
+    this.campaignId = campaignId;
+    this.texts = texts;
+    try {
+      const { list } = await this.#call('recipients:list', { campaignId });
+      this.list = list;
+      await this.refresh();
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Summary and table again from the start (after an import or an edit). */
+  async refresh(): Promise<void> {
+    this.#reset();
+    if (!this.list) {
+      this.summary = null;
+      this.total = 0;
+      return;
+    }
+    const [summary] = await Promise.all([
+      this.#call('recipients:summary', { campaignId: this.campaignId, texts: this.texts }, { timeoutMs: 60_000 }),
+      this.ensure(0, BLOCK_SIZE - 1),
+    ]);
+    this.summary = summary;
+  }
+
+  #reset(): void {
+    this.#generation++;
+    this.#blocks.clear();
+    this.#inFlight.clear();
+    this.firstBlockAt = 0;
+    this.#version++;
+  }
+
+  async setFilter(filter: PageFilter): Promise<void> {
+    if (filter === this.filter) return;
+    this.filter = filter;
+    this.#reset();
+    await this.ensure(0, BLOCK_SIZE - 1);
+  }
+
+  /** The row at a position in the current filter, or undefined while its block is loading. */
+  rowAt(index: number): RecipientView | undefined {
+    void this.#version;
+    return this.#blocks.get(Math.floor(index / BLOCK_SIZE))?.[index % BLOCK_SIZE];
+  }
+
+  /** A row by its number among the rows already fetched (the row panel shows the focused one). */
+  findLoaded(row: number): RecipientView | undefined {
+    void this.#version;
+    for (const block of this.#blocks.values()) {
+      const first = block[0];
+      const last = block[block.length - 1];
+      if (first && last && first.row <= row && row <= last.row) return block.find((r) => r.row === row);
+    }
+    return undefined;
+  }
+
+  /** Fetches the blocks covering rows first..last (the table calls this as it scrolls). */
+  async ensure(first: number, last: number): Promise<void> {
+    if (!this.list) return;
+    const from = Math.max(0, Math.floor(first / BLOCK_SIZE));
+    const to = Math.max(from, Math.floor(last / BLOCK_SIZE));
+    const waits: Promise<void>[] = [];
+    for (let block = from; block <= to; block++) {
+      if (this.#blocks.has(block)) continue;
+      if (block > from && block * BLOCK_SIZE >= this.total && this.#blocks.size > 0) break;
+      let pending = this.#inFlight.get(block);
+      if (!pending) {
+        pending = this.#fetch(block);
+        this.#inFlight.set(block, pending);
+      }
+      waits.push(pending);
+    }
+    await Promise.all(waits);
+  }
+
+  async #fetch(block: number): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const page = await this.#call('recipients:page', {
+        campaignId: this.campaignId,
+        offset: block * BLOCK_SIZE,
+        limit: BLOCK_SIZE,
+        filter: this.filter,
+      });
+      if (generation !== this.#generation) return;
+      if (this.firstBlockAt === 0) {
+        this.firstBlockAt = performance.now();
+        performance.mark('recipients:first-block');
+      }
+      this.#blocks.set(block, page.rows);
+      // Keep memory flat on long scrolls: drop blocks far from this one.
+      if (this.#blocks.size > 40) {
+        for (const key of this.#blocks.keys()) if (Math.abs(key - block) > 20) this.#blocks.delete(key);
+      }
+      this.total = page.total;
+      this.#version++;
+    } catch (error) {
+      if (generation === this.#generation) this.error = messageOf(error);
+    } finally {
+      if (generation === this.#generation) this.#inFlight.delete(block);
+    }
+  }
+
+  // ---- importing ----------------------------------------------------------------------
+
+  /** Step 1: a file was chosen or dropped; show its first rows and the columns found. */
+  async choose(file: ChosenFile, defaultCountry: string): Promise<void> {
+    this.busy = 'Reading the file…';
+    try {
+      const peek = await this.#call('recipients:peek', { filePath: file.path, rows: 6 }, { timeoutMs: 60_000 });
+      this.pending = {
+        file,
+        peek,
+        phoneColumn: peek.detectedPhoneColumn ?? peek.headers[0] ?? '',
+        defaultCountry: this.list?.defaultCountry ?? defaultCountry,
+      };
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  async pickFile(defaultCountry: string): Promise<void> {
+    try {
+      const { file } = await this.#call('dialog:openFile', { kind: 'recipients' }, { timeoutMs: 10 * 60_000 });
+      if (file) await this.choose(file, defaultCountry);
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  /** A file dropped on the window: its bytes go to main, which keeps a copy to read. */
+  async dropFile(file: File, defaultCountry: string): Promise<void> {
+    this.busy = `Reading ${file.name}…`;
+    try {
+      const base64 = await toBase64(file);
+      const staged = await this.#call('files:stageDropped', { fileName: file.name, base64 }, { timeoutMs: 120_000 });
+      await this.choose(staged, defaultCountry);
+    } catch (error) {
+      this.error = messageOf(error);
+      this.busy = null;
+    }
+  }
+
+  cancelImport(): void {
+    this.pending = null;
+  }
+
+  /** Step 2: import with the confirmed phone column and country. */
+  async confirmImport(): Promise<boolean> {
+    const pending = this.pending;
+    if (!pending) return false;
+    this.busy = `Importing ${pending.file.fileName}…`;
+    try {
+      const result = await this.#call(
+        'recipients:import',
+        {
+          campaignId: this.campaignId,
+          filePath: pending.file.path,
+          phoneColumn: pending.phoneColumn || undefined,
+          defaultCountry: pending.defaultCountry,
+        },
+        { timeoutMs: 10 * 60_000 },
+      );
+      this.pending = null;
+      this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.`;
+      this.filter = 'all';
+      this.selected = NO_ROWS;
+      this.focusRow = null;
+      this.preview = null;
+      await this.load(this.campaignId);
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  // ---- editing ------------------------------------------------------------------------
+
+  toggle(row: number): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- the new value of a $state.raw field
+    const next = new Set(this.selected);
+    if (next.has(row)) next.delete(row);
+    else next.add(row);
+    this.selected = next;
+  }
+
+  removeSelected(): Promise<boolean> {
+    return this.removeRows([...this.selected]);
+  }
+
+  async removeRows(rows: number[]): Promise<boolean> {
+    if (rows.length === 0) return false;
+    return this.#edit(async () => {
+      const { removed } = await this.#call('recipients:removeRows', { campaignId: this.campaignId, rows });
+      this.selected = NO_ROWS;
+      if (this.focusRow !== null && rows.includes(this.focusRow)) {
+        this.focusRow = null;
+        this.preview = null;
+      }
+      return `Removed ${removed} row${removed === 1 ? '' : 's'} from the list.`;
+    });
+  }
+
+  async fixPhone(row: number, phone: string): Promise<boolean> {
+    return this.#edit(async () => {
+      const fixed = await this.#call('recipients:setPhone', { campaignId: this.campaignId, row, phone });
+      return `Row ${row} now calls ${fixed.e164}.`;
+    });
+  }
+
+  async #edit(action: () => Promise<string>): Promise<boolean> {
+    try {
+      this.notice = await action();
+      this.error = null;
+      await this.refresh();
+      if (this.focusRow !== null) await this.show(this.focusRow);
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    }
+  }
+
+  /** Shows how the message sounds for one row. */
+  async show(row: number): Promise<void> {
+    this.focusRow = row;
+    const text = this.texts[0];
+    if (text === undefined) {
+      this.preview = null;
+      return;
+    }
+    try {
+      this.preview = await this.#call('recipients:preview', { campaignId: this.campaignId, row, text });
+    } catch (error) {
+      this.preview = null;
+      this.error = messageOf(error);
+    }
+  }
+}
+
+async function toBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

@@ -1,0 +1,140 @@
+import type { ConnectionTestResult, KeychainStatus, Profile } from '../../shared/profiles';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/workspace';
+import { call as defaultCall, messageOf } from './api';
+
+type Call = typeof defaultCall;
+
+export interface ProfileForm {
+  id?: string;
+  name: string;
+  apiUrl: string;
+  accountKey: string;
+  tokenKey: string;
+  tokenSecret: string;
+}
+
+/**
+ * Settings: API profiles (the secret is typed once and goes to the keychain; only "stored" comes
+ * back), the keychain's state, and the defaults new work starts from. Defaults save themselves.
+ */
+export class SettingsState {
+  profiles = $state.raw<Profile[]>([]);
+  keychain = $state.raw<KeychainStatus | null>(null);
+  defaults = $state<Settings>({ ...DEFAULT_SETTINGS });
+  tests = $state.raw<Record<string, ConnectionTestResult | { error: string }>>({});
+  testing = $state<string | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  loaded = $state(false);
+
+  readonly active = $derived(this.profiles.find((p) => p.isActive) ?? null);
+
+  readonly #call: Call;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(call: Call = defaultCall) {
+    this.#call = call;
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [profiles, keychain, defaults] = await Promise.all([
+        this.#call('profiles:list'),
+        this.#call('keychain:status', undefined, { timeoutMs: 20_000 }),
+        this.#call('settings:get'),
+      ]);
+      this.profiles = profiles;
+      this.keychain = keychain;
+      this.defaults = defaults;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  async reloadProfiles(): Promise<void> {
+    try {
+      this.profiles = await this.#call('profiles:list');
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async #act(action: () => Promise<string>): Promise<boolean> {
+    try {
+      this.notice = await action();
+      this.error = null;
+      await this.reloadProfiles();
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    }
+  }
+
+  saveProfile(form: ProfileForm): Promise<boolean> {
+    return this.#act(async () => {
+      const saved = await this.#call('profiles:save', {
+        ...(form.id ? { id: form.id } : {}),
+        name: form.name,
+        apiUrl: form.apiUrl,
+        accountKey: form.accountKey,
+        tokenKey: form.tokenKey,
+        tokenSecret: form.tokenSecret,
+      }, { timeoutMs: 30_000 });
+      return `Saved "${saved.name}".${saved.hasSecret ? ' The token secret is in the keychain.' : ''}`;
+    });
+  }
+
+  addSandbox(apiUrl: string): Promise<boolean> {
+    return this.#act(async () => {
+      const profile = await this.#call('profiles:addSandbox', { apiUrl }, { timeoutMs: 30_000 });
+      return `"${profile.name}" is ready: campaigns sent with it reach the sandbox, not real phones.`;
+    });
+  }
+
+  setActive(profile: Profile): Promise<boolean> {
+    return this.#act(async () => {
+      await this.#call('profiles:setActive', { id: profile.id });
+      return `New campaigns send with "${profile.name}".`;
+    });
+  }
+
+  remove(profile: Profile): Promise<boolean> {
+    return this.#act(async () => {
+      await this.#call('profiles:delete', { id: profile.id }, { timeoutMs: 30_000 });
+      return `Deleted "${profile.name}" and its token secret.`;
+    });
+  }
+
+  async testConnection(profile: Profile): Promise<void> {
+    this.testing = profile.id;
+    try {
+      const result = await this.#call('profiles:testConnection', { id: profile.id }, { timeoutMs: 60_000 });
+      this.tests = { ...this.tests, [profile.id]: result };
+    } catch (error) {
+      this.tests = { ...this.tests, [profile.id]: { error: messageOf(error) } };
+    } finally {
+      this.testing = null;
+    }
+  }
+
+  /** A default was edited: store it shortly (typing a voice name saves once, not per key). */
+  changedDefaults(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.saveDefaults(), 400);
+  }
+
+  async saveDefaults(): Promise<void> {
+    clearTimeout(this.#timer);
+    try {
+      this.defaults = await this.#call('settings:update', { ...this.defaults });
+      this.notice = 'Defaults saved.';
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}

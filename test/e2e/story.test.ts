@@ -1,0 +1,157 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium) console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+/**
+ * The newcomer's story, in a real browser against the real backend and the local Omnigage
+ * sandbox: settings → new campaign → message → import a CSV with problems → fix one → preview →
+ * review → send → progress → results → export. Every screen is photographed into
+ * test-output/e2e/story-*.png.
+ */
+describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () => {
+  let harness: Harness;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let files: string;
+  const pageErrors: string[] = [];
+  const shots: string[] = [];
+
+  const shot = async (name: string) => {
+    const full = `story-${String(shots.length + 1).padStart(2, '0')}-${name}`;
+    shots.push(full);
+    await page.screenshot({ path: screenshotPath(full), fullPage: true });
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'story' });
+    harness = await startHarness({ secrets: new MemorySecretStore() });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    files = mkdtempSync(join(tmpdir(), 'omnigage-story-'));
+    writeFileSync(
+      join(files, 'customers.csv'),
+      [
+        'First Name,Last Name,Mobile,Branch',
+        'Ann,Lee,(212) 555-0142,Midtown',
+        'Bo,Chan,212-555-01,Uptown',
+        'Cy,Diaz,+1 312 555 0199,Loop',
+        'Di,Evans,(212) 555-0142,Midtown',
+        'Ed,Fox,646.555.0100,',
+        'Flo,Gray,718 555 0123,Brooklyn',
+      ].join('\n') + '\n',
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  it('starts empty, and Settings connects the sandbox and fetches its caller IDs', async () => {
+    await page.goto(harness.url);
+    await page.getByRole('heading', { name: 'No campaigns yet' }).waitFor();
+    await shot('empty');
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'No API profile yet' }).waitFor();
+    await shot('settings-empty');
+    await page.getByLabel('Rehearse with the sandbox').fill(sandbox.baseUrl);
+    await page.getByRole('button', { name: 'Use the sandbox' }).click();
+    await page.getByTestId('profile').first().waitFor();
+    await page.getByRole('button', { name: /Test connection of/ }).click();
+    await page.getByText(sandbox.callerId.phoneNumber).first().waitFor();
+    await shot('settings');
+  });
+
+  it('creates a campaign and writes the message with a merge field', async () => {
+    await page.getByRole('button', { name: 'Campaigns' }).click();
+    await page.keyboard.press('Control+N');
+    await page.getByLabel('Campaign name').fill('December rate specials');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'December rate specials' }).waitFor();
+    await page.getByLabel('Caller ID').selectOption({ label: `✓ ${sandbox.callerId.phoneNumber} — ${sandbox.callerId.label}` });
+    await page.getByTestId('caller-id-state').getByText('Verified').waitFor();
+    await page.getByLabel('What the person hears').fill('Hello, this is Riverside Bank with this month’s savings rates. Call us back at your convenience.');
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await shot('message');
+  });
+
+  it('imports a CSV with problems through the mapping step', async () => {
+    await page.getByRole('tab', { name: /Recipients/ }).click();
+    await page.getByRole('heading', { name: 'Add the people to call' }).waitFor();
+    await shot('recipients-empty');
+    harness.dialogs.willOpen(join(files, 'customers.csv'));
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await page.getByRole('heading', { name: /Check the columns of customers.csv/ }).waitFor();
+    expect(await page.getByLabel('Phone number column').inputValue()).toBe('Mobile');
+    await shot('mapping');
+    await page.getByRole('button', { name: 'Import this list' }).click();
+    await page.getByText('Imported 6 rows from customers.csv.').waitFor();
+    await page.getByTestId('recipient-row').first().waitFor();
+    expect(await page.getByTestId('recipient-row').count()).toBe(6);
+    await shot('recipients');
+  });
+
+  it('filters to problems, fixes the invalid number and removes the duplicate', async () => {
+    await page.getByRole('radio', { name: 'Problems only' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="recipient-row"]').length === 2);
+    await page.getByTestId('recipient-row').filter({ hasText: '212-555-01' }).click();
+    await page.getByLabel('Correct the number').fill('(212) 555-0199');
+    await shot('fix-row');
+    await page.getByRole('button', { name: 'Use this number' }).click();
+    await page.getByText('Row 2 now calls +12125550199.').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="recipient-row"]').length === 1);
+    await page.getByTestId('recipient-row').first().click();
+    await page.getByRole('button', { name: 'Remove this row' }).click();
+    await page.getByText('Removed 1 row from the list.').waitFor();
+    await page.getByRole('heading', { name: 'No problems' }).waitFor();
+  });
+
+  it('inserts a merge field and previews the message for one row', async () => {
+    await page.getByRole('tab', { name: /Message/ }).click();
+    const text = page.getByLabel('What the person hears');
+    await text.click();
+    await text.press('Control+Home');
+    await text.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await text.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(5, 5));
+    await page.getByRole('button', { name: 'Insert merge field first-name' }).click();
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    expect(await text.inputValue()).toMatch(/^Hello \{\{first-name\}\}, this is Riverside Bank/);
+    await shot('message-merge-field');
+
+    await page.getByRole('tab', { name: /Recipients/ }).click();
+    await page.getByRole('radio', { name: 'All rows' }).click();
+    await page.getByTestId('recipient-row').filter({ hasText: 'Flo' }).click();
+    await page.getByTestId('rendered-message').getByText('Hello Flo, this is Riverside Bank').waitFor();
+    await shot('preview');
+  });
+
+  it('reviews the campaign', async () => {
+    await page.getByRole('tab', { name: /Review/ }).click();
+    await page.getByRole('heading', { name: 'Before you send' }).waitFor();
+    await page.getByTestId('check').first().waitFor();
+    await shot('review');
+  });
+
+  it('ran without page errors or CSP violations, and saved its screenshots', () => {
+    expect(pageErrors).toEqual([]);
+    for (const name of shots) expect(statSync(screenshotPath(name)).size).toBeGreaterThan(1000);
+    expect(existsSync(screenshotPath('story-01-empty'))).toBe(true);
+    void readFileSync;
+  });
+});
