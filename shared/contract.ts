@@ -30,6 +30,20 @@ import {
 } from './workspace';
 import type { ValidationSummary } from './recipients/summary';
 import {
+  auditExportSchema,
+  auditListSchema,
+  campaignRefSchema,
+  resultsPageSchema,
+  sendStartSchema,
+  type AuditList,
+  type CancelReport,
+  type ExportedFile,
+  type ResultsPage,
+  type SendCheck,
+  type SendProgress,
+  type SendStatus,
+} from './send';
+import {
   PAGE_FILTERS,
   defaultCountrySchema,
   importPathSchema,
@@ -193,6 +207,31 @@ export const contract = {
       defaultCountry: defaultCountrySchema.optional(),
     }),
   ).returns<OptOutChange & { fileName: string }>(),
+
+  // Sending (electron/send; types in shared/send.ts). start returns once the run has begun or
+  // the campaign is queued; `send:progress` events follow. A scheduled campaign is never sent
+  // again: start then returns its status without any request to Omnigage.
+  /** Everything that would stop a send, checked now (content, recipients vs. opt-outs, credentials, caller ID). */
+  'send:check': channel(sendStartSchema).returns<SendCheck>(),
+  /** Refused (invalid_input) with the reasons when a check blocks; offline queues it in the outbox. */
+  'send:start': channel(sendStartSchema).returns<SendStatus>(),
+  /** Stops after the requests in flight; nothing is scheduled. */
+  'send:pause': channel(campaignRefSchema).returns<SendStatus>(),
+  /** Continues a paused, queued or failed send from its journal. */
+  'send:resume': channel(campaignRefSchema).returns<SendStatus>(),
+  /** Before scheduling only; says what already exists in Omnigage. */
+  'send:cancel': channel(campaignRefSchema).returns<CancelReport>(),
+  'send:status': channel(campaignRefSchema).returns<{ status: SendStatus | null }>(),
+  /** Sends waiting in the outbox, running or paused. */
+  'send:outbox': channel(none).returns<SendStatus[]>(),
+  /** Every row of the list with its envelope and outcome (stored; `results:refresh` asks Omnigage now). */
+  'results:get': channel(resultsPageSchema).returns<ResultsPage>(),
+  'results:refresh': channel(campaignRefSchema).returns<ResultsPage>(),
+  /** Asks where to save, then writes the original columns + E.164, envelope id, status, outcome (null: cancelled). */
+  'results:export': channel(campaignRefSchema).returns<{ saved: ExportedFile | null }>(),
+  'audit:list': channel(auditListSchema).returns<AuditList>(),
+  /** Asks where to save, then writes the audit trail as CSV (one campaign or all; null: cancelled). */
+  'audit:export': channel(auditExportSchema).returns<{ saved: ExportedFile | null }>(),
 };
 
 /** Events main pushes to the window. */
@@ -200,6 +239,10 @@ export interface Events {
   'menu:command': { command: MenuCommand };
   'campaigns:changed': { ids: string[] };
   'profiles:changed': { ids: string[] };
+  /** A send moved: step, envelopes sent of total, retries, time left (throttled while sending). */
+  'send:progress': SendProgress;
+  /** New results were fetched for a scheduled campaign. */
+  'results:updated': { campaignId: string };
 }
 
 export type MenuCommand = 'new-campaign' | 'find-campaign';
@@ -208,7 +251,13 @@ export type Contract = typeof contract;
 export type ChannelName = keyof Contract;
 export type EventName = keyof Events;
 export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
-export const EVENT_NAMES: readonly EventName[] = ['menu:command', 'campaigns:changed', 'profiles:changed'];
+export const EVENT_NAMES: readonly EventName[] = [
+  'menu:command',
+  'campaigns:changed',
+  'profiles:changed',
+  'send:progress',
+  'results:updated',
+];
 
 /** What a caller passes (before defaults and trimming are applied). */
 export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;

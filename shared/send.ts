@@ -180,7 +180,17 @@ export interface AuditEntry {
   detail: string | null;
 }
 
-export const exportPathSchema = z.string().min(1, 'Choose where to save the file.').max(4096);
+/** A file written by an export (results CSV, audit trail CSV). */
+export interface ExportedFile {
+  path: string;
+  /** Data rows written (the header not counted). */
+  rows: number;
+}
+
+export interface AuditList {
+  total: number;
+  entries: AuditEntry[];
+}
 
 export const sendStartSchema = z.object({
   campaignId: campaignIdSchema,
@@ -192,6 +202,7 @@ export const resultsPageSchema = z.object({
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(100),
 });
+export const auditExportSchema = z.object({ campaignId: campaignIdSchema.optional() }).optional();
 export const auditListSchema = z
   .object({
     campaignId: campaignIdSchema.optional(),

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Events, EventName } from '../../shared/contract';
-import { AUDIO_FILTERS, CAMPAIGN_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
+import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
+import { writeLines } from '../send/csv';
 import type { Services } from '../services';
 import type { Handlers } from './bind';
 
@@ -33,6 +34,13 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     }
     return { path, fileName, size };
   };
+  // Sends run in the background: their progress reaches the window as events.
+  services.send.subscribe((event) => {
+    if (event.type === 'progress') emit('send:progress', event.progress);
+    else if (event.type === 'results') emit('results:updated', { campaignId: event.campaignId });
+    else campaignsChanged(event.campaignId);
+  });
+  const fileNameOf = (id: string) => campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
 
@@ -160,5 +168,28 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     'optouts:remove': ({ profileId, numbers, defaultCountry }) => optOuts.remove(profileId, numbers, defaultCountry),
     'optouts:import': ({ profileId, filePath, phoneColumn, defaultCountry }) =>
       optOuts.importFile(profileId, filePath, { phoneColumn, defaultCountry }),
+
+    'send:check': ({ campaignId, profileId }) => services.send.check(campaignId, profileId),
+    'send:start': ({ campaignId, profileId }) => services.send.start(campaignId, { profileId }),
+    'send:pause': ({ campaignId }) => services.send.pause(campaignId),
+    'send:resume': ({ campaignId }) => services.send.resume(campaignId),
+    'send:cancel': ({ campaignId }) => services.send.cancel(campaignId),
+    'send:status': ({ campaignId }) => ({ status: services.send.status(campaignId) }),
+    'send:outbox': () => services.send.outbox(),
+    'results:get': ({ campaignId, offset, limit }) => services.results.page(campaignId, offset, limit),
+    'results:refresh': ({ campaignId }) => services.results.refresh(campaignId),
+    'results:export': async ({ campaignId }) => {
+      const path = await dialogs.saveFile({ title: 'Export results', defaultName: `${fileNameOf(campaignId)} results.csv`, filters: CSV_FILTERS });
+      return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
+    },
+    'audit:list': (input) => services.send.audit.list({ campaignId: input?.campaignId, offset: input?.offset, limit: input?.limit }),
+    'audit:export': async (input) => {
+      const campaignId = input?.campaignId;
+      const defaultName = campaignId ? `${fileNameOf(campaignId)} audit trail.csv` : 'Omnigage Campaigns audit trail.csv';
+      const path = await dialogs.saveFile({ title: 'Export the audit trail', defaultName, filters: CSV_FILTERS });
+      if (path === null) return { saved: null };
+      const lines = writeLines(path, services.send.audit.csv(campaignId));
+      return { saved: { path, rows: Math.max(0, lines - 1) } };
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { ResultRow, ResultsPage } from '../../shared/send';
+import type { ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
@@ -177,6 +177,8 @@ export class ResultsService {
       this.#deps.campaigns.setStatus(campaignId, 'completed');
       if (giveUp && !done) log.info('results polling stopped at its limit', { campaignId, polls });
     }
+    sendService.announceResults(campaignId);
+    if (done || giveUp) sendService.announceChange(campaignId);
     return this.page(campaignId, 0, 100);
   }
 
@@ -252,8 +254,8 @@ export class ResultsService {
     }
   }
 
-  exportCsv(campaignId: string, filePath: string): { filePath: string; rows: number } {
-    const lines = writeLines(filePath, this.csv(campaignId));
-    return { filePath, rows: Math.max(0, lines - 1) };
+  exportCsv(campaignId: string, path: string): ExportedFile {
+    const lines = writeLines(path, this.csv(campaignId));
+    return { path, rows: Math.max(0, lines - 1) };
   }
 }

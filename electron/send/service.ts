@@ -33,7 +33,10 @@ import {
 import { Journal, type SendRow } from './journal';
 import { Lease } from './lease';
 
-export type SendEvent = { type: 'progress'; progress: SendProgress } | { type: 'changed'; campaignId: string };
+export type SendEvent =
+  | { type: 'progress'; progress: SendProgress }
+  | { type: 'changed'; campaignId: string }
+  | { type: 'results'; campaignId: string };
 
 export interface SendServiceDeps {
   db: Db;
@@ -124,6 +127,16 @@ export class SendService {
       const { journal: _journal, ...progress } = status;
       this.#emit({ type: 'progress', progress });
     }
+  }
+
+  /** The send's state changed outside a run (results completed it). */
+  announceChange(campaignId: string): void {
+    this.#changed(campaignId);
+  }
+
+  /** Results were fetched (ResultsService tells listeners through here). */
+  announceResults(campaignId: string): void {
+    this.#emit({ type: 'results', campaignId });
   }
 
   // ---- credentials ---------------------------------------------------------------------------
