@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, screen, session, shell } from 'electron';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { createBackend, type Backend } from './backend';
 import type { NativeDialogs } from './dialogs';
@@ -94,6 +94,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, log.child('security').warn);
     backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs });
+    startOutbox(backend);
 
     for (const channel of CHANNEL_NAMES) {
       ipcMain.handle(channel, (event, input: unknown) => {
@@ -127,8 +128,34 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  app.on('will-quit', () => {
-    backend?.close();
-    log.info('quit');
+  // The outbox: queued sends go when the connection returns (checked every few seconds, and on
+  // waking from sleep) and on the worker's own interval; interrupted sends resume at start-up.
+  let onlineWatch: NodeJS.Timeout | undefined;
+  const startOutbox = (started: Backend) => {
+    const send = started.services?.send;
+    if (!send) return;
+    send.startOutbox();
+    let wasOnline = net.isOnline();
+    onlineWatch = setInterval(() => {
+      const online = net.isOnline();
+      if (online && !wasOnline) send.wake();
+      wasOnline = online;
+    }, 5_000);
+    powerMonitor.on('resume', () => send.wake());
+  };
+
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    // Sends stop after their requests in flight (at most a few seconds), then the database closes.
+    stopped = true;
+    event.preventDefault();
+    clearInterval(onlineWatch);
+    const stopping = backend?.services?.send.stopOutbox() ?? Promise.resolve();
+    void Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 10_000))]).finally(() => {
+      backend?.close();
+      log.info('quit');
+      app.quit();
+    });
   });
 }
