@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../../shared/errors';
 import type { ConnectionTestResult, Profile } from '../../../shared/profiles';
-import { createOmnigageClient } from '../../../electron/api/client';
-import { createBackend, type Backend } from '../../../electron/backend';
+import type { SendCheck, SendStatus } from '../../../shared/send';
+import { createDispatcher, type Dispatch } from '../../../electron/ipc/bind';
+import { createHandlers } from '../../../electron/ipc/handlers';
 import { createFileLogger, type Logger } from '../../../electron/logging/logger';
 import { dataPaths } from '../../../electron/paths';
 import { resolveCredentials } from '../../../electron/profiles/credentials';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
+import { createServices, type Services } from '../../../electron/services';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { findLeaks, secretForms } from './leaks';
 
@@ -20,14 +22,19 @@ import { findLeaks, secretForms } from './leaks';
  * else) holds the secret, the key:secret pair or its Base64 form.
  */
 describe('no secret in the data folder after a full flow', () => {
+  let workDir: string;
   let dataDir: string;
   let sandbox: Sandbox;
-  let backend: Backend;
+  let services: Services;
+  let dispatch: Dispatch;
   let log: Logger;
   let secrets: MemorySecretStore;
+  let closed = false;
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'omnigage-leak-'));
+    workDir = mkdtempSync(join(tmpdir(), 'omnigage-leak-'));
+    // The data folder is its own folder: the spreadsheet the person imports lives outside it.
+    dataDir = join(workDir, 'data');
     // A sandbox whose token secret is unlike anything else in the flow, so a hit is a real leak.
     sandbox = await startSandbox({
       seed: 'leak',
@@ -36,16 +43,29 @@ describe('no secret in the data folder after a full flow', () => {
     // The most talkative logger: every debug record reaches the file.
     log = createFileLogger({ dir: dataPaths(dataDir).logs, level: 'debug' });
     secrets = new MemorySecretStore();
-    backend = createBackend({ dataDir, log, secrets, emit: () => {}, version: '0.0.0-leak' });
+    // What createBackend builds, with the environment emptied so only the keychain can supply
+    // the token, and the send engine's waits shortened.
+    services = createServices({
+      dataDir,
+      log,
+      secrets,
+      env: {},
+      send: { settleMs: 0, timeoutMs: 5000, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    dispatch = createDispatcher(createHandlers({ services, emit: () => {}, version: '0.0.0-leak' }), log.child('ipc'));
+    closed = false;
   });
   afterEach(async () => {
-    backend.close();
+    if (!closed) {
+      await services.send.stopOutbox();
+      services.close();
+    }
     await sandbox.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(workDir, { recursive: true, force: true });
   });
 
   const call = async <T>(channel: string, input?: unknown): Promise<T> => {
-    const result = (await backend.dispatch(channel, input)) as Result<T>;
+    const result = (await dispatch(channel, input)) as Result<T>;
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
     return result.value;
   };
@@ -62,7 +82,7 @@ describe('no secret in the data folder after a full flow', () => {
       tokenKey,
       tokenSecret: 'Wrong-secret-first-XYZ',
     });
-    const refused = await backend.dispatch('profiles:testConnection', { id: profile.id });
+    const refused = await dispatch('profiles:testConnection', { id: profile.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'bad_credentials' } });
     await call('profiles:setSecret', { id: profile.id, tokenSecret });
 
@@ -70,32 +90,32 @@ describe('no secret in the data folder after a full flow', () => {
     const tested = await call<ConnectionTestResult>('profiles:testConnection', { id: profile.id });
     expect(tested.callerIds.length).toBeGreaterThan(0);
     sandbox.faults.next('GET', /^caller-ids/, { type: 'status', status: 500, body: 'boom' }, 10);
-    const failed = await backend.dispatch('profiles:testConnection', { id: profile.id });
+    const failed = await dispatch('profiles:testConnection', { id: profile.id });
     expect(failed).toMatchObject({ ok: false });
     sandbox.faults.clear();
 
-    // 3. A campaign is sent to the sandbox with credentials read back from the keychain, the way
-    //    the send engine and the CLI get them.
-    const services = backend.services!;
-    const campaign = services.campaigns.create('Leak check campaign');
-    services.profiles.useForCampaign(campaign.id, profile.id);
-    const credentials = await resolveCredentials({ profiles: services.profiles, log, profileId: profile.id, env: {} });
-    expect(credentials.tokenSecret).toBe(tokenSecret);
-    const api = createOmnigageClient({
-      baseUrl: credentials.apiUrl,
-      credentials: { tokenKey: credentials.tokenKey, tokenSecret: credentials.tokenSecret, accountKey: credentials.accountKey },
-      log: log.child('api'),
-      retry: { maxAttempts: 1 },
+    // 3. A campaign is prepared and sent to the sandbox by the send engine, which reads the
+    //    token back from the keychain (the environment is empty).
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Leak check campaign' });
+    services.campaigns.update(campaign.id, {
+      callerId: tested.callerIds[0]!.id,
+      human: { kind: 'text', body: 'Hello {{first-name}}, this is a rehearsal.', voice: 'Polly-Joanna' },
+      machine: null,
     });
-    const template = await api.voiceTemplates.createText({ label: 'Leak', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' });
-    const engagement = await api.engagements.create({ name: 'Leak check campaign' });
-    const activity = await api.activities.createVoice({ name: 'Leak', engagementId: engagement.id, callerIdId: tested.callerIds[0]!.id });
-    for (const onEvent of ['voice-human', 'voice-machine'] as const) {
-      await api.triggers.createForTemplate({ activityId: activity.id, onEvent, template: { id: template.id, kind: 'text' } });
-    }
-    await api.envelopes.createBulk(engagement.id, [{ phoneNumber: '+15555550123', meta: { 'first-name': 'Ada' } }]);
-    await api.engagements.schedule(engagement.id);
-    expect(sandbox.state.schedulePatches).toHaveLength(1);
+    const sheet = join(workDir, 'people.csv');
+    writeFileSync(sheet, 'Phone,First Name\n+12025550143,Ada\n+12125550178,Grace\n+13035550111,Alan\n');
+    services.recipients.import({ campaignId: campaign.id, filePath: sheet });
+    await call('profiles:useForCampaign', { campaignId: campaign.id, profileId: profile.id });
+    const check = await call<SendCheck>('send:check', { campaignId: campaign.id });
+    expect(check).toMatchObject({ ok: true, online: true });
+    await call<SendStatus>('send:start', { campaignId: campaign.id });
+    const sent = await services.send.settled(campaign.id);
+    expect(sent?.state).toBe('scheduled');
+    expect(sandbox.state.envelopes).toHaveLength(3);
+    expect(sandbox.state.schedulePatchCount()).toBe(1);
+    await call('results:refresh', { campaignId: campaign.id });
+    const credentials = await resolveCredentials({ profiles: services.profiles, log, campaignId: campaign.id, env: {} });
+    expect(credentials).toMatchObject({ source: 'keychain', tokenSecret });
     // Anything logged carelessly on the way is redacted too.
     log.error('send failed', { error: new Error(`auth was ${tokenKey}:${tokenSecret}`), header: `Basic ${forms['Base64(key:secret)']}` });
 
@@ -108,12 +128,12 @@ describe('no secret in the data folder after a full flow', () => {
     expect(findLeaks(dataDir, secretForms(tokenKey, 'Wrong-secret-first-XYZ')).leaks).toEqual([]);
 
     // …and after the app has closed and the WAL has been folded into the database.
-    backend.close();
-    const closed = findLeaks(dataDir, forms);
-    expect(closed.files).toContain('campaigns.sqlite');
-    expect(closed.leaks).toEqual([]);
-    // The flow did write things down: the search looked at real content.
-    expect(closed.files.length).toBeGreaterThanOrEqual(2);
+    await services.send.stopOutbox();
+    services.close();
+    closed = true;
+    const after = findLeaks(dataDir, forms);
+    expect(after.files).toContain('campaigns.sqlite');
+    expect(after.leaks).toEqual([]);
   });
 
   it('the search does find a secret when one is there (so a pass means something)', () => {
