@@ -105,6 +105,16 @@ export class CampaignEditor {
     }
   }
 
+  /** The stored campaign again (its status moves while sending), leaving what is being typed alone. */
+  async refreshDetail(): Promise<void> {
+    if (!this.detail) return;
+    try {
+      this.detail = await this.#call('campaigns:get', { id: this.detail.id });
+    } catch {
+      // Deleted elsewhere: the next save says so.
+    }
+  }
+
   async loadCallerIds(): Promise<void> {
     const profileId = this.detail?.profileId ?? undefined;
     try {

@@ -141,17 +141,63 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await shot('preview');
   });
 
-  it('reviews the campaign', async () => {
+  it('reviews the campaign: every check passes, and offline the button says so', async () => {
     await page.getByRole('tab', { name: /Review/ }).click();
     await page.getByRole('heading', { name: 'Before you send' }).waitFor();
-    await page.getByTestId('check').first().waitFor();
+    const send = page.getByRole('button', { name: 'Send to 5 recipients' });
+    await send.waitFor();
+    expect(await send.isEnabled()).toBe(true);
+    expect(await page.getByTestId('check').count()).toBeGreaterThanOrEqual(5);
     await shot('review');
+
+    // The browser going offline (the window's own indicator) turns Send into "Send when online".
+    await page.context().setOffline(true);
+    await page.getByTestId('connection').getByText('Offline').waitFor();
+    await page.getByRole('button', { name: 'Send when online' }).waitFor();
+    await shot('review-offline');
+    await page.context().setOffline(false);
+    await send.waitFor();
+  });
+
+  it('sends to the sandbox after a confirmation naming the count, showing progress', async () => {
+    // Slow the envelope batch down so the progress bar can be seen mid-way.
+    sandbox.faults.next('POST', 'envelopes', { type: 'delay', ms: 2500 });
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('dialog', { name: 'Send to 5 recipients?' }).waitFor();
+    await shot('confirm-send');
+    await page.getByRole('dialog').getByRole('button', { name: 'Send to 5 recipients' }).click();
+    await page.getByRole('progressbar').waitFor();
+    await page.getByText('Adding recipients').waitFor();
+    await shot('progress');
+    await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
+    await shot('scheduled');
+    const engagements = sandbox.state.list('engagements');
+    expect(engagements).toHaveLength(1);
+    expect(sandbox.state.list('envelopes')).toHaveLength(5);
+  });
+
+  it('shows the results by outcome and per recipient, and exports them', async () => {
+    sandbox.dialer.runUntilIdle();
+    await page.getByRole('button', { name: 'See the results →' }).click();
+    await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
+    await page.getByRole('button', { name: 'Fetch now' }).click();
+    await page.getByText('Results fetched from Omnigage just now.').waitFor();
+    expect(await page.getByTestId('result-row').count()).toBe(5);
+    await shot('results');
+
+    const out = join(files, 'results.csv');
+    harness.dialogs.willSave(out);
+    await page.getByRole('button', { name: 'Export results (CSV)…' }).click();
+    await page.getByText(/Exported 5 rows to/).waitFor();
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.split(/\r?\n/)[0]).toMatch(/First Name.*Mobile/);
+    expect(csv).toContain('+12125550199');
+    await shot('results-exported');
   });
 
   it('ran without page errors or CSP violations, and saved its screenshots', () => {
     expect(pageErrors).toEqual([]);
     for (const name of shots) expect(statSync(screenshotPath(name)).size).toBeGreaterThan(1000);
     expect(existsSync(screenshotPath('story-01-empty'))).toBe(true);
-    void readFileSync;
   });
 });

@@ -1,0 +1,104 @@
+import type { ResultsPage } from '../../shared/send';
+import { call as defaultCall, messageOf } from './api';
+
+type Call = typeof defaultCall;
+
+export const RESULTS_PAGE_SIZE = 100;
+
+/** Outcome names as Omnigage sends them → words for the results screen. */
+export function outcomeLabel(outcome: string): string {
+  const known: Record<string, string> = {
+    pending: 'Waiting for the call',
+    completed: 'Answered',
+    answered: 'Answered',
+    human: 'Answered by a person',
+    machine: 'Voicemail',
+    voicemail: 'Voicemail',
+    busy: 'Busy',
+    'no-answer': 'No answer',
+    unanswered: 'No answer',
+    failed: 'Failed',
+    canceled: 'Cancelled',
+    cancelled: 'Cancelled',
+  };
+  if (known[outcome]) return known[outcome];
+  if (outcome.startsWith('not sent')) return `Not sent${outcome.slice('not sent'.length)}`;
+  return outcome.charAt(0).toUpperCase() + outcome.slice(1).replace(/[-_]/g, ' ');
+}
+
+/** An envelope's status as Omnigage reports it → words (the outcome says how the call went). */
+export function statusLabel(status: string): string {
+  const known: Record<string, string> = {
+    pending: 'Waiting to be called',
+    queued: 'Waiting to be called',
+    scheduled: 'Waiting to be called',
+    'in-progress': 'Being called',
+    ringing: 'Being called',
+    completed: 'Call finished',
+    failed: 'Call failed',
+    canceled: 'Cancelled',
+    cancelled: 'Cancelled',
+  };
+  return known[status] ?? outcomeLabel(status);
+}
+
+/**
+ * A sent campaign's results: counts by outcome and the per-recipient table, a page at a time,
+ * refreshed from Omnigage on request and whenever main reports new results.
+ */
+export class ResultsState {
+  page = $state.raw<ResultsPage | null>(null);
+  offset = $state(0);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  campaignId = '';
+  readonly #call: Call;
+
+  readonly outcomes = $derived(
+    Object.entries(this.page?.outcomes ?? {})
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+
+  constructor(call: Call = defaultCall) {
+    this.#call = call;
+  }
+
+  async load(campaignId: string, offset = this.offset): Promise<void> {
+    this.campaignId = campaignId;
+    this.loading = true;
+    try {
+      this.page = await this.#call('results:get', { campaignId, offset, limit: RESULTS_PAGE_SIZE });
+      this.offset = offset;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.loading = true;
+    try {
+      await this.#call('results:refresh', { campaignId: this.campaignId }, { timeoutMs: 120_000 });
+      await this.load(this.campaignId);
+      this.notice = 'Results fetched from Omnigage just now.';
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async exportCsv(): Promise<void> {
+    try {
+      const { saved } = await this.#call('results:export', { campaignId: this.campaignId }, { timeoutMs: 10 * 60_000 });
+      if (saved) this.notice = `Exported ${saved.rows.toLocaleString()} rows to ${saved.path}.`;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+}
