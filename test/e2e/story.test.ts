@@ -167,9 +167,9 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await shot('confirm-send');
     await page.getByRole('dialog').getByRole('button', { name: 'Send to 5 recipients' }).click();
     await page.getByRole('progressbar').waitFor();
-    await page.getByText('Adding recipients').waitFor();
+    await page.getByTestId('send-progress').getByText('of 5 recipients handed to Omnigage').waitFor();
     await shot('progress');
-    await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
+    await page.getByTestId('send-done').waitFor({ timeout: 60_000 });
     await shot('scheduled');
     const engagements = sandbox.state.list('engagements');
     expect(engagements).toHaveLength(1);
