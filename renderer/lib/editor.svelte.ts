@@ -80,6 +80,8 @@ export class CampaignEditor {
   );
 
   readonly #call: Call;
+  /** The profile whose cached caller IDs the picker shows (the campaign's, else the active one). */
+  #callerIdProfile: string | null = null;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only; saveState is what the screen shows
   readonly #dirty = new Set<Field>();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,8 +123,10 @@ export class CampaignEditor {
       const list = await this.#call('callerIds:list', profileId ? { profileId } : {});
       this.callerIds = list.callerIds;
       this.callerIdsFetchedAt = list.fetchedAt;
-      await this.checkCallerId(list.profileId);
+      this.#callerIdProfile = list.profileId;
+      await this.checkCallerId();
     } catch {
+      this.#callerIdProfile = null;
       // No profile yet: the picker says so and hand-typed numbers are still accepted.
       this.callerIds = [];
       this.callerIdsFetchedAt = null;
@@ -130,7 +134,7 @@ export class CampaignEditor {
     }
   }
 
-  async checkCallerId(profileId?: string): Promise<void> {
+  async checkCallerId(): Promise<void> {
     const value = this.callerId.trim();
     if (!value) {
       this.callerIdCheck = null;
@@ -141,7 +145,7 @@ export class CampaignEditor {
       this.callerIdCheck = { status: 'verified', callerId: cached };
       return;
     }
-    const id = profileId ?? this.detail?.profileId;
+    const id = this.#callerIdProfile;
     if (!id) {
       this.callerIdCheck = { status: 'unverified', value, warning: `${value} has not been checked: set up an API profile in Settings and test the connection.` };
       return;

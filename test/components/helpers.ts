@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackend, type Backend } from '../../electron/backend';
+import { ScriptedDialogs } from '../../electron/dialogs';
+import { createMemoryLogger } from '../../electron/logging/logger';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { ApiCallError, type call as Call } from '../../renderer/lib/api';
+
+export interface RealBackend {
+  call: typeof Call;
+  backend: Backend;
+  dialogs: ScriptedDialogs;
+  dataDir: string;
+  /** Every channel called, in order. */
+  calls: string[];
+}
+
+/** The renderer's call() wired straight to a real backend on a temporary data folder. */
+export function realBackend(): RealBackend {
+  const dataDir = mkdtempSync(join(tmpdir(), 'omnigage-components-'));
+  const dialogs = new ScriptedDialogs();
+  const backend = createBackend({ dataDir, log: createMemoryLogger(), emit: () => {}, version: 'test', dialogs, secrets: new MemorySecretStore() });
+  const calls: string[] = [];
+  const call = (async (channel: string, input?: unknown) => {
+    calls.push(channel);
+    const result = await backend.dispatch(channel, input);
+    if (result.ok) return result.value;
+    throw new ApiCallError(result.error.code, result.error.message);
+  }) as typeof Call;
+  return { call, backend, dialogs, dataDir, calls };
+}

@@ -1,0 +1,130 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RecipientView } from '../../shared/recipients/types';
+import type { call as Call } from '../../renderer/lib/api';
+import MessageEditor from '../../renderer/components/MessageEditor.svelte';
+import RecipientTable from '../../renderer/components/RecipientTable.svelte';
+import { CampaignEditor, MessageDraft } from '../../renderer/lib/editor.svelte';
+import { RecipientsState } from '../../renderer/lib/recipients.svelte';
+import { SendState } from '../../renderer/lib/send.svelte';
+import SendArea from '../../renderer/panels/SendArea.svelte';
+
+afterEach(() => cleanup());
+
+// jsdom has no layout, so no ResizeObserver: the table's measured height stays at its default.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+/** A stand-in backend for a list of `total` recipients, recording the channels called. */
+function fakeList(total: number) {
+  const calls: Array<{ channel: string; input: unknown }> = [];
+  const row = (i: number): RecipientView => ({
+    row: i + 1,
+    phone: `212555${String(i).padStart(4, '0')}`,
+    e164: `+1212555${String(i).padStart(4, '0')}`,
+    status: 'valid',
+    problem: null,
+    lineType: null,
+    fields: { 'first-name': `Person ${i + 1}` },
+  });
+  const call = (async (channel: string, input?: unknown) => {
+    calls.push({ channel, input });
+    if (channel === 'recipients:list') {
+      return { list: { campaignId: 'c', fileName: 'big.csv', headers: ['Phone', 'First Name'], keys: ['phone', 'first-name'], phoneIndex: 0, phoneColumn: 'Phone', mergeFields: ['first-name'], defaultCountry: 'US', rowCount: total, importedAt: '', sha256: '', format: 'csv', encoding: 'utf-8', delimiter: ',' } };
+    }
+    if (channel === 'recipients:summary') return { ok: true, recipients: { total, valid: total, invalid: 0, duplicates: 0, optedOut: 0 }, problems: [], mergeFields: { used: [], missing: [] } };
+    if (channel === 'recipients:page') {
+      const { offset, limit } = input as { offset: number; limit: number };
+      const rows = [];
+      for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(row(i));
+      return { total, offset, rows };
+    }
+    if (channel === 'send:start') return { campaignId: 'c', state: 'sending', step: 'templates', envelopesSent: 0, envelopesTotal: 3, retries: 0, etaSeconds: null };
+    throw new Error(`unexpected ${channel}`);
+  }) as typeof Call;
+  return { call, calls };
+}
+
+describe('RecipientTable', () => {
+  it('renders only the rows in view of a 100,000-row list and fetches blocks as it scrolls', async () => {
+    const { call, calls } = fakeList(100_000);
+    const recipients = new RecipientsState(call);
+    await recipients.load('c');
+    render(RecipientTable, { props: { recipients, columns: ['first-name'], headers: { 'first-name': 'First Name' }, editable: true } });
+
+    const table = screen.getByRole('table', { name: 'Recipients' });
+    expect(table.getAttribute('aria-rowcount')).toBe('100001');
+    const rows = () => screen.getAllByTestId('recipient-row');
+    expect(rows().length).toBeLessThan(40);
+    expect(rows()[0]!.textContent).toContain('Person 1');
+
+    const viewport = screen.getByTestId('recipient-viewport');
+    viewport.scrollTop = 60_000 * 36;
+    await fireEvent.scroll(viewport);
+    await waitFor(() => expect(screen.getByText('Person 60001')).toBeTruthy());
+    expect(rows().length).toBeLessThan(40);
+    const offsets = calls.filter((c) => c.channel === 'recipients:page').map((c) => (c.input as { offset: number }).offset);
+    expect(offsets).toContain(60_000);
+    expect(offsets.length).toBeLessThan(5);
+
+    // A row's checkbox selects it for removal; Enter on a row asks for its message.
+    const box = within(screen.getByText('Person 60001').closest('[role="row"]') as HTMLElement).getByRole('checkbox');
+    await fireEvent.click(box);
+    expect(recipients.selected.has(60_001)).toBe(true);
+  });
+});
+
+describe('MessageEditor', () => {
+  it('inserts a merge field at the cursor, counts characters and estimates the length', async () => {
+    const draft = new MessageDraft(null);
+    const onchange = vi.fn();
+    render(MessageEditor, {
+      props: { draft, role: 'human', title: 'Message', description: '', fields: ['first-name', 'branch'], disabled: false, onchange, onpickaudio: () => {} },
+    });
+    const text = screen.getByLabelText('What the person hears') as HTMLTextAreaElement;
+    await fireEvent.input(text, { target: { value: 'Hello, your branch is open.' } });
+    expect(onchange).toHaveBeenCalled();
+    text.setSelectionRange(5, 5);
+    await fireEvent.click(screen.getByRole('button', { name: 'Insert merge field first-name' }));
+    expect(draft.body).toBe('Hello {{first-name}}, your branch is open.');
+    await waitFor(() => expect(screen.getByText(/42 \/ 5,000 characters · plays in about 3 seconds/)).toBeTruthy());
+
+    await fireEvent.click(screen.getByRole('radio', { name: 'Audio file' }));
+    expect(draft.kind).toBe('audio');
+    expect(screen.getByRole('button', { name: 'Choose a recording…' })).toBeTruthy();
+    // The text is kept while the audio option is shown.
+    expect(draft.body).toBe('Hello {{first-name}}, your branch is open.');
+  });
+});
+
+describe('SendArea', () => {
+  it('asks for confirmation naming the count before sending', async () => {
+    const { call, calls } = fakeList(3);
+    const send = new SendState(call);
+    send.campaignId = 'c';
+    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 1234, online: true, onresults: () => {} } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Send to 1,234 recipients' }));
+    const dialog = screen.getByRole('dialog', { name: 'Send to 1,234 recipients?' });
+    expect(calls.some((c) => c.channel === 'send:start')).toBe(false);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Send to 1,234 recipients' }));
+    await waitFor(() => expect(screen.getByRole('progressbar')).toBeTruthy());
+    expect(calls.filter((c) => c.channel === 'send:start')).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+  });
+
+  it('reads "Send when online" offline and cannot send with blocking problems', async () => {
+    const { call } = fakeList(3);
+    const send = new SendState(call);
+    const view = render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 2, online: false, onresults: () => {} } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Send when online' }));
+    expect(screen.getByRole('dialog', { name: 'Queue the campaign for 2 recipients?' })).toBeTruthy();
+    view.unmount();
+
+    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 2, recipients: 2, online: true, onresults: () => {} } });
+    expect((screen.getByRole('button', { name: 'Send to 2 recipients' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('Fix the problems above to send.')).toBeTruthy();
+  });
+});

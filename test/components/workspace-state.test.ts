@@ -1,0 +1,178 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { AUTOSAVE_DELAY_MS, CampaignEditor } from '../../renderer/lib/editor.svelte';
+import { RecipientsState } from '../../renderer/lib/recipients.svelte';
+import { SettingsState } from '../../renderer/lib/settings.svelte';
+import { realBackend } from './helpers';
+
+describe('CampaignEditor: autosave', () => {
+  it('saves a change by itself after a short pause, and flush() saves at once', async () => {
+    const { call, backend } = realBackend();
+    const created = await call('campaigns:create', { name: 'Clinic reminder' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+    expect(editor.human.kind).toBe('text');
+    expect(editor.sameForVoicemail).toBe(true);
+
+    vi.useFakeTimers();
+    try {
+      editor.human.body = 'Hello {{first-name}}';
+      editor.changed('human');
+      expect(editor.saveState).toBe('pending');
+      expect(backend.services!.campaigns.detail(created.id).human).toBeNull();
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY_MS + 10);
+    } finally {
+      vi.useRealTimers();
+    }
+    await vi.waitFor(() => expect(editor.saveState).toBe('saved'));
+    expect(backend.services!.campaigns.detail(created.id).human).toEqual({ kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' });
+
+    // A name and a separate voicemail, flushed as when the window loses focus.
+    editor.name = 'Clinic reminder (Dec)';
+    editor.changed('name');
+    editor.setSameForVoicemail(false);
+    expect(editor.machine.body).toBe('Hello {{first-name}}'); // starts from the live message
+    editor.machine.body = 'Sorry we missed you.';
+    editor.changed('machine');
+    await editor.flush();
+    const stored = backend.services!.campaigns.detail(created.id);
+    expect(stored.name).toBe('Clinic reminder (Dec)');
+    expect(stored.machine).toEqual({ kind: 'text', body: 'Sorry we missed you.', voice: 'Polly-Joanna' });
+    expect(editor.hasUnsaved).toBe(false);
+
+    // "Same message for voicemail" again stores machine: null.
+    editor.setSameForVoicemail(true);
+    await editor.flush();
+    expect(backend.services!.campaigns.detail(created.id).machine).toBeNull();
+  });
+
+  it('keeps the change and says why when saving is refused, and does not save an empty name', async () => {
+    const { call, backend } = realBackend();
+    const created = await call('campaigns:create', { name: 'Locked' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+    editor.name = '   ';
+    editor.changed('name');
+    await editor.flush();
+    expect(editor.nameProblem).toBe('Give the campaign a name.');
+    expect(backend.services!.campaigns.get(created.id).name).toBe('Locked');
+
+    backend.services!.campaigns.setStatus(created.id, 'scheduled');
+    editor.callerId = '+1 212 555 0100';
+    editor.changed('callerId');
+    await editor.flush();
+    expect(editor.saveState).toBe('error');
+    expect(editor.saveError).toMatch(/can no longer be changed/);
+    expect(editor.hasUnsaved).toBe(true);
+  });
+
+  it('marks a hand-typed caller ID unverified and a cached one verified', async () => {
+    const { call, backend } = realBackend();
+    const created = await call('campaigns:create', { name: 'Caller' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+    editor.callerId = '+1 212 555 0100';
+    editor.changed('callerId');
+    await editor.flush();
+    expect(editor.callerIdCheck).toMatchObject({ status: 'unverified', warning: expect.stringContaining('set up an API profile') });
+
+    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    await editor.loadCallerIds();
+    expect(editor.callerIdCheck).toMatchObject({ status: 'unverified', warning: expect.stringContaining('never been fetched') });
+
+    backend.services!.profiles.replaceCallerIds(profile.id, [{ id: 'Lv8Ugu', phoneNumber: '+12125550100', label: 'Main line' }]);
+    await editor.loadCallerIds();
+    expect(editor.callerIds.map((c) => c.id)).toEqual(['Lv8Ugu']);
+    // The typed number is the cached one written differently: verified.
+    expect(editor.callerIdCheck).toMatchObject({ status: 'verified', callerId: { id: 'Lv8Ugu' } });
+  });
+});
+
+describe('RecipientsState', () => {
+  function list(dataDir: string) {
+    const file = join(dataDir, 'list.csv');
+    const rows = ['Phone,First Name'];
+    for (let i = 0; i < 450; i++) rows.push(`212555${String(1000 + i)},P${i}`);
+    rows.push('not a number,Bad', '2125551000,Again');
+    writeFileSync(file, rows.join('\n'));
+    return file;
+  }
+
+  it('shows the first rows, imports on confirmation, and fetches only the blocks it needs', async () => {
+    const { call, dataDir, calls } = realBackend();
+    const campaign = await call('campaigns:create', { name: 'Big' });
+    const state = new RecipientsState(call);
+    await state.load(campaign.id, ['Hi {{first-name}}']);
+    expect(state.list).toBeNull();
+
+    await state.choose({ path: list(dataDir), fileName: 'list.csv', size: 1 }, 'US');
+    expect(state.pending?.peek.headers).toEqual(['Phone', 'First Name']);
+    expect(state.pending?.phoneColumn).toBe('Phone');
+    expect(state.pending?.peek.rows).toHaveLength(6);
+    expect(calls).not.toContain('recipients:import');
+
+    expect(await state.confirmImport()).toBe(true);
+    expect(state.summary?.recipients).toEqual({ total: 452, valid: 450, invalid: 1, duplicates: 1, optedOut: 0 });
+    expect(state.total).toBe(452);
+    expect(state.rowAt(0)?.fields['first-name']).toBe('P0');
+    expect(state.rowAt(250)).toBeUndefined(); // second block not fetched yet
+    const pages = calls.filter((c) => c === 'recipients:page').length;
+    await state.ensure(240, 260);
+    expect(state.rowAt(250)?.row).toBe(251);
+    expect(calls.filter((c) => c === 'recipients:page').length).toBe(pages + 1);
+    await state.ensure(0, 10); // already held: no request
+    expect(calls.filter((c) => c === 'recipients:page').length).toBe(pages + 1);
+  });
+
+  it('filters to problems, fixes one, removes one and previews a row', async () => {
+    const { call, dataDir } = realBackend();
+    const campaign = await call('campaigns:create', { name: 'Fix' });
+    const state = new RecipientsState(call);
+    await state.load(campaign.id, ['Hi {{first-name}}']);
+    await state.choose({ path: list(dataDir), fileName: 'list.csv', size: 1 }, 'US');
+    await state.confirmImport();
+
+    await state.setFilter('problems');
+    expect(state.total).toBe(2);
+    const invalid = state.rowAt(0)!;
+    expect(invalid.status).toBe('invalid');
+    expect(await state.fixPhone(invalid.row, '(646) 555-0100')).toBe(true);
+    expect(state.notice).toBe(`Row ${invalid.row} now calls +16465550100.`);
+    expect(state.total).toBe(1);
+
+    state.toggle(state.rowAt(0)!.row);
+    expect(state.selected.size).toBe(1);
+    await state.removeSelected();
+    expect(state.total).toBe(0);
+    expect(state.selected.size).toBe(0);
+    expect(state.summary?.recipients).toMatchObject({ total: 451, valid: 451, invalid: 0, duplicates: 0 });
+
+    await state.show(3);
+    expect(state.preview?.text).toBe('Hi P2');
+  });
+});
+
+describe('SettingsState', () => {
+  it('adds a profile (the secret goes to the keychain), saves defaults and reports refusals', async () => {
+    const { call, dataDir } = realBackend();
+    const settings = new SettingsState(call);
+    await settings.load();
+    expect(settings.keychain).toEqual({ available: true, backend: expect.any(String) });
+    expect(settings.defaults).toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+
+    expect(await settings.saveProfile({ name: 'Bank', apiUrl: 'http://example.com/api/v1/', accountKey: '', tokenKey: 'k', tokenSecret: 's' })).toBe(false);
+    expect(settings.error).toMatch(/https/);
+    expect(await settings.saveProfile({ name: 'Bank', apiUrl: 'https://api.omnigage.io/api/v1/', accountKey: '', tokenKey: 'k', tokenSecret: 's' })).toBe(true);
+    expect(settings.profiles).toHaveLength(1);
+    expect(settings.active?.hasSecret).toBe(true);
+    expect(JSON.stringify(settings.profiles)).not.toContain('"s"');
+
+    settings.defaults.batchSize = 250;
+    await settings.saveDefaults();
+    const again = new SettingsState(call);
+    await again.load();
+    expect(again.defaults.batchSize).toBe(250);
+    expect(dataDir).toBeTruthy();
+  });
+});
