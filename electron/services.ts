@@ -82,7 +82,18 @@ export function createServices({
   const recipientEditor = new RecipientEditor({ db, clock });
   const audio = new AudioStore(dataDir);
   const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
-  const send = new SendService({ db, log: log.child('send'), clock, campaigns, recipients, profiles, env, engine });
+  const settings = new SettingsService(paths.settings);
+  // The batch size chosen in Settings (read at start-up); a caller's explicit options win.
+  const send = new SendService({
+    db,
+    log: log.child('send'),
+    clock,
+    campaigns,
+    recipients,
+    profiles,
+    env,
+    engine: { batchSize: settings.get().batchSize, ...engine },
+  });
   const results = new ResultsService({ db, log: log.child('results'), clock, send, campaigns, recipients });
   return {
     dataDir,
@@ -99,7 +110,7 @@ export function createServices({
     audio,
     stagedFiles: new StagedFiles(dataDir, clock),
     campaignFiles,
-    settings: new SettingsService(paths.settings),
+    settings,
     send,
     results,
     close: () => db.close(),

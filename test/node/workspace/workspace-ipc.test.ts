@@ -148,6 +148,17 @@ describe('workspace channels', () => {
     await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'GB', defaultVoice: 'Polly-Joanna', batchSize: 100 });
   });
 
+  it('sends with the batch size from Settings when the app starts', () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ batchSize: 250 }));
+    const services = createServices({ dataDir, log: createMemoryLogger(), secrets: new MemorySecretStore() });
+    try {
+      expect(services.send.options.batchSize).toBe(250);
+    } finally {
+      services.close();
+    }
+  });
+
   it('exports a campaign file in the CLI format and imports it back as a new draft', async () => {
     const { call, dialogs, dataDir, services } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Weekly specials' });
