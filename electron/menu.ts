@@ -33,7 +33,10 @@ export function menuTemplate({ isMac, appName, send, openHelp, openLogs }: MenuD
       label: '&File',
       submenu: [
         { label: 'New Campaign', accelerator: 'CmdOrCtrl+N', click: () => send('new-campaign') },
+        { label: 'Import Campaign File…', accelerator: 'CmdOrCtrl+O', click: () => send('import-campaign') },
         { label: 'Find Campaign', accelerator: 'CmdOrCtrl+F', click: () => send('find-campaign') },
+        { type: 'separator' },
+        { label: isMac ? 'Settings…' : 'Settings', accelerator: 'CmdOrCtrl+,', click: () => send('open-settings') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

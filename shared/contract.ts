@@ -245,7 +245,7 @@ export interface Events {
   'results:updated': { campaignId: string };
 }
 
-export type MenuCommand = 'new-campaign' | 'find-campaign';
+export type MenuCommand = 'new-campaign' | 'find-campaign' | 'import-campaign' | 'open-settings';
 
 export type Contract = typeof contract;
 export type ChannelName = keyof Contract;

@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { wavBytes } from '../helpers/audio';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';
 
 if (!hasChromium) console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
@@ -32,6 +33,8 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
   };
 
   beforeAll(async () => {
+    // Numbering follows the story: drop the pictures of an older run so none is left over.
+    if (existsSync(outputDir)) for (const f of readdirSync(outputDir)) if (f.startsWith('story-')) rmSync(join(outputDir, f));
     sandbox = await startSandbox({ seed: 'story' });
     harness = await startHarness({ secrets: new MemorySecretStore() });
     browser = await launchBrowser();
@@ -53,6 +56,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
         'Flo,Gray,718 555 0123,Brooklyn',
       ].join('\n') + '\n',
     );
+    writeFileSync(join(files, 'voicemail.wav'), wavBytes(2));
   });
 
   afterAll(async () => {
@@ -134,6 +138,18 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(await text.inputValue()).toMatch(/^Hello \{\{first-name\}\}, this is Riverside Bank/);
     await shot('message-merge-field');
 
+    // A recorded voicemail instead of the same message: checked, timed and playable.
+    await page.getByLabel('Same message for voicemail').uncheck();
+    const voicemail = page.getByRole('region', { name: 'Message for voicemail' });
+    await voicemail.getByRole('radio', { name: 'Audio file' }).click();
+    harness.dialogs.willOpen(join(files, 'voicemail.wav'));
+    await voicemail.getByRole('button', { name: 'Choose a recording…' }).click();
+    await voicemail.getByText(/plays for 0:02/).waitFor();
+    await voicemail.getByRole('button', { name: 'Play voicemail.wav' }).click();
+    await voicemail.locator('audio').waitFor();
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await shot('message-voicemail-audio');
+
     await page.getByRole('tab', { name: /Recipients/ }).click();
     await page.getByRole('radio', { name: 'All rows' }).click();
     await page.getByTestId('recipient-row').filter({ hasText: 'Flo' }).click();
@@ -193,6 +209,53 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(csv.split(/\r?\n/)[0]).toMatch(/First Name.*Mobile/);
     expect(csv).toContain('+12125550199');
     await shot('results-exported');
+  });
+
+  it('lists the sent campaign, exports its campaign file and imports it as a new draft', async () => {
+    await page.getByRole('button', { name: '← All campaigns' }).click();
+    await page.getByTestId('campaign-row').first().waitFor();
+    expect(await page.getByTestId('campaign-row').first().textContent()).toMatch(/December rate specials.*(Scheduled|Completed).*5/);
+    const json = join(files, 'december.json');
+    harness.dialogs.willSave(json);
+    await page.getByRole('button', { name: 'Export December rate specials' }).click();
+    await page.getByText(/Exported "December rate specials": december.json, december-recipients.csv, december-voicemail.wav/).waitFor();
+    await shot('campaigns');
+    const file = JSON.parse(readFileSync(json, 'utf8')) as { machine: { kind: string; file: string }; recipients: { file: string } };
+    expect(file.machine).toEqual({ kind: 'audio', file: 'december-voicemail.wav' });
+
+    harness.dialogs.willOpen(json);
+    await page.getByRole('button', { name: 'Import campaign file…' }).click();
+    await page.getByRole('heading', { name: 'December rate specials' }).waitFor();
+    await page.getByText('Draft', { exact: true }).waitFor();
+    await page.getByRole('region', { name: 'Message for voicemail' }).getByText(/plays for 0:02/).waitFor();
+  });
+
+  it('takes a spreadsheet dropped on the recipients tab to the mapping step', async () => {
+    await page.getByRole('tab', { name: /Recipients/ }).click();
+    await page.getByRole('heading', { name: 'december-recipients.csv' }).waitFor();
+    await page.getByRole('region', { name: 'Recipients' }).evaluate((zone) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['Cell,Name\n(212) 555-0142,Ann\n'], 'dropped.csv', { type: 'text/csv' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await page.getByRole('heading', { name: 'Check the columns of dropped.csv' }).waitFor();
+    expect(await page.getByLabel('Phone number column').inputValue()).toBe('Cell');
+    await shot('dropped-file-mapping');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('looks right in the dark theme too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('tab', { name: /Recipients/ }).click();
+    await page.getByTestId('recipient-row').first().waitFor();
+    await shot('dark-recipients');
+    await page.getByRole('tab', { name: /Review/ }).click();
+    await page.getByRole('heading', { name: 'Before you send' }).waitFor();
+    await shot('dark-review');
+    await page.getByRole('button', { name: '← All campaigns' }).click();
+    await page.getByTestId('campaign-row').first().waitFor();
+    await shot('dark-campaigns');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('ran without page errors or CSP violations, and saved its screenshots', () => {

@@ -79,7 +79,9 @@ describe('application menu', () => {
     const newItem = file.find((i) => i.label === 'New Campaign')!;
     expect(newItem.accelerator).toBe('CmdOrCtrl+N');
     newItem.click!();
-    expect(sent).toEqual(['new-campaign']);
+    file.find((i) => i.label === 'Import Campaign File…')!.click!();
+    file.find((i) => i.label === 'Settings')!.click!();
+    expect(sent).toEqual(['new-campaign', 'import-campaign', 'open-settings']);
     expect(menuTemplate({ isMac: true, appName: 'X', send: () => {}, openHelp: () => {}, openLogs: () => {} })[0]!.label).toBe('X');
   });
 });

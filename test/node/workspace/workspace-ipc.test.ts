@@ -9,6 +9,7 @@ import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices } from '../../../electron/services';
 import type { Result } from '../../../shared/errors';
+import { wavBytes } from '../../helpers/audio';
 import { useTempDir } from '../../helpers/temp';
 
 const tempDir = useTempDir();
@@ -26,27 +27,6 @@ function setup() {
     return result.value;
   };
   return { dataDir, services, dialogs, call };
-}
-
-/** A real PCM WAV: mono, 8 kHz, 16-bit, `seconds` long. */
-export function wavBytes(seconds: number): Buffer {
-  const rate = 8000;
-  const data = Buffer.alloc(rate * 2 * seconds);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVE', 8);
-  header.write('fmt ', 12);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
 }
 
 /** MPEG-1 Layer III frames at 128 kbit/s, 44.1 kHz: 417 bytes and 1152 samples each. */
