@@ -33,6 +33,17 @@ export class MessageDraft {
     }
   }
 
+  snapshot(): DraftSnapshot {
+    return { kind: this.kind, body: this.body, voice: this.voice, audio: this.audio };
+  }
+
+  restore(snapshot: DraftSnapshot): void {
+    this.kind = snapshot.kind;
+    this.body = snapshot.body;
+    this.voice = snapshot.voice;
+    this.audio = snapshot.audio;
+  }
+
   /** What is stored: null while an audio message has no file yet. */
   toMessage(): Message | null {
     if (this.kind === 'audio') {
@@ -45,12 +56,42 @@ export class MessageDraft {
 export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
 type Field = 'name' | 'callerId' | 'human' | 'machine' | 'delivery';
 
+export interface DraftSnapshot {
+  kind: 'text' | 'audio';
+  body: string;
+  voice: string;
+  audio: Pick<StoredAudio, 'file' | 'fileName' | 'durationMs'> | null;
+}
+
+/** What is typed but not yet stored, kept in the window's own storage until main has it. */
+interface Unsaved {
+  fields: Field[];
+  name: string;
+  callerId: string;
+  human: DraftSnapshot;
+  machine: DraftSnapshot;
+  sameForVoicemail: boolean;
+}
+
+/** Where unsaved edits wait (localStorage in the app; anything with the same three methods in tests). */
+export type DraftJournal = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+function defaultJournal(): DraftJournal | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export const AUTOSAVE_DELAY_MS = 500;
 
 /**
  * The campaign being edited. Every change is saved by itself: a short debounce while typing,
  * and flush() whenever the window loses focus, the page is closing or the person navigates
- * away. There is no Save button and nothing to lose.
+ * away. Until main confirms a save, the edit is also kept in the window's local storage, so
+ * even a crash in the debounce window loses nothing: the next load restores and saves it.
+ * There is no Save button and nothing to lose.
  */
 export class CampaignEditor {
   detail = $state.raw<CampaignDetail | null>(null);
@@ -64,6 +105,8 @@ export class CampaignEditor {
 
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
+  /** Set when edits left unsaved by a crash or a closed window were restored on load. */
+  restored = $state(false);
   lastSavedAt = $state<Date | null>(null);
 
   callerIds = $state.raw<CachedCallerId[]>([]);
@@ -87,8 +130,62 @@ export class CampaignEditor {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #saving: Promise<void> | null = null;
 
-  constructor(call: Call = defaultCall) {
+  readonly #journal: DraftJournal | null;
+
+  constructor(call: Call = defaultCall, journal: DraftJournal | null = defaultJournal()) {
     this.#call = call;
+    this.#journal = journal;
+  }
+
+  #journalKey(): string | null {
+    return this.detail ? `omnigage:unsaved:${this.detail.id}` : null;
+  }
+
+  #remember(): void {
+    const key = this.#journalKey();
+    if (!key || !this.#journal) return;
+    const unsaved: Unsaved = {
+      fields: [...this.#dirty],
+      name: this.name,
+      callerId: this.callerId,
+      human: this.human.snapshot(),
+      machine: this.machine.snapshot(),
+      sameForVoicemail: this.sameForVoicemail,
+    };
+    try {
+      this.#journal.setItem(key, JSON.stringify(unsaved));
+    } catch {
+      // Storage full or refused: the debounced save still runs.
+    }
+  }
+
+  #forget(): void {
+    const key = this.#journalKey();
+    if (key) this.#journal?.removeItem(key);
+  }
+
+  /** Edits a crash or a closed window left unsaved, applied and saved again. */
+  async #restoreUnsaved(): Promise<void> {
+    const key = this.#journalKey();
+    const text = key ? this.#journal?.getItem(key) : null;
+    if (!text) return;
+    if (this.locked) {
+      this.#forget();
+      return;
+    }
+    try {
+      const unsaved = JSON.parse(text) as Unsaved;
+      this.name = unsaved.name;
+      this.callerId = unsaved.callerId;
+      this.human.restore(unsaved.human);
+      this.machine.restore(unsaved.machine);
+      this.sameForVoicemail = unsaved.sameForVoicemail;
+      for (const field of unsaved.fields) this.#dirty.add(field);
+      this.restored = unsaved.fields.length > 0;
+      await this.flush();
+    } catch {
+      this.#forget();
+    }
   }
 
   async load(id: string, defaultVoice = DEFAULT_VOICE): Promise<void> {
@@ -101,6 +198,7 @@ export class CampaignEditor {
       this.machine = new MessageDraft(detail.machine ?? null, defaultVoice);
       this.sameForVoicemail = detail.machine === null;
       this.loadError = null;
+      await this.#restoreUnsaved();
       await this.loadCallerIds();
     } catch (error) {
       this.loadError = messageOf(error);
@@ -162,6 +260,7 @@ export class CampaignEditor {
     if (this.locked) return;
     this.#dirty.add(field);
     this.saveState = 'pending';
+    this.#remember();
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), AUTOSAVE_DELAY_MS);
   }
@@ -228,6 +327,7 @@ export class CampaignEditor {
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced, never mutated
       this.lastSavedAt = new Date();
       this.saveState = this.#dirty.size > 0 ? 'pending' : 'saved';
+      if (this.#dirty.size === 0) this.#forget();
       if (fields.has('callerId')) await this.checkCallerId();
     } catch (error) {
       // Keep the fields marked so the next change or flush tries again.

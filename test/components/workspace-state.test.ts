@@ -67,6 +67,33 @@ describe('CampaignEditor: autosave', () => {
     expect(editor.hasUnsaved).toBe(true);
   });
 
+  it('restores and saves an edit that a crash left unsaved', async () => {
+    const { call, backend } = realBackend();
+    const created = await call('campaigns:create', { name: 'Crash' });
+    const store = new Map<string, string>();
+    const journal = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+
+    const before = new CampaignEditor(call, journal);
+    await before.load(created.id);
+    before.human.body = 'Typed just before the crash';
+    before.changed('human');
+    // The window dies here: no debounce, no flush.
+    expect(backend.services!.campaigns.detail(created.id).human).toBeNull();
+    expect(store.size).toBe(1);
+
+    const after = new CampaignEditor(call, journal);
+    await after.load(created.id);
+    expect(after.restored).toBe(true);
+    expect(after.human.body).toBe('Typed just before the crash');
+    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({ body: 'Typed just before the crash' });
+    expect(store.size).toBe(0);
+
+    // Nothing pending: a later load restores nothing.
+    const again = new CampaignEditor(call, journal);
+    await again.load(created.id);
+    expect(again.restored).toBe(false);
+  });
+
   it('marks a hand-typed caller ID unverified and a cached one verified', async () => {
     const { call, backend } = realBackend();
     const created = await call('campaigns:create', { name: 'Caller' });

@@ -138,6 +138,14 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(await text.inputValue()).toMatch(/^Hello \{\{first-name\}\}, this is Riverside Bank/);
     await shot('message-merge-field');
 
+    // Typing and closing at once loses nothing.
+    await text.press('End');
+    await text.pressSequentially(' Thank you.');
+    await page.reload();
+    await page.getByLabel('What the person hears').waitFor();
+    await page.waitForFunction(() => (document.querySelector<HTMLTextAreaElement>('#human-text')?.value ?? '').endsWith('Thank you.'));
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+
     // A recorded voicemail instead of the same message: checked, timed and playable.
     await page.getByLabel('Same message for voicemail').uncheck();
     const voicemail = page.getByRole('region', { name: 'Message for voicemail' });
