@@ -42,7 +42,13 @@ function fakeList(total: number) {
       for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(row(i));
       return { total, offset, rows };
     }
-    if (channel === 'send:start') return { campaignId: 'c', state: 'sending', step: 'templates', envelopesSent: 0, envelopesTotal: 3, retries: 0, etaSeconds: null };
+    const progress = { campaignId: 'c', step: 'envelopes', envelopesSent: 100, envelopesTotal: 400, retries: 2, etaSeconds: 45, message: null };
+    if (channel === 'send:start') return { ...progress, state: 'sending', step: 'templates', envelopesSent: 0, etaSeconds: null };
+    if (channel === 'send:pause') return { ...progress, state: 'paused', message: 'Paused by you.' };
+    if (channel === 'send:resume') return { ...progress, state: 'sending' };
+    if (channel === 'send:cancel') {
+      return { status: { ...progress, state: 'cancelled' }, remote: { engagementId: 'E1', envelopes: 100, objects: {} }, message: 'Cancelled. Omnigage has an unscheduled engagement with 100 envelopes; nobody will be called.' };
+    }
     throw new Error(`unexpected ${channel}`);
   }) as typeof Call;
   return { call, calls };
@@ -113,6 +119,32 @@ describe('SendArea', () => {
     await waitFor(() => expect(screen.getByRole('progressbar')).toBeTruthy());
     expect(calls.filter((c) => c.channel === 'send:start')).toHaveLength(1);
     expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+  });
+
+  it('shows progress with counts and time left, pauses, resumes and cancels after asking', async () => {
+    const { call, calls } = fakeList(3);
+    const send = new SendState(call);
+    send.campaignId = 'c';
+    send.onProgress({ campaignId: 'c', state: 'sending', step: 'envelopes', envelopesSent: 100, envelopesTotal: 400, retries: 2, etaSeconds: 45 } as never);
+    send.onProgress({ campaignId: 'other', state: 'sending', step: 'envelopes', envelopesSent: 1, envelopesTotal: 1 } as never);
+    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 400, online: true, onresults: () => {} } });
+
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByTestId('send-progress').textContent).toMatch(/100 of 400 recipients handed to Omnigage.*about 45 seconds left.*2 requests repeated safely/s);
+    expect(screen.getByText('Adding recipients')).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Resume' })).toBeTruthy());
+    expect(screen.getByText(/Paused by you/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy());
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel the send…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Cancel this send?' });
+    expect(calls.some((c) => c.channel === 'send:cancel')).toBe(false);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel the send' }));
+    await waitFor(() => expect(screen.getByText(/unscheduled engagement with 100 envelopes/)).toBeTruthy());
+    expect(calls.map((c) => c.channel)).toEqual(['send:pause', 'send:resume', 'send:cancel']);
   });
 
   it('reads "Send when online" offline and cannot send with blocking problems', async () => {

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,6 +21,7 @@ if (!hasChromium) console.log('skipped: no Chromium at /usr/bin/chromium (instal
 describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () => {
   let harness: Harness;
   let sandbox: Sandbox;
+  let second: Sandbox | undefined;
   let browser: Browser;
   let page: Page;
   let files: string;
@@ -63,6 +65,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await browser?.close();
     await harness?.close();
     await sandbox?.close();
+    await second?.close();
   });
 
   it('starts empty, and Settings connects the sandbox and fetches its caller IDs', async () => {
@@ -250,6 +253,40 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(await page.getByLabel('Phone number column').inputValue()).toBe('Cell');
     await shot('dropped-file-mapping');
     await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('offline, Send reads "Send when online", queues the campaign, and it goes once Omnigage answers', async () => {
+    // A profile whose API address nothing answers yet: as if the laptop had no connection.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Rehearse with the sandbox').fill(`http://127.0.0.1:${port}/api/v1/`);
+    await page.getByRole('button', { name: 'Use the sandbox' }).click();
+    await page.getByTestId('profile').nth(1).waitFor();
+
+    await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+    await page.getByRole('button', { name: 'Open December rate specials' }).first().click();
+    await page.getByRole('tab', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Send when online' }).click();
+    await page.getByRole('dialog', { name: 'Queue the campaign for 5 recipients?' }).waitFor();
+    await page.getByRole('button', { name: 'Queue the send' }).click();
+    await page.getByTestId('send-queued').waitFor();
+    await shot('queued');
+    await page.getByRole('button', { name: '← All campaigns' }).click();
+    await page.getByTestId('campaign-row').filter({ hasText: 'Queued' }).waitFor();
+    await shot('campaigns-queued');
+
+    // The connection returns.
+    second = await startSandbox({ seed: 'story', port });
+    await page.getByTestId('campaign-row').filter({ hasText: 'Queued' }).getByRole('button', { name: /^Open / }).click();
+    await page.getByRole('tab', { name: /Review/ }).click();
+    await page.getByRole('button', { name: 'Try now' }).click();
+    await page.getByTestId('send-done').waitFor({ timeout: 60_000 });
+    expect(second.state.list('envelopes')).toHaveLength(5);
   });
 
   it('looks right in the dark theme too', async () => {
