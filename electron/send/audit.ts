@@ -6,6 +6,8 @@ export type { AuditEntry };
 
 export interface AuditRecord {
   campaignId: string | null;
+  /** Saves looking the name up when the caller has it. */
+  campaignName?: string;
   profileId?: string | null;
   recipientsSha256?: string | null;
   action: string;
@@ -75,11 +77,11 @@ export class AuditLog {
   }
 
   record(entry: AuditRecord): void {
-    const name = entry.campaignId
+    const name = entry.campaignName ?? (entry.campaignId
       ? ((this.#db.prepare('SELECT name FROM campaigns WHERE id = ?').pluck().get(entry.campaignId) as
           | string
           | undefined) ?? null)
-      : null;
+      : null);
     this.#db
       .prepare(
         `INSERT INTO audit_log (at, campaign_id, campaign_name, profile_id, recipients_sha256, action, remote_type,

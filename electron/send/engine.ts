@@ -14,6 +14,7 @@ import {
   isApiError,
   isTransient,
   toAppError,
+  type Envelope,
   type OmnigageClient,
   type RetryPolicy,
   type TemplateKind,
@@ -23,7 +24,7 @@ import {
 import type { Logger } from '../logging/logger';
 import type { Credentials } from '../profiles/credentials';
 import type { AuditLog } from './audit';
-import type { Journal, SendRow } from './journal';
+import type { BatchRecipient, Journal, SendRow } from './journal';
 
 /**
  * One run of the bulk-voice sequence for one campaign, driven by the journal (journal.ts).
@@ -94,10 +95,16 @@ export interface RunContext {
   credentials: Credentials;
   options: EngineOptions;
   control: RunControl;
+  /** The recipient list's merge keys by column, and which column is the phone (not a merge field). */
+  columns: { keys: readonly string[]; phoneIndex: number };
   /** Called when the step changes and after each batch. */
   onStep: (step: SendStep) => void;
   onRetry: () => void;
+  /** Envelopes newly recorded (created or found). */
+  onSent: (count: number) => void;
   readFile?: (path: string) => Uint8Array;
+  /** The caller ID the send-time check verified a moment ago (the run need not ask again). */
+  checkedCallerId?: string;
 }
 
 /** Retries the client logs, counted for progress. */
@@ -222,6 +229,7 @@ export class SendRun {
   #audit(entry: Omit<Parameters<AuditLog['record']>[0], 'campaignId' | 'profileId' | 'recipientsSha256'>): void {
     this.#ctx.audit.record({
       campaignId: this.#id,
+      campaignName: this.#ctx.campaign.name,
       profileId: this.#ctx.send.profile_id,
       recipientsSha256: this.#ctx.send.recipients_sha256,
       ...entry,
@@ -361,6 +369,13 @@ export class SendRun {
   async #callerId(): Promise<string> {
     const { campaign, journal } = this.#ctx;
     if (!campaign.callerId) throw new AppError('invalid_input', 'Choose the caller ID the calls come from.');
+    if (this.#ctx.checkedCallerId) {
+      if (this.#ctx.send.caller_id !== this.#ctx.checkedCallerId) {
+        journal.update(this.#id, { caller_id: this.#ctx.checkedCallerId });
+        this.#ctx.send.caller_id = this.#ctx.checkedCallerId;
+      }
+      return this.#ctx.checkedCallerId;
+    }
     const verified = await this.#client.callerIds.list({ verifiedOnly: true });
     const match = matchCallerId(campaign.callerId, verified.filter((c) => c.status === null || c.status === 'success'));
     if (!match) {
@@ -445,10 +460,25 @@ export class SendRun {
       let unknown: unknown;
       let refused: ApiError | undefined;
       const take = () => (fatal || unknown || refused || control.stop ? undefined : queue.shift());
-      const worker = async () => {
+      const launchNext = (): LaunchedBatch | null => {
         for (let batch = take(); batch !== undefined; batch = take()) {
+          const launched = this.#launchBatch(engagementId, batch);
+          if (launched) return launched;
+        }
+        return null;
+      };
+      const worker = async () => {
+        let current = launchNext();
+        while (current) {
+          const answer = await current.answer.then(
+            (created) => ({ created, error: undefined }),
+            (error: unknown) => ({ created: undefined, error }),
+          );
+          // The next request goes out before this answer is written down, so the database work
+          // overlaps the network instead of delaying it. Not after a failure: that stops the wave.
+          const next = answer.error === undefined ? launchNext() : null;
           try {
-            const result = await this.#postBatch(engagementId, batch);
+            const result = this.#recordAnswer(current, answer.created, answer.error);
             if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
           } catch (error) {
             if (isApiError(error) && error.outcomeUnknown) unknown ??= error;
@@ -456,6 +486,7 @@ export class SendRun {
             else fatal ??= error;
           }
           onStep('envelopes');
+          current = next ?? launchNext();
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
@@ -476,22 +507,31 @@ export class SendRun {
     }
   }
 
-  /** One bulk request for the recipients of a batch that still have no envelope. */
-  async #postBatch(engagementId: string, batch: number): Promise<'done' | 'unknown'> {
+  /**
+   * Marks a batch in flight (committed) and sends one bulk request for its recipients that
+   * still have no envelope. Null when the batch has nothing left to send.
+   */
+  #launchBatch(engagementId: string, batch: number): LaunchedBatch | null {
     const { journal } = this.#ctx;
     const missing = journal.missingIn(this.#id, batch);
     if (missing.length === 0) {
       journal.markBatch(this.#id, batch, 'done');
-      return 'done';
+      return null;
     }
     journal.markBatch(this.#id, batch, 'in_flight', true);
-    let created;
-    try {
-      created = await this.#client.envelopes.createBulk(
-        engagementId,
-        missing.map((r) => ({ phoneNumber: r.e164, meta: JSON.parse(r.meta) as Record<string, string> })),
-      );
-    } catch (error) {
+    const answer = this.#client.envelopes.createBulk(
+      engagementId,
+      missing.map((r) => ({ phoneNumber: r.e164, meta: this.#meta(r.meta) })),
+    );
+    // Read by #recordAnswer; this only keeps an early failure from counting as unhandled.
+    answer.catch(() => {});
+    return { batch, missing, answer };
+  }
+
+  /** Writes down a batch's answer: its envelopes by phone number, or why it failed (then rethrown). */
+  #recordAnswer({ batch, missing }: LaunchedBatch, created: Envelope[] | undefined, error: unknown): 'done' | 'unknown' {
+    const { journal } = this.#ctx;
+    if (error !== undefined || !created) {
       const unknown = isApiError(error) && error.outcomeUnknown;
       // Known not to be applied: the batch can simply go again.
       if (!unknown) journal.markBatch(this.#id, batch, 'pending');
@@ -504,24 +544,35 @@ export class SendRun {
       });
       throw error;
     }
-    const wanted = new Set(missing.map((r) => r.e164));
-    const found: Array<{ e164: string; id: string; status: string | null }> = [];
+    const rowOf = new Map(missing.map((r) => [r.e164, r.row]));
+    const found: Array<{ row: number; id: string }> = [];
     for (const [phone, list] of envelopesByPhoneNumber(created)) {
       const first = list[0];
-      if (first && wanted.has(phone)) found.push({ e164: phone, id: first.id, status: first.status });
+      const row = rowOf.get(phone);
+      if (first && row !== undefined) found.push({ row, id: first.id });
     }
-    journal.recordEnvelopes(this.#id, found);
-    this.#audit({
-      action: 'create',
-      remoteType: 'envelopes',
-      remoteId: found.map((f) => f.id).join(' '),
-      count: found.length,
-      outcome: 'ok',
-      detail: `batch ${batch + 1}`,
-    });
-    if (found.length < missing.length) return 'unknown';
-    journal.markBatch(this.#id, batch, 'done');
-    return 'done';
+    const complete = found.length === missing.length;
+    const added = journal.recordBatch(this.#id, batch, found, complete, () =>
+      this.#audit({
+        action: 'create',
+        remoteType: 'envelopes',
+        remoteId: found.map((f) => f.id).join(' '),
+        count: found.length,
+        outcome: 'ok',
+        detail: `batch ${batch + 1}`,
+      }),
+    );
+    this.#ctx.onSent(added);
+    return complete ? 'done' : 'unknown';
+  }
+
+  /** Merge values of a row: every column but the phone, by merge key (`first-name`). */
+  #meta(cellsJson: string): Record<string, string> {
+    const cells = JSON.parse(cellsJson) as string[];
+    const { keys, phoneIndex } = this.#ctx.columns;
+    const meta: Record<string, string> = {};
+    for (let i = 0; i < keys.length; i++) if (i !== phoneIndex) meta[keys[i]!] = cells[i] ?? '';
+    return meta;
   }
 
   /** Lists the engagement's envelopes and records the ones that exist; only the rest go again. */
@@ -533,13 +584,14 @@ export class SendRun {
     const { envelopes } = await this.#client.envelopes.listAll(engagementId);
     const byPhone = envelopesByPhoneNumber(envelopes);
     let repeated = 0;
-    const found: Array<{ e164: string; id: string; status: string | null }> = [];
+    const found = new Map<string, string>();
     for (const [phone, list] of byPhone) {
       if (list.length > 1) repeated++;
       const first = list[0];
-      if (first) found.push({ e164: phone, id: first.id, status: first.status });
+      if (first) found.set(phone, first.id);
     }
-    const added = journal.recordEnvelopes(this.#id, found);
+    const added = journal.recordFound(this.#id, found);
+    this.#ctx.onSent(added);
     journal.settleInFlightBatches(this.#id);
     if (repeated > 0) log.error('engagement holds more than one envelope for some numbers', { campaignId: this.#id, repeated });
     this.#audit({
@@ -597,6 +649,12 @@ export class SendRun {
       detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
     });
   }
+}
+
+interface LaunchedBatch {
+  batch: number;
+  missing: BatchRecipient[];
+  answer: Promise<Envelope[]>;
 }
 
 class StopSignal extends Error {

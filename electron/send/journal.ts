@@ -46,13 +46,8 @@ export interface StepRow {
 export interface BatchRecipient {
   row: number;
   e164: string;
+  /** The row's cells as JSON (an array, in the list's column order), from the recipients table. */
   meta: string;
-}
-
-export interface SnapshotRecipient {
-  row: number;
-  e164: string;
-  fields: Record<string, string>;
 }
 
 export class Journal {
@@ -74,11 +69,17 @@ export class Journal {
       batchState: db.prepare(
         'UPDATE send_batches SET state = ?, attempts = attempts + ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
       ),
+      // A batch is a run of consecutive rows: a primary-key range. Merge values come from the
+      // recipients rows, which cannot change while the campaign is locked for sending.
       batchMissing: db.prepare(
-        'SELECT row, e164, meta FROM send_recipients WHERE campaign_id = ? AND batch = ? AND envelope_id IS NULL ORDER BY row',
+        `SELECT s.row, s.e164, r.fields AS meta
+         FROM send_batches b
+         JOIN send_recipients s ON s.campaign_id = b.campaign_id AND s.row BETWEEN b.first_row AND b.last_row
+         JOIN recipients r ON r.campaign_id = s.campaign_id AND r.row = s.row
+         WHERE b.campaign_id = ? AND b.batch = ? AND s.envelope_id IS NULL ORDER BY s.row`,
       ),
-      setEnvelope: db.prepare(
-        'UPDATE send_recipients SET envelope_id = ?, status = ? WHERE campaign_id = ? AND e164 = ? AND envelope_id IS NULL',
+      setEnvelopeByRow: db.prepare(
+        'UPDATE send_recipients SET envelope_id = ? WHERE campaign_id = ? AND row = ? AND envelope_id IS NULL',
       ),
       sentCount: db.prepare('SELECT count(*) FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').pluck(),
       touch: db.prepare('UPDATE sends SET updated_at = ? WHERE campaign_id = ?'),
@@ -94,8 +95,10 @@ export class Journal {
   }
 
   /**
-   * Creates the send and freezes its recipients (already re-validated against opt-outs) into
-   * numbered batches, in one transaction.
+   * Creates the send and freezes its recipients, in one transaction: the campaign's valid rows
+   * whose number is not on the profile's opt-out list now, in row order, numbered into batches.
+   * Done in SQL (no row passes through JS); `meta` keeps the row's cells, which the engine maps
+   * to merge keys with the list's column mapping (the list cannot change while a send exists).
    */
   create(input: {
     campaignId: string;
@@ -104,33 +107,38 @@ export class Journal {
     apiUrl: string;
     recipientsSha256: string | null;
     batchSize: number;
-    recipients: Iterable<SnapshotRecipient>;
   }): SendRow {
     const now = this.#now();
+    const { campaignId, batchSize } = input;
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM sends WHERE campaign_id = ?').run(input.campaignId);
-      const insert = this.#db.prepare(
-        'INSERT INTO send_recipients (campaign_id, row, e164, batch, meta) VALUES (?, ?, ?, ?, ?)',
-      );
+      this.#db.prepare('DELETE FROM sends WHERE campaign_id = ?').run(campaignId);
       this.#db
         .prepare(
           `INSERT INTO sends (campaign_id, state, profile_id, api_url, recipients_sha256, batch_size, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(input.campaignId, input.state, input.profileId, input.apiUrl, input.recipientsSha256, input.batchSize, now, now);
-      let count = 0;
-      for (const r of input.recipients) {
-        insert.run(input.campaignId, r.row, r.e164, Math.floor(count / input.batchSize), JSON.stringify(r.fields));
-        count++;
-      }
-      const batches = Math.ceil(count / input.batchSize);
-      const insertBatch = this.#db.prepare(
-        "INSERT INTO send_batches (campaign_id, batch, state, size, updated_at) VALUES (?, ?, 'pending', ?, ?)",
-      );
-      for (let b = 0; b < batches; b++) insertBatch.run(input.campaignId, b, Math.min(input.batchSize, count - b * input.batchSize), now);
-      this.#db.prepare('UPDATE sends SET total = ? WHERE campaign_id = ?').run(count, input.campaignId);
+        .run(campaignId, input.state, input.profileId, input.apiUrl, input.recipientsSha256, batchSize, now, now);
+      this.#db
+        .prepare(
+          `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta)
+           SELECT r.campaign_id, r.row, r.e164, (ROW_NUMBER() OVER (ORDER BY r.row) - 1) / CAST(? AS INTEGER), ''
+           FROM recipients r
+           WHERE r.campaign_id = ? AND r.status = 'valid'
+             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)
+           ORDER BY r.row`,
+        )
+        .run(batchSize, campaignId, input.profileId);
+      this.#db
+        .prepare(
+          `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at)
+           SELECT campaign_id, batch, 'pending', count(*), min(row), max(row), ? FROM send_recipients WHERE campaign_id = ? GROUP BY batch`,
+        )
+        .run(now, campaignId);
+      this.#db
+        .prepare('UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?')
+        .run(campaignId, campaignId);
     })();
-    return this.get(input.campaignId)!;
+    return this.get(campaignId)!;
   }
 
   discard(campaignId: string): void {
@@ -197,12 +205,40 @@ export class Journal {
     return this.#stmts.batchMissing.all(campaignId, batch) as BatchRecipient[];
   }
 
-  /** Records created (or found) envelopes by phone number; returns how many were new here. */
-  recordEnvelopes(campaignId: string, envelopes: Iterable<{ e164: string; id: string; status: string | null }>): number {
+  /**
+   * Records envelopes found by a listing (a reconciliation), matched to recipients still
+   * without one by phone number; returns how many were recorded.
+   */
+  recordFound(campaignId: string, envelopes: ReadonlyMap<string, string>): number {
+    const waiting = this.#db
+      .prepare('SELECT row, e164 FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NULL')
+      .all(campaignId) as Array<{ row: number; e164: string }>;
     let added = 0;
     this.#db.transaction(() => {
-      for (const e of envelopes) added += this.#stmts.setEnvelope.run(e.id, e.status, campaignId, e.e164).changes;
-      this.#stmts.touch.run(this.#now(), campaignId);
+      for (const r of waiting) {
+        const id = envelopes.get(r.e164);
+        if (id) added += this.#stmts.setEnvelopeByRow.run(id, campaignId, r.row).changes;
+      }
+    })();
+    return added;
+  }
+
+  /**
+   * A bulk request was answered: its envelopes (matched to rows by phone number), the batch's
+   * new state and whatever else must land with them (the audit entry), in one commit.
+   */
+  recordBatch(
+    campaignId: string,
+    batch: number,
+    envelopes: ReadonlyArray<{ row: number; id: string }>,
+    done: boolean,
+    alsoInside: () => void,
+  ): number {
+    let added = 0;
+    this.#db.transaction(() => {
+      for (const e of envelopes) added += this.#stmts.setEnvelopeByRow.run(e.id, campaignId, e.row).changes;
+      if (done) this.#stmts.batchState.run('done', 0, this.#now(), campaignId, batch);
+      alsoInside();
     })();
     return added;
   }
@@ -212,7 +248,8 @@ export class Journal {
     this.#db
       .prepare(
         `UPDATE send_batches SET updated_at = ?, state = CASE WHEN EXISTS (SELECT 1 FROM send_recipients r
-           WHERE r.campaign_id = send_batches.campaign_id AND r.batch = send_batches.batch AND r.envelope_id IS NULL)
+           WHERE r.campaign_id = send_batches.campaign_id AND r.row BETWEEN send_batches.first_row AND send_batches.last_row
+             AND r.envelope_id IS NULL)
            THEN 'pending' ELSE 'done' END
          WHERE campaign_id = ? AND state = 'in_flight'`,
       )

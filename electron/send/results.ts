@@ -98,7 +98,8 @@ export class ResultsService {
     const callsById = new Map(calls.map((c) => [c.id, c]));
     const db = this.#deps.db;
     const known = new Map(
-      (db.prepare('SELECT e164, result_id, outcome FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').all(campaignId) as Array<{
+      (db.prepare('SELECT row, e164, result_id, outcome FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').all(campaignId) as Array<{
+        row: number;
         e164: string;
         result_id: string | null;
         outcome: string | null;
@@ -132,16 +133,17 @@ export class ResultsService {
     const update = db.prepare(
       `UPDATE send_recipients SET status = ?, call_id = ?, call_status = ?, duration = ?, finished_at = ?,
          result_id = COALESCE(?, result_id), outcome = COALESCE(?, outcome)
-       WHERE campaign_id = ? AND e164 = ?`,
+       WHERE campaign_id = ? AND row = ?`,
     );
     let finished = 0;
     db.transaction(() => {
       for (const envelope of envelopes) {
-        if (!envelope.phoneNumber) continue;
+        const recipient = envelope.phoneNumber ? known.get(envelope.phoneNumber) : undefined;
+        if (!recipient) continue;
         const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
         const final = FINAL_CALL_STATUSES.has(call?.status ?? '') || FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') || envelope.completedAt !== null;
         if (final) finished++;
-        const kind = kinds.get(envelope.phoneNumber);
+        const kind = kinds.get(recipient.e164);
         const outcome = kind ?? (final && !call?.resultId ? (call?.status ?? envelope.status) : null);
         update.run(
           envelope.status,
@@ -152,7 +154,7 @@ export class ResultsService {
           kind !== undefined ? (call?.resultId ?? null) : null,
           outcome,
           campaignId,
-          envelope.phoneNumber,
+          recipient.row,
         );
       }
     })();

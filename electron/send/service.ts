@@ -1,5 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { CampaignStatus } from '../../shared/campaign';
+import { describeUnknownField, extractMergeFields, unknownMergeFields } from '../../shared/recipients/merge';
+import type { ValidationSummary } from '../../shared/recipients/summary';
 import { AppError } from '../../shared/errors';
 import type {
   CancelReport,
@@ -64,6 +66,8 @@ interface LiveRun {
   retries: number;
   startedAt: number;
   sentAtStart: number;
+  /** Envelopes recorded so far, kept here so progress never has to count rows. */
+  sent: number;
   lastEmit: number;
 }
 
@@ -159,6 +163,14 @@ export class SendService {
    * Send would queue the campaign in the outbox.
    */
   async check(campaignId: string, profileId?: string | null): Promise<SendCheck> {
+    return this.#check(campaignId, profileId, true);
+  }
+
+  /**
+   * `full`: the whole validation summary for the window. Send itself only needs its blocking
+   * problems, which a few counts answer without reading every row.
+   */
+  async #check(campaignId: string, profileId: string | null | undefined, full: boolean): Promise<SendCheck> {
     const { campaigns, recipients, profiles } = this.#deps;
     const campaign = campaigns.detail(campaignId);
     const problems: SendProblem[] = [];
@@ -180,7 +192,7 @@ export class SendService {
     }
     const profile = profileId ? profiles.get(profileId) : profiles.forCampaign(campaignId);
     const texts = [campaign.human, campaign.machine].flatMap((m) => (m?.kind === 'text' ? [m.body] : []));
-    const summary = recipients.summary(campaignId, { profileId: profile?.id ?? null, texts });
+    const summary = full ? recipients.summary(campaignId, { profileId: profile?.id ?? null, texts }) : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
     for (const p of summary.problems) if (p.blocking) problems.push({ code: 'recipients', blocking: true, message: p.message });
 
     let online = false;
@@ -216,6 +228,32 @@ export class SendService {
     return { ok: !problems.some((p) => p.blocking), online, problems, recipients: summary, callerId };
   }
 
+  /** The blocking part of the validation summary (no list, unknown merge fields, nobody sendable), from counts. */
+  #blockingSummary(campaignId: string, profileId: string | null, texts: readonly string[]): ValidationSummary {
+    const list = this.#deps.recipients.getList(campaignId);
+    const used = [...new Set(texts.flatMap((t) => extractMergeFields(t)))];
+    const problems: ValidationSummary['problems'] = [];
+    const counts = { total: 0, valid: 0, invalid: 0, duplicates: 0, optedOut: 0 };
+    if (!list) {
+      problems.push({ row: 0, code: 'no_recipient_list', message: 'This campaign has no recipients yet. Import a CSV or Excel file first.', blocking: true });
+    } else {
+      for (const unknown of unknownMergeFields(used, list.mergeFields)) {
+        problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });
+      }
+      counts.valid = this.#deps.db
+        .prepare(
+          `SELECT count(*) FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
+             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)`,
+        )
+        .pluck()
+        .get(campaignId, profileId) as number;
+      if (counts.valid === 0) {
+        problems.push({ row: 0, code: 'no_recipients', message: 'No recipient can be called: every row is invalid, a duplicate or opted out.', blocking: true });
+      }
+    }
+    return { ok: problems.length === 0, recipients: counts, problems, mergeFields: { used, missing: [] } };
+  }
+
   // ---- start / resume / pause / cancel -------------------------------------------------------
 
   /**
@@ -237,7 +275,7 @@ export class SendService {
       this.journal.discard(campaignId);
     }
 
-    const check = await this.check(campaignId, options.profileId);
+    const check = await this.#check(campaignId, options.profileId, false);
     const blocking = check.problems.filter((p) => p.blocking);
     if (blocking.length > 0) throw new AppError('invalid_input', blocking.map((p) => p.message).join(' '));
 
@@ -254,8 +292,6 @@ export class SendService {
       apiUrl: credentials.apiUrl,
       recipientsSha256: list?.sha256 ?? null,
       batchSize: this.#options.batchSize,
-      // Read fully first: SQLite cannot write while a read of the same connection is open.
-      recipients: Array.from(recipients.sendable(campaignId, profileId), (r) => ({ row: r.row, e164: r.e164, fields: r.fields })),
     });
     if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
     const send = this.journal.get(campaignId)!;
@@ -275,7 +311,7 @@ export class SendService {
       return this.status(campaignId)!;
     }
     this.#setCampaignStatus(campaignId, 'sending');
-    this.#launch(campaignId);
+    this.#launch(campaignId, check.callerId?.id);
     return this.status(campaignId)!;
   }
 
@@ -284,6 +320,8 @@ export class SendService {
     const send = this.#require(campaignId);
     if (send.state === 'scheduled' || send.state === 'completed') return this.status(campaignId)!;
     if (send.state === 'cancelled') throw new AppError('conflict', 'A cancelled send cannot be resumed. Duplicate the campaign to send it again.');
+    // Failed before any envelope request: the campaign may have been edited since; start afresh.
+    if (send.state === 'failed' && this.#discardable(send)) return this.start(campaignId, { profileId: send.profile_id });
     this.#resumeRun(campaignId, 'send.resume');
     return this.status(campaignId)!;
   }
@@ -410,10 +448,11 @@ export class SendService {
 
   // ---- the run -----------------------------------------------------------------------------
 
-  #launch(campaignId: string): LiveRun {
+  #launch(campaignId: string, checkedCallerId?: string): LiveRun {
     const running = this.#live.get(campaignId);
     if (running) return running;
     const abort = new AbortController();
+    const sentNow = this.journal.sentCount(campaignId);
     const live: LiveRun = {
       control: { stop: null, signal: abort.signal },
       abort,
@@ -421,11 +460,12 @@ export class SendService {
       step: 'checks',
       retries: 0,
       startedAt: Date.now(),
-      sentAtStart: this.journal.sentCount(campaignId),
+      sentAtStart: sentNow,
+      sent: sentNow,
       lastEmit: 0,
     };
     this.#live.set(campaignId, live);
-    live.promise = this.#drive(campaignId, live)
+    live.promise = this.#drive(campaignId, live, checkedCallerId)
       .catch((error: unknown) => {
         if (!(error instanceof BusyElsewhere)) this.#deps.log.error('send run crashed', { campaignId, error });
         return this.status(campaignId);
@@ -437,7 +477,7 @@ export class SendService {
     return live;
   }
 
-  async #drive(campaignId: string, live: LiveRun): Promise<SendStatus | null> {
+  async #drive(campaignId: string, live: LiveRun, checkedCallerId?: string): Promise<SendStatus | null> {
     const { log } = this.#deps;
     if (!this.#lease.acquire(campaignId)) {
       log.info('send is being driven elsewhere', { campaignId });
@@ -458,7 +498,9 @@ export class SendService {
       } catch (error) {
         outcome = { kind: 'failed', error: error instanceof AppError ? error : new AppError('internal', String(error)) };
       }
-      if (credentials) {
+      const list = this.#deps.recipients.getList(campaignId);
+      if (credentials && !list) outcome = { kind: 'failed', error: new AppError('not_found', 'The campaign has no recipient list any more.') };
+      if (credentials && list) {
         const run = new SendRun({
           journal: this.journal,
           audit: this.audit,
@@ -469,6 +511,7 @@ export class SendService {
           options: this.#options,
           control: live.control,
           readFile: this.#deps.readFile,
+          checkedCallerId,
           onStep: (step) => {
             const changed = live.step !== step;
             live.step = step;
@@ -477,6 +520,10 @@ export class SendService {
           onRetry: () => {
             live.retries++;
           },
+          onSent: (count) => {
+            live.sent += count;
+          },
+          columns: { keys: list.keys, phoneIndex: list.phoneIndex },
         });
         outcome = await run.run();
       }
@@ -558,8 +605,8 @@ export class SendService {
     const send = this.journal.get(campaignId);
     if (!send) return null;
     const journal = this.journal.steps(campaignId);
-    const sent = this.journal.sentCount(campaignId);
     const live = this.#live.get(campaignId);
+    const sent = live ? live.sent : this.journal.sentCount(campaignId);
     let eta: number | null = null;
     if (live && send.state === 'sending') {
       const done = sent - live.sentAtStart;
