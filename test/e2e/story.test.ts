@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { wavBytes } from '../helpers/audio';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { axeViolations, type A11yViolation } from './a11y';
 import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';
 
@@ -27,11 +28,15 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
   let files: string;
   const pageErrors: string[] = [];
   const shots: string[] = [];
+  /** Accessibility problems axe-core found on each photographed screen. */
+  const a11y: Record<string, A11yViolation[]> = {};
 
   const shot = async (name: string) => {
     const full = `story-${String(shots.length + 1).padStart(2, '0')}-${name}`;
     shots.push(full);
     await page.screenshot({ path: screenshotPath(full), fullPage: true });
+    const found = await axeViolations(page);
+    if (found.length > 0) a11y[full] = found;
   };
 
   beforeAll(async () => {
@@ -305,6 +310,8 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
 
   it('ran without page errors or CSP violations, and saved its screenshots', () => {
     expect(pageErrors).toEqual([]);
+    // Every screen passed axe-core's WCAG 2.1 A/AA rules (labels, roles, contrast in both themes).
+    expect(a11y).toEqual({});
     for (const name of shots) expect(statSync(screenshotPath(name)).size).toBeGreaterThan(1000);
     expect(existsSync(screenshotPath('story-01-empty'))).toBe(true);
   });
