@@ -460,23 +460,27 @@ export class SendRun {
       let unknown: unknown;
       let refused: ApiError | undefined;
       const take = () => (fatal || unknown || refused || control.stop ? undefined : queue.shift());
-      const launchNext = (): LaunchedBatch | null => {
+      const prepareNext = (): PreparedBatch | null => {
         for (let batch = take(); batch !== undefined; batch = take()) {
-          const launched = this.#launchBatch(engagementId, batch);
-          if (launched) return launched;
+          const prepared = this.#prepareBatch(batch);
+          if (prepared) return prepared;
         }
         return null;
       };
+      // Each worker keeps its next batch prepared (read and marked in flight, committed) while
+      // its request is out, so an answer is followed at once by the next request, and the
+      // answer is written down while that one travels. At most `concurrency` requests are out.
       const worker = async () => {
-        let current = launchNext();
+        let current = this.#dispatch(engagementId, prepareNext());
+        let upcoming = current ? prepareNext() : null;
         while (current) {
           const answer = await current.answer.then(
             (created) => ({ created, error: undefined }),
             (error: unknown) => ({ created: undefined, error }),
           );
-          // The next request goes out before this answer is written down, so the database work
-          // overlaps the network instead of delaying it. Not after a failure: that stops the wave.
-          const next = answer.error === undefined ? launchNext() : null;
+          const go = answer.error === undefined && !control.stop && !fatal && !unknown && !refused;
+          const next = go ? this.#dispatch(engagementId, upcoming) : null;
+          if (next) upcoming = null;
           try {
             const result = this.#recordAnswer(current, answer.created, answer.error);
             if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
@@ -486,8 +490,11 @@ export class SendRun {
             else fatal ??= error;
           }
           onStep('envelopes');
-          current = next ?? launchNext();
+          current = next;
+          if (current && !upcoming) upcoming = prepareNext();
         }
+        // Prepared but never sent (a failure or a pause ended the wave): nothing went out.
+        if (upcoming) journal.markBatch(this.#id, upcoming.batch, 'pending');
       };
       await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
       if (fatal) throw fatal;
@@ -507,11 +514,8 @@ export class SendRun {
     }
   }
 
-  /**
-   * Marks a batch in flight (committed) and sends one bulk request for its recipients that
-   * still have no envelope. Null when the batch has nothing left to send.
-   */
-  #launchBatch(engagementId: string, batch: number): LaunchedBatch | null {
+  /** The recipients of a batch still without an envelope, the batch marked in flight (committed); null when none are left. */
+  #prepareBatch(batch: number): PreparedBatch | null {
     const { journal } = this.#ctx;
     const missing = journal.missingIn(this.#id, batch);
     if (missing.length === 0) {
@@ -519,13 +523,19 @@ export class SendRun {
       return null;
     }
     journal.markBatch(this.#id, batch, 'in_flight', true);
+    return { batch, missing };
+  }
+
+  /** Sends one bulk request for a prepared batch. */
+  #dispatch(engagementId: string, prepared: PreparedBatch | null): LaunchedBatch | null {
+    if (!prepared) return null;
     const answer = this.#client.envelopes.createBulk(
       engagementId,
-      missing.map((r) => ({ phoneNumber: r.e164, meta: this.#meta(r.meta) })),
+      prepared.missing.map((r) => ({ phoneNumber: r.e164, meta: this.#meta(r.meta) })),
     );
     // Read by #recordAnswer; this only keeps an early failure from counting as unhandled.
     answer.catch(() => {});
-    return { batch, missing, answer };
+    return { ...prepared, answer };
   }
 
   /** Writes down a batch's answer: its envelopes by phone number, or why it failed (then rethrown). */
@@ -651,9 +661,12 @@ export class SendRun {
   }
 }
 
-interface LaunchedBatch {
+interface PreparedBatch {
   batch: number;
   missing: BatchRecipient[];
+}
+
+interface LaunchedBatch extends PreparedBatch {
   answer: Promise<Envelope[]>;
 }
 

@@ -196,6 +196,11 @@ export class Journal {
     );
   }
 
+  /** Runs `work` in one transaction (one commit); nested calls become savepoints. */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work)();
+  }
+
   markBatch(campaignId: string, batch: number, state: 'pending' | 'in_flight' | 'done', attempt = false): void {
     this.#stmts.batchState.run(state, attempt ? 1 : 0, this.#now(), campaignId, batch);
   }

@@ -3,13 +3,14 @@
  * minimal loop that posts the same batches (same recipients, same merge values, 100 per
  * request, 3 in flight) with plain fetch and nothing else: no journal, no audit, no checks.
  *
- *   npm run bench:send                 # 1 warm-up + 3 alternating rounds of each, medians compared
+ *   npm run bench:send                 # 1 warm-up + 3 rounds (floor then engine), medians compared
  *   npm run bench:send -- --rounds 5
  *   npm run bench:send -- --check      # exit 1 when a target is missed
  *
  * The sandbox runs in its own process (as Omnigage would be elsewhere); each measured run is a
- * fresh child process with its own data folder, so its peak RSS is the engine's own. Import of
- * the list happens before the clock starts in both (it has its own benchmark).
+ * fresh child process (this file bundled, see bundleSelf) with its own data folder, so its peak
+ * RSS is the engine's own. Import of the list happens before the clock starts in both (it has
+ * its own benchmark).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { createMemoryLogger } from '../../electron/logging/logger';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { createServices, type Services } from '../../electron/services';
 import { DEMO_CREDENTIALS, startSandbox } from '../sandbox';
 
 const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECIPIENTS = 20_000;
 const BATCH = 100;
 const CONCURRENCY = 3;
@@ -137,9 +140,31 @@ async function floorRun(csv: string, dataDir: string): Promise<void> {
 
 // ---- parent ----------------------------------------------------------------------------
 
+/**
+ * The measured runs execute this file bundled by esbuild, as the app ships its main process
+ * (electron/main.ts is bundled the same way), so their memory is the code's and not a
+ * TypeScript loader's. The bundle sits under node_modules/.cache so the native addons resolve.
+ */
+async function bundleSelf(): Promise<string> {
+  const outfile = join(ROOT, 'node_modules', '.cache', 'bench-send', 'send.mjs');
+  await build({
+    entryPoints: [SELF],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    external: ['better-sqlite3', 'keytar', 'esbuild'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+let bundled = '';
+
 function child(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [bundled, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('close', (code) => {
@@ -161,6 +186,7 @@ async function main(): Promise<void> {
   const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 3;
   const check = args.includes('--check');
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-bench-send-'));
+  bundled = await bundleSelf();
   const sandboxProc = spawn(process.execPath, ['--import', 'tsx', SELF, '--sandbox'], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
     const first = await new Promise<string>((resolve) => createInterface({ input: sandboxProc.stdout }).once('line', resolve));
@@ -198,7 +224,9 @@ async function main(): Promise<void> {
     if (bad) throw new Error(`runs created different numbers of envelopes (${bad.envelopes} vs ${engine[0]!.envelopes})`);
     const engineMs = median(engine.map((x) => x.ms));
     const floorMs = median(floor.map((x) => x.ms));
-    const ratio = engineMs / floorMs;
+    // Each round runs the two back to back, so the median of the per-round ratios is the figure
+    // least moved by other work on the machine; the ratio of the medians is shown next to it.
+    const ratio = median(engine.map((x, i) => x.ms / floor[i]!.ms));
     const peak = Math.max(...engine.map((x) => x.rssMB));
     const engineCpu = median(engine.map((x) => x.cpuMs));
     const floorCpu = median(floor.map((x) => x.cpuMs));
@@ -209,7 +237,7 @@ async function main(): Promise<void> {
     ];
     for (const row of rows) process.stdout.write(`${row[0]!.padEnd(20)}${row.slice(1).map((c) => c.padStart(14)).join('')}\n`);
     process.stdout.write(
-      `envelopes per run: ${engine[0]!.envelopes}; engine/floor: ${ratio.toFixed(2)}× wall (target ≤ ${TARGET_RATIO}×), ${(engineCpu / floorCpu).toFixed(2)}× CPU; engine peak RSS ${peak} MB (target ≤ ${TARGET_RSS_MB} MB)\n`,
+      `envelopes per run: ${engine[0]!.envelopes}; engine/floor: ${ratio.toFixed(2)}× (median of rounds; ${(engineMs / floorMs).toFixed(2)}× of medians; target ≤ ${TARGET_RATIO}×), ${(engineCpu / floorCpu).toFixed(2)}× CPU; engine peak RSS ${peak} MB (target ≤ ${TARGET_RSS_MB} MB)\n`,
     );
     const missed = ratio > TARGET_RATIO || peak > TARGET_RSS_MB;
     if (missed) process.stdout.write('TARGET MISSED\n');
