@@ -78,7 +78,8 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByRole('heading', { name: 'No campaigns yet' }).waitFor();
     await shot('empty');
 
-    await page.getByRole('button', { name: 'Settings' }).click();
+    // The empty screen's getting-started list leads to Settings.
+    await page.getByRole('list', { name: 'Getting started' }).getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'No API profile yet' }).waitFor();
     await shot('settings-empty');
     await page.getByLabel('Rehearse with the sandbox').fill(sandbox.baseUrl);
