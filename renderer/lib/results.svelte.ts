@@ -92,6 +92,17 @@ export class ResultsState {
     }
   }
 
+  /** Every remote object created and every send action for this campaign, as CSV. */
+  async exportAudit(): Promise<void> {
+    try {
+      const { saved } = await this.#call('audit:export', { campaignId: this.campaignId }, { timeoutMs: 10 * 60_000 });
+      if (saved) this.notice = `Exported the audit trail (${saved.rows.toLocaleString()} entries) to ${saved.path}.`;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
   async exportCsv(): Promise<void> {
     try {
       const { saved } = await this.#call('results:export', { campaignId: this.campaignId }, { timeoutMs: 10 * 60_000 });

@@ -226,6 +226,12 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(csv.split(/\r?\n/)[0]).toMatch(/First Name.*Mobile/);
     expect(csv).toContain('+12125550199');
     await shot('results-exported');
+
+    const audit = join(files, 'audit.csv');
+    harness.dialogs.willSave(audit);
+    await page.getByRole('button', { name: 'Export audit trail…' }).click();
+    await page.getByText(/Exported the audit trail/).waitFor();
+    expect(readFileSync(audit, 'utf8')).toMatch(/engagement/);
   });
 
   it('lists the sent campaign, exports its campaign file and imports it as a new draft', async () => {
