@@ -70,24 +70,23 @@ export const AUDIT_CSV_HEADERS = [
 export class AuditLog {
   readonly #db: Db;
   readonly #clock: () => Date;
+  readonly #insert;
+  readonly #name;
 
   constructor(db: Db, clock: () => Date = () => new Date()) {
     this.#db = db;
     this.#clock = clock;
+    // Prepared once: a send records one entry per envelope batch.
+    this.#insert = db.prepare(
+      `INSERT INTO audit_log (at, campaign_id, campaign_name, profile_id, recipients_sha256, action, remote_type,
+         remote_id, count, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#name = db.prepare('SELECT name FROM campaigns WHERE id = ?').pluck();
   }
 
   record(entry: AuditRecord): void {
-    const name = entry.campaignName ?? (entry.campaignId
-      ? ((this.#db.prepare('SELECT name FROM campaigns WHERE id = ?').pluck().get(entry.campaignId) as
-          | string
-          | undefined) ?? null)
-      : null);
-    this.#db
-      .prepare(
-        `INSERT INTO audit_log (at, campaign_id, campaign_name, profile_id, recipients_sha256, action, remote_type,
-           remote_id, count, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+    const name = entry.campaignName ?? (entry.campaignId ? ((this.#name.get(entry.campaignId) as string | undefined) ?? null) : null);
+    this.#insert.run(
         this.#clock().toISOString(),
         entry.campaignId,
         name,

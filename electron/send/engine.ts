@@ -181,6 +181,8 @@ export class SendRun {
   /** The schedule PATCH is never repeated blindly, so it goes out on a client that does not retry. */
   readonly #oneShot: OmnigageClient;
   readonly #id: string;
+  /** Recipients without an envelope, read ahead for the next batches of this wave. */
+  readonly #missing = new Map<number, BatchRecipient[]>();
 
   constructor(ctx: RunContext) {
     this.#ctx = ctx;
@@ -454,6 +456,8 @@ export class SendRun {
       }
       const queue = open.map((b) => b.batch);
       if (queue.length === 0) return;
+      // Read afresh each wave: a reconciliation may have recorded envelopes since.
+      this.#missing.clear();
       onStep('envelopes');
 
       let fatal: unknown;
@@ -481,10 +485,21 @@ export class SendRun {
           const go = answer.error === undefined && !control.stop && !fatal && !unknown && !refused;
           const next = go ? this.#dispatch(engagementId, upcoming) : null;
           if (next) upcoming = null;
+          // One commit writes this answer down and prepares this worker's following batch.
+          const launched = current;
+          let result: 'done' | 'unknown' | { error: unknown };
           try {
-            const result = this.#recordAnswer(current, answer.created, answer.error);
-            if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
+            result = journal.transaction(() => {
+              const recorded = this.#recordAnswer(launched, answer.created, answer.error);
+              if (recorded === 'done' && next && !upcoming) upcoming = prepareNext();
+              return recorded;
+            });
           } catch (error) {
+            result = { error };
+          }
+          if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
+          else if (typeof result === 'object') {
+            const error = result.error;
             if (isApiError(error) && error.outcomeUnknown) unknown ??= error;
             else if (isApiError(error) && isTransient(error.kind)) refused ??= error;
             else fatal ??= error;
@@ -517,7 +532,12 @@ export class SendRun {
   /** The recipients of a batch still without an envelope, the batch marked in flight (committed); null when none are left. */
   #prepareBatch(batch: number): PreparedBatch | null {
     const { journal } = this.#ctx;
-    const missing = journal.missingIn(this.#id, batch);
+    let missing = this.#missing.get(batch);
+    if (!missing) {
+      for (const [b, rows] of journal.missingInBatches(this.#id, batch, batch + PREFETCH_BATCHES - 1)) this.#missing.set(b, rows);
+      missing = this.#missing.get(batch) ?? [];
+    }
+    this.#missing.delete(batch);
     if (missing.length === 0) {
       journal.markBatch(this.#id, batch, 'done');
       return null;
@@ -538,8 +558,8 @@ export class SendRun {
     return { ...prepared, answer };
   }
 
-  /** Writes down a batch's answer: its envelopes by phone number, or why it failed (then rethrown). */
-  #recordAnswer({ batch, missing }: LaunchedBatch, created: Envelope[] | undefined, error: unknown): 'done' | 'unknown' {
+  /** Writes down a batch's answer: its envelopes by phone number, or why it failed. */
+  #recordAnswer({ batch, missing }: LaunchedBatch, created: Envelope[] | undefined, error: unknown): 'done' | 'unknown' | { error: unknown } {
     const { journal } = this.#ctx;
     if (error !== undefined || !created) {
       const unknown = isApiError(error) && error.outcomeUnknown;
@@ -552,7 +572,7 @@ export class SendRun {
         outcome: unknown ? 'unknown' : 'failed',
         detail: `batch ${batch + 1}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
       });
-      throw error;
+      return { error };
     }
     const rowOf = new Map(missing.map((r) => [r.e164, r.row]));
     const found: Array<{ row: number; id: string }> = [];
@@ -669,6 +689,9 @@ interface PreparedBatch {
 interface LaunchedBatch extends PreparedBatch {
   answer: Promise<Envelope[]>;
 }
+
+/** Batches read from the journal at once when a worker needs the next one. */
+const PREFETCH_BATCHES = 32;
 
 class StopSignal extends Error {
   constructor(readonly reason: StopReason) {

@@ -55,9 +55,13 @@ export class Journal {
   readonly #clock: () => Date;
   readonly #stmts;
 
+  /** One transaction wrapper for all: better-sqlite3 builds a new one per db.transaction() call. */
+  readonly #tx: (work: () => unknown) => unknown;
+
   constructor(db: Db, clock: () => Date) {
     this.#db = db;
     this.#clock = clock;
+    this.#tx = db.transaction((work: () => unknown) => work());
     this.#stmts = {
       send: db.prepare('SELECT * FROM sends WHERE campaign_id = ?'),
       step: db.prepare('SELECT step, state, remote_id, detail, updated_at FROM send_steps WHERE campaign_id = ? AND step = ?'),
@@ -71,13 +75,15 @@ export class Journal {
       ),
       // A batch is a run of consecutive rows: a primary-key range. Merge values come from the
       // recipients rows, which cannot change while the campaign is locked for sending.
-      batchMissing: db.prepare(
-        `SELECT s.row, s.e164, r.fields AS meta
-         FROM send_batches b
-         JOIN send_recipients s ON s.campaign_id = b.campaign_id AND s.row BETWEEN b.first_row AND b.last_row
-         JOIN recipients r ON r.campaign_id = s.campaign_id AND r.row = s.row
-         WHERE b.campaign_id = ? AND b.batch = ? AND s.envelope_id IS NULL ORDER BY s.row`,
-      ),
+      rangeMissing: db
+        .prepare(
+          `SELECT b.batch, s.row, s.e164, r.fields
+           FROM send_batches b
+           JOIN send_recipients s ON s.campaign_id = b.campaign_id AND s.row BETWEEN b.first_row AND b.last_row
+           JOIN recipients r ON r.campaign_id = s.campaign_id AND r.row = s.row
+           WHERE b.campaign_id = ? AND b.batch BETWEEN ? AND ? AND s.envelope_id IS NULL ORDER BY s.row`,
+        )
+        .raw(true),
       setEnvelopeByRow: db.prepare(
         'UPDATE send_recipients SET envelope_id = ? WHERE campaign_id = ? AND row = ? AND envelope_id IS NULL',
       ),
@@ -198,16 +204,20 @@ export class Journal {
 
   /** Runs `work` in one transaction (one commit); nested calls become savepoints. */
   transaction<T>(work: () => T): T {
-    return this.#db.transaction(work)();
+    return this.#tx(work) as T;
   }
 
   markBatch(campaignId: string, batch: number, state: 'pending' | 'in_flight' | 'done', attempt = false): void {
     this.#stmts.batchState.run(state, attempt ? 1 : 0, this.#now(), campaignId, batch);
   }
 
-  /** Recipients of a batch that have no envelope yet. */
-  missingIn(campaignId: string, batch: number): BatchRecipient[] {
-    return this.#stmts.batchMissing.all(campaignId, batch) as BatchRecipient[];
+  /** Recipients without an envelope for a run of batches, by batch: one read serves many requests. */
+  missingInBatches(campaignId: string, from: number, to: number): Map<number, BatchRecipient[]> {
+    const rows = this.#stmts.rangeMissing.all(campaignId, from, to) as Array<[number, number, string, string]>;
+    const out = new Map<number, BatchRecipient[]>();
+    for (let b = from; b <= to; b++) out.set(b, []);
+    for (const [batch, row, e164, meta] of rows) out.get(batch)?.push({ row, e164, meta });
+    return out;
   }
 
   /**
@@ -239,13 +249,13 @@ export class Journal {
     done: boolean,
     alsoInside: () => void,
   ): number {
-    let added = 0;
-    this.#db.transaction(() => {
+    return this.transaction(() => {
+      let added = 0;
       for (const e of envelopes) added += this.#stmts.setEnvelopeByRow.run(e.id, campaignId, e.row).changes;
       if (done) this.#stmts.batchState.run('done', 0, this.#now(), campaignId, batch);
       alsoInside();
-    })();
-    return added;
+      return added;
+    });
   }
 
   /** After a reconciliation: in-flight batches whose recipients all have envelopes are done, the rest pending. */
