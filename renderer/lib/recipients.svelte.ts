@@ -39,6 +39,8 @@ export class RecipientsState {
   /** The row whose message is shown, with its rendered text. */
   focusRow = $state<number | null>(null);
   preview = $state.raw<Preview | null>(null);
+  /** Every text message rendered for the focused row, with what it is (live answer, voicemail). */
+  previews = $state.raw<Array<{ label: string; preview: Preview }>>([]);
 
   /** Bumped when blocks arrive, so rows read through rowAt() re-render. */
   #version = $state(0);
@@ -54,6 +56,8 @@ export class RecipientsState {
   profileId: string | undefined;
   /** Message texts the summary checks merge fields against. */
   texts: string[] = [];
+  /** What each text is, for the row panel ("When someone answers", "On voicemail"). */
+  labels: string[] = [];
   /** When the first block of the current view arrived (for the UI benchmark). */
   firstBlockAt = 0;
 
@@ -61,9 +65,10 @@ export class RecipientsState {
     this.#call = call;
   }
 
-  async load(campaignId: string, texts: string[] = this.texts): Promise<void> {
+  async load(campaignId: string, texts: string[] = this.texts, labels: string[] = this.labels): Promise<void> {
     this.campaignId = campaignId;
     this.texts = texts;
+    this.labels = labels;
     try {
       const { list } = await this.#call('recipients:list', { campaignId });
       this.list = list;
@@ -268,10 +273,7 @@ export class RecipientsState {
     return this.#edit(async () => {
       const { removed } = await this.#call('recipients:removeRows', { campaignId: this.campaignId, rows });
       this.selected = NO_ROWS;
-      if (this.focusRow !== null && rows.includes(this.focusRow)) {
-        this.focusRow = null;
-        this.preview = null;
-      }
+      if (this.focusRow !== null && rows.includes(this.focusRow)) this.closeRow();
       return `Removed ${removed} row${removed === 1 ? '' : 's'} from the list.`;
     });
   }
@@ -296,17 +298,26 @@ export class RecipientsState {
     }
   }
 
-  /** Shows how the message sounds for one row. */
+  closeRow(): void {
+    this.focusRow = null;
+    this.preview = null;
+    this.previews = [];
+  }
+
+  /** Shows how each message sounds for one row. */
   async show(row: number): Promise<void> {
     this.focusRow = row;
-    const text = this.texts[0];
-    if (text === undefined) {
-      this.preview = null;
-      return;
-    }
     try {
-      this.preview = await this.#call('recipients:preview', { campaignId: this.campaignId, row, text });
+      const previews = await Promise.all(
+        this.texts.map(async (text, i) => ({
+          label: this.labels[i] ?? 'What they will hear',
+          preview: await this.#call('recipients:preview', { campaignId: this.campaignId, row, text }),
+        })),
+      );
+      this.previews = previews;
+      this.preview = previews[0]?.preview ?? null;
     } catch (error) {
+      this.previews = [];
       this.preview = null;
       this.error = messageOf(error);
     }

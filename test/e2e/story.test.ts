@@ -171,7 +171,13 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByRole('radio', { name: 'All rows' }).click();
     await page.getByTestId('recipient-row').filter({ hasText: 'Flo' }).click();
     await page.getByTestId('rendered-message').getByText('Hello Flo, this is Riverside Bank').waitFor();
+    await page.getByRole('heading', { name: 'When someone answers' }).waitFor();
     await shot('preview');
+
+    // From the keyboard: arrow up to the row above, Enter shows its message.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rendered-message').getByText('Hello Ed, this is Riverside Bank').waitFor();
   });
 
   it('reviews the campaign: every check passes, and offline the button says so', async () => {
