@@ -221,6 +221,11 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
   try {
     let status: SendStatus | null = await sender.start(id);
     status = await sender.settled(id);
+    if (status?.state === 'queued' && status.errorCode === null) {
+      // Waiting for the campaign's "send at" time: not scheduled yet, and not an error either.
+      io.stderr(`${status.message ?? 'Waiting for the send time.'} Run send again after that time, or leave it to the app.\n`);
+      return 1;
+    }
     for (let run = 1; run < CLI_RUNS && status?.state === 'queued' && !stopping; run++) {
       const wait = Math.min(CLI_MAX_WAIT_MS, Math.max(0, Date.parse(status.nextAttemptAt ?? '') - Date.now() || 0));
       io.stderr(`${status.message ?? 'Omnigage could not be reached.'} Trying again in ${Math.ceil(wait / 1000)} s.\n`);

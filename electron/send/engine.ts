@@ -84,6 +84,8 @@ export type RunOutcome =
   | { kind: 'scheduled' }
   | { kind: 'stopped'; reason: StopReason }
   | { kind: 'retry_later'; error: AppError; retryAfterMs?: number }
+  /** Ready in Omnigage; the schedule waits for the campaign's "send at" time (epoch ms). */
+  | { kind: 'waiting'; until: number }
   | { kind: 'failed'; error: AppError };
 
 export interface RunContext {
@@ -352,6 +354,13 @@ export class SendRun {
 
       ctx.onStep('envelopes');
       await this.#retrying(() => this.#envelopes(engagementId));
+
+      // A "send at" time is kept by the app (omnigage-api.md decision 7): everything is ready in
+      // Omnigage, and the schedule waits for that time.
+      const at = campaign.delivery.type === 'at' ? Date.parse(campaign.delivery.at) : Number.NaN;
+      if (Number.isFinite(at) && at > Date.now() && journal.step(this.#id, 'schedule') === undefined) {
+        return { kind: 'waiting', until: at };
+      }
 
       ctx.onStep('schedule');
       await this.#retrying(() => this.#schedule(engagementId));

@@ -565,6 +565,19 @@ export class SendService {
         // cancel: cancel() records it once the run has stopped.
         break;
       }
+      case 'waiting': {
+        const when = new Date(outcome.until).toISOString();
+        this.journal.update(campaignId, {
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: outcome.until,
+          error_code: null,
+          error_message: `Everything is ready in Omnigage; it will be scheduled at ${when}, the campaign's send time. Nobody is called before then.`,
+        });
+        this.#setCampaignStatus(campaignId, 'queued');
+        this.audit.record({ ...base, action: 'send.waiting', remoteId: send.engagement_id, outcome: 'ok', detail: `schedule at ${when}` });
+        break;
+      }
       case 'retry_later': {
         const attempts = send.attempts + 1;
         const { baseMs, capMs } = this.#deps.outboxBackoff ?? { baseMs: 15_000, capMs: 5 * 60_000 };

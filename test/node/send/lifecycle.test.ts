@@ -86,6 +86,25 @@ describe('outbox', () => {
   });
 });
 
+describe('send at a time', () => {
+  it('gets everything ready in Omnigage and schedules only at the campaign\'s send time', async () => {
+    const f = await sendFixture();
+    const id = f.campaign({ count: 4 });
+    const at = new Date(Date.now() + 1200).toISOString();
+    f.services.campaigns.update(id, { delivery: { type: 'at', at } });
+    await f.services.send.start(id);
+    const waiting = await f.services.send.settled(id);
+    expect(waiting).toMatchObject({ state: 'queued', errorCode: null, envelopesSent: 4, nextAttemptAt: at });
+    expect(waiting?.message).toMatch(/will be scheduled at/);
+    expect(f.sandbox.state.schedulePatchCount()).toBe(0);
+    expect(f.services.campaigns.get(id).status).toBe('queued');
+    f.services.send.startOutbox({ intervalMs: 50 });
+    await until(() => f.services.send.status(id)?.state === 'scheduled', 10_000);
+    expectExactlyOnce(f.sandbox, f.services.send.status(id)!.engagementId, f.phones(4));
+    expect(Date.parse(f.sandbox.state.schedulePatches[0]!.at)).toBeGreaterThanOrEqual(Date.parse(at));
+  });
+});
+
 describe('pause, resume, cancel', () => {
   it('pauses between batches, schedules nothing, and resumes to exactly once', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
