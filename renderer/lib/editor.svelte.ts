@@ -180,8 +180,24 @@ export class CampaignEditor {
       this.human.restore(unsaved.human);
       this.machine.restore(unsaved.machine);
       this.sameForVoicemail = unsaved.sameForVoicemail;
-      for (const field of unsaved.fields) this.#dirty.add(field);
-      this.restored = unsaved.fields.length > 0;
+      // Only fields that differ from what main has count as restored (a save may have landed
+      // after the last keystroke was remembered, e.g. the flush on closing).
+      const stored = this.detail!;
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const differs: Record<Field, boolean> = {
+        name: this.name.trim() !== stored.name,
+        callerId: (this.callerId.trim() || null) !== stored.callerId,
+        human: !same(this.human.toMessage(), stored.human),
+        machine: !same(this.sameForVoicemail ? null : this.machine.toMessage(), stored.machine),
+        delivery: false,
+      };
+      const changed = unsaved.fields.filter((field) => differs[field]);
+      if (changed.length === 0) {
+        this.#forget();
+        return;
+      }
+      for (const field of changed) this.#dirty.add(field);
+      this.restored = true;
       await this.flush();
     } catch {
       this.#forget();

@@ -111,9 +111,12 @@ describe('SendArea', () => {
     const { call, calls } = fakeList(3);
     const send = new SendState(call);
     send.campaignId = 'c';
-    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 1234, online: true, onresults: () => {} } });
+    const warnings = ['4 recipients would be called outside 08:00–21:00 local time: America/New_York (21:07).'];
+    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, warnings, recipients: 1234, online: true, onresults: () => {} } });
     await fireEvent.click(screen.getByRole('button', { name: 'Send to 1,234 recipients' }));
     const dialog = screen.getByRole('dialog', { name: 'Send to 1,234 recipients?' });
+    // The warnings are read once more before the irreversible step.
+    expect(within(dialog).getByText(warnings[0]!)).toBeTruthy();
     expect(calls.some((c) => c.channel === 'send:start')).toBe(false);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Send to 1,234 recipients' }));
     await waitFor(() => expect(screen.getByRole('progressbar')).toBeTruthy());
