@@ -4,8 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, Events } from '../../../shared/contract';
 import { ScriptedDialogs } from '../../../electron/dialogs';
 import { createHandlers } from '../../../electron/ipc/handlers';
+import { createMemoryLogger } from '../../../electron/logging/logger';
+import { MemorySecretStore } from '../../../electron/secrets/memory-store';
+import { createServices } from '../../../electron/services';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { expectExactlyOnce, sendFixture, type SendFixture } from './helpers';
+import { FAST, expectExactlyOnce, sandboxEnv, sendFixture, type SendFixture } from './helpers';
 
 const until = async (what: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;
@@ -157,6 +160,34 @@ describe('pause, resume, cancel', () => {
     await f.services.send.settled(id);
     await expect(f.services.send.cancel(id)).rejects.toThrow(/already scheduled/);
     expect((await f.services.send.resume(id)).state).toBe('scheduled');
+  });
+});
+
+describe('one driver at a time', () => {
+  it('a second process on the same database (the CLI next to the app) does not drive a send that is running', async () => {
+    const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
+    const id = f.campaign({ count: 12 });
+    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'delay', ms: 15 }, times: Infinity });
+    const other = createServices({
+      dataDir: join(f.dir, 'data'),
+      log: createMemoryLogger(),
+      secrets: new MemorySecretStore(),
+      env: sandboxEnv(f.sandbox),
+      send: FAST,
+    });
+    afterEach(() => other.close());
+    await f.services.send.start(id);
+    await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 2);
+    expect(other.send.heldElsewhere(id)).toBe(true);
+    const before = f.sandbox.state.requests.length;
+    await other.send.resume(id);
+    await other.send.settled(id);
+    // The other process made no request and left the journal alone.
+    expect(f.sandbox.state.requests.slice(before).every((r) => r.method === 'POST' && r.path === 'envelopes')).toBe(true);
+    const done = await f.services.send.settled(id);
+    expect(done?.state).toBe('scheduled');
+    expectExactlyOnce(f.sandbox, done!.engagementId, f.phones(12));
+    expect(other.send.heldElsewhere(id)).toBe(false);
   });
 });
 
