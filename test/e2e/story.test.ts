@@ -84,6 +84,10 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByRole('list', { name: 'Getting started' }).getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'No API profile yet' }).waitFor();
     await shot('settings-empty');
+    await page.getByRole('button', { name: 'Add a profile' }).click();
+    await page.getByRole('dialog', { name: 'Add an API profile' }).getByLabel('Token secret').waitFor();
+    await shot('profile-form');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await page.getByLabel('Rehearse with the sandbox').fill(sandbox.baseUrl);
     await page.getByRole('button', { name: 'Use the sandbox' }).click();
     await page.getByTestId('profile').first().waitFor();
