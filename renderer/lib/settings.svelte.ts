@@ -31,6 +31,7 @@ export class SettingsState {
 
   readonly #call: Call;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #pending = false;
 
   constructor(call: Call = defaultCall) {
     this.#call = call;
@@ -124,11 +125,18 @@ export class SettingsState {
   /** A default was edited: store it shortly (typing a voice name saves once, not per key). */
   changedDefaults(): void {
     clearTimeout(this.#timer);
+    this.#pending = true;
     this.#timer = setTimeout(() => void this.saveDefaults(), 400);
+  }
+
+  /** Saves a default still waiting for its debounce (the window is losing focus or closing). */
+  async flushDefaults(): Promise<void> {
+    if (this.#pending) await this.saveDefaults();
   }
 
   async saveDefaults(): Promise<void> {
     clearTimeout(this.#timer);
+    this.#pending = false;
     try {
       this.defaults = await this.#call('settings:update', { ...this.defaults });
       this.notice = 'Defaults saved.';
