@@ -2,15 +2,17 @@
  * `npm run bench:send`: 20,000 recipients sent to the sandbox by the send engine, against a
  * minimal loop that posts the same batches (same recipients, same merge values, 100 per
  * request, 3 in flight) with plain fetch and nothing else: no journal, no audit, no checks.
+ * A third run posts the same batches through the project's API client alone, so the cost of
+ * its HTTP layer can be told apart from the engine's own.
  *
- *   npm run bench:send                 # 1 warm-up + 3 rounds (floor then engine), medians compared
- *   npm run bench:send -- --rounds 5
+ *   npm run bench:send                 # 1 warm-up + 3 rounds (floor, client loop, engine), medians
+ *   npm run bench:send -- --rounds 7
  *   npm run bench:send -- --check      # exit 1 when a target is missed
  *
- * The sandbox runs in its own process (as Omnigage would be elsewhere); each measured run is a
- * fresh child process (this file bundled, see bundleSelf) with its own data folder, so its peak
- * RSS is the engine's own. Import of the list happens before the clock starts in both (it has
- * its own benchmark).
+ * The sandbox runs in its own process (as Omnigage would be elsewhere), a fresh one per round.
+ * Each measured run is a fresh child process (this file bundled, see bundleSelf) with its own
+ * data folder, so its peak RSS is its own. Importing the list happens before the clock starts
+ * in all three (it has its own benchmark).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { createOmnigageClient } from '../../electron/api/client';
 import { createMemoryLogger } from '../../electron/logging/logger';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { createServices, type Services } from '../../electron/services';
@@ -95,7 +98,12 @@ async function engineRun(csv: string, dataDir: string): Promise<void> {
   services.close();
 }
 
-async function floorRun(csv: string, dataDir: string): Promise<void> {
+/**
+ * The floor: the same batches posted with plain fetch. `viaClient` posts them through the
+ * project's API client instead (no journal, no audit, no checks), to show what the client's
+ * own HTTP layer costs apart from the engine.
+ */
+async function floorRun(csv: string, dataDir: string, viaClient = false): Promise<void> {
   const services = servicesFor(dataDir);
   const id = prepare(services, csv);
   const recipients = Array.from(services.recipients.sendable(id, null), (r) => ({ phoneNumber: r.e164, meta: r.fields }));
@@ -115,9 +123,14 @@ async function floorRun(csv: string, dataDir: string): Promise<void> {
   const engagementId = engagement.data.id;
   let next = 0;
   let created = 0;
+  const client = createOmnigageClient({ baseUrl: base, credentials: DEMO_CREDENTIALS });
   const worker = async () => {
     for (let at = next; at < recipients.length; at = next) {
       next += BATCH;
+      if (viaClient) {
+        created += (await client.envelopes.createBulk(engagementId, recipients.slice(at, at + BATCH))).length;
+        continue;
+      }
       const data = recipients.slice(at, at + BATCH).map((r) => ({
         type: 'envelopes',
         attributes: { 'phone-number': r.phoneNumber, meta: r.meta },
@@ -187,10 +200,7 @@ async function main(): Promise<void> {
   const check = args.includes('--check');
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-bench-send-'));
   bundled = await bundleSelf();
-  const sandboxProc = spawn(process.execPath, ['--import', 'tsx', SELF, '--sandbox'], { stdio: ['pipe', 'pipe', 'inherit'] });
   try {
-    const first = await new Promise<string>((resolve) => createInterface({ input: sandboxProc.stdout }).once('line', resolve));
-    const { baseUrl, callerId } = JSON.parse(first) as { baseUrl: string; callerId: string };
     const csv = join(dir, 'recipients.csv');
     const lines = ['Phone,First Name,Last Name,City'];
     for (let i = 0; i < RECIPIENTS; i++) {
@@ -200,27 +210,42 @@ async function main(): Promise<void> {
       lines.push(`+1${area}${exchange}${String(Math.floor(i / 5) % 10_000).padStart(4, '0')},First${i},Last${i},City ${i % 97}`);
     }
     writeFileSync(csv, `${lines.join('\n')}\n`);
-    const env = {
-      OMNIGAGE_API_URL: baseUrl,
-      OMNIGAGE_API_KEY: DEMO_CREDENTIALS.tokenKey,
-      OMNIGAGE_API_SECRET: DEMO_CREDENTIALS.tokenSecret,
-      OMNIGAGE_ACCOUNT_KEY: DEMO_CREDENTIALS.accountKey,
-      BENCH_CALLER_ID: callerId,
-    };
     let n = 0;
-    const run = (kind: '--engine' | '--floor') => child([kind, csv, join(dir, `data-${++n}`)], env);
+    // A fresh sandbox for every round, so no run pays for the envelopes of the runs before it.
+    const round = async (): Promise<{ floor: RunResult; client: RunResult; engine: RunResult }> => {
+      const sandboxProc = spawn(process.execPath, [bundled, '--sandbox'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      try {
+        const first = await new Promise<string>((resolve) => createInterface({ input: sandboxProc.stdout! }).once('line', resolve));
+        const { baseUrl, callerId } = JSON.parse(first) as { baseUrl: string; callerId: string };
+        const env = {
+          OMNIGAGE_API_URL: baseUrl,
+          OMNIGAGE_API_KEY: DEMO_CREDENTIALS.tokenKey,
+          OMNIGAGE_API_SECRET: DEMO_CREDENTIALS.tokenSecret,
+          OMNIGAGE_ACCOUNT_KEY: DEMO_CREDENTIALS.accountKey,
+          BENCH_CALLER_ID: callerId,
+        };
+        const run = (kind: '--engine' | '--floor' | '--client') => child([kind, csv, join(dir, `data-${++n}`)], env);
+        return { floor: await run('--floor'), client: await run('--client'), engine: await run('--engine') };
+      } finally {
+        sandboxProc.stdin!.end();
+      }
+    };
 
     process.stderr.write(`bench:send: ${RECIPIENTS} recipients, batches of ${BATCH}, ${CONCURRENCY} in flight; warm-up…\n`);
-    await run('--floor');
-    await run('--engine');
+    await round();
     const engine: RunResult[] = [];
     const floor: RunResult[] = [];
+    const client: RunResult[] = [];
     for (let r = 0; r < rounds; r++) {
-      floor.push(await run('--floor'));
-      engine.push(await run('--engine'));
-      process.stderr.write(`  round ${r + 1}: floor ${Math.round(floor.at(-1)!.ms)} ms, engine ${Math.round(engine.at(-1)!.ms)} ms\n`);
+      const result = await round();
+      floor.push(result.floor);
+      client.push(result.client);
+      engine.push(result.engine);
+      process.stderr.write(
+        `  round ${r + 1}: floor ${Math.round(floor.at(-1)!.ms)} ms, API client loop ${Math.round(client.at(-1)!.ms)} ms, engine ${Math.round(engine.at(-1)!.ms)} ms\n`,
+      );
     }
-    const bad = [...engine, ...floor].find((x) => x.envelopes !== engine[0]!.envelopes);
+    const bad = [...engine, ...floor, ...client].find((x) => x.envelopes !== engine[0]!.envelopes);
     if (bad) throw new Error(`runs created different numbers of envelopes (${bad.envelopes} vs ${engine[0]!.envelopes})`);
     const engineMs = median(engine.map((x) => x.ms));
     const floorMs = median(floor.map((x) => x.ms));
@@ -233,9 +258,18 @@ async function main(): Promise<void> {
     const rows = [
       ['', 'median', 'envelopes/s', 'CPU', 'peak RSS'],
       ['floor (fetch loop)', `${Math.round(floorMs)} ms`, `${Math.round((floor[0]!.envelopes / floorMs) * 1000)}`, `${Math.round(floorCpu)} ms`, `${Math.max(...floor.map((x) => x.rssMB))} MB`],
+      [
+        'API client loop',
+        `${Math.round(median(client.map((x) => x.ms)))} ms`,
+        `${Math.round((client[0]!.envelopes / median(client.map((x) => x.ms))) * 1000)}`,
+        `${Math.round(median(client.map((x) => x.cpuMs)))} ms`,
+        `${Math.max(...client.map((x) => x.rssMB))} MB`,
+      ],
       ['send engine', `${Math.round(engineMs)} ms`, `${Math.round((engine[0]!.envelopes / engineMs) * 1000)}`, `${Math.round(engineCpu)} ms`, `${peak} MB`],
     ];
     for (const row of rows) process.stdout.write(`${row[0]!.padEnd(20)}${row.slice(1).map((c) => c.padStart(14)).join('')}\n`);
+    const clientRatio = median(client.map((x, i) => x.ms / floor[i]!.ms));
+    process.stdout.write(`API client loop/floor: ${clientRatio.toFixed(2)}× (the client's HTTP layer alone, no journal)\n`);
     process.stdout.write(
       `envelopes per run: ${engine[0]!.envelopes}; engine/floor: ${ratio.toFixed(2)}× (median of rounds; ${(engineMs / floorMs).toFixed(2)}× of medians; target ≤ ${TARGET_RATIO}×), ${(engineCpu / floorCpu).toFixed(2)}× CPU; engine peak RSS ${peak} MB (target ≤ ${TARGET_RSS_MB} MB)\n`,
     );
@@ -243,7 +277,6 @@ async function main(): Promise<void> {
     if (missed) process.stdout.write('TARGET MISSED\n');
     if (check && missed) process.exitCode = 1;
   } finally {
-    sandboxProc.stdin!.end();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -253,4 +286,5 @@ const mode = process.argv[2];
 if (mode === '--sandbox') await sandboxProcess();
 else if (mode === '--engine') await engineRun(process.argv[3]!, process.argv[4]!);
 else if (mode === '--floor') await floorRun(process.argv[3]!, process.argv[4]!);
+else if (mode === '--client') await floorRun(process.argv[3]!, process.argv[4]!, true);
 else await main();
