@@ -1,6 +1,6 @@
 import type { Message } from '../../shared/campaign';
 import type { CallerIdCheck, KeychainStatus, Profile } from '../../shared/profiles';
-import type { QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import { localMinutes, QUIET_HOURS, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { Tab } from './navigation.svelte';
 
@@ -30,7 +30,11 @@ export interface ChecklistInput {
   machine: Message | null;
   summary: ValidationSummary | null;
   quietHours: QuietHoursReport | null;
+  /** The campaign's send time, when it has one (calling hours are then checked for that moment). */
+  sendAt?: Date | null;
 }
+
+const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
@@ -132,7 +136,23 @@ export function buildChecklist(input: ChecklistInput): Check[] {
   }
 
   const quiet = input.quietHours;
-  if (quiet?.warning) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'warning', detail: quiet.warning });
+  const at = input.sendAt && input.sendAt.getTime() > Date.now() ? input.sendAt : null;
+  if (quiet && at) {
+    // The report was made for now; judge the recipients' time zones at the send time instead.
+    const closed = quiet.zones
+      .map((z) => ({ ...z, minutes: localMinutes(at, z.zone) }))
+      .filter((z) => z.minutes < QUIET_HOURS.startMinute || z.minutes >= QUIET_HOURS.endMinute);
+    checks.push(
+      closed.length > 0
+        ? {
+            id: 'quiet-hours',
+            label: 'Calling hours',
+            state: 'warning',
+            detail: `At the send time it is outside 08:00–21:00 for some recipients: ${closed.map((z) => `${z.zone} (${clock(z.minutes)}, ${plural(z.recipients, 'recipient')})`).join(', ')}.`,
+          }
+        : { id: 'quiet-hours', label: 'Calling hours', state: 'ok', detail: 'At the send time it is between 08:00 and 21:00 for every recipient.' },
+    );
+  } else if (quiet?.warning) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'warning', detail: quiet.warning });
   else if (quiet) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'ok', detail: 'It is between 08:00 and 21:00 for every recipient.' });
 
   return checks;

@@ -4,11 +4,13 @@ import {
   EDITABLE_STATUSES,
   type CampaignContentPatch,
   type CampaignDetail,
+  type Delivery,
   type Message,
 } from '../../shared/campaign';
 import type { CachedCallerId, CallerIdCheck } from '../../shared/profiles';
 import type { StoredAudio } from '../../shared/workspace';
 import { call as defaultCall, messageOf } from './api';
+import { fromLocalInput, toLocalInput } from './dates';
 
 type Call = typeof defaultCall;
 
@@ -71,6 +73,8 @@ interface Unsaved {
   human: DraftSnapshot;
   machine: DraftSnapshot;
   sameForVoicemail: boolean;
+  deliveryType?: Delivery['type'];
+  deliveryAt?: string;
 }
 
 /** Where unsaved edits wait (localStorage in the app; anything with the same three methods in tests). */
@@ -102,6 +106,10 @@ export class CampaignEditor {
   human = $state.raw(new MessageDraft(null));
   machine = $state.raw(new MessageDraft(null));
   sameForVoicemail = $state(true);
+  /** When Omnigage should start calling: as soon as it is sent, or at a time the app keeps. */
+  deliveryType = $state<Delivery['type']>('immediately');
+  /** The send time as a datetime-local value (local time). */
+  deliveryAt = $state('');
 
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
@@ -112,6 +120,12 @@ export class CampaignEditor {
   callerIds = $state.raw<CachedCallerId[]>([]);
   callerIdsFetchedAt = $state<string | null>(null);
   callerIdCheck = $state.raw<CallerIdCheck | null>(null);
+
+  /** The delivery as stored: a send time only when a valid one is entered. */
+  readonly delivery = $derived.by((): Delivery => {
+    const at = this.deliveryType === 'at' ? fromLocalInput(this.deliveryAt) : null;
+    return at ? { type: 'at', at } : { type: 'immediately' };
+  });
 
   readonly locked = $derived(this.detail !== null && !EDITABLE_STATUSES.includes(this.detail.status));
   readonly nameProblem = $derived(
@@ -151,6 +165,8 @@ export class CampaignEditor {
       human: this.human.snapshot(),
       machine: this.machine.snapshot(),
       sameForVoicemail: this.sameForVoicemail,
+      deliveryType: this.deliveryType,
+      deliveryAt: this.deliveryAt,
     };
     try {
       this.#journal.setItem(key, JSON.stringify(unsaved));
@@ -180,6 +196,10 @@ export class CampaignEditor {
       this.human.restore(unsaved.human);
       this.machine.restore(unsaved.machine);
       this.sameForVoicemail = unsaved.sameForVoicemail;
+      if (unsaved.deliveryType) {
+        this.deliveryType = unsaved.deliveryType;
+        this.deliveryAt = unsaved.deliveryAt ?? '';
+      }
       // Only fields that differ from what main has count as restored (a save may have landed
       // after the last keystroke was remembered, e.g. the flush on closing).
       const stored = this.detail!;
@@ -189,7 +209,7 @@ export class CampaignEditor {
         callerId: (this.callerId.trim() || null) !== stored.callerId,
         human: !same(this.human.toMessage(), stored.human),
         machine: !same(this.sameForVoicemail ? null : this.machine.toMessage(), stored.machine),
-        delivery: false,
+        delivery: JSON.stringify(this.delivery) !== JSON.stringify(stored.delivery),
       };
       const changed = unsaved.fields.filter((field) => differs[field]);
       if (changed.length === 0) {
@@ -213,6 +233,8 @@ export class CampaignEditor {
       this.human = new MessageDraft(detail.human, defaultVoice);
       this.machine = new MessageDraft(detail.machine ?? null, defaultVoice);
       this.sameForVoicemail = detail.machine === null;
+      this.deliveryType = detail.delivery.type;
+      this.deliveryAt = detail.delivery.type === 'at' ? toLocalInput(detail.delivery.at) : '';
       this.loadError = null;
       await this.#restoreUnsaved();
       await this.loadCallerIds();
@@ -333,6 +355,7 @@ export class CampaignEditor {
       }
       const patch: CampaignContentPatch = {};
       if (fields.has('callerId')) patch.callerId = this.callerId.trim() || null;
+      if (fields.has('delivery')) patch.delivery = this.delivery;
       if (fields.has('human')) patch.human = this.human.toMessage();
       if (fields.has('machine') || fields.has('human')) patch.machine = this.sameForVoicemail ? null : this.machine.toMessage();
       let detail = this.detail;

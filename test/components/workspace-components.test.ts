@@ -150,6 +150,21 @@ describe('SendArea', () => {
     expect(calls.map((c) => c.channel)).toEqual(['send:pause', 'send:resume', 'send:cancel']);
   });
 
+  it('offers a send time, and then schedules instead of sending', async () => {
+    const { call } = fakeList(3);
+    const send = new SendState(call);
+    const editor = new CampaignEditor(call);
+    render(SendArea, { props: { send, editor, blocking: 0, recipients: 3, online: true, onresults: () => {} } });
+    await fireEvent.click(screen.getByRole('radio', { name: 'At a set time' }));
+    expect((screen.getByRole('button', { name: 'Send to 3 recipients' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('Choose the date and time.')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('Send time'), { target: { value: '2031-03-04T09:30' } });
+    const schedule = screen.getByRole('button', { name: 'Schedule for 3 recipients' }) as HTMLButtonElement;
+    expect(schedule.disabled).toBe(false);
+    await fireEvent.click(schedule);
+    expect(screen.getByRole('dialog', { name: /^Schedule calls to 3 recipients for / })).toBeTruthy();
+  });
+
   it('reads "Send when online" offline and cannot send with blocking problems', async () => {
     const { call } = fakeList(3);
     const send = new SendState(call);

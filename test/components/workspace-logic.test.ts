@@ -74,6 +74,20 @@ describe('review checklist', () => {
     expect(by.profile!.fix).toEqual({ settings: true });
   });
 
+  it('checks calling hours at the send time when there is one', () => {
+    const zones = [
+      { zone: 'America/New_York', localTime: '12:00', allowed: true, recipients: 6 },
+      { zone: 'America/Los_Angeles', localTime: '09:00', allowed: true, recipients: 4 },
+    ];
+    const quietHours = { checkedAt: '', outside: 0, inside: 10, unknown: 0, zones, warning: null };
+    // 2031-03-04 13:00 UTC: 08:00 in New York, 05:00 in Los Angeles.
+    const early = buildChecklist({ ...ready, quietHours, sendAt: new Date('2031-03-04T13:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
+    expect(early.state).toBe('warning');
+    expect(early.detail).toBe('At the send time it is outside 08:00–21:00 for some recipients: America/Los_Angeles (05:00, 4 recipients).');
+    const noon = buildChecklist({ ...ready, quietHours, sendAt: new Date('2031-03-04T20:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
+    expect(noon.state).toBe('ok');
+  });
+
   it('blocks on a missing list, an unknown merge field, no keychain and a voicemail without its recording', () => {
     const noList = summary({ total: 0, valid: 0 }, { problems: [{ row: 0, code: 'no_recipient_list', message: 'x', blocking: true }] });
     expect(states({ ...ready, summary: noList }).recipients).toBe('blocking');

@@ -67,6 +67,26 @@ describe('CampaignEditor: autosave', () => {
     expect(editor.hasUnsaved).toBe(true);
   });
 
+  it('saves a send time as an instant and reads it back as local time', async () => {
+    const { call, backend } = realBackend();
+    const created = await call('campaigns:create', { name: 'Later' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+    expect(editor.delivery).toEqual({ type: 'immediately' });
+    editor.deliveryType = 'at';
+    expect(editor.delivery).toEqual({ type: 'immediately' }); // no time yet
+    editor.deliveryAt = '2031-03-04T09:30';
+    editor.changed('delivery');
+    await editor.flush();
+    const stored = backend.services!.campaigns.detail(created.id).delivery;
+    expect(stored).toEqual({ type: 'at', at: new Date('2031-03-04T09:30').toISOString() });
+
+    const again = new CampaignEditor(call);
+    await again.load(created.id);
+    expect(again.deliveryType).toBe('at');
+    expect(again.deliveryAt).toBe('2031-03-04T09:30');
+  });
+
   it('restores and saves an edit that a crash left unsaved', async () => {
     const { call, backend } = realBackend();
     const created = await call('campaigns:create', { name: 'Crash' });

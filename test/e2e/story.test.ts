@@ -202,6 +202,16 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await shot('review-offline');
     await page.context().setOffline(false);
     await send.waitFor();
+
+    // A send time: the button and the calling-hours check follow it; back to "as soon as sent".
+    await page.getByRole('radio', { name: 'At a set time' }).check();
+    await page.getByLabel('Send time').fill('2031-03-04T10:00');
+    await page.getByRole('button', { name: 'Schedule for 5 recipients' }).waitFor();
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    await shot('review-send-time');
+    await page.getByRole('radio', { name: 'As soon as it is sent' }).check();
+    await send.waitFor();
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
   });
 
   it('sends to the sandbox after a confirmation naming the count, showing progress', async () => {
