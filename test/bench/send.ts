@@ -128,7 +128,9 @@ async function floorRun(csv: string, dataDir: string, viaClient = false): Promis
     for (let at = next; at < recipients.length; at = next) {
       next += BATCH;
       if (viaClient) {
-        created += (await client.envelopes.createBulk(engagementId, recipients.slice(at, at + BATCH))).length;
+        // Awaited first: `created += await …` would read `created` before the wait.
+        const got = await client.envelopes.createBulk(engagementId, recipients.slice(at, at + BATCH));
+        created += got.length;
         continue;
       }
       const data = recipients.slice(at, at + BATCH).map((r) => ({
