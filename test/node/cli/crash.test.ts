@@ -85,4 +85,36 @@ describe('crash and resume', () => {
     expect(JSON.parse(again.stdout)).toEqual(out);
     expect(sandbox.state.requests.length).toBe(before);
   });
+
+  it('Ctrl+C stops after the requests in flight (exit 130); the next send resumes to exactly once', async () => {
+    const folder = join(dir, 'interrupt');
+    const phones = Array.from({ length: 120 }, (_, i) => phoneFor(1000 + i));
+    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: phones.map((p, i) => `${p},N${i},L${i}`) });
+    const env = cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_BATCH_SIZE: '10' });
+    const before = sandbox.state.envelopes.length;
+    const { child, done } = spawnCli(['send', file, '--json'], env);
+    const watch = setInterval(() => {
+      if (sandbox.state.envelopes.length - before >= 30) {
+        clearInterval(watch);
+        child.kill('SIGINT');
+      }
+    }, 2);
+    const stopped = await done;
+    clearInterval(watch);
+    expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toBe('');
+    expect(stopped.stderr).toMatch(/run send again to resume/i);
+    const status = JSON.parse((await runCliProcess(['status', file, '--json'], env)).stdout);
+    expect(status.state).toBe('sending');
+    expect(status.envelopes.sent).toBeGreaterThan(0);
+    expect(status.envelopes.sent).toBeLessThan(120);
+    const resumed = await runCliProcess(['send', file, '--json'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const out = JSON.parse(resumed.stdout);
+    expect(out).toMatchObject({ envelopes: 120, status: 'scheduled' });
+    const numbers = sandbox.state.envelopesOf(out.engagementId).map((e) => String(e.attributes['phone-number']));
+    expect(numbers.length).toBe(120);
+    expect(new Set(numbers).size).toBe(120);
+    expect(sandbox.state.schedulePatchCount(out.engagementId)).toBe(1);
+  });
 });
