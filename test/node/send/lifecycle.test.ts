@@ -6,6 +6,7 @@ import { ScriptedDialogs } from '../../../electron/dialogs';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
+import { ResultsService } from '../../../electron/send/index';
 import { createServices } from '../../../electron/services';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { FAST, expectExactlyOnce, sandboxEnv, sendFixture, type SendFixture } from './helpers';
@@ -227,6 +228,41 @@ describe('checks at send time', () => {
     const id = f.campaign({ count: 2, callerId: '(555) 555-0100' });
     const check = await f.services.send.check(id);
     expect(check.callerId).toEqual({ id: f.sandbox.callerId.id, phoneNumber: f.sandbox.callerId.phoneNumber });
+  });
+});
+
+describe('results polling', () => {
+  it('the worker polls a scheduled send with backoff until every recipient has an outcome', async () => {
+    const f = await sendFixture();
+    const id = f.campaign({ count: 25 });
+    // A results service with short waits replaces the default one in the outbox worker.
+    const results = new ResultsService({
+      db: f.services.db,
+      log: f.log,
+      send: f.services.send,
+      campaigns: f.services.campaigns,
+      recipients: f.services.recipients,
+      pollBackoff: { baseMs: 20, capMs: 80 },
+    });
+    await f.services.send.start(id);
+    await f.services.send.settled(id);
+    f.services.db.prepare('UPDATE sends SET next_poll_at = 0').run();
+    f.services.send.startOutbox({ intervalMs: 10 });
+    // The "dialer" finishes a few calls at a time while the worker keeps polling.
+    const dial = setInterval(() => f.sandbox.dialer.step(), 15);
+    try {
+      await until(() => f.services.send.status(id)?.state === 'completed', 10_000);
+    } finally {
+      clearInterval(dial);
+    }
+    const row = f.services.db.prepare('SELECT polls FROM sends WHERE campaign_id = ?').get(id) as { polls: number };
+    expect(row.polls).toBeGreaterThan(1);
+    const page = results.page(id, 0, 100);
+    expect(page.remote).toMatchObject({ total: 25, complete: 25, incomplete: 0 });
+    expect(Object.values(page.outcomes).reduce((a, b) => a + b, 0)).toBe(25);
+    expect(page.outcomes.pending).toBeUndefined();
+    for (const r of page.rows) expect(r.outcome).toBe(f.sandbox.dialer.outcomeFor(r.e164!).resultKind);
+    expect(f.services.campaigns.get(id).status).toBe('completed');
   });
 });
 
