@@ -183,11 +183,23 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
     // Already in Omnigage: no request at all.
     return printSent(sender.status(campaignId)!, json, io, true);
   }
+  if (!campaignId) {
+    // The campaign this file was sent as may have been deleted in the app since (which drops its
+    // journal): the audit trail still knows, and a scheduled file is never sent twice.
+    const earlier = sentBefore(services, file.path);
+    if (earlier) {
+      io.stderr(
+        `This campaign file was already scheduled in Omnigage on ${earlier.at} (engagement ${earlier.engagementId ?? 'unknown'}), as a campaign that has since been deleted. Nothing was sent now. To send it again on purpose, save the file under another name.\n`,
+      );
+      return 1;
+    }
+  }
   const editable = campaignId ? ['draft', 'ready'].includes(services.campaigns.get(campaignId).status) : true;
   if (editable) {
     campaignId = services.db.transaction(() => {
       const id = applyCampaignFile(services, file, campaignId ?? undefined);
       link(services, file, id);
+      services.send.audit.record({ campaignId: id, action: 'cli.link', outcome: 'ok', detail: file.path });
       return id;
     })();
   } else {
@@ -241,6 +253,17 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
   } finally {
     unsubscribe();
   }
+}
+
+/** A send of this file (by absolute path) that reached Omnigage's schedule, per the audit trail. */
+function sentBefore(services: Services, path: string): { at: string; engagementId: string | null } | null {
+  const row = services.db
+    .prepare(
+      `SELECT s.at, s.remote_id FROM audit_log l JOIN audit_log s ON s.campaign_id = l.campaign_id AND s.action = 'send.scheduled'
+       WHERE l.action = 'cli.link' AND l.detail = ? ORDER BY s.id DESC LIMIT 1`,
+    )
+    .get(path) as { at: string; remote_id: string | null } | undefined;
+  return row ? { at: row.at, engagementId: row.remote_id } : null;
 }
 
 function printSent(status: SendStatus, json: boolean, io: CliIo, already: boolean): number {

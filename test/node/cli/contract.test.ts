@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { ROOT, cliEnv, runCliProcess, writeCampaign } from './helpers';
@@ -177,6 +178,26 @@ describe('send and status', () => {
     expect(shown.remote).toMatchObject({ status: 'scheduled' });
     // Only reads for status.
     expect(sandbox.state.requests.slice(before).every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  it('a file whose campaign was scheduled and then deleted in the app is not sent again', async () => {
+    const folder = fresh();
+    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ['+12025550181,Ann,Lee', '+12025550182,Bo,Ng'] });
+    const env = cliEnv(sandbox, join(folder, 'home'));
+    const first = await runCliProcess(['send', file, '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const { engagementId } = JSON.parse(first.stdout);
+    // Deleting the campaign in the app drops its journal and the file's link with it.
+    const db = new Database(join(folder, 'home', 'campaigns.sqlite'));
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM campaigns').run();
+    db.close();
+    const before = sandbox.state.requests.length;
+    const again = await runCliProcess(['send', file, '--json'], env);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain(engagementId);
+    expect(sandbox.state.requests.length).toBe(before);
   });
 
   it('works through npm run -s cli with nothing but the output on stdout', async () => {
