@@ -32,8 +32,8 @@ import type { BatchRecipient, Journal, SendRow } from './journal';
  *   audio messages: upload:<slot>   (POST /uploads + the presigned file POST)
  *   template:<slot>                 one voice template per distinct message (slot human|machine)
  *   engagement → activity → trigger:voice-human, trigger:voice-machine
- *   envelopes in batches, a few in flight
- *   schedule, once, last
+ *   envelopes in batches, a few in flight (see #envelopes for how they are pipelined)
+ *   schedule, once, last (held until the campaign's "send at" time when it has one)
  *
  * Each step is marked in_flight before its request and done (with the remote id) after, each
  * committed before the next request. What an unknown outcome means per step:

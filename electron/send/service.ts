@@ -54,7 +54,7 @@ export interface SendServiceDeps {
   leaseMs?: number;
   /** The outbox's first and longest wait between attempts of a queued send. */
   outboxBackoff?: { baseMs: number; capMs: number };
-  /** Called by a finished run to start polling results (ResultsService). */
+  /** Reads an audio message's file (tests can stand in for the disk). */
   readFile?: (path: string) => Uint8Array;
 }
 
