@@ -304,39 +304,43 @@ export class SendRun {
       const slots = messageSlots(campaign);
       if (slots.length === 0) throw new AppError('invalid_input', 'The campaign has no message. Write or choose one first.');
 
+      // The voice messages and the engagement do not depend on each other: made side by side.
       const templates = new Map<string, { id: string; kind: TemplateKind }>();
-      for (const { slot, message } of slots) {
-        if (message.kind === 'audio') {
-          ctx.onStep('upload');
-          const uploadId = await this.#retrying(() =>
-            this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName)),
-          );
-          ctx.onStep('templates');
-          const id = await this.#retrying(() =>
-            this.#ensure(`template:${slot}`, 'voice-templates', async () =>
-              this.#client.voiceTemplates.createAudio({ label: this.#label(slot), uploadId }),
-            ),
-          );
-          templates.set(slot, { id, kind: 'audio' });
-        } else {
-          ctx.onStep('templates');
-          const id = await this.#retrying(() =>
-            this.#ensure(`template:${slot}`, 'voice-templates', async () =>
-              this.#client.voiceTemplates.createText({
-                label: this.#label(slot),
-                body: message.body,
-                voice: message.voice || DEFAULT_VOICE,
-              }),
-            ),
-          );
-          templates.set(slot, { id, kind: 'text' });
+      const makeTemplates = async () => {
+        for (const { slot, message } of slots) {
+          if (message.kind === 'audio') {
+            ctx.onStep('upload');
+            const uploadId = await this.#retrying(() =>
+              this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName)),
+            );
+            ctx.onStep('templates');
+            const id = await this.#retrying(() =>
+              this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+                this.#client.voiceTemplates.createAudio({ label: this.#label(slot), uploadId }),
+              ),
+            );
+            templates.set(slot, { id, kind: 'audio' });
+          } else {
+            ctx.onStep('templates');
+            const id = await this.#retrying(() =>
+              this.#ensure(`template:${slot}`, 'voice-templates', async () =>
+                this.#client.voiceTemplates.createText({
+                  label: this.#label(slot),
+                  body: message.body,
+                  voice: message.voice || DEFAULT_VOICE,
+                }),
+              ),
+            );
+            templates.set(slot, { id, kind: 'text' });
+          }
         }
-      }
-
+      };
+      const makeEngagement = () =>
+        this.#retrying(() =>
+          this.#ensure('engagement', 'engagements', () => this.#client.engagements.create({ name: campaign.name })),
+        );
+      const [, engagementId] = await allOrFirstError([makeTemplates(), makeEngagement()] as const);
       ctx.onStep('engagement');
-      const engagementId = await this.#retrying(() =>
-        this.#ensure('engagement', 'engagements', () => this.#client.engagements.create({ name: campaign.name })),
-      );
       if (ctx.send.engagement_id !== engagementId) {
         journal.update(this.#id, { engagement_id: engagementId });
         ctx.send.engagement_id = engagementId;
@@ -348,9 +352,12 @@ export class SendRun {
       ctx.onStep('triggers');
       const human = templates.get('human')!;
       const machine = templates.get('machine') ?? human;
-      for (const event of ['voice-human', 'voice-machine'] as TriggerEvent[]) {
-        await this.#retrying(() => this.#trigger(activityId, event, event === 'voice-human' ? human : machine));
-      }
+      // Each trigger is its own journal step (reconciled by its event): both go out together.
+      await allOrFirstError(
+        (['voice-human', 'voice-machine'] as TriggerEvent[]).map((event) =>
+          this.#retrying(() => this.#trigger(activityId, event, event === 'voice-human' ? human : machine)),
+        ),
+      );
 
       ctx.onStep('envelopes');
       await this.#retrying(() => this.#envelopes(engagementId));
@@ -688,6 +695,17 @@ export class SendRun {
       detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
     });
   }
+}
+
+/**
+ * Waits for every step started side by side, then fails with the first failure: no step is left
+ * running behind the run's back.
+ */
+async function allOrFirstError<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 interface PreparedBatch {
