@@ -1,11 +1,11 @@
-import { createFetch } from 'ofetch';
 import type { Logger } from '../logging/logger';
 import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter } from './errors';
 
 /**
- * One HTTP exchange with retries, timeouts and cancellation, on ofetch. ofetch's own retry and
- * timeout are switched off: the rules here (which methods, which outcomes, Retry-After) are the
- * project's, and the send engine depends on them:
+ * One HTTP exchange with retries, timeouts and cancellation, on plain `fetch` (Node's undici):
+ * one `AbortSignal.timeout` per attempt, the body read as text (a 2xx is parsed by the caller,
+ * an error body is kept for ApiError). The rules here (which methods, which outcomes,
+ * Retry-After) are the project's, and the send engine depends on them:
  * - GET and PATCH are retried on 429, 5xx, network errors and timeouts;
  * - a POST (or any other method) is retried only when its outcome is known to be "not applied":
  *   a 429, or a connection that was never established. A POST whose outcome is unknown is never
@@ -79,6 +79,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   timeoutMs?: number;
   /**
+   * Path and query without origin, for logs and errors, when the caller already has it
+   * (saves parsing the URL on every request); computed from `url` and `query` otherwise.
+   */
+  path?: string;
+  /**
    * The request can be repeated safely whatever its outcome (the presigned upload writes one
    * fixed key). Never set for Omnigage creates.
    */
@@ -103,39 +108,27 @@ const NOT_SENT_CODES = new Set([
   'ERR_INVALID_URL',
 ]);
 
-class TimeoutSignal extends Error {
-  constructor() {
-    super('request timed out');
-    this.name = 'TimeoutError';
-  }
-}
-
 export type Http = (request: HttpRequest) => Promise<HttpResponse>;
 
 export function createHttp(options: HttpOptions = {}): Http {
-  const $fetch = createFetch({ fetch: options.fetch ?? ((...args) => globalThis.fetch(...args)) });
+  // Looked up at call time, so a fetch replaced after the client was made is the one used.
+  const injected = options.fetch;
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timing: Timing = { ...realTiming, ...options.timing };
   const log = options.log;
 
   const attempt = async (req: HttpRequest, path: string): Promise<HttpResponse> => {
     const method = req.method;
-    const timeoutMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timer = new AbortController();
-    const handle = setTimeout(() => timer.abort(new TimeoutSignal()), timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal;
+    const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const started = timing.now();
+    const init: RequestInit = { method, headers: req.headers, body: req.body, signal };
+    const url = withQuery(req.url, req.query);
     try {
-      const response = await $fetch.raw<string, 'text'>(withQuery(req.url, req.query), {
-        method,
-        headers: req.headers,
-        body: req.body,
-        signal,
-        retry: false,
-        ignoreResponseError: true,
-        responseType: 'text',
-      });
-      const text = typeof response._data === 'string' ? response._data : '';
+      const response = await (injected ? injected(url, init) : globalThis.fetch(url, init));
+      // Inside the try: the timeout covers the body too, and a reset while reading it is an
+      // unknown outcome like any other.
+      const text = await response.text();
       log?.debug('omnigage request', {
         method,
         path,
@@ -145,7 +138,7 @@ export function createHttp(options: HttpOptions = {}): Http {
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       const cancelled = req.signal?.aborted === true;
-      const timedOut = !cancelled && timer.signal.aborted;
+      const timedOut = !cancelled && timeout.aborted;
       const code = errorCode(error);
       const notSent = code !== undefined && NOT_SENT_CODES.has(code);
       log?.debug('omnigage request failed', { method, path, code, ms: timing.now() - started });
@@ -157,13 +150,11 @@ export function createHttp(options: HttpOptions = {}): Http {
         outcomeUnknown: !notSent,
         cause: error,
       });
-    } finally {
-      clearTimeout(handle);
     }
   };
 
   return async function request(req: HttpRequest): Promise<HttpResponse> {
-    const path = pathOf(req.url, req.query);
+    const path = req.path ?? pathOf(req.url, req.query);
     for (let n = 1; ; n++) {
       if (req.signal?.aborted) {
         throw new ApiError({

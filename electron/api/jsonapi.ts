@@ -67,6 +67,33 @@ export function readMany(body: unknown, type: string): Document<ResourceObject[]
   };
 }
 
+/**
+ * A lean readMany for big create answers: each resource's id and one string attribute, with
+ * the same refusals as readMany/readResource (data not an array, an item without an id or of
+ * another type) and the same tolerance (a missing or non-string attribute reads as null).
+ */
+export function readCreated(
+  body: unknown,
+  type: string,
+  attribute: string,
+): Array<[id: string, value: string | null]> {
+  const doc = asRecord(body);
+  if (!doc || !Array.isArray(doc.data)) throw new MalformedDocument('data is not an array');
+  const out: Array<[string, string | null]> = [];
+  for (const item of doc.data as unknown[]) {
+    const raw = asRecord(item);
+    if (!raw) throw new MalformedDocument('resource is not an object');
+    const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : '';
+    if (!id) throw new MalformedDocument('resource has no id');
+    if (typeof raw.type === 'string' && raw.type && raw.type !== type) {
+      throw new MalformedDocument(`expected type ${type}, got ${raw.type}`);
+    }
+    const value = asRecord(raw.attributes)?.[attribute];
+    out.push([id, typeof value === 'string' ? value : null]);
+  }
+  return out;
+}
+
 export function readResource(value: unknown, expectedType?: string): ResourceObject {
   const raw = asRecord(value);
   if (!raw) throw new MalformedDocument('resource is not an object');

@@ -14,7 +14,7 @@ import {
   isApiError,
   isTransient,
   toAppError,
-  type Envelope,
+  type CreatedEnvelope,
   type OmnigageClient,
   type RetryPolicy,
   type TemplateKind,
@@ -575,7 +575,7 @@ export class SendRun {
   }
 
   /** Writes down a batch's answer: its envelopes by phone number, or why it failed. */
-  #recordAnswer({ batch, missing }: LaunchedBatch, created: Envelope[] | undefined, error: unknown): 'done' | 'unknown' | { error: unknown } {
+  #recordAnswer({ batch, missing }: LaunchedBatch, created: CreatedEnvelope[] | undefined, error: unknown): 'done' | 'unknown' | { error: unknown } {
     const { journal } = this.#ctx;
     if (error !== undefined || !created) {
       const unknown = isApiError(error) && error.outcomeUnknown;
@@ -714,7 +714,7 @@ interface PreparedBatch {
 }
 
 interface LaunchedBatch extends PreparedBatch {
-  answer: Promise<Envelope[]>;
+  answer: Promise<CreatedEnvelope[]>;
 }
 
 /** Batches read from the journal at once when a worker needs the next one. */
