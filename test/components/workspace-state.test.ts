@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOSAVE_DELAY_MS, CampaignEditor } from '../../renderer/lib/editor.svelte';
 import { RecipientsState } from '../../renderer/lib/recipients.svelte';
+import { OptOutsState } from '../../renderer/lib/optouts.svelte';
 import { SettingsState } from '../../renderer/lib/settings.svelte';
 import { realBackend } from './helpers';
 
@@ -221,5 +222,33 @@ describe('SettingsState', () => {
     await again.load();
     expect(again.defaults.batchSize).toBe(250);
     expect(dataDir).toBeTruthy();
+  });
+});
+
+describe('OptOutsState', () => {
+  it('adds typed numbers (saying which are not numbers), searches, removes and imports a file', async () => {
+    const { call, dialogs, dataDir } = realBackend();
+    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const optOuts = new OptOutsState(call);
+    await optOuts.load(profile.id);
+    expect(optOuts.list?.total).toBe(0);
+
+    expect(await optOuts.add('(212) 555-0142, 212 555 0199\nnope', 'US')).toBe(false);
+    expect(optOuts.notice).toBe('Added 2 numbers. 1 not added: "nope" is not a phone number.');
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+12125550199']);
+
+    optOuts.search = '0199';
+    await optOuts.load(profile.id);
+    expect(optOuts.list?.entries.map((e) => e.e164)).toEqual(['+12125550199']);
+    await optOuts.remove('+12125550199');
+    expect(optOuts.list?.total).toBe(0);
+
+    const file = join(dataDir, 'dnc.csv');
+    writeFileSync(file, 'Phone\n646-555-0100\n646-555-0101\n');
+    dialogs.willOpen(file);
+    optOuts.search = '';
+    await optOuts.importFile('US');
+    expect(optOuts.notice).toMatch(/^Imported dnc.csv: 2 numbers added/);
+    expect(optOuts.list?.total).toBe(3);
   });
 });

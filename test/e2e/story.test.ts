@@ -323,6 +323,21 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     expect(second.state.list('envelopes')).toHaveLength(5);
   });
 
+  it('keeps a do-not-call list in Settings, and the recipients table shows who is on it', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Do-not-call list' }).waitFor();
+    await page.getByLabel(/^Add numbers/).fill('(718) 555-0123\nnot a number');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+    await page.getByText(/Added 1 number\. 1 not added: "not a number" is not a phone number\./).waitFor();
+    expect(await page.getByTestId('optout-row').count()).toBe(1);
+    await shot('do-not-call');
+
+    await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+    await page.getByRole('button', { name: 'Open December rate specials' }).first().click();
+    await page.getByRole('tab', { name: /Recipients/ }).click();
+    await page.getByTestId('recipient-row').filter({ hasText: 'Opted out' }).filter({ hasText: 'Flo' }).waitFor();
+  });
+
   it('looks right in the dark theme too', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('tab', { name: /Recipients/ }).click();
