@@ -98,6 +98,11 @@ describe('MessageEditor', () => {
     expect(draft.body).toBe('Hello {{first-name}}, your branch is open.');
     await waitFor(() => expect(screen.getByText(/42 \/ 5,000 characters · plays in about 3 seconds/)).toBeTruthy());
 
+    // A field the list does not have is pointed out at once, with the likely one.
+    await fireEvent.input(text, { target: { value: 'Hello {{First Name}}' } });
+    expect(screen.getByText('The message uses {{First Name}}, which is not a column of the recipient list. Did you mean {{first-name}}?')).toBeTruthy();
+    await fireEvent.input(text, { target: { value: 'Hello {{first-name}}, your branch is open.' } });
+
     await fireEvent.click(screen.getByRole('radio', { name: 'Audio file' }));
     expect(draft.kind).toBe('audio');
     expect(screen.getByRole('button', { name: 'Choose a recording…' })).toBeTruthy();
