@@ -344,7 +344,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByTestId('recipient-row').first().waitFor();
     await shot('dark-recipients');
     await page.getByRole('tab', { name: /Review/ }).click();
-    await page.getByRole('heading', { name: 'Before you send' }).waitFor();
+    await page.getByRole('heading', { name: 'Checks made before sending' }).waitFor();
     await shot('dark-review');
     await page.getByRole('button', { name: '← All campaigns' }).click();
     await page.getByTestId('campaign-row').first().waitFor();
