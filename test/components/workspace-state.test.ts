@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOSAVE_DELAY_MS, CampaignEditor } from '../../renderer/lib/editor.svelte';
 import { RecipientsState } from '../../renderer/lib/recipients.svelte';
+import { wavBytes } from '../helpers/audio';
 import { OptOutsState } from '../../renderer/lib/optouts.svelte';
 import { SettingsState } from '../../renderer/lib/settings.svelte';
 import { realBackend } from './helpers';
@@ -86,6 +87,29 @@ describe('CampaignEditor: autosave', () => {
     await again.load(created.id);
     expect(again.deliveryType).toBe('at');
     expect(again.deliveryAt).toBe('2031-03-04T09:30');
+  });
+
+  it('takes a recording through the dialog, and says why a file that is not audio is refused', async () => {
+    const { call, backend, dialogs, dataDir } = realBackend();
+    const created = await call('campaigns:create', { name: 'Audio' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+
+    const notAudio = join(dataDir, 'notes.wav');
+    writeFileSync(notAudio, 'just some text pretending to be audio');
+    dialogs.willOpen(notAudio);
+    await editor.pickAudio('human');
+    expect(editor.saveError).toMatch(/notes\.wav: this is not a WAV or MP3 file/);
+    expect(editor.human.kind).toBe('text');
+
+    const good = join(dataDir, 'hello.wav');
+    writeFileSync(good, wavBytes(3));
+    dialogs.willOpen(good);
+    await editor.pickAudio('human');
+    expect(editor.saveError).toBeNull();
+    expect(editor.human.audio).toMatchObject({ fileName: 'hello.wav', durationMs: 3000 });
+    await editor.flush();
+    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({ kind: 'audio', fileName: 'hello.wav', durationMs: 3000 });
   });
 
   it('restores and saves an edit that a crash left unsaved', async () => {
