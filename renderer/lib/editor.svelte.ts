@@ -113,6 +113,8 @@ export class CampaignEditor {
 
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
+  /** Why the last recording chosen for a message was refused, shown next to that message. */
+  audioError = $state<{ which: 'human' | 'machine'; message: string } | null>(null);
   /** Set when edits left unsaved by a crash or a closed window were restored on load. */
   restored = $state(false);
   lastSavedAt = $state<Date | null>(null);
@@ -327,9 +329,9 @@ export class CampaignEditor {
       if (!file) return;
       const stored = await this.#call('audio:import', { filePath: file.path }, { timeoutMs: 60_000 });
       this.setAudio(which, stored);
-      this.saveError = null;
+      this.audioError = null;
     } catch (error) {
-      this.saveError = messageOf(error);
+      this.audioError = { which, message: messageOf(error) };
     }
   }
 

@@ -99,14 +99,14 @@ describe('CampaignEditor: autosave', () => {
     writeFileSync(notAudio, 'just some text pretending to be audio');
     dialogs.willOpen(notAudio);
     await editor.pickAudio('human');
-    expect(editor.saveError).toMatch(/notes\.wav: this is not a WAV or MP3 file/);
+    expect(editor.audioError).toEqual({ which: 'human', message: expect.stringMatching(/notes\.wav: this is not a WAV or MP3 file/) });
     expect(editor.human.kind).toBe('text');
 
     const good = join(dataDir, 'hello.wav');
     writeFileSync(good, wavBytes(3));
     dialogs.willOpen(good);
     await editor.pickAudio('human');
-    expect(editor.saveError).toBeNull();
+    expect(editor.audioError).toBeNull();
     expect(editor.human.audio).toMatchObject({ fileName: 'hello.wav', durationMs: 3000 });
     await editor.flush();
     expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({ kind: 'audio', fileName: 'hello.wav', durationMs: 3000 });
