@@ -6,7 +6,20 @@ import type { Db } from '../db/open';
  * request, so after a crash the journal says exactly which remote objects exist (`done`),
  * which requests went out without an answer (`in_flight`) and which recipients have an
  * envelope.
+ *
+ * Envelope ids live with their batch (migration 0007): `send_batches.envelopes` is an object
+ * from recipient row to envelope id (JSONB; json() shows it as text) and `sent` counts its
+ * entries, so an answered bulk request is one row written. A recipient's id is read through
+ * its batch: envelopeIdSql().
  */
+
+/**
+ * SQL for the envelope id of send_recipients row `s`, joined to its send_batches row `b`
+ * (same campaign and batch); NULL while the recipient has none.
+ */
+export function envelopeIdSql(s = 's', b = 'b'): string {
+  return `${b}.envelopes ->> ('$."' || ${s}.row || '"')`;
+}
 
 export interface SendRow {
   campaign_id: string;
@@ -81,13 +94,15 @@ export class Journal {
            FROM send_batches b
            JOIN send_recipients s ON s.campaign_id = b.campaign_id AND s.row BETWEEN b.first_row AND b.last_row
            JOIN recipients r ON r.campaign_id = s.campaign_id AND r.row = s.row
-           WHERE b.campaign_id = ? AND b.batch BETWEEN ? AND ? AND s.envelope_id IS NULL ORDER BY s.row`,
+           WHERE b.campaign_id = ? AND b.batch BETWEEN ? AND ?
+             AND (b.envelopes IS NULL OR ${envelopeIdSql()} IS NULL) ORDER BY s.row`,
         )
         .raw(true),
-      setEnvelopeByRow: db.prepare(
-        'UPDATE send_recipients SET envelope_id = ? WHERE campaign_id = ? AND row = ? AND envelope_id IS NULL',
+      batchEnvelopes: db.prepare('SELECT json(envelopes) FROM send_batches WHERE campaign_id = ? AND batch = ?').pluck(),
+      setBatchEnvelopes: db.prepare(
+        'UPDATE send_batches SET envelopes = jsonb(?), sent = ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
       ),
-      sentCount: db.prepare('SELECT count(*) FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').pluck(),
+      sentCount: db.prepare('SELECT COALESCE(sum(sent), 0) FROM send_batches WHERE campaign_id = ?').pluck(),
       touch: db.prepare('UPDATE sends SET updated_at = ? WHERE campaign_id = ?'),
     };
   }
@@ -226,15 +241,44 @@ export class Journal {
    */
   recordFound(campaignId: string, envelopes: ReadonlyMap<string, string>): number {
     const waiting = this.#db
-      .prepare('SELECT row, e164 FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NULL')
-      .all(campaignId) as Array<{ row: number; e164: string }>;
+      .prepare(
+        `SELECT s.batch, s.row, s.e164 FROM send_recipients s
+         JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+         WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NULL`,
+      )
+      .all(campaignId) as Array<{ batch: number; row: number; e164: string }>;
+    const byBatch = new Map<number, Array<{ row: number; id: string }>>();
+    for (const r of waiting) {
+      const id = envelopes.get(r.e164);
+      if (!id) continue;
+      const list = byBatch.get(r.batch);
+      if (list) list.push({ row: r.row, id });
+      else byBatch.set(r.batch, [{ row: r.row, id }]);
+    }
+    return this.transaction(() => {
+      let added = 0;
+      for (const [batch, list] of byBatch) added += this.#addEnvelopes(campaignId, batch, list);
+      return added;
+    });
+  }
+
+  /**
+   * Adds envelope ids to a batch's entry, one row written; a recipient that already has one
+   * keeps it. Returns how many were new.
+   */
+  #addEnvelopes(campaignId: string, batch: number, envelopes: ReadonlyArray<{ row: number; id: string }>): number {
+    const json = this.#stmts.batchEnvelopes.get(campaignId, batch) as string | null | undefined;
+    const known = json ? (JSON.parse(json) as Record<string, string>) : {};
     let added = 0;
-    this.#db.transaction(() => {
-      for (const r of waiting) {
-        const id = envelopes.get(r.e164);
-        if (id) added += this.#stmts.setEnvelopeByRow.run(id, campaignId, r.row).changes;
-      }
-    })();
+    for (const e of envelopes) {
+      const key = String(e.row);
+      if (known[key] !== undefined) continue;
+      known[key] = e.id;
+      added++;
+    }
+    if (added > 0) {
+      this.#stmts.setBatchEnvelopes.run(JSON.stringify(known), Object.keys(known).length, this.#now(), campaignId, batch);
+    }
     return added;
   }
 
@@ -250,8 +294,7 @@ export class Journal {
     alsoInside: () => void,
   ): number {
     return this.transaction(() => {
-      let added = 0;
-      for (const e of envelopes) added += this.#stmts.setEnvelopeByRow.run(e.id, campaignId, e.row).changes;
+      const added = envelopes.length > 0 ? this.#addEnvelopes(campaignId, batch, envelopes) : 0;
       if (done) this.#stmts.batchState.run('done', 0, this.#now(), campaignId, batch);
       alsoInside();
       return added;
@@ -264,14 +307,14 @@ export class Journal {
       .prepare(
         `UPDATE send_batches SET updated_at = ?, state = CASE WHEN EXISTS (SELECT 1 FROM send_recipients r
            WHERE r.campaign_id = send_batches.campaign_id AND r.row BETWEEN send_batches.first_row AND send_batches.last_row
-             AND r.envelope_id IS NULL)
+             AND ${envelopeIdSql('r', 'send_batches')} IS NULL)
            THEN 'pending' ELSE 'done' END
          WHERE campaign_id = ? AND state = 'in_flight'`,
       )
       .run(this.#now(), campaignId);
   }
 
-  /** Phone numbers of recipients without an envelope (for a reconciliation). */
+  /** Recipients with an envelope. */
   sentCount(campaignId: string): number {
     return this.#stmts.sentCount.get(campaignId) as number;
   }
@@ -282,8 +325,10 @@ export class Journal {
     this.#db.transaction(() => {
       dropped = this.#db
         .prepare(
-          `DELETE FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NULL
-             AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = send_recipients.e164)`,
+          `DELETE FROM send_recipients WHERE campaign_id = ?
+             AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = send_recipients.e164)
+             AND NOT EXISTS (SELECT 1 FROM send_batches b WHERE b.campaign_id = send_recipients.campaign_id
+               AND b.batch = send_recipients.batch AND ${envelopeIdSql('send_recipients')} IS NOT NULL)`,
         )
         .run(campaignId, profileId).changes;
       if (dropped > 0) {

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger';
 import type { RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from './csv';
 import { backoff, clientFor } from './engine';
+import { envelopeIdSql } from './journal';
 import type { SendService } from './service';
 
 /**
@@ -98,7 +99,13 @@ export class ResultsService {
     const callsById = new Map(calls.map((c) => [c.id, c]));
     const db = this.#deps.db;
     const known = new Map(
-      (db.prepare('SELECT row, e164, result_id, outcome FROM send_recipients WHERE campaign_id = ? AND envelope_id IS NOT NULL').all(campaignId) as Array<{
+      (db
+        .prepare(
+          `SELECT s.row, s.e164, s.result_id, s.outcome FROM send_recipients s
+           JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+           WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NOT NULL`,
+        )
+        .all(campaignId) as Array<{
         row: number;
         e164: string;
         result_id: string | null;
@@ -188,8 +195,9 @@ export class ResultsService {
     return this.#deps.db
       .prepare(
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
-           s.row AS in_send, s.envelope_id, s.status, s.outcome, s.call_status
+           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
+           LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
          WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
       )
       .all(campaignId, limit, offset) as JoinedRow[];
@@ -227,8 +235,9 @@ export class ResultsService {
     if (send) {
       const counted = this.#deps.db
         .prepare(
-          `SELECT COALESCE(outcome, CASE WHEN envelope_id IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
-           FROM send_recipients WHERE campaign_id = ? GROUP BY o`,
+          `SELECT COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
+           FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+           WHERE s.campaign_id = ? GROUP BY o`,
         )
         .all(campaignId) as Array<{ o: string; n: number }>;
       for (const c of counted) outcomes[c.o] = c.n;

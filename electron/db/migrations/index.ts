@@ -4,7 +4,8 @@ import { migration0003 } from './0003-recipients';
 import { migration0004 } from './0004-campaign-content';
 import { migration0005 } from './0005-send';
 import { migration0006 } from './0006-send-lean';
+import { migration0007 } from './0007-batch-envelopes';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];

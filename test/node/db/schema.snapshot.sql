@@ -29,9 +29,9 @@ CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON
 -- table schema_migrations
 CREATE TABLE schema_migrations ( version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL );
 -- table send_batches
-CREATE TABLE send_batches ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, batch INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending','in_flight','done')), size INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, first_row INTEGER, last_row INTEGER, PRIMARY KEY (campaign_id, batch) ) WITHOUT ROWID;
+CREATE TABLE send_batches ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, batch INTEGER NOT NULL, state TEXT NOT NULL CHECK (state IN ('pending','in_flight','done')), size INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL, first_row INTEGER, last_row INTEGER, envelopes BLOB, sent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (campaign_id, batch) ) WITHOUT ROWID;
 -- table send_recipients
-CREATE TABLE send_recipients ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, row INTEGER NOT NULL, e164 TEXT NOT NULL, batch INTEGER NOT NULL, meta TEXT NOT NULL, envelope_id TEXT, status TEXT, call_status TEXT, outcome TEXT, call_id TEXT, result_id TEXT, duration INTEGER, finished_at TEXT, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
+CREATE TABLE send_recipients ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, row INTEGER NOT NULL, e164 TEXT NOT NULL, batch INTEGER NOT NULL, meta TEXT NOT NULL, status TEXT, call_status TEXT, outcome TEXT, call_id TEXT, result_id TEXT, duration INTEGER, finished_at TEXT, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
 -- table send_steps
 CREATE TABLE send_steps ( campaign_id TEXT NOT NULL REFERENCES sends (campaign_id) ON DELETE CASCADE, step TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('in_flight','done')), remote_id TEXT, detail TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (campaign_id, step) ) WITHOUT ROWID;
 -- table sends
