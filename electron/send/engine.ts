@@ -590,12 +590,16 @@ export class SendRun {
       });
       return { error };
     }
-    const rowOf = new Map(missing.map((r) => [r.e164, r.row]));
+    // Matched by phone number, the first envelope of a number winning (as envelopesByPhoneNumber
+    // would), in one pass: a number is taken off once matched.
+    const rowOf = new Map<string, number>();
+    for (const r of missing) rowOf.set(r.e164, r.row);
     const found: Array<{ row: number; id: string }> = [];
-    for (const [phone, list] of envelopesByPhoneNumber(created)) {
-      const first = list[0];
-      const row = rowOf.get(phone);
-      if (first && row !== undefined) found.push({ row, id: first.id });
+    for (const envelope of created) {
+      const row = envelope.phoneNumber ? rowOf.get(envelope.phoneNumber) : undefined;
+      if (row === undefined) continue;
+      rowOf.delete(envelope.phoneNumber!);
+      found.push({ row, id: envelope.id });
     }
     const complete = found.length === missing.length;
     const added = journal.recordBatch(this.#id, batch, found, complete, () =>

@@ -268,7 +268,17 @@ export class Journal {
    */
   #addEnvelopes(campaignId: string, batch: number, envelopes: ReadonlyArray<{ row: number; id: string }>): number {
     const json = this.#stmts.batchEnvelopes.get(campaignId, batch) as string | null | undefined;
-    const known = json ? (JSON.parse(json) as Record<string, string>) : {};
+    if (!json) {
+      // The usual case, a batch's first answer: written as it comes (rows are distinct).
+      let text = '{';
+      for (let i = 0; i < envelopes.length; i++) {
+        const e = envelopes[i]!;
+        text += `${i ? ',' : ''}"${e.row}":${JSON.stringify(e.id)}`;
+      }
+      this.#stmts.setBatchEnvelopes.run(`${text}}`, envelopes.length, this.#now(), campaignId, batch);
+      return envelopes.length;
+    }
+    const known = JSON.parse(json) as Record<string, string>;
     let added = 0;
     for (const e of envelopes) {
       const key = String(e.row);
