@@ -182,6 +182,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
 
     // From the keyboard: arrow up to the row above, Enter shows its message.
     await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'recipient-row' && document.activeElement.textContent?.includes('Ed'));
     await page.keyboard.press('Enter');
     await page.getByTestId('rendered-message').getByText('Hello Ed, this is Riverside Bank').waitFor();
   });
