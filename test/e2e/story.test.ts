@@ -106,6 +106,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByTestId('caller-id-state').getByText('Verified').waitFor();
     await page.getByLabel('What the person hears').fill('Hello, this is Riverside Bank with this month’s savings rates. Call us back at your convenience.');
     await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+    expect(await page.title()).toBe('December rate specials — Message · Omnigage Campaigns');
     await shot('message');
   });
 
@@ -187,7 +188,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByTestId('rendered-message').getByText('Hello Ed, this is Riverside Bank').waitFor();
   });
 
-  it('reviews the campaign: every check passes, and offline the button says so', async () => {
+  it('reviews the campaign: nothing blocks the send, and offline the button says so', async () => {
     await page.getByRole('tab', { name: /Review/ }).click();
     await page.getByRole('heading', { name: 'Before you send' }).waitFor();
     const send = page.getByRole('button', { name: 'Send to 5 recipients' });
