@@ -73,7 +73,11 @@ export class CampaignFiles {
     const messageFor = (message: Message, role: string): CampaignFile['human'] => {
       if (message.kind === 'text') return message;
       const name = `${base}-${role}${extname(message.file) || '.wav'}`;
-      copyFileSync(message.file, join(folder, name));
+      try {
+        copyFileSync(message.file, join(folder, name));
+      } catch {
+        throw new AppError('not_found', `The ${role === 'human' ? '' : 'voicemail '}recording ${message.fileName ?? ''} is missing from the app's data folder. Choose it again, then export.`.replace('  ', ' '));
+      }
       written.push(name);
       return { kind: 'audio', file: name };
     };
