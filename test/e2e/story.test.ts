@@ -354,6 +354,24 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('pauses a send and cancels it, saying what exists in Omnigage', async () => {
+    await page.getByTestId('campaign-row').first().getByRole('button', { name: /^Open / }).click();
+    await page.getByRole('button', { name: 'Duplicate to edit' }).click();
+    await page.getByRole('heading', { name: /\(copy\)$/ }).waitFor();
+    await page.getByRole('tab', { name: /Review/ }).click();
+    for (const s of [sandbox, second!]) s.faults.next('POST', 'envelopes', { type: 'delay', ms: 3000 });
+    await page.getByRole('button', { name: /^Send to \d+ recipients$/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /^Send to \d+ recipients$/ }).click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 60_000 });
+    await shot('paused');
+    await page.getByRole('button', { name: 'Cancel the send…' }).click();
+    await page.getByRole('dialog', { name: 'Cancel this send?' }).getByRole('button', { name: 'Cancel the send' }).click();
+    await page.getByText(/^The send was cancelled\. .*Nobody will be called/).waitFor();
+    expect(await page.getByRole('button', { name: /^Send to/ }).count()).toBe(0);
+    await shot('cancelled');
+  });
+
   it('ran without page errors or CSP violations, and saved its screenshots', () => {
     expect(pageErrors).toEqual([]);
     // Every screen passed axe-core's WCAG 2.1 A/AA rules (labels, roles, contrast in both themes).
