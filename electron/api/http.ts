@@ -1,10 +1,12 @@
+import { createFetch } from 'ofetch';
 import type { Logger } from '../logging/logger';
 import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter } from './errors';
 
 /**
- * One HTTP exchange with retries, timeouts and cancellation, on plain `fetch` (Node's undici):
- * one `AbortSignal.timeout` per attempt, the body read as text (a 2xx is parsed by the caller,
- * an error body is kept for ApiError). The rules here (which methods, which outcomes,
+ * One HTTP exchange with retries, timeouts and cancellation, on ofetch (the project's HTTP
+ * client) with its own retry, timeout and response parsing switched off: one
+ * `AbortSignal.timeout` per attempt, the body read as text (a 2xx is parsed by the caller, an
+ * error body is kept for ApiError). The rules here (which methods, which outcomes,
  * Retry-After) are the project's, and the send engine depends on them:
  * - GET and PATCH are retried on 429, 5xx, network errors and timeouts;
  * - a POST (or any other method) is retried only when its outcome is known to be "not applied":
@@ -111,8 +113,8 @@ const NOT_SENT_CODES = new Set([
 export type Http = (request: HttpRequest) => Promise<HttpResponse>;
 
 export function createHttp(options: HttpOptions = {}): Http {
-  // Looked up at call time, so a fetch replaced after the client was made is the one used.
-  const injected = options.fetch;
+  // The global fetch is looked up at call time, so one replaced after the client was made is used.
+  const $fetch = createFetch({ fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)) });
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timing: Timing = { ...realTiming, ...options.timing };
   const log = options.log;
@@ -122,13 +124,20 @@ export function createHttp(options: HttpOptions = {}): Http {
     const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const started = timing.now();
-    const init: RequestInit = { method, headers: req.headers, body: req.body, signal };
     const url = withQuery(req.url, req.query);
     try {
-      const response = await (injected ? injected(url, init) : globalThis.fetch(url, init));
-      // Inside the try: the timeout covers the body too, and a reset while reading it is an
-      // unknown outcome like any other.
-      const text = await response.text();
+      // The body is read inside the try: the timeout covers it too, and a reset while reading
+      // it is an unknown outcome like any other.
+      const response = await $fetch.raw<string, 'text'>(url, {
+        method,
+        headers: req.headers,
+        body: req.body,
+        signal,
+        retry: false,
+        ignoreResponseError: true,
+        responseType: 'text',
+      });
+      const text = typeof response._data === 'string' ? response._data : '';
       log?.debug('omnigage request', {
         method,
         path,
