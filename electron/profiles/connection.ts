@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { ConnectionTestResult } from '../../shared/profiles';
 import { createOmnigageClient, isApiError, toAppError } from '../api/client';
 import type { Logger } from '../logging/logger';
-import type { Credentials } from './credentials';
+import { clientConnection, type Credentials } from './credentials';
 import type { ProfileService } from './service';
 
 /** A verified caller ID as the API lists it. */
@@ -127,12 +127,7 @@ export interface ApiCallerIdFetcherOptions {
 export function apiCallerIdFetcher({ log, timeoutMs = 15_000, fetch }: ApiCallerIdFetcherOptions): FetchCallerIds {
   return async (credentials, signal) => {
     const api = createOmnigageClient({
-      baseUrl: credentials.apiUrl,
-      credentials: {
-        tokenKey: credentials.tokenKey,
-        tokenSecret: credentials.tokenSecret,
-        accountKey: credentials.accountKey || undefined,
-      },
+      ...clientConnection(credentials),
       log,
       signal,
       timeoutMs,

@@ -17,6 +17,18 @@ export interface Credentials {
   source: 'environment' | 'keychain';
 }
 
+/** The API client's address and credentials for an account: the one place the two shapes meet. */
+export function clientConnection(credentials: Credentials) {
+  return {
+    baseUrl: credentials.apiUrl,
+    credentials: {
+      tokenKey: credentials.tokenKey,
+      tokenSecret: credentials.tokenSecret,
+      accountKey: credentials.accountKey || undefined,
+    },
+  };
+}
+
 export const CREDENTIAL_ENV = {
   apiUrl: 'OMNIGAGE_API_URL',
   accountKey: 'OMNIGAGE_ACCOUNT_KEY',

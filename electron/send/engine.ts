@@ -22,7 +22,7 @@ import {
   type TriggerEvent,
 } from '../api/client';
 import type { Logger } from '../logging/logger';
-import type { Credentials } from '../profiles/credentials';
+import { clientConnection, type Credentials } from '../profiles/credentials';
 import type { AuditLog } from './audit';
 import type { BatchRecipient, Journal, SendRow } from './journal';
 
@@ -127,12 +127,7 @@ export function clientFor(
   extra: { signal?: AbortSignal; retry?: Partial<RetryPolicy> } = {},
 ): OmnigageClient {
   return createOmnigageClient({
-    baseUrl: credentials.apiUrl,
-    credentials: {
-      tokenKey: credentials.tokenKey,
-      tokenSecret: credentials.tokenSecret,
-      accountKey: credentials.accountKey || undefined,
-    },
+    ...clientConnection(credentials),
     log,
     signal: extra.signal,
     timeoutMs: options.timeoutMs,
