@@ -56,7 +56,7 @@ const toCallerId = (row: CallerIdRow): CachedCallerId => ({
 });
 
 /**
- * What the sandbox (`npm run sandbox`, test/sandbox DEMO_CREDENTIALS) accepts. Not a secret: it
+ * What the sandbox (`npm run sandbox`, electron/sandbox DEMO_CREDENTIALS) accepts. Not a secret: it
  * only opens a test server on this computer. A test keeps the two in step.
  */
 export const SANDBOX_CREDENTIALS = {

@@ -25,7 +25,7 @@ import { createOmnigageClient } from '../../electron/api/client';
 import { createMemoryLogger } from '../../electron/logging/logger';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { createServices, type Services } from '../../electron/services';
-import { DEMO_CREDENTIALS, startSandbox } from '../sandbox';
+import { DEMO_CREDENTIALS, startSandbox } from '../../electron/sandbox';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { wavBytes } from '../helpers/audio';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { axeViolations, type A11yViolation } from './a11y';
 import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';

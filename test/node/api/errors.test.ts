@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ApiError, toAppError } from '../../../electron/api/errors';
 import type { OmnigageClient } from '../../../electron/api/client';
-import type { Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../../electron/sandbox';
 import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 
 /** Runs a call that must fail and returns its ApiError. */

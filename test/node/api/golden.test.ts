@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TRIGGER_EVENTS } from '../../../electron/api/decisions';
-import type { Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../../electron/sandbox';
 import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 
 /**

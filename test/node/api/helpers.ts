@@ -4,7 +4,7 @@ import {
   type OmnigageClient,
   type OmnigageClientOptions,
 } from '../../../electron/api/client';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../electron/sandbox';
 
 /** Starts a sandbox for one test and closes it afterwards. */
 export async function sandboxForTest(options: SandboxOptions = {}): Promise<Sandbox> {

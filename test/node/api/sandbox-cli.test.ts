@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOmnigageClient } from '../../../electron/api/client';
-import { launchSandbox, type Launched } from '../../sandbox/launch';
+import { launchSandbox, type Launched } from '../../../electron/sandbox/launch';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -77,7 +77,7 @@ describe('npm run sandbox', () => {
   it('runs as its own process and stops cleanly on SIGTERM', async () => {
     const child = spawn(
       process.execPath,
-      [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'test/sandbox/cli.ts', '--port', '0', '--quiet'],
+      [`${ROOT}node_modules/tsx/dist/cli.mjs`, 'electron/sandbox/cli.ts', '--port', '0', '--quiet'],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON answers are probed by path, as a test reads them */
 import { describe, expect, it } from 'vitest';
-import { ID_PATTERN, INVENTED, startSandbox, type Sandbox } from '../../sandbox';
+import { ID_PATTERN, INVENTED, startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 
 /** The sandbox itself, spoken to with plain fetch: what it answers must match omnigage-api.md §16. */

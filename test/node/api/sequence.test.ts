@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envelopesByPhoneNumber, TRIGGER_EVENTS } from '../../../electron/api/decisions';
-import { ID_PATTERN } from '../../sandbox';
+import { ID_PATTERN } from '../../../electron/sandbox';
 import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 
 const RECIPIENTS = [

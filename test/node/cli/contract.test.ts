@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { ROOT, cliEnv, runCliProcess, writeCampaign } from './helpers';
 
 const exec = promisify(execFile);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox';
-import { seededRandom } from '../../sandbox/random';
+import { startSandbox, type Sandbox } from '../../../electron/sandbox';
+import { seededRandom } from '../../../electron/sandbox/random';
 import { phoneFor } from '../send/helpers';
 import { cliEnv, runCliProcess, spawnCli, writeCampaign } from './helpers';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '../../sandbox';
+import type { Sandbox } from '../../../electron/sandbox';
 import { sandboxEnv } from '../send/helpers';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

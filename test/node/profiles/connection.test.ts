@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { profileInputSchema, type Profile } from '../../../shared/profiles';
 import { SANDBOX_CREDENTIALS } from '../../../electron/profiles/service';
-import { launchSandbox } from '../../sandbox/launch';
-import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '../../sandbox';
+import { launchSandbox } from '../../../electron/sandbox/launch';
+import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { openFixture, type ProfileFixture } from './helpers';
 
 /** "Test connection" against the local Omnigage sandbox, a real HTTP server on 127.0.0.1. */

@@ -12,7 +12,7 @@ import { dataPaths } from '../../../electron/paths';
 import { resolveCredentials } from '../../../electron/profiles/credentials';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices, type Services } from '../../../electron/services';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { findLeaks, secretForms } from './leaks';
 
 /**

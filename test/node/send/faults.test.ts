@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FaultAction } from '../../sandbox';
+import type { FaultAction } from '../../../electron/sandbox';
 import { expectExactlyOnce, sendFixture, type SendFixture } from './helpers';
 
 /**

@@ -7,7 +7,7 @@ import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices, type Services } from '../../../electron/services';
 import type { EngineOptions } from '../../../electron/send/index';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../electron/sandbox';
 
 /** The env overrides that point the credentials at a sandbox (what the CLI uses). */
 export function sandboxEnv(sandbox: Sandbox): NodeJS.ProcessEnv {

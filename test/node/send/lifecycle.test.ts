@@ -8,7 +8,7 @@ import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { ResultsService } from '../../../electron/send/index';
 import { createServices } from '../../../electron/services';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { FAST, expectExactlyOnce, sandboxEnv, sendFixture, type SendFixture } from './helpers';
 
 const until = async (what: () => boolean, ms = 5000) => {
