@@ -15,24 +15,34 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * resource paths join onto it). Plain http is accepted only for this computer: anything else
  * would send the token secret across the network in the clear.
  */
-export function normalizeApiUrl(raw: string): { ok: true; url: string } | { ok: false; message: string } {
+export function normalizeApiUrl(
+  raw: string,
+): { ok: true; url: string } | { ok: false; message: string } {
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    return { ok: false, message: 'Enter the full API address, such as https://api.omnigage.io/api/v1/.' };
+    return {
+      ok: false,
+      message: 'Enter the full API address, such as https://api.omnigage.io/api/v1/.',
+    };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, message: 'The API address must start with https://.' };
   }
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return {
       ok: false,
-      message: 'Use https:// for the API address; plain http:// is allowed only for a sandbox on this computer.',
+      message:
+        'Use https:// for the API address; plain http:// is allowed only for a sandbox on this computer.',
     };
   }
   if (url.username || url.password) {
-    return { ok: false, message: 'Leave user names and passwords out of the API address; the token goes in its own fields.' };
+    return {
+      ok: false,
+      message:
+        'Leave user names and passwords out of the API address; the token goes in its own fields.',
+    };
   }
   if (url.search || url.hash) {
     return { ok: false, message: 'The API address cannot contain "?" or "#" parts.' };
@@ -41,9 +51,14 @@ export function normalizeApiUrl(raw: string): { ok: true; url: string } | { ok: 
   return { ok: true, url: url.toString() };
 }
 
+/** This computer, as a URL's `hostname` spells it (IPv6 keeps its brackets). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+}
+
 export function isLoopbackUrl(apiUrl: string): boolean {
   try {
-    return LOOPBACK_HOSTS.has(new URL(apiUrl).hostname);
+    return isLoopbackHost(new URL(apiUrl).hostname);
   } catch {
     return false;
   }

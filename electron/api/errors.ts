@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { redactString } from '../logging/redact';
 
 /**
  * Every way an Omnigage request can fail, as one typed value. The send engine branches on
@@ -19,7 +20,14 @@ export type ApiErrorKind =
   | 'network'
   | 'timeout'
   | 'cancelled'
-  /** A response we could not make sense of (2xx without a readable document, a redirect…). */
+  /**
+   * A 3xx: the server pointed elsewhere. Never followed (the token would go to an address nobody
+   * configured), never repeated; a POST's outcome counts as unknown, so a send reconciles.
+   */
+  | 'redirect'
+  /** A plain-http address that is not this computer: refused before anything is sent. */
+  | 'insecure'
+  /** A response we could not make sense of (2xx without a readable document…). */
   | 'unexpected';
 
 /** One entry of a JSON:API `errors[]` array, every member optional but `detail` (may be empty). */
@@ -42,9 +50,17 @@ export interface ApiErrorInit {
   /** The response body when it was not a JSON:API error document (truncated). */
   rawBody?: string;
   retryAfterMs?: number;
+  /** Where a redirect pointed (its host only is ever shown). */
+  location?: string;
   outcomeUnknown: boolean;
   attempts?: number;
   cause?: unknown;
+  /**
+   * Credentials of the request that failed. A server (or a proxy in front of it) may echo what
+   * it was sent; every form of these is struck from the server's text before the error exists,
+   * so no window, log line or stored error can carry them.
+   */
+  secrets?: readonly string[];
 }
 
 export class ApiError extends Error {
@@ -55,11 +71,13 @@ export class ApiError extends Error {
   readonly details: ApiErrorDetail[];
   readonly rawBody: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly location: string | undefined;
   readonly outcomeUnknown: boolean;
   /** How many attempts were made before giving up (1 when the request was not retried). */
   attempts: number;
 
-  constructor(init: ApiErrorInit) {
+  constructor(raw: ApiErrorInit) {
+    const init = redactServerText(raw);
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'ApiError';
     this.kind = init.kind;
@@ -69,6 +87,7 @@ export class ApiError extends Error {
     this.details = init.details ?? [];
     this.rawBody = init.rawBody;
     this.retryAfterMs = init.retryAfterMs;
+    this.location = init.location;
     this.outcomeUnknown = init.outcomeUnknown;
     this.attempts = init.attempts ?? 1;
   }
@@ -78,15 +97,45 @@ export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError;
 }
 
+/** The server's words, through the same redactor as the logs (Authorization values, the request's secrets). */
+function redactServerText(init: ApiErrorInit): ApiErrorInit {
+  const secrets = init.secrets ?? [];
+  const clean = (text: string) => redactString(text, secrets);
+  return {
+    ...init,
+    rawBody: init.rawBody === undefined ? undefined : clean(init.rawBody),
+    location: init.location === undefined ? undefined : clean(init.location),
+    details: init.details?.map((d) => ({
+      ...d,
+      detail: clean(d.detail),
+      ...(d.title === undefined ? {} : { title: clean(d.title) }),
+      ...(typeof d.code === 'string' ? { code: clean(d.code) } : {}),
+    })),
+  };
+}
+
+/** Only the host of a redirect target is worth showing; the rest is the server's text. */
+export function redirectHost(location: string | undefined): string | null {
+  if (!location) return null;
+  try {
+    return new URL(location).host || null;
+  } catch {
+    return null;
+  }
+}
+
 /** A developer-facing message (logs); people see `toAppError(e).message` instead. */
 function describe(init: ApiErrorInit): string {
   const where = `${init.method} ${init.path}`;
   const status = init.status === undefined ? '' : ` ${init.status}`;
-  const detail = init.details?.length
-    ? `: ${init.details.map((d) => d.detail).join('; ')}`
-    : init.rawBody
-      ? `: ${init.rawBody.slice(0, 200)}`
-      : '';
+  const host = redirectHost(init.location);
+  const detail = host
+    ? `: redirect to ${host} not followed`
+    : init.details?.length
+      ? `: ${init.details.map((d) => d.detail).join('; ')}`
+      : init.rawBody
+        ? `: ${init.rawBody.slice(0, 200)}`
+        : '';
   return `${where} failed (${init.kind}${status})${detail}`;
 }
 
@@ -142,7 +191,8 @@ function parseErrorEntry(entry: Record<string, unknown>): ApiErrorDetail {
 
 /**
  * The HTTP status classes of omnigage-api.md decision 8: 401 means bad credentials, 429 and 5xx
- * are retryable, every other 4xx is a refusal that repeating cannot fix.
+ * are retryable, every other 4xx is a refusal that repeating cannot fix. A 3xx is a redirect,
+ * which the client never follows (http.ts).
  */
 export function kindForStatus(status: number): ApiErrorKind {
   if (status === 401) return 'bad_credentials';
@@ -151,6 +201,7 @@ export function kindForStatus(status: number): ApiErrorKind {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';
   if (status >= 400) return 'validation';
+  if (status >= 300) return 'redirect';
   return 'unexpected';
 }
 
@@ -251,6 +302,20 @@ export function toAppError(error: ApiError): AppError {
       );
     case 'cancelled':
       return new AppError('cancelled', 'The request to Omnigage was cancelled.', opts);
+    case 'redirect': {
+      const host = redirectHost(error.location);
+      return new AppError(
+        'remote_error',
+        `Omnigage answered with a redirect to another address${host ? ` (${host})` : ''}; the request was not repeated there. Check the API address in Settings, or contact support if it is right.`,
+        opts,
+      );
+    }
+    case 'insecure':
+      return new AppError(
+        'invalid_input',
+        'The app talks to Omnigage only over https://; plain http:// is allowed only for a sandbox on this computer. Check the API address in Settings.',
+        opts,
+      );
     case 'unexpected':
       return new AppError(
         'remote_error',

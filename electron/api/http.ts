@@ -1,4 +1,5 @@
 import { createFetch } from 'ofetch';
+import { isLoopbackHost } from '../../shared/profiles';
 import type { Logger } from '../logging/logger';
 import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter } from './errors';
 
@@ -15,6 +16,12 @@ import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter }
  * - Backoff is capped exponential with jitter; `Retry-After` replaces it when present, and a
  *   wait longer than `maxRetryAfterMs` is not slept through: the error goes back to the caller
  *   with `retryAfterMs` so the outbox can hold the work instead of a request hanging for minutes.
+ * - Redirects are never followed: the token (and the recipients' numbers) would go to an address
+ *   nobody configured. A 3xx is an error of its own kind, not retried.
+ * - Only https leaves this computer: a plain-http URL is refused before anything is sent unless
+ *   its host is this computer (the sandbox). This covers the API and the presigned upload target
+ *   the server hands back.
+ * - The server's error text is redacted (the request's credentials struck out) before it is kept.
  */
 
 export interface RetryPolicy {
@@ -114,13 +121,16 @@ export type Http = (request: HttpRequest) => Promise<HttpResponse>;
 
 export function createHttp(options: HttpOptions = {}): Http {
   // The global fetch is looked up at call time, so one replaced after the client was made is used.
-  const $fetch = createFetch({ fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)) });
+  const $fetch = createFetch({
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+  });
   const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const timing: Timing = { ...realTiming, ...options.timing };
   const log = options.log;
 
   const attempt = async (req: HttpRequest, path: string): Promise<HttpResponse> => {
     const method = req.method;
+    refuseInsecure(req.url, method, path);
     const timeout = AbortSignal.timeout(req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const started = timing.now();
@@ -136,15 +146,18 @@ export function createHttp(options: HttpOptions = {}): Http {
         retry: false,
         ignoreResponseError: true,
         responseType: 'text',
+        redirect: 'manual',
       });
       const text = typeof response._data === 'string' ? response._data : '';
+      // A browser-style fetch hides a manual redirect as status 0; Node's shows the 3xx itself.
+      const status = response.type === 'opaqueredirect' ? 302 : response.status;
       log?.debug('omnigage request', {
         method,
         path,
-        status: response.status,
+        status,
         ms: timing.now() - started,
       });
-      return { status: response.status, headers: response.headers, text };
+      return { status, headers: response.headers, text };
     } catch (error) {
       const cancelled = req.signal?.aborted === true;
       const timedOut = !cancelled && timeout.aborted;
@@ -178,7 +191,13 @@ export function createHttp(options: HttpOptions = {}): Http {
       try {
         const response = await attempt(req, path);
         if (response.status >= 200 && response.status < 300) return response;
-        error = errorFromResponse(req.method, path, response, timing.now());
+        error = errorFromResponse(
+          req.method,
+          path,
+          response,
+          timing.now(),
+          credentialsOf(req.headers),
+        );
       } catch (caught) {
         if (!(caught instanceof ApiError)) throw caught;
         error = caught;
@@ -225,6 +244,7 @@ function errorFromResponse(
   path: string,
   response: HttpResponse,
   nowMs: number,
+  secrets: string[],
 ): ApiError {
   const kind = kindForStatus(response.status);
   const { details, rawBody } = parseErrorBody(response.text);
@@ -235,10 +255,53 @@ function errorFromResponse(
     status: response.status,
     details,
     rawBody,
+    location: kind === 'redirect' ? (response.headers.get('location') ?? undefined) : undefined,
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), nowMs),
-    // A 5xx may come after the server did the work; 4xx (429 included) means it did not.
-    outcomeUnknown: response.status >= 500 || kind === 'unexpected',
+    // A 5xx may come after the server did the work; 4xx (429 included) means it did not. A
+    // redirect should mean "not here", but a server that redirects a create is not one to take
+    // at its word: the send reconciles rather than assume.
+    outcomeUnknown:
+      response.status >= 500 || kind === 'unexpected' || (kind === 'redirect' && method !== 'GET'),
+    secrets,
   });
+}
+
+/**
+ * Plain http only to this computer (the sandbox); everything else must be https. Checked per
+ * request, so an upload target the server names is held to the same rule as the API address.
+ */
+export function isSecureTransport(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:') return true;
+  return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+}
+
+function refuseInsecure(url: string, method: string, path: string): void {
+  if (isSecureTransport(url)) return;
+  throw new ApiError({ kind: 'insecure', method, path, outcomeUnknown: false });
+}
+
+/**
+ * Every form in which the request's credentials could come back in an error body: a Bearer
+ * token, or a Basic value, its decoded key:secret pair and the secret alone.
+ */
+function credentialsOf(headers: Record<string, string> | undefined): string[] {
+  if (!headers) return [];
+  const value = Object.entries(headers).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
+  if (!value) return [];
+  const [scheme = '', token = ''] = value.trim().split(/\s+/, 2);
+  if (!token) return [];
+  if (scheme.toLowerCase() !== 'basic') return [token];
+  const pair = Buffer.from(token, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon > 0 ? [token, pair, pair.slice(colon + 1)] : [token, pair];
 }
 
 /** Brackets and colons percent-encoded, as the Omnigage examples send them. */

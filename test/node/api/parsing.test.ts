@@ -299,6 +299,8 @@ describe('error bodies', () => {
       network: 'network',
       timeout: 'timeout',
       cancelled: 'cancelled',
+      redirect: 'remote_error',
+      insecure: 'invalid_input',
       unexpected: 'remote_error',
     };
     for (const [kind, code] of Object.entries(expected) as [ApiErrorKind, string][]) {
