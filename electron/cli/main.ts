@@ -4,6 +4,19 @@
  */
 import { runCli } from './run';
 
+// A reader that stops early (`validate --json | head -c 100`) closes the pipe: the rest of the
+// output is dropped and the command ends quietly with its own exit code, not a stack trace.
+const closed = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed.add(stream);
+  });
+}
+const writeTo = (stream: NodeJS.WriteStream) => (text: string) => {
+  if (!closed.has(stream)) stream.write(text);
+};
+
 let interrupt: (() => Promise<void>) | undefined;
 let interrupted = false;
 const onSignal = (signal: NodeJS.Signals) => {
@@ -15,8 +28,8 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const code = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writeTo(process.stdout),
+  stderr: writeTo(process.stderr),
   env: process.env,
   cwd: process.cwd(),
   onInterrupt: (stop) => {
