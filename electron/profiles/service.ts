@@ -85,7 +85,13 @@ export class ProfileService {
   readonly #clock: () => Date;
   readonly #newId: () => string;
 
-  constructor({ db, secrets, log, clock = () => new Date(), newId = randomUUID }: ProfileServiceDeps) {
+  constructor({
+    db,
+    secrets,
+    log,
+    clock = () => new Date(),
+    newId = randomUUID,
+  }: ProfileServiceDeps) {
     this.#db = db;
     this.#secrets = secrets;
     this.#log = log;
@@ -94,7 +100,9 @@ export class ProfileService {
   }
 
   list(): Profile[] {
-    const rows = this.#db.prepare('SELECT * FROM profiles ORDER BY name COLLATE NOCASE').all() as ProfileRow[];
+    const rows = this.#db
+      .prepare('SELECT * FROM profiles ORDER BY name COLLATE NOCASE')
+      .all() as ProfileRow[];
     return rows.map(toProfile);
   }
 
@@ -104,14 +112,16 @@ export class ProfileService {
 
   /** The profile new work uses, or null when none has been set up. */
   active(): Profile | null {
-    const row = this.#db.prepare('SELECT * FROM profiles WHERE is_active = 1').get() as ProfileRow | undefined;
+    const row = this.#db.prepare('SELECT * FROM profiles WHERE is_active = 1').get() as
+      ProfileRow | undefined;
     return row ? toProfile(row) : null;
   }
 
   /** The active profile, or a message saying to set one up. */
   requireActive(): Profile {
     const active = this.active();
-    if (!active) throw new AppError('not_found', 'No API profile is set up yet. Add one in Settings.');
+    if (!active)
+      throw new AppError('not_found', 'No API profile is set up yet. Add one in Settings.');
     return active;
   }
 
@@ -119,30 +129,55 @@ export class ProfileService {
    * Adds or edits a profile. A secret, when given, is stored in the keychain first: if the
    * keychain refuses it, nothing is saved and the person sees why. The first profile becomes
    * the active one.
+   *
+   * A secret belongs to the server and token it was entered for. When an edit changes the API
+   * address or the token key, the stored secret is not carried over (a connection test would
+   * otherwise hand it to the new host): the same save must bring the secret again, and any old
+   * keychain entry is replaced or removed.
    */
   async save(input: ProfileInput): Promise<Profile> {
     const { tokenSecret } = input;
+    assertSandboxStaysLocal(input);
     if (tokenSecret) registerSecret(this.#log, input.tokenKey, tokenSecret);
     const now = this.#clock().toISOString();
 
     if (input.id) {
-      const before = this.#row(input.id);
-      this.#assertNameFree(input.name, input.id);
-      if (tokenSecret) await this.#storeSecret(input.id, tokenSecret);
-      const endpointChanged =
-        before.api_url !== input.apiUrl || before.account_key !== input.accountKey || before.token_key !== input.tokenKey;
+      const id = input.id;
+      const before = this.#row(id);
+      this.#assertNameFree(input.name, id);
+      const secretBound = before.api_url !== input.apiUrl || before.token_key !== input.tokenKey;
+      if (secretBound && !tokenSecret && before.has_secret === 1) {
+        throw new AppError('invalid_input', secretNeededAgain(before, input));
+      }
+      if (tokenSecret) await this.#storeSecret(id, tokenSecret);
+      // An entry the app did not know about (added outside it) must not follow the new address either.
+      else if (secretBound) await this.#secrets.delete(id).catch(() => false);
+      const endpointChanged = secretBound || before.account_key !== input.accountKey;
       this.#db.transaction(() => {
         this.#db
           .prepare(
             `UPDATE profiles SET name = ?, api_url = ?, account_key = ?, token_key = ?,
-               has_secret = CASE WHEN ? THEN 1 ELSE has_secret END, updated_at = ? WHERE id = ?`,
+               has_secret = CASE WHEN ? THEN 1 WHEN ? THEN 0 ELSE has_secret END, updated_at = ? WHERE id = ?`,
           )
-          .run(input.name, input.apiUrl, input.accountKey, input.tokenKey, tokenSecret ? 1 : 0, now, input.id);
+          .run(
+            input.name,
+            input.apiUrl,
+            input.accountKey,
+            input.tokenKey,
+            tokenSecret ? 1 : 0,
+            secretBound ? 1 : 0,
+            now,
+            id,
+          );
         // Caller IDs belong to the account the old settings reached; they must be fetched again.
-        if (endpointChanged) this.#forgetCallerIds(input.id!);
+        if (endpointChanged) this.#forgetCallerIds(id);
       })();
-      this.#log.info('profile updated', { profileId: input.id, endpointChanged, secretChanged: Boolean(tokenSecret) });
-      return this.get(input.id);
+      this.#log.info('profile updated', {
+        profileId: id,
+        endpointChanged,
+        secretChanged: Boolean(tokenSecret),
+      });
+      return this.get(id);
     }
 
     this.#assertNameFree(input.name);
@@ -156,7 +191,17 @@ export class ProfileService {
             `INSERT INTO profiles (id, name, api_url, account_key, token_key, has_secret, is_active, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(id, input.name, input.apiUrl, input.accountKey, input.tokenKey, tokenSecret ? 1 : 0, first ? 1 : 0, now, now);
+          .run(
+            id,
+            input.name,
+            input.apiUrl,
+            input.accountKey,
+            input.tokenKey,
+            tokenSecret ? 1 : 0,
+            first ? 1 : 0,
+            now,
+            now,
+          );
       })();
     } catch (error) {
       // Leave no orphan entry in the keychain for a profile that was not saved.
@@ -183,10 +228,15 @@ export class ProfileService {
   async delete(id: string): Promise<void> {
     const row = this.#row(id);
     const busy = this.#db
-      .prepare("SELECT name FROM campaigns WHERE profile_id = ? AND status IN ('queued', 'sending') LIMIT 1")
+      .prepare(
+        "SELECT name FROM campaigns WHERE profile_id = ? AND status IN ('queued', 'sending') LIMIT 1",
+      )
       .get(id) as { name: string } | undefined;
     if (busy) {
-      throw new AppError('locked', `"${busy.name}" is being sent with "${row.name}". Wait for the send to finish or cancel it first.`);
+      throw new AppError(
+        'locked',
+        `"${busy.name}" is being sent with "${row.name}". Wait for the send to finish or cancel it first.`,
+      );
     }
     if (row.has_secret === 1) {
       // The keychain entry must go with the profile; if the keychain cannot be reached the
@@ -198,9 +248,9 @@ export class ProfileService {
     this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
       if (row.is_active === 1) {
-        const next = this.#db.prepare('SELECT id FROM profiles ORDER BY created_at, id LIMIT 1').get() as
-          | { id: string }
-          | undefined;
+        const next = this.#db
+          .prepare('SELECT id FROM profiles ORDER BY created_at, id LIMIT 1')
+          .get() as { id: string } | undefined;
         if (next) this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(next.id);
       }
     })();
@@ -222,6 +272,7 @@ export class ProfileService {
    * credentials. Made active, so a rehearsal cannot go to production by accident.
    */
   async addSandbox(apiUrl: string = SANDBOX_API_URL): Promise<Profile> {
+    assertSandboxStaysLocal({ apiUrl, tokenKey: SANDBOX_CREDENTIALS.tokenKey });
     const existing = this.list().find((p) => p.isLocal && p.apiUrl === apiUrl);
     if (existing) {
       if (!existing.hasSecret) await this.setSecret(existing.id, SANDBOX_CREDENTIALS.tokenSecret);
@@ -249,7 +300,9 @@ export class ProfileService {
     if (secret) registerSecret(this.#log, row.token_key, secret);
     if ((secret !== null) !== (row.has_secret === 1)) {
       // The keychain entry was added or removed outside the app: follow the keychain.
-      this.#db.prepare('UPDATE profiles SET has_secret = ? WHERE id = ?').run(secret !== null ? 1 : 0, id);
+      this.#db
+        .prepare('UPDATE profiles SET has_secret = ? WHERE id = ?')
+        .run(secret !== null ? 1 : 0, id);
     }
     return secret;
   }
@@ -259,13 +312,18 @@ export class ProfileService {
   callerIds(profileId: string): CallerIdList {
     const row = this.#row(profileId);
     const rows = this.#db
-      .prepare('SELECT id, phone_number, label, fetched_at FROM caller_ids WHERE profile_id = ? ORDER BY label COLLATE NOCASE, phone_number')
+      .prepare(
+        'SELECT id, phone_number, label, fetched_at FROM caller_ids WHERE profile_id = ? ORDER BY label COLLATE NOCASE, phone_number',
+      )
       .all(profileId) as CallerIdRow[];
     return { profileId, callerIds: rows.map(toCallerId), fetchedAt: row.caller_ids_fetched_at };
   }
 
   /** Replaces the cached caller IDs with a fresh list from the account. */
-  replaceCallerIds(profileId: string, list: ReadonlyArray<{ id: string; phoneNumber: string; label: string }>): CallerIdList {
+  replaceCallerIds(
+    profileId: string,
+    list: ReadonlyArray<{ id: string; phoneNumber: string; label: string }>,
+  ): CallerIdList {
     this.#row(profileId);
     const fetchedAt = this.#clock().toISOString();
     this.#db.transaction(() => {
@@ -274,7 +332,9 @@ export class ProfileService {
         'INSERT OR REPLACE INTO caller_ids (profile_id, id, phone_number, label, fetched_at) VALUES (?, ?, ?, ?, ?)',
       );
       for (const c of list) insert.run(profileId, c.id, c.phoneNumber, c.label, fetchedAt);
-      this.#db.prepare('UPDATE profiles SET caller_ids_fetched_at = ? WHERE id = ?').run(fetchedAt, profileId);
+      this.#db
+        .prepare('UPDATE profiles SET caller_ids_fetched_at = ? WHERE id = ?')
+        .run(fetchedAt, profileId);
     })();
     return this.callerIds(profileId);
   }
@@ -305,37 +365,49 @@ export class ProfileService {
   /** Records which profile a campaign uses (null: follow the active profile). */
   useForCampaign(campaignId: string, profileId: string | null): void {
     if (profileId) this.#row(profileId);
-    const result = this.#db.prepare('UPDATE campaigns SET profile_id = ? WHERE id = ?').run(profileId, campaignId);
-    if (result.changes === 0) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    const result = this.#db
+      .prepare('UPDATE campaigns SET profile_id = ? WHERE id = ?')
+      .run(profileId, campaignId);
+    if (result.changes === 0)
+      throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
   }
 
   /** The profile a campaign uses: the one it remembers, else the active one. */
   forCampaign(campaignId: string): Profile | null {
-    const row = this.#db.prepare('SELECT profile_id FROM campaigns WHERE id = ?').get(campaignId) as
-      | { profile_id: string | null }
-      | undefined;
-    if (!row) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    const row = this.#db
+      .prepare('SELECT profile_id FROM campaigns WHERE id = ?')
+      .get(campaignId) as { profile_id: string | null } | undefined;
+    if (!row)
+      throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     return row.profile_id ? this.get(row.profile_id) : this.active();
   }
 
   // ---- internals -----------------------------------------------------------------------
 
   #row(id: string): ProfileRow {
-    const row = this.#db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as ProfileRow | undefined;
-    if (!row) throw new AppError('not_found', 'That API profile no longer exists. It may have been deleted.');
+    const row = this.#db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as
+      ProfileRow | undefined;
+    if (!row)
+      throw new AppError(
+        'not_found',
+        'That API profile no longer exists. It may have been deleted.',
+      );
     return row;
   }
 
   #nameTaken(name: string, exceptId?: string): boolean {
-    const row = this.#db.prepare('SELECT id FROM profiles WHERE name = ? COLLATE NOCASE').get(name) as
-      | { id: string }
-      | undefined;
+    const row = this.#db
+      .prepare('SELECT id FROM profiles WHERE name = ? COLLATE NOCASE')
+      .get(name) as { id: string } | undefined;
     return Boolean(row && row.id !== exceptId);
   }
 
   #assertNameFree(name: string, exceptId?: string): void {
     if (this.#nameTaken(name, exceptId)) {
-      throw new AppError('conflict', `There is already a profile called "${name}". Choose another name.`);
+      throw new AppError(
+        'conflict',
+        `There is already a profile called "${name}". Choose another name.`,
+      );
     }
   }
 
@@ -349,10 +421,37 @@ export class ProfileService {
   }
 }
 
+/**
+ * The sandbox profile is the one that holds the sandbox's demo token: no real account accepts
+ * that token, and the sandbox accepts no other. It may only point at this computer, so a
+ * rehearsal can never reach a real server (and real phones) by an edited address.
+ */
+export function isSandboxProfile(profile: { tokenKey: string }): boolean {
+  return profile.tokenKey === SANDBOX_CREDENTIALS.tokenKey;
+}
+
+function assertSandboxStaysLocal(input: { apiUrl: string; tokenKey: string }): void {
+  if (isSandboxProfile(input) && !isLoopbackUrl(input.apiUrl)) {
+    throw new AppError(
+      'invalid_input',
+      "The sandbox profile works only with a sandbox on this computer: its address must be http://127.0.0.1:… or http://localhost:…. For a real Omnigage account, add a profile with that account's own token.",
+    );
+  }
+}
+
+function secretNeededAgain(before: ProfileRow, input: ProfileInput): string {
+  const changed =
+    before.api_url !== input.apiUrl && before.token_key !== input.tokenKey
+      ? 'API address and token key'
+      : before.api_url !== input.apiUrl
+        ? 'API address'
+        : 'token key';
+  return `The ${changed} changed, so the stored token secret is not kept: a secret is only ever sent to the server it was entered for. Enter the token secret again to save.`;
+}
+
 /** A duplicated campaign keeps the profile its original used (a CampaignService duplicate hook). */
 export function copyCampaignProfile(db: Db, sourceId: string, copyId: string): void {
-  db.prepare('UPDATE campaigns SET profile_id = (SELECT profile_id FROM campaigns WHERE id = ?) WHERE id = ?').run(
-    sourceId,
-    copyId,
-  );
+  db.prepare(
+    'UPDATE campaigns SET profile_id = (SELECT profile_id FROM campaigns WHERE id = ?) WHERE id = ?',
+  ).run(sourceId, copyId);
 }
