@@ -1,5 +1,11 @@
 // electron-builder configuration (`npm run dist`). Native addons (better-sqlite3, keytar) are
 // Node-API builds, so no rebuild for Electron is needed and none is attempted.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- electron-builder loads this file as CommonJS
+const { signingPlan } = require('./signing.cjs');
+
+const signing = signingPlan(process.env);
+for (const line of signing.lines) console.log(line);
+
 /** @type {import('electron-builder').Configuration} */
 module.exports = {
   appId: 'io.omnigage.campaigns',
@@ -23,9 +29,35 @@ module.exports = {
     onlyLoadAppFromAsar: true,
   },
   icon: 'build/icon.png',
-  win: { target: ['nsis'] },
-  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
-  mac: { target: ['dmg'], category: 'public.app-category.business', hardenedRuntime: true },
+  // Updates (electron-updater) come from a generic feed: the files electron-builder writes next
+  // to the installers (latest.yml …) served over https. OMNIGAGE_UPDATE_URL points a build at
+  // another feed; an organisation's policy file can point installed copies elsewhere or turn
+  // updates off (electron/policy.ts).
+  publish: [
+    {
+      provider: 'generic',
+      url: process.env.OMNIGAGE_UPDATE_URL || 'https://updates.omnigage-campaigns.example/stable/',
+    },
+  ],
+  win: { target: ['nsis', 'msi'] },
+  // The assisted installer lets a person choose "just me" or "everyone on this computer"; IT
+  // installs silently per machine with `/S /allusers` (README, "Deploying in an organisation").
+  nsis: {
+    oneClick: false,
+    perMachine: false,
+    allowElevation: true,
+    allowToChangeInstallationDirectory: true,
+  },
+  // The MSI is per machine, for deployment tools (msiexec /i … /qn).
+  msi: { perMachine: true, oneClick: true },
+  mac: {
+    target: ['dmg', 'zip'],
+    category: 'public.app-category.business',
+    hardenedRuntime: true,
+    // Without a certificate the app is left unsigned rather than ad-hoc signed by accident.
+    identity: signing.macSign ? undefined : null,
+    notarize: signing.notarize,
+  },
   linux: {
     target: ['AppImage', 'deb'],
     category: 'Office',

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The organisation's policy file: how an IT department presets and locks settings on every
+ * laptop it manages. It lives in a machine-wide folder that ordinary users cannot write (the
+ * README lists each system's location), so a value in it is the organisation's, shown in
+ * Settings as "Set by your organisation" and not editable there.
+ *
+ *   {
+ *     "apiUrl": "https://api.omnigage.io/api/v1/",   default API address for new profiles
+ *     "accountKey": "firstbank",                      default account key for new profiles
+ *     "updates": "off",                               "on" (default) or "off"
+ *     "updateChannel": "stable",                      "stable" (default) or "beta"
+ *     "updateUrl": "https://updates.example.org/omnigage-campaigns/",   where updates come from
+ *     "hideSandbox": true                             no "Rehearse without calling anyone"
+ *   }
+ *
+ * Only the entry points call `policyPath` (it reads the environment); services receive the
+ * parsed policy.
+ */
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be a full https:// address');
+
+const policySchema = z
+  .object({
+    apiUrl: httpsUrl.optional(),
+    accountKey: z.string().trim().min(1).max(100).optional(),
+    updates: z.enum(['on', 'off']).optional(),
+    updateChannel: z.enum(['stable', 'beta']).optional(),
+    updateUrl: httpsUrl.optional(),
+    hideSandbox: z.boolean().optional(),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+
+export type PolicyReading =
+  | { state: 'none'; path: string }
+  | { state: 'applied'; path: string; policy: Policy }
+  /** The file is there but unusable: nothing of it applies, and Settings says why. */
+  | { state: 'invalid'; path: string; problem: string };
+
+/** Where the policy file is on each system (machine-wide, writable only by administrators). */
+export function policyPath(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const override = env.OMNIGAGE_POLICY_FILE?.trim();
+  if (override) return override;
+  if (platform === 'win32')
+    return join(env.ProgramData ?? 'C:\\ProgramData', 'Omnigage Campaigns', 'policy.json');
+  if (platform === 'darwin') return '/Library/Application Support/Omnigage Campaigns/policy.json';
+  return '/etc/omnigage-campaigns/policy.json';
+}
+
+/** A policy file larger than this is not a policy file. */
+const MAX_POLICY_BYTES = 64 * 1024;
+
+export function readPolicy(
+  path: string,
+  read: (path: string) => Buffer = readFileSync,
+): PolicyReading {
+  let bytes: Buffer;
+  try {
+    bytes = read(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'none', path };
+    return {
+      state: 'invalid',
+      path,
+      problem: `The organisation's policy file ${path} cannot be read (${code ?? 'error'}).`,
+    };
+  }
+  if (bytes.byteLength > MAX_POLICY_BYTES) {
+    return {
+      state: 'invalid',
+      path,
+      problem: `The organisation's policy file ${path} is larger than a policy file can be (64 KB).`,
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return {
+      state: 'invalid',
+      path,
+      problem: `The organisation's policy file ${path} is not valid JSON.`,
+    };
+  }
+  const parsed = policySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the file';
+    const what =
+      issue.code === 'unrecognized_keys'
+        ? `has a setting this version does not know (${issue.keys.join(', ')})`
+        : issue.message;
+    return {
+      state: 'invalid',
+      path,
+      problem: `The organisation's policy file ${path}: ${where} ${what}.`,
+    };
+  }
+  return { state: 'applied', path, policy: parsed.data };
+}
