@@ -23,7 +23,8 @@ const failures = [];
 function run(label, command, args, options = {}) {
   const started = Date.now();
   console.log(`\n▶ ${label}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  // node_modules/.bin holds .cmd shims on Windows, which only a shell can start.
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32', ...options });
   const ok = result.status === 0;
   console.log(`${ok ? '✔' : '✘'} ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return ok;
