@@ -5,6 +5,21 @@
  */
 export type RecordHandler = (cells: string[], line: number) => void;
 
+/** Caps checked as the text arrives (see limits.ts); a parser without them accepts anything. */
+export interface CsvLimits {
+  cellLength: number;
+  cells: number;
+  recordLength: number;
+  records: number;
+}
+
+const UNLIMITED: CsvLimits = {
+  cellLength: Infinity,
+  cells: Infinity,
+  recordLength: Infinity,
+  records: Infinity,
+};
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -12,8 +27,11 @@ const CR = 13;
 export class CsvParser {
   readonly #delimiter: number;
   readonly #onRecord: RecordHandler;
-  readonly #maxFieldLength: number;
+  readonly #limits: CsvLimits;
   #cells: string[] = [];
+  /** Characters of the current record in earlier chunks. */
+  #recordCarry = 0;
+  #records = 0;
   #field = '';
   #inQuotes = false;
   #afterQuote = false;
@@ -22,10 +40,10 @@ export class CsvParser {
   #recordLine = 1;
   #quoteLine = 0;
 
-  constructor(delimiter: string, onRecord: RecordHandler, maxFieldLength = Number.POSITIVE_INFINITY) {
+  constructor(delimiter: string, onRecord: RecordHandler, limits: Partial<CsvLimits> = {}) {
     this.#delimiter = delimiter.charCodeAt(0);
     this.#onRecord = onRecord;
-    this.#maxFieldLength = maxFieldLength;
+    this.#limits = { ...UNLIMITED, ...limits };
   }
 
   /** The physical line the parser has reached (1-based). */
@@ -42,6 +60,7 @@ export class CsvParser {
       this.#skipLf = false;
       if (text.charCodeAt(0) === LF) i = start = 1;
     }
+    let recordStart = start;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
       if (this.#inQuotes) {
@@ -70,6 +89,7 @@ export class CsvParser {
         start = i + 1;
       } else if (c === LF || c === CR) {
         this.#endField(text.slice(start, i));
+        this.#recordCarry += i - recordStart;
         this.#endRecord();
         if (c === CR) {
           if (i + 1 < n) {
@@ -80,7 +100,7 @@ export class CsvParser {
         }
         this.#line++;
         this.#recordLine = this.#line;
-        start = i + 1;
+        start = recordStart = i + 1;
       } else if (c === QUOTE && start === i && this.#field === '') {
         this.#inQuotes = true;
         this.#quoteLine = this.#line;
@@ -89,7 +109,13 @@ export class CsvParser {
     }
     if (start < n) {
       this.#field += text.slice(start);
-      if (this.#field.length > this.#maxFieldLength) this.#tooLong();
+      if (this.#field.length > this.#limits.cellLength) this.#tooLong();
+    }
+    this.#recordCarry += n - recordStart;
+    if (this.#recordCarry > this.#limits.recordLength) {
+      this.#refuse(
+        `line ${this.#recordLine} is longer than ${this.#limits.recordLength / (1024 * 1024)} million characters`,
+      );
     }
   }
 
@@ -109,22 +135,41 @@ export class CsvParser {
 
   #endField(tail: string): void {
     const value = this.#field === '' ? tail : this.#field + tail;
-    if (value.length > this.#maxFieldLength) this.#tooLong();
+    if (value.length > this.#limits.cellLength) this.#tooLong();
+    if (this.#cells.length >= this.#limits.cells) {
+      this.#refuse(
+        `line ${this.#recordLine} has more than ${this.#limits.cells.toLocaleString('en-US')} values (Excel's last column is XFD)`,
+      );
+    }
     this.#cells.push(value);
     this.#field = '';
   }
 
   #endRecord(): void {
+    if (++this.#records > this.#limits.records) {
+      this.#refuse(
+        `the file has more than ${this.#limits.records.toLocaleString('en-US')} lines, Excel's last row`,
+      );
+    }
+    if (this.#recordCarry > this.#limits.recordLength) {
+      this.#refuse(
+        `line ${this.#recordLine} is longer than ${this.#limits.recordLength / (1024 * 1024)} million characters`,
+      );
+    }
+    this.#recordCarry = 0;
     const cells = this.#cells;
     this.#cells = [];
     this.#onRecord(cells, this.#recordLine);
   }
 
   #tooLong(): never {
-    throw new CsvSyntaxError(
-      `a value on line ${this.#recordLine} is longer than ${Math.round(this.#maxFieldLength / 1024)} KB`,
-      this.#recordLine,
+    this.#refuse(
+      `a value on line ${this.#recordLine} is longer than ${Math.round(this.#limits.cellLength / 1024)} KB`,
     );
+  }
+
+  #refuse(message: string): never {
+    throw new CsvLimitError(message, this.#recordLine);
   }
 }
 
@@ -135,6 +180,14 @@ export class CsvSyntaxError extends Error {
   ) {
     super(message);
     this.name = 'CsvSyntaxError';
+  }
+}
+
+/** A record past one of the parser's limits. */
+export class CsvLimitError extends CsvSyntaxError {
+  constructor(message: string, line: number) {
+    super(message, line);
+    this.name = 'CsvLimitError';
   }
 }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { CsvParser, CsvSyntaxError, detectDelimiter } from './csv';
+import { CsvLimitError, CsvParser, CsvSyntaxError, detectDelimiter } from './csv';
+import { LIMITS, TableLimitError } from './limits';
 import { XlsxFormatError, readXlsx } from './xlsx';
 
 /**
@@ -34,12 +35,21 @@ export interface TableResult {
 }
 
 /** Longest cell accepted: far beyond any real value, small enough to keep memory bounded. */
-export const MAX_CELL_LENGTH = 1024 * 1024;
+export const MAX_CELL_LENGTH = LIMITS.cellLength;
 const CHUNK = 1 << 16;
 
 /** The file's problem, in words that name the file (and the line or row where there is one). */
 export function importError(fileName: string, message: string, cause?: unknown): AppError {
   return new AppError('invalid_input', `${fileName}: ${message}`, cause ? { cause } : undefined);
+}
+
+/** A file past one of LIMITS: refused as soon as it is seen, before it can fill memory. */
+function limitError(fileName: string, error: Error): AppError {
+  return importError(
+    fileName,
+    `the app stopped reading this file because ${error.message}. If it is the list you meant, open it in Excel, keep only the recipients' columns and rows, and save it again.`,
+    error,
+  );
 }
 
 // Excel's way to keep digits as text in a CSV: ="0044 7911 123456". Read it as the text inside.
@@ -78,8 +88,13 @@ function hashFile(fd: number): string {
 }
 
 /** The encoding, and how many BOM bytes to skip, from the first bytes and (without a BOM) a UTF-8 check. */
-function sniffEncoding(fd: number, head: Buffer, fileName: string): { encoding: TextEncoding; skip: number } {
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
+function sniffEncoding(
+  fd: number,
+  head: Buffer,
+  fileName: string,
+): { encoding: TextEncoding; skip: number } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
+    return { encoding: 'utf-8', skip: 3 };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
   let evenZeros = 0;
@@ -125,9 +140,11 @@ export function readTable(path: string, handlers: TableHandlers): TableResult {
     if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'the file does not exist (it may have been moved or renamed).'
-      : code === 'EACCES' || code === 'EPERM' ? 'the app is not allowed to read this file.'
-      : `the file cannot be opened (${(error as Error).message}).`;
+      code === 'ENOENT'
+        ? 'the file does not exist (it may have been moved or renamed).'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'the app is not allowed to read this file.'
+          : `the file cannot be opened (${(error as Error).message}).`;
     throw importError(fileName, why, error);
   }
   try {
@@ -168,7 +185,8 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
       handlers.onRow(cells, row);
     },
     finish(): { headers: string[]; rows: number } {
-      if (headers === null) throw importError(fileName, 'the file has no header row and no data: it is empty.');
+      if (headers === null)
+        throw importError(fileName, 'the file has no header row and no data: it is empty.');
       return { headers, rows: row };
     },
   };
@@ -199,7 +217,12 @@ function readCsv(
             unwrapExcelText(cells);
             s.take(cells);
           },
-          MAX_CELL_LENGTH,
+          {
+            cellLength: LIMITS.cellLength,
+            cells: LIMITS.columns,
+            recordLength: LIMITS.recordLength,
+            records: LIMITS.rows,
+          },
         );
       }
       parser.push(text);
@@ -209,24 +232,30 @@ function readCsv(
     parser.end();
     return { info, ...sink.finish() };
   } catch (error) {
+    if (error instanceof CsvLimitError) throw limitError(fileName, error);
     if (error instanceof CsvSyntaxError) throw importError(fileName, error.message, error);
     throw error;
   }
 }
 
-function readWorkbook(path: string, fileName: string, handlers: TableHandlers): Omit<TableResult, 'sha256'> {
+function readWorkbook(
+  path: string,
+  fileName: string,
+  handlers: TableHandlers,
+): Omit<TableResult, 'sha256'> {
   const info: TableInfo = { fileName, format: 'xlsx', encoding: null, delimiter: null };
   const sink = rowSink(fileName, info, handlers);
   try {
-    readXlsx(path, (cells) => {
-      for (const cell of cells) {
-        if (cell.length > MAX_CELL_LENGTH) throw importError(fileName, `a cell is longer than ${MAX_CELL_LENGTH / 1024} KB.`);
-      }
-      sink.take(cells);
-    });
+    // Cell, row and part sizes are checked inside the reader as the bytes arrive.
+    readXlsx(path, (cells) => sink.take(cells));
   } catch (error) {
+    if (error instanceof TableLimitError) throw limitError(fileName, error);
     if (error instanceof XlsxFormatError) {
-      throw importError(fileName, `this Excel file cannot be read: ${error.message}. Open it in Excel and save it again.`, error);
+      throw importError(
+        fileName,
+        `this Excel file cannot be read: ${error.message}. Open it in Excel and save it again.`,
+        error,
+      );
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { LIMITS, TableLimitError } from './limits';
 import { ZipFormatError, ZipReader } from './zip';
 
 /**
@@ -21,26 +22,93 @@ const localName = (name: string) => {
   return colon < 0 ? name : name.slice(colon + 1);
 };
 
-function parseXml(zip: ZipReader, name: string, handlers: {
-  open?: (tag: Tag) => void;
-  close?: (tag: Tag) => void;
-  text?: (text: string) => void;
-}): void {
+function parseXml(
+  zip: ZipReader,
+  name: string,
+  handlers: {
+    open?: (tag: Tag) => void;
+    close?: (tag: Tag) => void;
+    text?: (text: string) => void;
+  },
+): void {
   const parser = new SaxesParser({ xmlns: false, position: false });
   // Some writers (the OpenXML SDK, for one) prefix every element: <x:row>, <x:c>.
   const { open, close } = handlers;
-  if (open) parser.on('opentag', (tag) => open({ name: localName(tag.name), attributes: tag.attributes }));
-  if (close) parser.on('closetag', (tag) => close({ name: localName(tag.name), attributes: tag.attributes }));
+  if (open)
+    parser.on('opentag', (tag) => open({ name: localName(tag.name), attributes: tag.attributes }));
+  if (close)
+    parser.on('closetag', (tag) =>
+      close({ name: localName(tag.name), attributes: tag.attributes }),
+    );
   if (handlers.text) parser.on('text', handlers.text);
   parser.on('error', (error) => {
     throw new XlsxFormatError(`its part ${name} is not well-formed XML (${error.message})`);
   });
+  const guard = xmlGuard(name);
+  parser.on('doctype', guard.refuseDoctype);
+  parser.on('opentagstart', () => {
+    guard.rootStarted();
+    parser.off('opentagstart');
+  });
   const decoder = new TextDecoder('utf-8');
   zip.readEntry(name, (chunk) => {
-    parser.write(decoder.decode(chunk, { stream: true }));
+    const text = decoder.decode(chunk, { stream: true });
+    guard.check(text);
+    parser.write(text);
   });
   parser.write(decoder.decode());
   parser.close();
+}
+
+/**
+ * Checks the XML text before saxes buffers it: no DTD (Excel never writes one; entity bombs need
+ * one), and no run longer than LIMITS.xmlToken between two '<', which bounds every text node and
+ * every tag saxes would otherwise hold in one string.
+ */
+function xmlGuard(name: string) {
+  let run = 0;
+  let tail = '';
+  let prolog = true;
+  const refuseDoctype = () => {
+    throw new XlsxFormatError(
+      `its part ${name} declares a DTD (<!DOCTYPE>), which Excel never writes and which can hide an "entity bomb"`,
+    );
+  };
+  const tooLong = () => {
+    throw new TableLimitError(
+      `its part ${name} holds a value or tag longer than ${LIMITS.xmlToken / (1024 * 1024)} million characters`,
+    );
+  };
+  return {
+    refuseDoctype,
+    rootStarted: () => void (prolog = false),
+    check(text: string): void {
+      // A DTD may only come before the first element, so only the prolog is searched (saxes
+      // would report it only after buffering all of it).
+      if (prolog) {
+        if ((tail + text).includes('<!DOCTYPE')) refuseDoctype();
+        tail = text.slice(-8);
+      }
+      let lt = text.indexOf('<');
+      if (lt < 0) {
+        run += text.length;
+        if (run > LIMITS.xmlToken) tooLong();
+        return;
+      }
+      if (run + lt > LIMITS.xmlToken) tooLong();
+      // Only a chunk longer than the limit can hide a long run between two of its own '<'.
+      if (text.length > LIMITS.xmlToken) {
+        for (
+          let next = text.indexOf('<', lt + 1);
+          next >= 0;
+          lt = next, next = text.indexOf('<', lt + 1)
+        ) {
+          if (next - lt > LIMITS.xmlToken) tooLong();
+        }
+      }
+      run = text.length - text.lastIndexOf('<') - 1;
+    },
+  };
 }
 
 function attr(tag: Tag, name: string): string | undefined {
@@ -59,13 +127,18 @@ function relationshipId(tag: Tag): string | undefined {
 /** Column index (0-based) from a reference such as "AB12". */
 function columnIndex(ref: string): number {
   let index = 0;
-  for (let i = 0; i < ref.length; i++) {
+  for (let i = 0; i < ref.length && index <= LIMITS.columns; i++) {
     const c = ref.charCodeAt(i);
     if (c < 65 || c > 90) break;
     index = index * 26 + (c - 64);
   }
   return index - 1;
 }
+
+const cellTooLong = (where: string) =>
+  new TableLimitError(
+    `${where} holds a cell longer than ${LIMITS.cellLength / (1024 * 1024)} million characters`,
+  );
 
 function firstSheetPath(zip: ZipReader): string {
   let relId: string | undefined;
@@ -88,7 +161,9 @@ function firstSheetPath(zip: ZipReader): string {
       if (zip.entries.has(path)) return path;
     }
   }
-  const fallback = [...zip.entries.keys()].find((name) => /^xl\/worksheets\/[^/]+\.xml$/.test(name));
+  const fallback = [...zip.entries.keys()].find((name) =>
+    /^xl\/worksheets\/[^/]+\.xml$/.test(name),
+  );
   if (!fallback) throw new XlsxFormatError('it has no worksheet');
   return fallback;
 }
@@ -98,6 +173,7 @@ function readSharedStrings(zip: ZipReader): string[] {
   const name = [...zip.entries.keys()].find((n) => n.toLowerCase() === 'xl/sharedstrings.xml');
   if (!name) return strings;
   let current = '';
+  let total = 0;
   let inText = false;
   let phoneticDepth = 0;
   parseXml(zip, name, {
@@ -107,12 +183,22 @@ function readSharedStrings(zip: ZipReader): string[] {
       else if (tag.name === 't' && phoneticDepth === 0) inText = true;
     },
     text: (text) => {
-      if (inText) current += text;
+      if (!inText) return;
+      current += text;
+      if (current.length > LIMITS.cellLength) throw cellTooLong(`its part ${name}`);
     },
     close: (tag) => {
       if (tag.name === 't') inText = false;
       else if (tag.name === 'rPh') phoneticDepth--;
-      else if (tag.name === 'si') strings.push(current);
+      else if (tag.name === 'si') {
+        strings.push(current);
+        total += current.length;
+        if (total > LIMITS.sharedStringChars) {
+          throw new TableLimitError(
+            `its shared text (${name}) is longer than ${LIMITS.sharedStringChars / (1024 * 1024)} million characters`,
+          );
+        }
+      }
     },
   });
   return strings;
@@ -131,6 +217,8 @@ export function readXlsx(path: string, onRow: RowHandler): void {
     const sheet = firstSheetPath(zip);
     let cells: string[] = [];
     let rowNumber = 0;
+    let rows = 0;
+    let rowChars = 0;
     let col = 0;
     let type = 'n';
     let value = '';
@@ -142,13 +230,25 @@ export function readXlsx(path: string, onRow: RowHandler): void {
           case 'row': {
             const r = attr(tag, 'r');
             rowNumber = r ? Number(r) : rowNumber + 1;
+            if (++rows > LIMITS.rows || rowNumber > LIMITS.rows) {
+              throw new TableLimitError(
+                `its sheet goes past row ${LIMITS.rows.toLocaleString('en-US')}, Excel's last row`,
+              );
+            }
             cells = [];
             col = 0;
+            rowChars = 0;
             break;
           }
           case 'c': {
             const ref = attr(tag, 'r');
             if (ref) col = columnIndex(ref);
+            // Checked before the row array is widened to reach the cell.
+            if (col >= LIMITS.columns) {
+              throw new TableLimitError(
+                `row ${rowNumber} has a cell ${ref ? `(${ref.slice(0, 20)}) ` : ''}past column XFD, Excel's last column (${LIMITS.columns.toLocaleString('en-US')})`,
+              );
+            }
             type = attr(tag, 't') ?? 'n';
             value = '';
             break;
@@ -165,7 +265,9 @@ export function readXlsx(path: string, onRow: RowHandler): void {
         }
       },
       text: (text) => {
-        if (collecting) value += text;
+        if (!collecting) return;
+        value += text;
+        if (value.length > LIMITS.cellLength) throw cellTooLong(`row ${rowNumber}`);
       },
       close: (tag) => {
         switch (tag.name) {
@@ -180,6 +282,12 @@ export function readXlsx(path: string, onRow: RowHandler): void {
             let text = value;
             if (type === 's') text = shared[Number(value)] ?? '';
             else if (type === 'b') text = value === '1' ? 'TRUE' : 'FALSE';
+            rowChars += text.length;
+            if (rowChars > LIMITS.recordLength) {
+              throw new TableLimitError(
+                `row ${rowNumber} is longer than ${LIMITS.recordLength / (1024 * 1024)} million characters`,
+              );
+            }
             while (cells.length < col) cells.push('');
             cells[col] = text;
             col++;

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Inflate } from 'fflate';
+import { LIMITS, TableLimitError, megabytes } from './limits';
 
 /**
  * Just enough of ZIP to read an .xlsx: the central directory for the entry list, then one
@@ -55,16 +56,23 @@ export class ZipReader {
         break;
       }
     }
-    if (eocd < 0) throw new ZipFormatError('it is not a complete Excel file (the archive directory is missing)');
+    if (eocd < 0)
+      throw new ZipFormatError(
+        'it is not a complete Excel file (the archive directory is missing)',
+      );
     const count = tail.readUInt16LE(eocd + 10);
     const dirSize = tail.readUInt32LE(eocd + 12);
     const dirOffset = tail.readUInt32LE(eocd + 16);
-    if (dirOffset === 0xffffffff || count === 0xffff) throw new ZipFormatError('it is larger than 4 GB, which is not supported');
+    if (dirOffset === 0xffffffff || count === 0xffff)
+      throw new ZipFormatError('it is larger than 4 GB, which is not supported');
+    if (dirOffset + dirSize > this.#size)
+      throw new ZipFormatError('its archive directory points past the end of the file');
     const dir = this.#read(dirOffset, dirSize);
     const entries = new Map<string, ZipEntry>();
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (dir.readUInt32LE(p) !== 0x02014b50) throw new ZipFormatError('its archive directory is damaged');
+      if (dir.readUInt32LE(p) !== 0x02014b50)
+        throw new ZipFormatError('its archive directory is damaged');
       const method = dir.readUInt16LE(p + 10);
       const compressedSize = dir.readUInt32LE(p + 20);
       const nameLength = dir.readUInt16LE(p + 28);
@@ -78,38 +86,77 @@ export class ZipReader {
     return entries;
   }
 
-  /** Streams an entry's uncompressed bytes to onData, in chunks. */
+  /**
+   * Streams an entry's uncompressed bytes to onData, in chunks, and stops as soon as the output
+   * passes LIMITS.partBytes or LIMITS.ratio times the compressed bytes consumed so far (the sizes
+   * the archive declares are not trusted). Compressed input goes in 64 KB at a time, so one step
+   * can never produce more than ~66 MB (deflate expands at most ~1032×); smaller steps would bound
+   * that further but make fflate's streaming inflate several times slower on large blocks.
+   */
   readEntry(name: string, onData: (chunk: Uint8Array) => void): void {
     const entry = this.entries.get(name);
     if (!entry) throw new ZipFormatError(`it has no ${name}`);
     const header = this.#read(entry.localHeaderOffset, 30);
-    if (header.readUInt32LE(0) !== 0x04034b50) throw new ZipFormatError(`its entry ${name} is damaged`);
+    if (header.readUInt32LE(0) !== 0x04034b50)
+      throw new ZipFormatError(`its entry ${name} is damaged`);
     let position = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
     let remaining = entry.compressedSize;
     let inflate: Inflate | null = null;
+    let downstream: unknown;
+    let consumed = 0;
+    let produced = 0;
+    const emit = (chunk: Uint8Array) => {
+      produced += chunk.length;
+      if (produced > LIMITS.partBytes) {
+        throw new TableLimitError(
+          `its part ${name} is larger than ${megabytes(LIMITS.partBytes)} once decompressed, far more than any real list`,
+        );
+      }
+      if (produced > LIMITS.ratioGrace && produced > consumed * LIMITS.ratio) {
+        throw new TableLimitError(
+          `its part ${name} expands to more than ${LIMITS.ratio} times its stored size, which is how a "zip bomb" is made; the app stopped reading it`,
+        );
+      }
+      onData(chunk);
+    };
     if (entry.method === 8) {
-      inflate = new Inflate((chunk) => onData(chunk));
+      inflate = new Inflate((chunk) => {
+        try {
+          emit(chunk);
+        } catch (error) {
+          downstream = error;
+          throw error;
+        }
+      });
     } else if (entry.method !== 0) {
-      throw new ZipFormatError(`its entry ${name} uses a compression method (${entry.method}) that is not supported`);
+      throw new ZipFormatError(
+        `its entry ${name} uses a compression method (${entry.method}) that is not supported`,
+      );
     }
     const chunkSize = 1 << 16;
     const buffer = Buffer.alloc(chunkSize);
     do {
       const length = Math.min(chunkSize, remaining);
       const n = length === 0 ? 0 : readSync(this.#fd, buffer, 0, length, position);
-      if (length > 0 && n === 0) throw new ZipFormatError('the file ends in the middle of its contents');
+      if (length > 0 && n === 0)
+        throw new ZipFormatError('the file ends in the middle of its contents');
       position += n;
       remaining -= n;
+      consumed += n;
       // Copy: fflate may keep a reference to the chunk while the buffer is reused.
       const chunk = new Uint8Array(buffer.subarray(0, n));
       if (inflate) {
         try {
           inflate.push(chunk, remaining === 0);
         } catch (error) {
-          throw new ZipFormatError(`its entry ${name} cannot be decompressed (${(error as Error).message})`);
+          // Errors from the reader downstream (a limit, bad XML) pass through as they are.
+          if (error === downstream) throw error;
+          throw new ZipFormatError(
+            `its entry ${name} cannot be decompressed (${(error as Error).message})`,
+          );
         }
       } else if (n > 0) {
-        onData(chunk);
+        emit(chunk);
       }
     } while (remaining > 0);
   }
