@@ -25,7 +25,10 @@ export interface ServiceOptions {
   fetchCallerIds?: FetchCallerIds;
   /** Send engine settings (batch size, concurrency…); tests shorten its waits. */
   send?: Partial<EngineOptions>;
-  /** Environment for OMNIGAGE_API_* credential overrides (default process.env). */
+  /**
+   * The CLI's environment, for its OMNIGAGE_API_* credential overrides. The desktop app and the
+   * harness pass none, so a token set in the environment never replaces the keychain profile.
+   */
   env?: NodeJS.ProcessEnv;
 }
 

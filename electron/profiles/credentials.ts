@@ -43,11 +43,17 @@ export interface ResolveCredentialsOptions {
   profileId?: string | null;
   /** The campaign being sent, whose remembered profile is used when no profileId is given. */
   campaignId?: string;
+  /**
+   * The CLI's environment, whose OMNIGAGE_API_* variables override the profile (the CLI's
+   * documented contract). Absent in the desktop app: it uses the keychain profile and nothing
+   * else, whatever happens to be set in the environment it was started from.
+   */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
- * Credentials for the send engine and the CLI. The environment wins where it speaks:
+ * Credentials for the send engine and the CLI. Given an environment (the CLI only), it wins
+ * where it speaks:
  * OMNIGAGE_API_KEY and OMNIGAGE_API_SECRET together replace the keychain (so the CLI works on a
  * server without one), OMNIGAGE_API_URL and OMNIGAGE_ACCOUNT_KEY replace the profile's address
  * and account key. Otherwise the profile's secret is read from the keychain.
@@ -57,15 +63,22 @@ export async function resolveCredentials({
   log,
   profileId,
   campaignId,
-  env = process.env,
+  env = {},
 }: ResolveCredentialsOptions): Promise<Credentials> {
+  // Mention the variables only where they mean something: in the app they are ignored.
+  const orEnvironment = Object.keys(env).length
+    ? `, or set ${CREDENTIAL_ENV.tokenKey} and ${CREDENTIAL_ENV.tokenSecret}`
+    : '';
   const read = (name: string) => {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
   const envKey = read(CREDENTIAL_ENV.tokenKey);
   const envSecret = read(CREDENTIAL_ENV.tokenSecret);
-  const envAccount = env[CREDENTIAL_ENV.accountKey] !== undefined ? (env[CREDENTIAL_ENV.accountKey] ?? '').trim() : undefined;
+  const envAccount =
+    env[CREDENTIAL_ENV.accountKey] !== undefined
+      ? (env[CREDENTIAL_ENV.accountKey] ?? '').trim()
+      : undefined;
   const envUrlRaw = read(CREDENTIAL_ENV.apiUrl);
   if (envSecret) log.addSecret(envSecret);
 
@@ -78,7 +91,8 @@ export async function resolveCredentials({
   let envUrl: string | undefined;
   if (envUrlRaw) {
     const normalized = normalizeApiUrl(envUrlRaw);
-    if (!normalized.ok) throw new AppError('invalid_input', `${CREDENTIAL_ENV.apiUrl}: ${normalized.message}`);
+    if (!normalized.ok)
+      throw new AppError('invalid_input', `${CREDENTIAL_ENV.apiUrl}: ${normalized.message}`);
     envUrl = normalized.url;
   }
 
@@ -103,14 +117,14 @@ export async function resolveCredentials({
   if (!profile) {
     throw new AppError(
       'invalid_input',
-      `No API profile is set up. Add one in Settings, or set ${CREDENTIAL_ENV.tokenKey} and ${CREDENTIAL_ENV.tokenSecret}.`,
+      `No API profile is set up. Add one in Settings${orEnvironment}.`,
     );
   }
   const tokenSecret = await profiles.readSecret(profile.id);
   if (!tokenSecret) {
     throw new AppError(
       'bad_credentials',
-      `The profile "${profile.name}" has no token secret in the keychain. Enter it in Settings, or set ${CREDENTIAL_ENV.tokenKey} and ${CREDENTIAL_ENV.tokenSecret}.`,
+      `The profile "${profile.name}" has no token secret in the keychain. Enter it in Settings${orEnvironment}.`,
     );
   }
   return {

@@ -47,7 +47,7 @@ export interface SendServiceDeps {
   campaigns: CampaignService;
   recipients: RecipientService;
   profiles: ProfileService;
-  /** Where OMNIGAGE_API_* overrides are read (the CLI's environment). */
+  /** The CLI's environment, for its OMNIGAGE_API_* overrides; the desktop app passes none. */
   env?: NodeJS.ProcessEnv;
   engine?: Partial<EngineOptions>;
   /** How long a run's lease lasts without renewal. */
