@@ -11,7 +11,7 @@ import { OptOutService } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
-import { ResultsService, SendService, type EngineOptions } from './send/index';
+import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
 import { SettingsService } from './settings';
 import { StagedFiles } from './staged-files';
 
@@ -57,6 +57,8 @@ export interface Services {
   /** Sending, the outbox worker (send.startOutbox/stopOutbox/wake) and the audit trail (send.audit). */
   send: SendService;
   results: ResultsService;
+  /** "Call me first": one test call of a campaign to the person's own number. */
+  testCalls: TestCallService;
   close(): void;
 }
 
@@ -98,6 +100,15 @@ export function createServices({
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
   const results = new ResultsService({ db, log: log.child('results'), clock, send, campaigns, recipients });
+  const testCalls = new TestCallService({
+    campaigns,
+    recipients,
+    profiles,
+    audit: send.audit,
+    log: log.child('test-call'),
+    options: () => send.options,
+    env,
+  });
   return {
     dataDir,
     db,
@@ -116,6 +127,7 @@ export function createServices({
     settings,
     send,
     results,
+    testCalls,
     close: () => db.close(),
   };
 }

@@ -35,6 +35,7 @@ import {
   campaignRefSchema,
   resultsPageSchema,
   sendStartSchema,
+  testCallSchema,
   type AuditList,
   type CancelReport,
   type ExportedFile,
@@ -42,6 +43,7 @@ import {
   type SendCheck,
   type SendProgress,
   type SendStatus,
+  type TestCallResult,
 } from './send';
 import {
   PAGE_FILTERS,
@@ -224,6 +226,12 @@ export const contract = {
   'send:status': channel(campaignRefSchema).returns<{ status: SendStatus | null }>(),
   /** Sends waiting in the outbox, running or paused. */
   'send:outbox': channel(none).returns<SendStatus[]>(),
+  /**
+   * "Call me first": one call to the person's own number with the campaign's messages and one
+   * row's values, as its own engagement. Never locks, sends or changes the campaign; the number
+   * is remembered for the profile.
+   */
+  'send:testCall': channel(testCallSchema).returns<TestCallResult>(),
   /** Every row of the list with its envelope and outcome (stored; `results:refresh` asks Omnigage now). */
   'results:get': channel(resultsPageSchema).returns<ResultsPage>(),
   'results:refresh': channel(campaignRefSchema).returns<ResultsPage>(),

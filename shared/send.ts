@@ -210,3 +210,21 @@ export const auditListSchema = z
     limit: z.number().int().min(1).max(1000).default(100),
   })
   .optional();
+
+/** "Call me first": a test call was scheduled in Omnigage (what `test-call --json` prints). */
+export interface TestCallResult {
+  engagementId: string;
+  /** The number called, E.164. */
+  to: string;
+  /** The 1-based data row whose values were merged. */
+  row: number;
+}
+
+export const testCallSchema = z.object({
+  campaignId: campaignIdSchema,
+  /** The person's own number, read with the recipient list's default country. */
+  to: z.string().trim().min(1, 'Type your phone number.').max(40),
+  /** Whose values are merged (default: the first valid row). */
+  row: z.number().int().min(1).optional(),
+  profileId: profileIdSchema.optional(),
+});

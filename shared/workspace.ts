@@ -10,15 +10,31 @@ import { defaultCountrySchema } from './recipients/types';
 
 export const DEFAULT_BATCH_SIZE = 100;
 
+/** Per API profile: the person's own number for "Call me first", and what a minute of calls costs. */
+export const profilePreferencesSchema = z.object({
+  /** E.164, saved after a test call was placed to it. */
+  testNumber: z.string().max(40).optional(),
+  /** Price of one minute of calls, in the account's currency (optional; used for the cost estimate). */
+  ratePerMinute: z.number().min(0, 'The rate cannot be negative.').max(100, 'Enter the rate per minute, e.g. 0.02.').optional(),
+});
+export type ProfilePreferences = z.infer<typeof profilePreferencesSchema>;
+
 export const settingsSchema = z.object({
   defaultCountry: defaultCountrySchema,
   defaultVoice: z.string().trim().min(1, 'Choose a voice.').max(80),
   batchSize: z.number().int().min(1, 'Send at least one envelope per request.').max(1000, 'At most 1,000 envelopes per request.'),
+  /** What the person keeps per API profile (by profile id): see ProfilePreferences. */
+  profilePreferences: z.record(z.string().max(64), profilePreferencesSchema),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial();
 
-export const DEFAULT_SETTINGS: Settings = { defaultCountry: 'US', defaultVoice: DEFAULT_VOICE, batchSize: DEFAULT_BATCH_SIZE };
+export const DEFAULT_SETTINGS: Settings = {
+  defaultCountry: 'US',
+  defaultVoice: DEFAULT_VOICE,
+  batchSize: DEFAULT_BATCH_SIZE,
+  profilePreferences: {},
+};
 
 /** A file the person chose in a native dialog or dropped on the window; main holds the path. */
 export interface ChosenFile {

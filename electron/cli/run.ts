@@ -5,12 +5,13 @@ import { createFileLogger } from '../logging/logger';
 import { dataPaths, resolveDataDir } from '../paths';
 import type { SecretStore } from '../secrets/store';
 import { clientFor } from '../send/engine';
+import type { PreparedTestCall } from '../send/test-call';
 import { createServices, type Services } from '../services';
 import { UnusableInput, applyCampaignFile, link, linkedCampaign, loadCampaignFile, messageTexts, type LoadedCampaignFile } from './campaign-file';
 
 /**
- * The headless CLI: `validate`, `send` and `status` on a campaign file, over the same services
- * and database as the app. stdout carries only the command's output (JSON with --json);
+ * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, over the
+ * same services and database as the app. stdout carries only the command's output (JSON with --json);
  * everything else goes to stderr. Exit codes: 0 success (sendable / scheduled / status shown),
  * 1 not sendable or not sent, 2 unusable input.
  */
@@ -32,6 +33,10 @@ Commands:
   validate <campaign.json> [--json]   check the campaign and its recipients (exit 0 sendable, 1 not)
   send <campaign.json> [--json]       send it (exit 0 once scheduled); re-run to resume
   status <campaign.json> [--json]     the send's journal and, when online, Omnigage's status
+  test-call <campaign.json> --to <number> [--row N] [--json]
+                                      call <number> once with the campaign's messages and the values
+                                      of data row N (default: the first valid row); the campaign
+                                      itself is not sent or changed (exit 0 once the call is scheduled)
 
 Environment: OMNIGAGE_API_URL, OMNIGAGE_ACCOUNT_KEY, OMNIGAGE_API_KEY, OMNIGAGE_API_SECRET,
 OMNIGAGE_CAMPAIGNS_HOME (data folder), OMNIGAGE_BATCH_SIZE (envelopes per request, default 100).`;
@@ -42,26 +47,45 @@ interface Parsed {
   json: boolean;
   verbose: boolean;
   help: boolean;
+  /** test-call's options, as typed (null: given without a value). */
+  to: string | null | undefined;
+  row: string | null | undefined;
   unknown: string[];
 }
+
+/** Options that take a value (`--to +12025550123` or `--to=+12025550123`); only test-call has them. */
+const VALUE_OPTIONS = ['--to', '--row'] as const;
 
 function parseArgs(argv: readonly string[]): Parsed {
   const positional: string[] = [];
   const unknown: string[] = [];
+  const values: Record<string, string | null> = {};
   let json = false;
   let verbose = false;
   let help = false;
-  for (const arg of argv) {
-    if (arg === '--json') json = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const option = VALUE_OPTIONS.find((o) => arg === o || arg.startsWith(`${o}=`));
+    if (option) {
+      if (arg !== option) values[option] = arg.slice(option.length + 1);
+      else {
+        const next = argv[i + 1];
+        values[option] = next !== undefined && !next.startsWith('--') ? next : null;
+        if (values[option] !== null) i++;
+      }
+    } else if (arg === '--json') json = true;
     else if (arg === '--verbose') verbose = true;
     else if (arg === '--help' || arg === '-h') help = true;
     else if (arg.startsWith('-') && arg !== '-') unknown.push(arg);
     else positional.push(arg);
   }
-  return { command: positional[0], file: positional[1], json, verbose, help, unknown: [...unknown, ...positional.slice(2)] };
+  const command = positional[0];
+  // Elsewhere --to and --row mean nothing: refused as before.
+  if (command !== 'test-call') for (const option of VALUE_OPTIONS) if (option in values) unknown.push(option);
+  return { command, file: positional[1], json, verbose, help, to: values['--to'], row: values['--row'], unknown: [...unknown, ...positional.slice(2)] };
 }
 
-const COMMANDS = new Set(['validate', 'send', 'status']);
+const COMMANDS = new Set(['validate', 'send', 'status', 'test-call']);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
@@ -111,6 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     if (args.command === 'validate') return validate(services, file, args.json, io);
     if (args.command === 'send') return await send(services, file, args.json, io);
+    if (args.command === 'test-call') return await testCall(services, file, args, io);
     return await status(services, file, args.json, io);
   } catch (error) {
     if (error instanceof UnusableInput) {
@@ -128,6 +153,51 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await services.send.stopOutbox();
     services.close();
   }
+}
+
+/**
+ * `test-call`: one call to --to with the campaign's messages and one row's values, as its own
+ * engagement (electron/send/test-call.ts). The file is read as `validate` reads it, in a
+ * transaction that is rolled back: the stored campaign, its journal and its link to the file
+ * stay as they were, so a later `send` sends the whole campaign.
+ */
+async function testCall(services: Services, file: LoadedCampaignFile, args: Parsed, io: CliIo): Promise<number> {
+  const example = `npm run -s cli -- test-call ${file.path} --to "(202) 555-0142"`;
+  if (args.to === undefined || args.to === null || args.to.trim() === '') {
+    io.stderr(`test-call: give the number to call with --to, e.g. ${example}\n`);
+    return 2;
+  }
+  let row: number | undefined;
+  if (args.row !== undefined) {
+    row = Number(args.row);
+    if (args.row === null || !/^\d+$/.test(args.row.trim()) || !Number.isSafeInteger(row) || row < 1) {
+      io.stderr(`test-call: --row takes the number of a data row (1 is the first row under the header), not "${args.row ?? ''}".\n`);
+      return 2;
+    }
+  }
+  let prepared: PreparedTestCall | undefined;
+  try {
+    services.db.transaction(() => {
+      const id = applyCampaignFile(services, file);
+      prepared = services.testCalls.prepare(id, { to: args.to!, row });
+      throw new Rollback();
+    })();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_input') {
+      io.stderr(`test-call: ${error.message}\n`);
+      return 2;
+    }
+    if (!(error instanceof Rollback)) throw error;
+  }
+  // The audit trail names the stored campaign when the file has one (the read copy is gone).
+  const linked = linkedCampaign(services, file);
+  const call = { ...prepared!, campaignId: linked };
+  const credentials = await services.testCalls.credentials(linked);
+  io.stderr(`Placing a test call to ${call.to} with the values of row ${call.row}…\n`);
+  const placed = await services.testCalls.place(call, credentials);
+  if (args.json) io.stdout(`${JSON.stringify({ engagementId: placed.engagementId, to: placed.to, row: placed.row })}\n`);
+  else io.stdout(`Test call scheduled: engagement ${placed.engagementId} calls ${placed.to} with the values of row ${placed.row}. The campaign itself was not sent.\n`);
+  return 0;
 }
 
 function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {

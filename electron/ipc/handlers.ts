@@ -176,6 +176,16 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     'send:cancel': ({ campaignId }) => services.send.cancel(campaignId),
     'send:status': ({ campaignId }) => ({ status: services.send.status(campaignId) }),
     'send:outbox': () => services.send.outbox(),
+    'send:testCall': async ({ campaignId, to, row, profileId }) => {
+      const placed = await services.testCalls.call(campaignId, { to, row, profileId });
+      // The number is remembered for the profile the call went through, for next time.
+      const profile = profileFor(campaignId, profileId);
+      if (profile) {
+        const { profilePreferences } = services.settings.get();
+        services.settings.update({ profilePreferences: { ...profilePreferences, [profile]: { ...profilePreferences[profile], testNumber: placed.to } } });
+      }
+      return placed;
+    },
     'results:get': ({ campaignId, offset, limit }) => services.results.page(campaignId, offset, limit),
     'results:refresh': ({ campaignId }) => services.results.refresh(campaignId),
     'results:export': async ({ campaignId }) => {

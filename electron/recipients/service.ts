@@ -505,6 +505,31 @@ export class RecipientService {
     }
   }
 
+  /**
+   * One row's cells (as stored, JSON) for a test call's merge values: the given 1-based data
+   * row, else the first valid one. Throws invalid_input naming the row when there is none.
+   */
+  rowCells(campaignId: string, row?: number): { row: number; cells: string; e164: string | null } {
+    const list = this.#requireList(campaignId);
+    const found =
+      row === undefined
+        ? (this.#db
+            .prepare(`SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`)
+            .get(campaignId) as { row: number; fields: string; e164: string | null } | undefined)
+        : (this.#db.prepare('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as
+            | { row: number; fields: string; e164: string | null }
+            | undefined);
+    if (!found) {
+      throw new AppError(
+        'invalid_input',
+        row === undefined
+          ? 'No row of the recipient list has a valid number, so there are no values to merge. Choose a row.'
+          : `There is no row ${row} in the recipient list (it has ${list.rowCount.toLocaleString('en-US')} row${list.rowCount === 1 ? '' : 's'}).`,
+      );
+    }
+    return { row: found.row, cells: found.fields, e164: found.e164 };
+  }
+
   /** Quiet-hours warning for the sendable recipients at `now` (default: the clock). */
   quietHours(campaignId: string, profileId: string | null, now: Date = this.#clock()): QuietHoursReport {
     this.#campaign(campaignId);

@@ -158,6 +158,18 @@ export function audioContentType(file: string): string {
   return 'application/octet-stream';
 }
 
+/** Uploads an audio message (POST /uploads, then the presigned file POST); the upload's id. */
+export async function uploadAudio(
+  client: OmnigageClient,
+  data: Uint8Array,
+  name: string,
+): Promise<{ id: string; detail: { fileName: string; size: number } }> {
+  const contentType = audioContentType(name);
+  const upload = await client.uploads.create({ fileName: name, contentType, size: data.byteLength });
+  await client.uploads.sendFile(upload, { fileName: name, contentType, data });
+  return { id: upload.id, detail: { fileName: name, size: data.byteLength } };
+}
+
 /** A caller ID as the campaign holds it (an Omnigage id or a typed number) matched against the verified list. */
 export function matchCallerId(
   value: string,
@@ -411,11 +423,7 @@ export class SendRun {
     } catch (error) {
       throw new AppError('invalid_input', `The audio file ${file} cannot be read: ${(error as Error).message}`, { cause: error });
     }
-    const name = fileName || basename(file);
-    const contentType = audioContentType(name);
-    const upload = await this.#client.uploads.create({ fileName: name, contentType, size: data.byteLength });
-    await this.#client.uploads.sendFile(upload, { fileName: name, contentType, data });
-    return { id: upload.id, detail: { fileName: name, size: data.byteLength } };
+    return uploadAudio(this.#client, data, fileName || basename(file));
   }
 
   async #activity(engagementId: string, callerId: string): Promise<string> {
@@ -611,13 +619,8 @@ export class SendRun {
     return complete ? 'done' : 'unknown';
   }
 
-  /** Merge values of a row: every column but the phone, by merge key (`first-name`). */
   #meta(cellsJson: string): Record<string, string> {
-    const cells = JSON.parse(cellsJson) as string[];
-    const { keys, phoneIndex } = this.#ctx.columns;
-    const meta: Record<string, string> = {};
-    for (let i = 0; i < keys.length; i++) if (i !== phoneIndex) meta[keys[i]!] = cells[i] ?? '';
-    return meta;
+    return envelopeMeta(cellsJson, this.#ctx.columns);
   }
 
   /** Lists the engagement's envelopes and records the ones that exist; only the rest go again. */
@@ -694,6 +697,19 @@ export class SendRun {
       detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
     });
   }
+}
+
+/**
+ * An envelope's merge values for a recipient row: every column but the phone, by merge key
+ * (`first-name`). The send and the test call ("Call me first") both build envelopes with it, so
+ * the test call carries exactly what the campaign's calls will.
+ */
+export function envelopeMeta(cellsJson: string, columns: RunContext['columns']): Record<string, string> {
+  const cells = JSON.parse(cellsJson) as string[];
+  const { keys, phoneIndex } = columns;
+  const meta: Record<string, string> = {};
+  for (let i = 0; i < keys.length; i++) if (i !== phoneIndex) meta[keys[i]!] = cells[i] ?? '';
+  return meta;
 }
 
 /**

@@ -231,7 +231,7 @@ describe('SettingsState', () => {
     const settings = new SettingsState(call);
     await settings.load();
     expect(settings.keychain).toEqual({ available: true, backend: expect.any(String) });
-    expect(settings.defaults).toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+    expect(settings.defaults).toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
 
     expect(await settings.saveProfile({ name: 'Bank', apiUrl: 'http://example.com/api/v1/', accountKey: '', tokenKey: 'k', tokenSecret: 's' })).toBe(false);
     expect(settings.error).toMatch(/https/);

@@ -117,7 +117,7 @@ describe('workspace channels', () => {
 
   it('keeps defaults in settings, and falls back field by field from a damaged file', async () => {
     const { call, dataDir } = setup();
-    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
     await expect(call('settings:update', { defaultCountry: 'ca', batchSize: 250 })).resolves.toEqual({
       defaultCountry: 'CA',
       defaultVoice: 'Polly-Joanna',
@@ -125,7 +125,7 @@ describe('workspace channels', () => {
     });
     await expect(call('settings:update', { batchSize: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ defaultCountry: 'GB', batchSize: 'lots' }));
-    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'GB', defaultVoice: 'Polly-Joanna', batchSize: 100 });
+    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'GB', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
   });
 
   it('sends with the batch size from Settings when the app starts', () => {
