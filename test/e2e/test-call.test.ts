@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+/** Review & send → "Call me first", in the real renderer against the sandbox. */
+describe.skipIf(!hasChromium)('Call me first', () => {
+  let harness: Harness;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let campaignId: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'test-call-e2e' });
+    harness = await startHarness({ secrets: new MemorySecretStore() });
+    const services = harness.backend.services!;
+    await services.profiles.addSandbox(sandbox.baseUrl);
+    const campaign = services.campaigns.create('Snow day');
+    services.campaigns.update(campaign.id, {
+      callerId: sandbox.callerId.id,
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, school is closed today.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    const files = mkdtempSync(join(tmpdir(), 'omnigage-test-call-'));
+    writeFileSync(
+      join(files, 'families.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
+    );
+    services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'families.csv') });
+    campaignId = campaign.id;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  it('calls the typed number once with the chosen row, remembers it for the profile, and leaves Send as it was', async () => {
+    await page.goto(`${harness.url}#/campaign/${campaignId}/review`);
+    await page.getByRole('heading', { name: 'Call me first' }).waitFor();
+    await page.getByLabel('Your number').fill('(303) 555-0199');
+    await page.getByLabel('Values of row').fill('2');
+    await page.getByRole('button', { name: 'Call me first' }).click();
+    await page.getByTestId('test-call-placed').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: screenshotPath('test-call-placed'), fullPage: true });
+    expect(await page.getByTestId('test-call-placed').textContent()).toMatch(
+      /Calling \+13035550199 now with the values of row 2/,
+    );
+
+    const envelopes = sandbox.state.list('envelopes');
+    expect(envelopes).toHaveLength(1);
+    expect(envelopes[0]!.attributes.meta).toEqual({ 'first-name': 'Bo' });
+    // The campaign is still a draft that sends to both recipients.
+    await page.getByRole('button', { name: 'Send to 2 recipients' }).waitFor();
+    expect(harness.backend.services!.campaigns.get(campaignId).status).not.toBe('sending');
+
+    // The number was saved for the profile: a fresh window fills it in.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Call me first' }).waitFor();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('input[autocomplete="tel"]') as HTMLInputElement | null)?.value ===
+        '+13035550199',
+    );
+    expect(pageErrors).toEqual([]);
+  });
+});
