@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { cliEnv, runCliProcess, writeCampaign } from './helpers';
 
+// Each case runs the CLI as a real process, several times: a loaded machine needs more than the default.
 /** `test-call <campaign.json> --to <number> [--row N] [--json]`: the EXACT contract of issue 13. */
 let sandbox: Sandbox;
 let dir: string;
@@ -76,7 +77,7 @@ describe('test-call', () => {
       /^Test call scheduled: engagement \S+ calls \+13035550198 with the values of row 2\./,
     );
     expect(sandbox.state.envelopesOf(sent.engagementId)).toHaveLength(2);
-  });
+  }, 120_000);
 
   it('defaults to the first valid row', async () => {
     const folder = fresh();
@@ -92,7 +93,7 @@ describe('test-call', () => {
       'first-name': 'Ann',
       'last-name': 'Lee',
     });
-  });
+  }, 120_000);
 
   it('exits 2 for unusable input, before any request', async () => {
     const folder = fresh();
@@ -123,7 +124,7 @@ describe('test-call', () => {
       expect(result.stderr).toMatch(message);
     }
     expect(sandbox.state.requests.length).toBe(before);
-  });
+  }, 120_000);
 
   it('exits 1 when the call could not be placed', async () => {
     const folder = fresh();
@@ -133,5 +134,5 @@ describe('test-call', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/The test call was not placed/);
-  });
+  }, 120_000);
 });

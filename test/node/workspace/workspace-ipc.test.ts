@@ -122,6 +122,7 @@ describe('workspace channels', () => {
       defaultCountry: 'CA',
       defaultVoice: 'Polly-Joanna',
       batchSize: 250,
+      profilePreferences: {},
     });
     await expect(call('settings:update', { batchSize: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ defaultCountry: 'GB', batchSize: 'lots' }));
