@@ -4,7 +4,9 @@ import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { CsvLimitError, CsvParser, CsvSyntaxError, detectDelimiter } from './csv';
 import { LIMITS, TableLimitError } from './limits';
-import { XlsxFormatError, readXlsx } from './xlsx';
+import { XlsxFormatError, readXlsx, type CellProblem } from './xlsx';
+
+export type { CellProblem };
 
 /**
  * Opens a spreadsheet a person brought (CSV in any of the usual encodings and delimiters, or
@@ -23,8 +25,12 @@ export interface TableInfo {
 export interface TableHandlers {
   /** Called once with the header row; throw to refuse the file. */
   onHeader(headers: string[], info: TableInfo): void;
-  /** Called for each non-blank data row; `row` is 1-based, header excluded, blanks skipped. */
-  onRow(cells: string[], row: number): void;
+  /**
+   * Called for each non-blank data row; `row` is 1-based, header excluded, blanks skipped.
+   * `problems` lists the cells of an .xlsx row that could not be shown (an error such as #N/A,
+   * or a formula saved without its result); those cells are empty. CSV rows have none.
+   */
+  onRow(cells: string[], row: number, problems?: readonly CellProblem[]): void;
 }
 
 export interface TableResult {
@@ -174,15 +180,15 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
   let headers: string[] | null = null;
   let row = 0;
   return {
-    take(cells: string[]): void {
-      if (isBlank(cells)) return;
+    take(cells: string[], problems?: readonly CellProblem[]): void {
+      if (isBlank(cells) && !problems) return;
       if (headers === null) {
         headers = cells.map((h) => h.trim());
         handlers.onHeader(headers, info);
         return;
       }
       row++;
-      handlers.onRow(cells, row);
+      handlers.onRow(cells, row, problems);
     },
     finish(): { headers: string[]; rows: number } {
       if (headers === null)
@@ -247,7 +253,7 @@ function readWorkbook(
   const sink = rowSink(fileName, info, handlers);
   try {
     // Cell, row and part sizes are checked inside the reader as the bytes arrive.
-    readXlsx(path, (cells) => sink.take(cells));
+    readXlsx(path, (cells, _row, problems) => sink.take(cells, problems));
   } catch (error) {
     if (error instanceof TableLimitError) throw limitError(fileName, error);
     if (error instanceof XlsxFormatError) {

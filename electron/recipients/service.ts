@@ -21,7 +21,7 @@ import type {
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { PhoneValidator, describePhoneProblem, isSupportedCountry } from './phone';
-import { importError, readTable, type TableInfo } from './read-table';
+import { importError, readTable, type CellProblem, type TableInfo } from './read-table';
 
 export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
 
@@ -65,6 +65,7 @@ interface RecipientRow {
   duplicate_of: number | null;
   line_type: LineType | null;
   fields: string;
+  cell_problems?: string | null;
   opted_out?: number;
 }
 
@@ -76,6 +77,14 @@ export interface RecipientServiceDeps {
 
 /** E.164 as a number: exact (at most 15 digits) and far cheaper than a string key in a big Map. */
 const e164Key = (e164: string) => Number(e164.slice(1));
+
+/** What a person reads about a cell the import had to leave empty. */
+function describeCellProblem(problem: CellProblem, column: string, row: number): string {
+  if (problem.code === 'cell_error') {
+    return `Excel shows ${problem.shown} in column "${column}" on row ${row}, so that value is left empty. Correct it in the spreadsheet and import the file again.`;
+  }
+  return `Column "${column}" on row ${row} holds a formula whose result was not saved in the file, so that value is left empty. Open the file in Excel, save it, and import it again.`;
+}
 
 /**
  * A campaign's recipient list: import (one transaction, replacing the previous list only when
@@ -102,8 +111,8 @@ export class RecipientService {
          default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
     ).run(copyId, sourceId);
     db.prepare(
-      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields)
-       SELECT ?, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields
+      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
+       SELECT ?, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems
        FROM recipients WHERE campaign_id = ? ORDER BY row`,
     ).run(copyId, sourceId);
   };
@@ -136,8 +145,8 @@ export class RecipientService {
     }
     const validator = new PhoneValidator(defaultCountry);
     const insert = this.#db.prepare(
-      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const campaignId = options.campaignId;
     const seen = new Map<number, number>();
@@ -170,7 +179,7 @@ export class RecipientService {
           width = headers.length;
           mapping = { headers, phoneIndex, keys: mergeKeysFor(headers), defaultCountry };
         },
-        onRow: (cells, row) => {
+        onRow: (cells, row, problems) => {
           // Keep every row the same width as the header, so fields line up with merge keys.
           if (cells.length !== width) {
             if (cells.length > width) cells.length = width;
@@ -180,21 +189,23 @@ export class RecipientService {
           const check = validator.check(raw);
           counts.total++;
           const fields = JSON.stringify(cells);
+          const kept = problems?.filter((p) => p.column < width);
+          const cellProblems = kept && kept.length > 0 ? JSON.stringify(kept) : null;
           if (!check.ok) {
             counts.invalid++;
-            insert.run(campaignId, row, raw, null, 'invalid', check.code, null, null, fields);
+            insert.run(campaignId, row, raw, null, 'invalid', check.code, null, null, fields, cellProblems);
             return;
           }
           const key = e164Key(check.e164);
           const first = seen.get(key);
           if (first !== undefined) {
             counts.duplicates++;
-            insert.run(campaignId, row, raw, check.e164, 'duplicate', 'duplicate', first, check.lineType, fields);
+            insert.run(campaignId, row, raw, check.e164, 'duplicate', 'duplicate', first, check.lineType, fields, cellProblems);
             return;
           }
           seen.set(key, row);
           counts.valid++;
-          insert.run(campaignId, row, raw, check.e164, 'valid', null, null, check.lineType, fields);
+          insert.run(campaignId, row, raw, check.e164, 'valid', null, null, check.lineType, fields, cellProblems);
         },
       });
       if (table.rows === 0) {
@@ -301,6 +312,12 @@ export class RecipientService {
       status = 'opted-out';
       problem = `${row.e164} is on the opt-out list.`;
     }
+    if (row.cell_problems) {
+      const cellText = (JSON.parse(row.cell_problems) as CellProblem[])
+        .map((p) => describeCellProblem(p, list.headers[p.column] ?? `column ${p.column + 1}`, row.row))
+        .join(' ');
+      problem = problem ? `${problem} ${cellText}` : cellText;
+    }
     return { row: row.row, phone: row.phone_raw, e164: row.e164, status, problem, lineType: row.line_type, fields };
   }
 
@@ -319,7 +336,7 @@ export class RecipientService {
     const optedOut = `EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = @profileId AND o.e164 = r.e164)`;
     const where =
       options.filter === 'problems'
-        ? `AND (r.status != 'valid' OR ${optedOut})`
+        ? `AND (r.status != 'valid' OR r.cell_problems IS NOT NULL OR ${optedOut})`
         : options.filter === 'sendable'
           ? `AND r.status = 'valid' AND NOT ${optedOut}`
           : '';
@@ -331,7 +348,7 @@ export class RecipientService {
     ).n;
     const rows = this.#db
       .prepare(
-        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields,
+        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields, r.cell_problems,
            ${optedOut} AS opted_out
          FROM recipients r WHERE r.campaign_id = @campaignId ${where}
          ORDER BY r.row LIMIT @limit OFFSET @offset`,
@@ -345,7 +362,7 @@ export class RecipientService {
     const list = this.#requireList(campaignId);
     const found = this.#db
       .prepare(
-        `SELECT row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, 0 AS opted_out
+        `SELECT row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems, 0 AS opted_out
          FROM recipients WHERE campaign_id = ? AND row = ?`,
       )
       .get(campaignId, row) as RecipientRow | undefined;
@@ -431,6 +448,19 @@ export class RecipientService {
       this.#db.prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?').get(campaignId) as { n: number }
     ).n;
     const valid = total - invalid - duplicates - optedOut;
+
+    // Cells the import left empty because Excel shows an error there or saved no formula result.
+    const withCellProblems = this.#db
+      .prepare(
+        `SELECT row, cell_problems FROM recipients WHERE campaign_id = ? AND cell_problems IS NOT NULL ORDER BY row`,
+      )
+      .iterate(campaignId) as IterableIterator<{ row: number; cell_problems: string }>;
+    for (const r of withCellProblems) {
+      for (const p of JSON.parse(r.cell_problems) as CellProblem[]) {
+        const column = list.headers[p.column] ?? `column ${p.column + 1}`;
+        problems.push({ row: r.row, column, code: p.code, message: describeCellProblem(p, column, r.row), blocking: false });
+      }
+    }
 
     for (const unknown of unknownMergeFields(used, list.mergeFields)) {
       problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });

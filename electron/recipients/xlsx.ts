@@ -1,13 +1,34 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { LIMITS, TableLimitError } from './limits';
+import {
+  DATE_1904_OFFSET,
+  builtInFormat,
+  compileFormat,
+  formatGeneral,
+  formatNumber,
+  type CompiledFormat,
+} from './number-format';
 import { ZipFormatError, ZipReader } from './zip';
 
 /**
- * Reads the first worksheet of an .xlsx workbook row by row. Cell values are taken as the text
- * Excel stored (a number cell's digits exactly as written, never reformatted), shared strings
- * resolved, rich-text runs joined.
+ * Reads the first worksheet of an .xlsx workbook row by row. Each cell's value is the text Excel
+ * shows for it: a number through the cell's number format (xl/styles.xml) in the workbook's date
+ * system, booleans as TRUE/FALSE, shared and inline strings as written (rich-text runs joined),
+ * a formula by the result Excel saved with it.
  */
-export type RowHandler = (cells: string[], rowNumber: number) => void;
+export type RowHandler = (
+  cells: string[],
+  rowNumber: number,
+  problems: readonly CellProblem[] | undefined,
+) => void;
+
+/**
+ * A cell whose value cannot be shown: it is left empty and the row carries this. `column` is
+ * 0-based; `shown` is the error Excel displays (#N/A, #DIV/0!, …).
+ */
+export type CellProblem =
+  | { column: number; code: 'cell_error'; shown: string }
+  | { column: number; code: 'formula_without_value' };
 
 export class XlsxFormatError extends Error {}
 
@@ -140,15 +161,30 @@ const cellTooLong = (where: string) =>
     `${where} holds a cell longer than ${LIMITS.cellLength / (1024 * 1024)} million characters`,
   );
 
-function firstSheetPath(zip: ZipReader): string {
+interface WorkbookInfo {
+  sheetPath: string;
+  /** Dates counted from 1/1/1904 (old Mac Excel) instead of 1/0/1900. */
+  date1904: boolean;
+}
+
+function readWorkbookInfo(zip: ZipReader): WorkbookInfo {
   let relId: string | undefined;
+  let date1904 = false;
   if (zip.entries.has('xl/workbook.xml')) {
     parseXml(zip, 'xl/workbook.xml', {
       open: (tag) => {
         if (tag.name === 'sheet' && relId === undefined) relId = relationshipId(tag);
+        else if (tag.name === 'workbookPr') {
+          const flag = attr(tag, 'date1904');
+          date1904 = flag === '1' || flag === 'true';
+        }
       },
     });
   }
+  return { sheetPath: firstSheetPath(zip, relId), date1904 };
+}
+
+function firstSheetPath(zip: ZipReader, relId: string | undefined): string {
   if (relId && zip.entries.has('xl/_rels/workbook.xml.rels')) {
     let target: string | undefined;
     parseXml(zip, 'xl/_rels/workbook.xml.rels', {
@@ -166,6 +202,52 @@ function firstSheetPath(zip: ZipReader): string {
   );
   if (!fallback) throw new XlsxFormatError('it has no worksheet');
   return fallback;
+}
+
+/**
+ * The number format of each cell style (the `s` attribute indexes cellXfs), compiled; null
+ * where it is General, so plain numbers take the short path.
+ */
+function readStyles(zip: ZipReader): Array<CompiledFormat | null> {
+  const name = [...zip.entries.keys()].find((n) => n.toLowerCase() === 'xl/styles.xml');
+  if (!name) return [];
+  const custom = new Map<number, string>();
+  const xfFormats: number[] = [];
+  let inCellXfs = false;
+  parseXml(zip, name, {
+    open: (tag) => {
+      if (tag.name === 'numFmt') {
+        const id = Number(attr(tag, 'numFmtId'));
+        const code = attr(tag, 'formatCode');
+        if (Number.isInteger(id) && code !== undefined) custom.set(id, code);
+      } else if (tag.name === 'cellXfs') {
+        inCellXfs = true;
+      } else if (tag.name === 'xf' && inCellXfs) {
+        xfFormats.push(Number(attr(tag, 'numFmtId') ?? 0));
+      }
+    },
+    close: (tag) => {
+      if (tag.name === 'cellXfs') inCellXfs = false;
+    },
+  });
+  return xfFormats.map((id) => {
+    const code = custom.get(id) ?? builtInFormat(Number.isInteger(id) ? id : 0);
+    return /^general$/i.test(code.trim()) ? null : compileFormat(code);
+  });
+}
+
+/** An ISO 8601 date-time (a t="d" cell) as a serial number in the 1900 system, or null. */
+function isoToSerial(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(
+    text.trim(),
+  );
+  if (!m) return null;
+  const ms =
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)) +
+    Number(m[6] ?? 0) * 1000;
+  const days = (ms - Date.UTC(1899, 11, 30)) / 86400000;
+  // Before 3/1/1900 Excel's serials are one lower (its 2/29/1900 does not exist in the calendar).
+  return days < 61 ? days - 1 : days;
 }
 
 function readSharedStrings(zip: ZipReader): string[] {
@@ -214,17 +296,26 @@ export function readXlsx(path: string, onRow: RowHandler): void {
   }
   try {
     const shared = readSharedStrings(zip);
-    const sheet = firstSheetPath(zip);
+    const { sheetPath, date1904 } = readWorkbookInfo(zip);
+    const styles = readStyles(zip);
+    const show = (value: number, style: number): string => {
+      const format = styles[style];
+      return format ? formatNumber(format, value, date1904) : formatGeneral(value);
+    };
     let cells: string[] = [];
+    let problems: CellProblem[] | undefined;
     let rowNumber = 0;
     let rows = 0;
     let rowChars = 0;
     let col = 0;
     let type = 'n';
+    let style = 0;
     let value = '';
+    let hasValue = false;
+    let hasFormula = false;
     let collecting = false;
     let inInline = false;
-    parseXml(zip, sheet, {
+    parseXml(zip, sheetPath, {
       open: (tag) => {
         switch (tag.name) {
           case 'row': {
@@ -236,6 +327,7 @@ export function readXlsx(path: string, onRow: RowHandler): void {
               );
             }
             cells = [];
+            problems = undefined;
             col = 0;
             rowChars = 0;
             break;
@@ -250,14 +342,23 @@ export function readXlsx(path: string, onRow: RowHandler): void {
               );
             }
             type = attr(tag, 't') ?? 'n';
+            const s = attr(tag, 's');
+            style = s ? Number(s) : 0;
             value = '';
+            hasValue = false;
+            hasFormula = false;
             break;
           }
+          case 'f':
+            hasFormula = true;
+            break;
           case 'v':
             collecting = true;
+            hasValue = true;
             break;
           case 'is':
             inInline = true;
+            hasValue = true;
             break;
           case 't':
             if (inInline) collecting = true;
@@ -279,9 +380,27 @@ export function readXlsx(path: string, onRow: RowHandler): void {
             inInline = false;
             break;
           case 'c': {
-            let text = value;
-            if (type === 's') text = shared[Number(value)] ?? '';
-            else if (type === 'b') text = value === '1' ? 'TRUE' : 'FALSE';
+            let text = '';
+            if (hasFormula && (!hasValue || (value === '' && type !== 'str'))) {
+              // Written by a program that does not calculate (a script, an export): Excel would
+              // work it out on opening, but the file itself holds no result to show.
+              (problems ??= []).push({ column: col, code: 'formula_without_value' });
+            } else if (type === 's') text = shared[Number(value)] ?? '';
+            else if (type === 'inlineStr' || type === 'str') text = value;
+            else if (type === 'b') text = value.trim() === '1' ? 'TRUE' : 'FALSE';
+            else if (type === 'e') {
+              (problems ??= []).push({ column: col, code: 'cell_error', shown: value.trim() || '#VALUE!' });
+            } else if (type === 'd') {
+              // An ISO date cell: shown through its style when it has a date format.
+              const serial = isoToSerial(value);
+              text =
+                serial !== null && styles[style]
+                  ? show(serial - (date1904 ? DATE_1904_OFFSET : 0), style)
+                  : value;
+            } else if (value.trim() !== '') {
+              const number = Number(value);
+              text = Number.isFinite(number) ? show(number, style) : value;
+            }
             rowChars += text.length;
             if (rowChars > LIMITS.recordLength) {
               throw new TableLimitError(
@@ -294,7 +413,7 @@ export function readXlsx(path: string, onRow: RowHandler): void {
             break;
           }
           case 'row':
-            onRow(cells, rowNumber);
+            onRow(cells, rowNumber, problems);
             break;
         }
       },

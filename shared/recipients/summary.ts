@@ -10,6 +10,10 @@ export type ProblemCode =
   | 'duplicate'
   | 'opted_out'
   | 'empty_merge_field'
+  /** An .xlsx cell shows an error (#N/A, #DIV/0!, …); its value is left empty. */
+  | 'cell_error'
+  /** An .xlsx cell holds a formula saved without its result (open and save the file in Excel). */
+  | 'formula_without_value'
   | 'unknown_merge_field'
   | 'no_recipients'
   | 'no_recipient_list';

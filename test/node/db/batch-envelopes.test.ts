@@ -53,7 +53,8 @@ describe('migration 7: envelope ids move from recipients into their batches', ()
       );
     }
 
-    expect(migrate(db, migrations)).toEqual([7]);
+    // Migration 7 and any that came after it.
+    expect(migrate(db, migrations)).toEqual(migrations.filter((m) => m.version >= 7).map((m) => m.version));
     const batches = db.prepare("SELECT batch, json(envelopes) AS envelopes, sent FROM send_batches WHERE campaign_id = 'c' ORDER BY batch").all();
     expect(batches).toEqual([
       { batch: 0, envelopes: '{"1":"E1","2":"E2"}', sent: 2 },

@@ -152,7 +152,7 @@ describe('CSV reading', () => {
 });
 
 describe('XLSX reading', () => {
-  it('reads the first sheet: shared, inline and rich strings, numbers as written, booleans', () => {
+  it('reads the first sheet: shared, inline and rich strings, numbers as Excel General shows them, booleans', () => {
     const path = join(tempDir(), 'list.xlsx');
     writeXlsx(path, [
       ['Phone', 'First Name', 'Balance', 'VIP', 'Note'],
@@ -166,7 +166,7 @@ describe('XLSX reading', () => {
     expect(headers).toEqual(['Phone', 'First Name', 'Balance', 'VIP', 'Note']);
     expect(rows).toEqual([
       { row: 1, cells: ['2125550100', 'Ann', '12.5', 'TRUE', 'a < b & c'] },
-      { row: 2, cells: ['0044 7911 123456', 'Bob', '1e+21', 'FALSE'] },
+      { row: 2, cells: ['0044 7911 123456', 'Bob', '1E+21', 'FALSE'] },
       { row: 3, cells: ['12125550102', 'Cy', '', '', 'last'] },
     ]);
   });
