@@ -57,7 +57,20 @@ export function builtInFormat(id: number): string {
   return BUILT_IN[id] ?? 'General';
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** Largest serial Excel shows as a date: 12/31/9999. */
@@ -150,8 +163,28 @@ export function formatGeneral(v: number): string {
 // Format codes
 
 type DatePart =
-  | 'y2' | 'y4' | 'm' | 'mm' | 'mmm' | 'mmmm' | 'mmmmm' | 'd' | 'dd' | 'ddd' | 'dddd'
-  | 'h' | 'hh' | 'M' | 'MM' | 's' | 'ss' | 'H' | 'MT' | 'ST' | 'ampm' | 'ap';
+  | 'y2'
+  | 'y4'
+  | 'm'
+  | 'mm'
+  | 'mmm'
+  | 'mmmm'
+  | 'mmmmm'
+  | 'd'
+  | 'dd'
+  | 'ddd'
+  | 'dddd'
+  | 'h'
+  | 'hh'
+  | 'M'
+  | 'MM'
+  | 's'
+  | 'ss'
+  | 'H'
+  | 'MT'
+  | 'ST'
+  | 'ampm'
+  | 'ap';
 
 type Token =
   | { t: 'lit'; s: string }
@@ -261,7 +294,11 @@ function tokenize(src: string): { tokens: Token[]; condition: Condition | null; 
       else if (time) {
         elapsed = true;
         const k = inner[0]!.toLowerCase();
-        tokens.push({ t: 'date', part: k === 'h' ? 'H' : k === 'm' ? 'MT' : 'ST', width: inner.length });
+        tokens.push({
+          t: 'date',
+          part: k === 'h' ? 'H' : k === 'm' ? 'MT' : 'ST',
+          width: inner.length,
+        });
       } else if (inner.startsWith('$')) {
         // [$€-407], [$USD], [$-409]: the currency text before the dash; the locale id is ignored.
         const dash = inner.indexOf('-', 1);
@@ -302,10 +339,18 @@ function tokenize(src: string): { tokens: Token[]; condition: Condition | null; 
           tokens.push({ t: 'date', part: n <= 2 && lower === 'y' ? 'y2' : 'y4', width: n });
           break;
         case 'm':
-          tokens.push({ t: 'date', part: n === 1 ? 'm' : n === 2 ? 'mm' : n === 3 ? 'mmm' : n === 5 ? 'mmmmm' : 'mmmm', width: n });
+          tokens.push({
+            t: 'date',
+            part: n === 1 ? 'm' : n === 2 ? 'mm' : n === 3 ? 'mmm' : n === 5 ? 'mmmmm' : 'mmmm',
+            width: n,
+          });
           break;
         case 'd':
-          tokens.push({ t: 'date', part: n === 1 ? 'd' : n === 2 ? 'dd' : n === 3 ? 'ddd' : 'dddd', width: n });
+          tokens.push({
+            t: 'date',
+            part: n === 1 ? 'd' : n === 2 ? 'dd' : n === 3 ? 'ddd' : 'dddd',
+            width: n,
+          });
           break;
         case 'h':
           tokens.push({ t: 'date', part: n === 1 ? 'h' : 'hh', width: n });
@@ -341,7 +386,8 @@ function resolveMinutes(tokens: Token[]): void {
       }
       if (lastTime === 'h' || beforeSeconds) tok.part = p === 'm' ? 'M' : 'MM';
     }
-    lastTime = p === 'h' || p === 'hh' || p === 'H' ? 'h' : p === 'ampm' || p === 'ap' ? lastTime : 'other';
+    lastTime =
+      p === 'h' || p === 'hh' || p === 'H' ? 'h' : p === 'ampm' || p === 'ap' ? lastTime : 'other';
   }
 }
 
@@ -365,8 +411,12 @@ function compileSection(src: string): Section {
   if (isDate) {
     section.kind = 'date';
     resolveMinutes(tokens);
-    section.twelveHour = tokens.some((t) => t.t === 'date' && (t.part === 'ampm' || t.part === 'ap'));
-    section.showsTime = tokens.some((t) => t.t === 'date' && /^(h|hh|H|M|MM|MT|s|ss|ST|ampm|ap)$/.test(t.part));
+    section.twelveHour = tokens.some(
+      (t) => t.t === 'date' && (t.part === 'ampm' || t.part === 'ap'),
+    );
+    section.showsTime = tokens.some(
+      (t) => t.t === 'date' && /^(h|hh|H|M|MM|MT|s|ss|ST|ampm|ap)$/.test(t.part),
+    );
     // "ss.00": the point and the zeros after seconds are fractions of a second.
     const out: Token[] = [];
     for (let i = 0; i < tokens.length; i++) {
@@ -377,8 +427,26 @@ function compileSection(src: string): Section {
         out.push({ t: 'subsec', digits: Math.min(n, 3) });
         section.subsecDigits = Math.max(section.subsecDigits, Math.min(n, 3));
         i += n;
-      } else if (tok.t === 'digit' || tok.t === 'comma' || tok.t === 'percent' || tok.t === 'point' || tok.t === 'slash') {
-        out.push({ t: 'lit', s: tok.t === 'digit' ? tok.c : tok.t === 'comma' ? ',' : tok.t === 'percent' ? '%' : tok.t === 'point' ? '.' : '/' });
+      } else if (
+        tok.t === 'digit' ||
+        tok.t === 'comma' ||
+        tok.t === 'percent' ||
+        tok.t === 'point' ||
+        tok.t === 'slash'
+      ) {
+        out.push({
+          t: 'lit',
+          s:
+            tok.t === 'digit'
+              ? tok.c
+              : tok.t === 'comma'
+                ? ','
+                : tok.t === 'percent'
+                  ? '%'
+                  : tok.t === 'point'
+                    ? '.'
+                    : '/',
+        });
       } else {
         out.push(tok);
       }
@@ -398,16 +466,16 @@ function compileSection(src: string): Section {
   }
   section.hasExp = tokens.some((t) => t.t === 'exp');
   section.hasFraction = !section.hasExp && tokens.some((t) => t.t === 'slash');
-  // Commas: between digit placeholders they group thousands; right after the last integer
-  // placeholder (before the point or the end) each one divides by 1000.
+  // Commas: between integer digit placeholders they group thousands; right after the last
+  // placeholder ("#,##0,"K"", "0.0,,"M"") each one divides by 1000.
   let lastDigit = -1;
-  let pointAt = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
-    if (tok.t === 'point' && pointAt < 0) pointAt = i;
-    if (tok.t === 'digit' && pointAt < 0) lastDigit = i;
+    if (tok.t === 'exp') break;
+    if (tok.t === 'digit') lastDigit = i;
   }
-  const integerEnd = pointAt < 0 ? tokens.length : pointAt;
+  let scalingEnd = lastDigit + 1;
+  while (tokens[scalingEnd]?.t === 'comma') scalingEnd++;
   const kept: Token[] = [];
   let seenPoint = false;
   for (let i = 0; i < tokens.length; i++) {
@@ -423,7 +491,7 @@ function compileSection(src: string): Section {
       continue;
     }
     if (tok.t === 'comma') {
-      if (i > lastDigit && i < integerEnd && lastDigit >= 0) {
+      if (i > lastDigit && i < scalingEnd) {
         section.scale /= 1000;
       } else if (i < lastDigit && !seenPoint && tokens.slice(0, i).some((t) => t.t === 'digit')) {
         section.grouping = true;
@@ -438,7 +506,8 @@ function compileSection(src: string): Section {
       continue;
     }
     if (tok.t === 'digit' && seenPoint && !section.hasExp) section.decimals++;
-    if (tok.t === 'digit' && seenPoint && section.hasExp && !kept.some((t) => t.t === 'exp')) section.decimals++;
+    if (tok.t === 'digit' && seenPoint && section.hasExp && !kept.some((t) => t.t === 'exp'))
+      section.decimals++;
     kept.push(tok);
   }
   section.tokens = kept;
@@ -453,7 +522,11 @@ export function compileFormat(code: string): CompiledFormat {
   if (!compiled) {
     // [$-F800] and [$-F400] are "the system's long date / time": Excel shows them in the
     // computer's own form, whatever pattern follows. These are the English (US) ones.
-    const system = /\[\$-F800\]/i.test(code) ? 'dddd, mmmm d, yyyy' : /\[\$-F400\]/i.test(code) ? 'h:mm:ss AM/PM' : code;
+    const system = /\[\$-F800\]/i.test(code)
+      ? 'dddd, mmmm d, yyyy'
+      : /\[\$-F400\]/i.test(code)
+        ? 'h:mm:ss AM/PM'
+        : code;
     const sections = splitSections(system).slice(0, 4).map(compileSection);
     compiled = { code, sections, isDate: sections[0]?.kind === 'date' };
     if (cache.size > 1000) cache.clear();
@@ -486,9 +559,11 @@ function pick(sections: Section[], v: number): { section: Section; magnitude: bo
     // [>=100]"big";[<0]"neg";"other": the first section whose condition holds, else the next
     // one without a condition. A condition section for negatives shows the magnitude.
     const [a, b, c] = numeric;
-    if (a?.condition && test(a.condition, v)) return { section: a, magnitude: a.condition.value <= 0 && a.condition.op.startsWith('<') };
+    if (a?.condition && test(a.condition, v))
+      return { section: a, magnitude: a.condition.value <= 0 && a.condition.op.startsWith('<') };
     if (b?.condition) {
-      if (test(b.condition, v)) return { section: b, magnitude: b.condition.value <= 0 && b.condition.op.startsWith('<') };
+      if (test(b.condition, v))
+        return { section: b, magnitude: b.condition.value <= 0 && b.condition.op.startsWith('<') };
       return { section: c ?? b, magnitude: false };
     }
     return { section: b ?? a!, magnitude: false };
@@ -554,7 +629,9 @@ function fillDecimals(tokens: Token[], digits: string): string {
     shown[k] = c === '?' ? ' ' : '';
   }
   let k = 0;
-  return tokens.map((t) => (t.t === 'digit' ? shown[k++] ?? '' : t.t === 'lit' ? t.s : '')).join('');
+  return tokens
+    .map((t) => (t.t === 'digit' ? (shown[k++] ?? '') : t.t === 'lit' ? t.s : ''))
+    .join('');
 }
 
 function formatPlain(section: Section, a: number): string {
@@ -581,7 +658,8 @@ function formatExponent(section: Section, a: number): string {
   const v = a * section.scale;
   let e = v === 0 ? 0 : Math.floor(Math.log10(v));
   // "##0.0E+0": engineering notation, the exponent a multiple of the integer places.
-  if (intPlaces > 1 && intTokens.some((t) => t.t === 'digit' && t.c === '#')) e = Math.floor(e / intPlaces) * intPlaces;
+  if (intPlaces > 1 && intTokens.some((t) => t.t === 'digit' && t.c === '#'))
+    e = Math.floor(e / intPlaces) * intPlaces;
   else e -= intPlaces - 1;
   let m = v / 10 ** e;
   let text = fixed(m, section.decimals);
@@ -591,7 +669,11 @@ function formatExponent(section: Section, a: number): string {
     text = fixed(m, section.decimals);
   }
   const [int, dec = ''] = text.split('.') as [string, string?];
-  let out = fillInteger(intTokens, int === '0' && intTokens.every((t) => t.t !== 'digit' || t.c !== '0') ? '0' : int, false);
+  let out = fillInteger(
+    intTokens,
+    int === '0' && intTokens.every((t) => t.t !== 'digit' || t.c !== '0') ? '0' : int,
+    false,
+  );
   if (pointAt >= 0) out += '.' + fillDecimals(mantissaTokens.slice(pointAt + 1), dec);
   const sign = e < 0 ? '-' : expTok.plus ? '+' : '';
   return `${out}E${sign}${fillInteger(expTokens, String(Math.abs(e)), false)}`;
@@ -625,13 +707,19 @@ function formatFraction(section: Section, a: number): string {
   const numTokens = before.slice(numStart);
   const hasWhole = wholeTokens.some((t) => t.t === 'digit');
   const denDigits = after.filter((t) => t.t === 'digit').length;
-  const fixedDen = /^\s*(\d+)/.exec(after.map((t) => (t.t === 'lit' ? t.s : t.t === 'digit' ? t.c : '')).join(''));
+  const fixedDen = /^\s*(\d+)/.exec(
+    after.map((t) => (t.t === 'lit' ? t.s : t.t === 'digit' ? t.c : '')).join(''),
+  );
   const v = a * section.scale;
   const whole = hasWhole ? Math.floor(v) : 0;
   const rest = v - whole;
   let num: number;
   let den: number;
-  if (fixedDen && /^\d+$/.test(fixedDen[1]!) && !after.some((t) => t.t === 'digit' && t.c !== '0')) {
+  if (
+    fixedDen &&
+    /^\d+$/.test(fixedDen[1]!) &&
+    !after.some((t) => t.t === 'digit' && t.c !== '0')
+  ) {
     den = Number(fixedDen[1]);
     num = Math.round(rest * den);
   } else {
@@ -645,35 +733,48 @@ function formatFraction(section: Section, a: number): string {
   const wholeText = hasWhole ? fillInteger(wholeTokens, String(w), section.grouping) : '';
   if (num === 0 && hasWhole) {
     // Excel shows "3" (padded where the fraction would be) for a whole number.
-    return (w === 0 ? fillInteger(wholeTokens, '0', false).replace(/\s+$/, '') || '0' : wholeText).trimEnd();
+    return (
+      w === 0 ? fillInteger(wholeTokens, '0', false).replace(/\s+$/, '') || '0' : wholeText
+    ).trimEnd();
   }
   const numText = num === 0 ? '0' : fillInteger(numTokens, String(num), false);
   // The denominator is written from the left, "?" places after it padding with spaces ("1/2 ").
   let denDigitsLeft = fixedDen && !after.some((t) => t.t === 'digit') ? '' : String(den);
-  const denText = after
-    .map((t) => {
-      if (t.t === 'lit') return t.s;
-      if (t.t !== 'digit') return '';
-      if (denDigitsLeft.length === 0) return t.c === '?' ? ' ' : t.c === '0' ? '0' : '';
-      const d = denDigitsLeft[0]!;
-      denDigitsLeft = denDigitsLeft.slice(1);
-      return d;
-    })
-    .join('') + denDigitsLeft;
+  const denText =
+    after
+      .map((t) => {
+        if (t.t === 'lit') return t.s;
+        if (t.t !== 'digit') return '';
+        if (denDigitsLeft.length === 0) return t.c === '?' ? ' ' : t.c === '0' ? '0' : '';
+        const d = denDigitsLeft[0]!;
+        denDigitsLeft = denDigitsLeft.slice(1);
+        return d;
+      })
+      .join('') + denDigitsLeft;
   return `${wholeText}${numText}/${denText}`;
 }
 
 function roundsToZero(section: Section, a: number): boolean {
-  if (section.kind !== 'number' || !section.tokens.some((t) => t.t === 'digit') || section.hasExp || section.hasFraction) return false;
+  if (
+    section.kind !== 'number' ||
+    !section.tokens.some((t) => t.t === 'digit') ||
+    section.hasExp ||
+    section.hasFraction
+  )
+    return false;
   return !/[1-9]/.test(fixed(a * section.scale, section.decimals));
 }
 
 function formatNumberSection(section: Section, a: number): string {
   if (section.kind === 'general') {
-    return section.tokens.map((t) => (t.t === 'general' ? formatGeneral(a) : t.t === 'lit' ? t.s : '')).join('');
+    return section.tokens
+      .map((t) => (t.t === 'general' ? formatGeneral(a) : t.t === 'lit' ? t.s : ''))
+      .join('');
   }
   if (!section.tokens.some((t) => t.t === 'digit')) {
-    return section.tokens.map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? formatGeneral(a) : '')).join('');
+    return section.tokens
+      .map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? formatGeneral(a) : ''))
+      .join('');
   }
   if (section.hasExp) return formatExponent(section, a);
   if (section.hasFraction) return formatFraction(section, a);
@@ -737,9 +838,13 @@ function dateParts(serial: number, subsecDigits: number, showsTime: boolean): Da
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-function formatDateSection(section: Section, serial: number): string | null {
-  if (serial < 0 || serial >= MAX_DATE_SERIAL + 1) return null;
+function formatDateSection(section: Section, value: number, date1904: boolean): string | null {
+  // The calendar is read in the 1900 system; elapsed time ([h], [m], [s]) is the value itself.
+  const offset = date1904 ? DATE_1904_OFFSET : 0;
+  const serial = value + offset;
+  if (value < 0 || serial >= MAX_DATE_SERIAL + 1) return null;
   const p = dateParts(serial, section.subsecDigits, section.showsTime);
+  const elapsedDays = p.totalDays - offset;
   let out = '';
   for (const tok of section.tokens) {
     if (tok.t === 'lit') {
@@ -752,7 +857,7 @@ function formatDateSection(section: Section, serial: number): string | null {
     }
     if (tok.t === 'text') continue;
     if (tok.t === 'general') {
-      out += formatGeneral(serial);
+      out += formatGeneral(value);
       continue;
     }
     if (tok.t !== 'date') continue;
@@ -810,13 +915,13 @@ function formatDateSection(section: Section, serial: number): string | null {
         out += pad2(p.ss);
         break;
       case 'H':
-        out += String(p.totalDays * 24 + p.hh).padStart(tok.width, '0');
+        out += String(elapsedDays * 24 + p.hh).padStart(tok.width, '0');
         break;
       case 'MT':
-        out += String((p.totalDays * 86400 + p.timeSeconds - p.ss) / 60).padStart(tok.width, '0');
+        out += String((elapsedDays * 86400 + p.timeSeconds - p.ss) / 60).padStart(tok.width, '0');
         break;
       case 'ST':
-        out += String(p.totalDays * 86400 + p.timeSeconds).padStart(tok.width, '0');
+        out += String(elapsedDays * 86400 + p.timeSeconds).padStart(tok.width, '0');
         break;
       case 'ampm': {
         const text = p.hh < 12 ? 'AM' : 'PM';
@@ -834,8 +939,8 @@ function formatDateSection(section: Section, serial: number): string | null {
 }
 
 /**
- * The text Excel shows for a number with this format. `serial1900` is the value converted to
- * the 1900 date system when the workbook uses 1904 dates (only date sections read it).
+ * The text Excel shows for a number with this format; `date1904` when the workbook counts its
+ * dates from 1/1/1904 (only dates read it: elapsed times and numbers are the same in both).
  * Leading and trailing spaces, which only align columns (`_)`, `?`), are trimmed.
  */
 export function formatNumber(format: CompiledFormat, value: number, date1904 = false): string {
@@ -845,11 +950,13 @@ export function formatNumber(format: CompiledFormat, value: number, date1904 = f
   let text: string | null;
   if (section.kind === 'date') {
     // A negative date, or one after 9999, is "#######" in Excel: show the number instead.
-    text = formatDateSection(section, value + (date1904 ? DATE_1904_OFFSET : 0));
+    text = formatDateSection(section, value, date1904);
     if (text === null) return formatGeneral(value);
   } else if (section.kind === 'text') {
     // "@" (text format) on a number: the number as General, with the section's literals.
-    text = section.tokens.map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? formatGeneral(value) : '')).join('');
+    text = section.tokens
+      .map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? formatGeneral(value) : ''))
+      .join('');
     return text.trim();
   } else {
     const a = Math.abs(value);
@@ -865,5 +972,8 @@ export function formatNumber(format: CompiledFormat, value: number, date1904 = f
 export function formatText(format: CompiledFormat, text: string): string {
   const section = format.sections[3] ?? format.sections.find((s) => s.kind === 'text');
   if (!section) return text;
-  return section.tokens.map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? text : '')).join('').trim();
+  return section.tokens
+    .map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? text : ''))
+    .join('')
+    .trim();
 }
