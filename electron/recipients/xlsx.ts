@@ -389,7 +389,11 @@ export function readXlsx(path: string, onRow: RowHandler): void {
             else if (type === 'inlineStr' || type === 'str') text = value;
             else if (type === 'b') text = value.trim() === '1' ? 'TRUE' : 'FALSE';
             else if (type === 'e') {
-              (problems ??= []).push({ column: col, code: 'cell_error', shown: value.trim() || '#VALUE!' });
+              (problems ??= []).push({
+                column: col,
+                code: 'cell_error',
+                shown: value.trim() || '#VALUE!',
+              });
             } else if (type === 'd') {
               // An ISO date cell: shown through its style when it has a date format.
               const serial = isoToSerial(value);
