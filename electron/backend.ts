@@ -38,11 +38,16 @@ export function createBackend(options: BackendOptions): Backend {
     const services = createServices({ dataDir, log, clock: options.clock, secrets: options.secrets });
     const handlers = createHandlers({ services, emit: options.emit, version: options.version, dialogs: options.dialogs });
     log.info('backend ready', { dataDir });
+    // The window's header shows whether Omnigage answers, kept fresh by a light probe.
+    services.send.reachability.start();
     return {
       dispatch: createDispatcher(handlers, log.child('ipc')),
       status: { state: 'ready', dataDir, version: options.version },
       services,
-      close: () => services.close(),
+      close: () => {
+        services.send.reachability.stop();
+        services.close();
+      },
     };
   } catch (error) {
     const known = error instanceof DatabaseError;

@@ -38,6 +38,7 @@ import {
   testCallSchema,
   type AuditList,
   type CancelReport,
+  type ConnectionState,
   type ExportedFile,
   type ResultsPage,
   type SendCheck,
@@ -232,6 +233,8 @@ export const contract = {
    * is remembered for the profile.
    */
   'send:testCall': channel(testCallSchema).returns<TestCallResult>(),
+  /** Whether Omnigage answers (the active profile's), as last seen; `connection:changed` follows changes. */
+  'connection:status': channel(none).returns<ConnectionState>(),
   /** Every row of the list with its envelope and outcome (stored; `results:refresh` asks Omnigage now). */
   'results:get': channel(resultsPageSchema).returns<ResultsPage>(),
   'results:refresh': channel(campaignRefSchema).returns<ResultsPage>(),
@@ -251,6 +254,8 @@ export interface Events {
   'send:progress': SendProgress;
   /** New results were fetched for a scheduled campaign. */
   'results:updated': { campaignId: string };
+  /** Omnigage started or stopped answering (or the active profile changed). */
+  'connection:changed': ConnectionState;
 }
 
 export type MenuCommand = 'new-campaign' | 'find-campaign' | 'import-campaign' | 'open-settings';
@@ -265,6 +270,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'profiles:changed',
   'send:progress',
   'results:updated',
+  'connection:changed',
 ];
 
 /** What a caller passes (before defaults and trimming are applied). */

@@ -89,6 +89,28 @@ export interface SendStatus {
   completedAt: string | null;
   /** Omnigage's engagement status and counts at the last results poll. */
   remote: RemoteProgress | null;
+  /**
+   * Whether the Omnigage this send talks to answered its last request or probe: a running send
+   * whose Omnigage is `not_answering` is waiting, not sending, and says so.
+   */
+  omnigage: ConnectionState['reach'];
+}
+
+/**
+ * Whether Omnigage answers (the header's dot): any HTTP answer counts; `not_answering` means
+ * requests got none (no network, refused, timed out). `no_profile`: there is nothing to ask.
+ */
+export interface ConnectionState {
+  reach: 'unknown' | 'answering' | 'not_answering' | 'no_profile';
+  apiUrl: string | null;
+  /** When the current state began (ISO), null when unknown. */
+  since: string | null;
+  /** When Omnigage was last asked (ISO). */
+  checkedAt: string | null;
+  /** Why there was no answer, in words for people. */
+  detail: string | null;
+  /** When the app asks again while Omnigage is not answering (ISO). */
+  nextCheckAt: string | null;
 }
 
 export interface RemoteProgress {
@@ -228,3 +250,23 @@ export const testCallSchema = z.object({
   row: z.number().int().min(1).optional(),
   profileId: profileIdSchema.optional(),
 });
+
+/**
+ * A message with each sentence said once. Omnigage answers a refused bulk request with one
+ * error per envelope, often the same words a hundred times; people need to read them once.
+ */
+export function sayOnce(message: string, max = 6): string {
+  // Split after a colon too: "…the request: X. X. X." keeps its lead-in and says X once.
+  const sentences = message.split(/(?<=[.!?:])\s+/);
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const sentence of sentences) {
+    const key = sentence.trim();
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    kept.push(key);
+  }
+  if (kept.length <= max) return kept.join(' ');
+  const more = kept.length - max;
+  return `${kept.slice(0, max).join(' ')} (And ${more} other reason${more === 1 ? '' : 's'}: the audit trail lists them all.)`;
+}

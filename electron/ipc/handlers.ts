@@ -21,7 +21,11 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
   // Opt-outs belong to a profile: the one asked for, else the campaign's (or the active one).
   const profileFor = (campaignId: string, profileId?: string) =>
     profileId ?? profiles.forCampaign(campaignId)?.id ?? null;
-  const profilesChanged = (...ids: string[]) => emit('profiles:changed', { ids });
+  const profilesChanged = (...ids: string[]) => {
+    emit('profiles:changed', { ids });
+    // The header speaks about the active profile's Omnigage: ask it now if that changed.
+    void services.send.reachability.check();
+  };
   const campaignsChanged = (...ids: string[]) => emit('campaigns:changed', { ids });
   const chosen = (path: string | null) => {
     if (path === null) return null;
@@ -40,6 +44,7 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     else if (event.type === 'results') emit('results:updated', { campaignId: event.campaignId });
     else campaignsChanged(event.campaignId);
   });
+  services.send.reachability.subscribe((state) => emit('connection:changed', state));
   const fileNameOf = (id: string) => campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
@@ -186,6 +191,7 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
       }
       return placed;
     },
+    'connection:status': () => services.send.reachability.state(),
     'results:get': ({ campaignId, offset, limit }) => services.results.page(campaignId, offset, limit),
     'results:refresh': ({ campaignId }) => services.results.refresh(campaignId),
     'results:export': async ({ campaignId }) => {

@@ -13,6 +13,7 @@ import type {
   SendStatus,
   SendStep,
 } from '../../shared/send';
+import { sayOnce } from '../../shared/send';
 import { isApiError, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
@@ -34,6 +35,7 @@ import {
 } from './engine';
 import { Journal, type SendRow } from './journal';
 import { Lease } from './lease';
+import { Reachability } from './reachability';
 
 export type SendEvent =
   | { type: 'progress'; progress: SendProgress }
@@ -65,6 +67,8 @@ interface LiveRun {
   step: SendStep;
   retries: number;
   startedAt: number;
+  /** The run's start on the service's clock (audit entries are compared with it). */
+  startedIso: string;
   sentAtStart: number;
   /** Envelopes recorded so far, kept here so progress never has to count rows. */
   sent: number;
@@ -85,6 +89,8 @@ const PROGRESS_EVERY_MS = 250;
 export class SendService {
   readonly journal: Journal;
   readonly audit: AuditLog;
+  /** Whether Omnigage answers: fed by every request the engine and results make, and a probe. */
+  readonly reachability: Reachability;
   readonly #deps: SendServiceDeps;
   readonly #clock: () => Date;
   readonly #options: EngineOptions;
@@ -101,8 +107,28 @@ export class SendService {
     this.#clock = deps.clock ?? (() => new Date());
     this.journal = new Journal(deps.db, this.#clock);
     this.audit = new AuditLog(deps.db, this.#clock);
-    this.#options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine };
+    this.reachability = new Reachability({
+      log: deps.log.child('reachability'),
+      clock: this.#clock,
+      target: () => deps.profiles.active()?.apiUrl ?? null,
+      busy: () => this.#live.size > 0,
+      fetch: deps.engine?.fetch,
+    });
+    this.#options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine, fetch: this.reachability.wrap(deps.engine?.fetch) };
     this.#lease = new Lease(deps.db, deps.leaseMs);
+    // The window hears at once when a running or queued send's Omnigage stops or starts answering,
+    // and a queued send goes as soon as its Omnigage answers again.
+    this.reachability.subscribeAll(() => {
+      let woke = false;
+      for (const status of this.outbox()) {
+        const { journal: _journal, ...progress } = status;
+        this.#emit({ type: 'progress', progress });
+        if (status.state === 'queued' && status.omnigage === 'answering' && (status.errorCode === 'network' || status.errorCode === 'timeout') && !woke) {
+          woke = true;
+          this.wake();
+        }
+      }
+    });
   }
 
   get options(): Readonly<EngineOptions> {
@@ -460,6 +486,7 @@ export class SendService {
       step: 'checks',
       retries: 0,
       startedAt: Date.now(),
+      startedIso: this.#clock().toISOString(),
       sentAtStart: sentNow,
       sent: sentNow,
       lastEmit: 0,
@@ -579,6 +606,7 @@ export class SendService {
         break;
       }
       case 'retry_later': {
+        const said = this.#refusedBatches(campaignId, live, outcome.error.message);
         const attempts = send.attempts + 1;
         const { baseMs, capMs } = this.#deps.outboxBackoff ?? { baseMs: 15_000, capMs: 5 * 60_000 };
         const wait = Math.max(outcome.retryAfterMs ?? 0, backoff(attempts, this.#options.timing, baseMs, capMs));
@@ -587,19 +615,37 @@ export class SendService {
           attempts,
           next_attempt_at: Date.now() + Math.round(wait),
           error_code: outcome.error.code,
-          error_message: `${outcome.error.message} The send is saved and will continue by itself.`,
+          error_message: `${said} The send is saved and will continue by itself.`,
         });
         this.#setCampaignStatus(campaignId, 'queued');
         this.audit.record({ ...base, action: 'send.queued', outcome: 'failed', detail: outcome.error.message });
         break;
       }
       case 'failed': {
-        this.journal.update(campaignId, { state: 'failed', next_attempt_at: null, error_code: outcome.error.code, error_message: outcome.error.message });
+        const said = this.#refusedBatches(campaignId, live, outcome.error.message);
+        this.journal.update(campaignId, { state: 'failed', next_attempt_at: null, error_code: outcome.error.code, error_message: said });
         this.#setCampaignStatus(campaignId, this.#discardable(send) ? 'ready' : 'failed');
         this.audit.record({ ...base, action: 'send.failed', outcome: 'failed', detail: outcome.error.message });
         break;
       }
     }
+  }
+
+  /**
+   * The stop's reason said once, with how many envelope batches of this run were refused or
+   * went unanswered (each batch's request failed on its own, often for the same reason).
+   */
+  #refusedBatches(campaignId: string, live: LiveRun, message: string): string {
+    const said = sayOnce(message);
+    const { batches, people } = this.#deps.db
+      .prepare(
+        `SELECT count(*) AS batches, coalesce(sum(count), 0) AS people FROM audit_log
+          WHERE campaign_id = ? AND action = 'create' AND remote_type = 'envelopes' AND outcome != 'ok' AND at >= ?`,
+      )
+      .get(campaignId, live.startedIso) as { batches: number; people: number };
+    if (batches === 0) return said;
+    const n = (k: number, one: string, many: string) => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+    return `${said} This affected ${n(batches, 'batch', 'batches')} of recipients (${n(people, 'person', 'people')}).`;
   }
 
   #progress(campaignId: string, live: LiveRun, force = false): void {
@@ -637,7 +683,8 @@ export class SendService {
       envelopesSent: sent,
       retries: live?.retries ?? 0,
       etaSeconds: eta,
-      message: send.error_message,
+      // Said once even for sends stopped before messages were shortened.
+      message: send.error_message === null ? null : sayOnce(send.error_message),
       errorCode: send.error_code,
       nextAttemptAt: send.state === 'queued' && send.next_attempt_at ? new Date(send.next_attempt_at).toISOString() : null,
       journal,
@@ -649,6 +696,7 @@ export class SendService {
         send.polled_at && counts
           ? { status: send.remote_status, total: counts.total, complete: counts.complete, incomplete: counts.incomplete, polledAt: send.polled_at }
           : null,
+      omnigage: this.reachability.stateOf(send.api_url).reach,
     };
   }
 
@@ -672,6 +720,7 @@ export class SendService {
       scheduledAt: null,
       completedAt: null,
       remote: null,
+      omnigage: 'unknown',
     };
   }
 

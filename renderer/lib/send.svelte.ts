@@ -25,7 +25,8 @@ export class SendState {
   readonly done = $derived(this.status !== null && (this.status.state === 'scheduled' || this.status.state === 'completed'));
   /** Blocking problems main found that the checklist cannot see (credentials rejected, caller ID not verified online…). */
   readonly blocking = $derived(this.check?.problems.filter((p) => p.blocking && p.code !== 'in_progress' && p.code !== 'already_sent') ?? []);
-  readonly reachable = $derived(this.check === null || this.check.online);
+  /** False only when the check could not reach Omnigage (missing credentials are a blocking problem, not "offline"). */
+  readonly reachable = $derived(!(this.check?.problems.some((p) => p.code === 'offline') ?? false));
 
   campaignId = '';
   readonly #call: Call;
@@ -106,10 +107,12 @@ export function sendFraction(status: SendView): number {
 
 /** "about 2 minutes left", or null before there is a pace. */
 export function timeLeft(status: SendView): string | null {
-  if (status.etaSeconds === null || status.state !== 'sending') return null;
+  // While Omnigage is not answering the pace means nothing: nothing is moving.
+  if (status.etaSeconds === null || status.state !== 'sending' || status.omnigage === 'not_answering') return null;
   const s = Math.max(0, Math.round(status.etaSeconds));
   if (s < 5) return 'a few seconds left';
   if (s < 60) return `about ${s} seconds left`;
   const m = Math.round(s / 60);
   return `about ${m} minute${m === 1 ? '' : 's'} left`;
 }
+

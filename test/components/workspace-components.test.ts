@@ -138,7 +138,8 @@ describe('SendArea', () => {
     render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 400, online: true, onresults: () => {} } });
 
     expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('25');
-    expect(screen.getByTestId('send-progress').textContent).toMatch(/100 of 400 recipients handed to Omnigage.*about 45 seconds left.*2 requests repeated safely/s);
+    expect(screen.getByTestId('send-progress').textContent).toMatch(/100 of 400 recipients handed to Omnigage.*about 45 seconds left.*tried again 2 times after no answer/s);
+    expect(screen.getByTestId('send-progress').textContent).not.toMatch(/requests repeated safely/);
     expect(screen.getByText('Adding recipients')).toBeTruthy();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
@@ -153,6 +154,25 @@ describe('SendArea', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel the send' }));
     await waitFor(() => expect(screen.getByText(/unscheduled engagement with 100 envelopes/)).toBeTruthy());
     expect(calls.map((c) => c.channel)).toEqual(['send:pause', 'send:resume', 'send:cancel']);
+  });
+
+  it('a send whose Omnigage stopped answering says so, with no time left; queued, it keeps the count and says when it tries again', async () => {
+    const { call } = fakeList(3);
+    const send = new SendState(call);
+    send.campaignId = 'c';
+    send.onProgress({ campaignId: 'c', state: 'sending', step: 'envelopes', envelopesSent: 5500, envelopesTotal: 19698, retries: 1, etaSeconds: 60, omnigage: 'not_answering' } as never);
+    render(SendArea, { props: { send, editor: new CampaignEditor(call), blocking: 0, recipients: 19698, online: true, onresults: () => {} } });
+    expect(screen.getByText('Waiting for Omnigage to answer')).toBeTruthy();
+    expect(screen.getByTestId('send-stalled').textContent).toMatch(/connection to Omnigage was lost/);
+    expect(screen.getByTestId('send-progress').textContent).toMatch(/5,500 of 19,698 recipients handed to Omnigage/);
+    expect(screen.getByTestId('send-progress').textContent).not.toMatch(/left/);
+
+    const at = new Date(Date.now() + 40_000).toISOString();
+    send.onProgress({ campaignId: 'c', state: 'queued', step: 'envelopes', envelopesSent: 5500, envelopesTotal: 19698, retries: 0, etaSeconds: null, omnigage: 'not_answering', errorCode: 'network', nextAttemptAt: at, message: 'Omnigage could not be reached. The send is saved and will continue by itself.' } as never);
+    await waitFor(() => expect(screen.getByTestId('send-queued')).toBeTruthy());
+    expect(screen.getByTestId('send-queued').textContent).toMatch(/Next try at .* \(in (39|40) seconds\)\./);
+    expect(screen.getByTestId('send-progress').textContent).toMatch(/5,500 of 19,698 recipients handed to Omnigage/);
+    expect(screen.getByRole('button', { name: 'Try now' })).toBeTruthy();
   });
 
   it('offers a send time, and then schedules instead of sending', async () => {
