@@ -24,8 +24,10 @@
  * envelopes (match by phone number: decisions.envelopesByPhoneNumber).
  *
  * Listings (envelopes.listAll, callerIds.list, …) read page after page until an empty page or
- * `meta.total`, so a server that silently caps page[limit] cannot hide envelopes from a
- * reconciliation (see getAll).
+ * `meta.total`, so a server that silently caps page[limit] cannot hide envelopes (see getAll).
+ * The reconciliation listing (envelopes.listChecked) also proves it is complete: an explicit
+ * sort, distinct envelopes equal to `meta.total`, nothing seen twice, and without a total two
+ * readings that agree; otherwise it says why it cannot be trusted.
  *
  * Retries (http.ts): GET and PATCH are retried on 429/5xx/network/timeout with capped
  * exponential backoff, jitter and Retry-After; a POST is retried only when it certainly was not
@@ -143,6 +145,14 @@ export interface Page<T> {
   mayHaveMore: boolean;
 }
 
+/**
+ * An engagement's envelopes read so that the reader can rely on the result, or why it cannot
+ * (see envelopes.listChecked).
+ */
+export type CheckedListing =
+  | { complete: true; envelopes: Envelope[]; total: number | null; passes: number }
+  | { complete: false; reason: string; passes: number };
+
 export interface EnvelopePage extends Page<Envelope> {
   /** Calls side-loaded with `includeCalls` (empty otherwise or when the server sent none). */
   calls: Call[];
@@ -231,7 +241,17 @@ export interface OmnigageClient {
       page: { offset: number; limit?: number; includeCalls?: boolean },
       options?: CallOptions,
     ): Promise<EnvelopePage>;
-    /** Every envelope of the engagement, page by page (the reconciliation listing). */
+    /**
+     * Every envelope the listing of this engagement returns, read until it can be trusted
+     * (the reconciliation listing; see readChecked), or why it cannot be. The envelopes are
+     * as listed: the caller checks which ones name this engagement.
+     */
+    listChecked(
+      engagementId: string,
+      listing?: { pageSize?: number; passes?: number },
+      options?: CallOptions,
+    ): Promise<CheckedListing>;
+    /** Every envelope of the engagement, page by page (results; not checked for completeness). */
     listAll(
       engagementId: string,
       listing?: { pageSize?: number; includeCalls?: boolean },
@@ -387,6 +407,87 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
       if (fresh.length === 0 || (typeof total === 'number' && offset >= total)) break;
     }
     return { data, included };
+  };
+
+  /**
+   * One pass over a listing for a reconciliation: what arrived, and whether the pass itself
+   * shows the listing moved under it (an item seen twice, or `meta.total` changing between
+   * pages: an order that is not stable, or envelopes still being added).
+   */
+  const readPass = async (
+    type: string,
+    query: (offset: number, limit: number) => Record<string, string>,
+    limit: number,
+    call?: CallOptions,
+  ): Promise<{ data: ResourceObject[]; total: number | null; moved: string | null }> => {
+    const seen = new Set<string>();
+    const data: ResourceObject[] = [];
+    const totals = new Set<number | null>();
+    let moved: string | null = null;
+    let offset = 0;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const doc = await getPage(type, query(offset, limit), call);
+      const total = typeof doc.meta?.total === 'number' ? doc.meta.total : null;
+      totals.add(total);
+      let fresh = 0;
+      for (const r of doc.data) {
+        if (seen.has(r.id)) {
+          moved ??= `envelope ${r.id} appeared twice while paging`;
+          continue;
+        }
+        seen.add(r.id);
+        data.push(r);
+        fresh++;
+      }
+      offset += doc.data.length;
+      if (doc.data.length === 0 || (total !== null && offset >= total)) {
+        if (totals.size > 1) moved ??= 'the total changed while paging';
+        return { data, total, moved };
+      }
+      // A page of nothing new (a server ignoring the offset) cannot be read further.
+      if (fresh === 0) return { data, total, moved: moved ?? 'paging returned the same envelopes again' };
+    }
+    return { data, total: null, moved: `more than ${MAX_PAGES} pages` };
+  };
+
+  /**
+   * Reads a listing until it can be trusted, at most `passes` times: a pass counts when nothing
+   * moved while paging and the distinct envelopes match `meta.total`; without a total, two
+   * passes in a row must return the same envelopes. Otherwise the reason it cannot be trusted.
+   */
+  const readChecked = async (
+    type: string,
+    query: (offset: number, limit: number) => Record<string, string>,
+    limit: number,
+    passes: number,
+    call?: CallOptions,
+  ): Promise<
+    | { complete: true; data: ResourceObject[]; total: number | null; passes: number }
+    | { complete: false; reason: string; passes: number }
+  > => {
+    let previous: Set<string> | null = null;
+    let reason = 'not read';
+    for (let pass = 1; pass <= passes; pass++) {
+      const { data, total, moved } = await readPass(type, query, limit, call);
+      if (moved) {
+        reason = moved;
+        previous = null;
+        continue;
+      }
+      if (total !== null) {
+        if (data.length === total) return { complete: true, data, total, passes: pass };
+        reason = `${data.length} envelopes listed where Omnigage counts ${total}`;
+        previous = null;
+        continue;
+      }
+      const ids = new Set(data.map((r) => r.id));
+      if (previous && previous.size === ids.size && [...ids].every((id) => previous!.has(id))) {
+        return { complete: true, data, total: null, passes: pass };
+      }
+      if (previous) reason = 'two readings of the list gave different envelopes';
+      previous = ids;
+    }
+    return { complete: false, reason, passes };
   };
 
   const linkage = (type: string, id: string) => ({ type, id });
@@ -587,6 +688,17 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
             doc.data.length > 0 &&
             !(typeof doc.meta?.total === 'number' && offset + doc.data.length >= doc.meta.total),
         };
+      },
+      async listChecked(engagementId, { pageSize = DEFAULT_PAGE_SIZE, passes = 3 } = {}, call) {
+        const read = await readChecked(
+          'envelopes',
+          (offset, limit) => engagementEnvelopesQuery(engagementId, offset, limit),
+          pageSize,
+          Math.max(2, passes),
+          call,
+        );
+        if (!read.complete) return read;
+        return { complete: true, envelopes: read.data.map(toEnvelope), total: read.total, passes: read.passes };
       },
       async listAll(
         engagementId,

@@ -6,6 +6,8 @@
  * `kindForStatus`) next to the error type it produces.
  */
 
+import { phoneKey } from './phone-key';
+
 // Decision 1 ------------------------------------------------------------------------------
 /**
  * A voice template's label goes out as both `name` (SDK, every recorded response) and
@@ -65,17 +67,20 @@ export const DEFAULT_ENVELOPE_BATCH_SIZE = 100;
 
 /**
  * Never trust the order of a bulk response: created envelopes are matched to recipients by
- * phone number. Returns, per phone number, the envelopes that carry it (normally one).
+ * phone number, compared as numbers (phoneKey: `12125550142` is `+12125550142`). Returns, per
+ * number (its E.164 key), the envelopes that carry it (normally one). Envelopes whose number
+ * cannot be read are left out: callers that must account for every envelope count them.
  */
 export function envelopesByPhoneNumber<T extends { phoneNumber: string | null }>(
   envelopes: readonly T[],
 ): Map<string, T[]> {
   const byPhone = new Map<string, T[]>();
   for (const envelope of envelopes) {
-    if (!envelope.phoneNumber) continue;
-    const list = byPhone.get(envelope.phoneNumber);
+    const key = phoneKey(envelope.phoneNumber);
+    if (!key) continue;
+    const list = byPhone.get(key);
     if (list) list.push(envelope);
-    else byPhone.set(envelope.phoneNumber, [envelope]);
+    else byPhone.set(key, [envelope]);
   }
   return byPhone;
 }
@@ -83,8 +88,13 @@ export function envelopesByPhoneNumber<T extends { phoneNumber: string | null }>
 // Decision 6 ------------------------------------------------------------------------------
 /**
  * The query that lists an engagement's envelopes page by page, used to reconcile after an
- * unknown outcome (and to read results). Paging stops at the first page shorter than `limit`.
+ * unknown outcome (and to read results). Offset paging is only meaningful over a stable order,
+ * so the order is always asked for explicitly (oldest first: envelopes created while the
+ * listing is read land at its end). The filter is not trusted on its own: each envelope's
+ * `engagement` relationship is checked by the reader (engine.ts #reconcile).
  */
+export const ENVELOPE_LISTING_SORT = 'created-at';
+
 export function engagementEnvelopesQuery(
   engagementId: string,
   offset: number,
@@ -92,10 +102,18 @@ export function engagementEnvelopesQuery(
 ): Record<string, string> {
   return {
     'filter[engagement.id]': `eq:${engagementId}`,
+    sort: ENVELOPE_LISTING_SORT,
     'page[offset]': String(offset),
     'page[limit]': String(limit),
   };
 }
+
+/**
+ * Engagement statuses the app knows (omnigage-api.md §11: only `pending` and `scheduled` were
+ * ever seen). Any other status is reported as Omnigage sent it and never taken as "scheduled".
+ */
+export const ENGAGEMENT_UNSCHEDULED = 'pending';
+export const ENGAGEMENT_SCHEDULED = 'scheduled';
 
 // Decision 7 ------------------------------------------------------------------------------
 /** Scheduling is one PATCH of these attributes; any 2xx is accepted (202 expected). */

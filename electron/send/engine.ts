@@ -10,7 +10,6 @@ import {
   DEFAULT_ENVELOPE_BATCH_SIZE,
   DEFAULT_VOICE,
   createOmnigageClient,
-  envelopesByPhoneNumber,
   isApiError,
   isTransient,
   toAppError,
@@ -21,6 +20,8 @@ import {
   type Timing,
   type TriggerEvent,
 } from '../api/client';
+import { ENGAGEMENT_SCHEDULED, ENGAGEMENT_UNSCHEDULED } from '../api/decisions';
+import { phoneKey } from '../api/phone-key';
 import type { Logger } from '../logging/logger';
 import { clientConnection, type Credentials } from '../profiles/credentials';
 import type { AuditLog } from './audit';
@@ -43,9 +44,16 @@ import type { BatchRecipient, Journal, SendRow } from './journal';
  * - activity: the engagement says whether it has one; triggers: listed by activity.
  * - envelopes: the batch stays in_flight; before anything else is sent the engagement's
  *   envelopes are listed, matched by phone number, and only recipients still without one are
- *   sent again (omnigage-api.md decision 6).
+ *   sent again (omnigage-api.md decision 6). The listing is trusted only as far as it can be
+ *   checked (#reconcile): complete and stable, each envelope naming this engagement, every
+ *   number one of the campaign's, no number twice, nothing recorded missing. Otherwise the
+ *   send stops, explains, and schedules nothing. A bulk answer (2xx) that does not account for
+ *   its batch is reconciled once; recipients still unmatched then stop the send (never a
+ *   blind repeat). After any reconciliation the engagement is listed once more before the
+ *   schedule (journal step `verify`).
  * - schedule: sent without the client's automatic repeat; an unknown outcome is settled by
- *   reading the engagement's status before any second PATCH.
+ *   reading the engagement's status before any second PATCH; a status the app does not know
+ *   stops the send rather than guessing.
  */
 
 export interface EngineOptions {
@@ -222,18 +230,44 @@ export class SendRun {
       if (isTransient(error.kind) || error.kind === 'cancelled') {
         return { kind: 'retry_later', error: toAppError(error), retryAfterMs: error.retryAfterMs };
       }
-      return { kind: 'failed', error: toAppError(error) };
+      return this.#failed(toAppError(error));
     }
     if (error instanceof AppError) {
       const later = error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited';
-      return later ? { kind: 'retry_later', error } : { kind: 'failed', error };
+      return later ? { kind: 'retry_later', error } : this.#failed(error);
     }
     log.error('send run failed', { campaignId: this.#id, error });
+    const detail = error instanceof Error ? error.message : String(error);
+    const message = `The app stopped sending after an error of its own (${detail.slice(0, 200)}). ${this.#whatExists()} Your progress is saved: Resume checks what Omnigage has and continues without calling anyone twice; if this keeps happening, cancel the send and tell your IT contact.`;
+    return { kind: 'failed', error: new AppError('internal', message, { cause: error }) };
+  }
+
+  /** What this send has made in Omnigage so far, in words, for every message that stops it. */
+  #whatExists(listed?: number): string {
+    const engagementId = this.#ctx.send.engagement_id;
+    if (!engagementId) return 'Nothing that calls anyone exists in Omnigage yet.';
+    const recorded = this.#ctx.journal.sentCount(this.#id);
+    const count = listed ?? recorded;
+    const scheduled = this.#ctx.journal.step(this.#id, 'schedule')?.state === 'done';
+    return `Omnigage holds engagement ${engagementId} with ${count} envelope${count === 1 ? '' : 's'} for this campaign${
+      listed === undefined ? ' (as far as the app knows)' : ''
+    }; ${scheduled ? 'it is scheduled.' : 'it is not scheduled, so nobody is called for it.'}`;
+  }
+
+  /**
+   * Ends the send without scheduling: the message says what happened, what exists in Omnigage
+   * and what the person can do (the service writes it to the audit trail as `send.failed`).
+   */
+  #stop(what: string, listed: number | undefined, todo: string): AppError {
+    return new ExplainedStop(`${what} Nothing more was sent and nothing was scheduled. ${this.#whatExists(listed)} ${todo}`);
+  }
+
+  /** A refusal from Omnigage ends the send: its words, then what exists there now. */
+  #failed(error: AppError): RunOutcome {
+    if (error instanceof ExplainedStop || !this.#ctx.send.engagement_id) return { kind: 'failed', error };
     return {
       kind: 'failed',
-      error: new AppError('internal', 'Something went wrong inside the app while sending. Your progress is saved; try again.', {
-        cause: error,
-      }),
+      error: new AppError(error.code, `${error.message} ${this.#whatExists()} Resume tries again from where it stopped.`, { cause: error }),
     };
   }
 
@@ -462,27 +496,42 @@ export class SendRun {
 
   async #envelopes(engagementId: string): Promise<void> {
     const { journal, options, control, onStep } = this.#ctx;
-    journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
     let open = journal.openBatches(this.#id);
     let reconcile = open.some((b) => b.state === 'in_flight');
+    // Opted-out recipients are dropped once what Omnigage already holds is known: an envelope
+    // from a request that had no answer is recorded first, never mistaken for a stranger.
+    if (!reconcile) journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
     let failedRounds = 0;
     for (;;) {
       this.#stopIfAsked();
       if (reconcile) {
         await this.#reconcile(engagementId);
+        journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
         reconcile = false;
         open = journal.openBatches(this.#id);
+        // Everything accounted for and nothing sent since: that listing was the verification.
+        if (open.length === 0) journal.stepDone(this.#id, 'verify', engagementId);
       }
       const queue = open.map((b) => b.batch);
-      if (queue.length === 0) return;
+      if (queue.length === 0) {
+        // Something was sent after a reconciliation: list once more before the schedule, so
+        // a request that landed late cannot leave a number twice in a scheduled engagement.
+        if (journal.step(this.#id, 'verify')?.state === 'in_flight') {
+          reconcile = true;
+          continue;
+        }
+        return;
+      }
       // Read afresh each wave: a reconciliation may have recorded envelopes since.
       this.#missing.clear();
       onStep('envelopes');
 
       let fatal: unknown;
       let unknown: unknown;
+      /** A 2xx answer that did not account for its batch (settled by the next reconciliation). */
+      let unaccounted = false;
       let refused: ApiError | undefined;
-      const take = () => (fatal || unknown || refused || control.stop ? undefined : queue.shift());
+      const take = () => (fatal || unknown || unaccounted || refused || control.stop ? undefined : queue.shift());
       const prepareNext = (): PreparedBatch | null => {
         for (let batch = take(); batch !== undefined; batch = take()) {
           const prepared = this.#prepareBatch(batch);
@@ -501,7 +550,7 @@ export class SendRun {
             (created) => ({ created, error: undefined }),
             (error: unknown) => ({ created: undefined, error }),
           );
-          const go = answer.error === undefined && !control.stop && !fatal && !unknown && !refused;
+          const go = answer.error === undefined && !control.stop && !fatal && !unknown && !unaccounted && !refused;
           const next = go ? this.#dispatch(engagementId, upcoming) : null;
           if (next) upcoming = null;
           // One commit writes this answer down and prepares this worker's following batch.
@@ -516,7 +565,7 @@ export class SendRun {
           } catch (error) {
             result = { error };
           }
-          if (result === 'unknown') unknown ??= new Error('envelopes missing from a bulk answer');
+          if (result === 'unknown') unaccounted = true;
           else if (typeof result === 'object') {
             const error = result.error;
             if (isApiError(error) && error.outcomeUnknown) unknown ??= error;
@@ -534,6 +583,9 @@ export class SendRun {
       if (fatal) throw fatal;
       if (!unknown && !refused) {
         failedRounds = 0;
+        // An answer that did not name every number: reconciled at once (no backoff: the
+        // request succeeded), and that listing either accounts for the batch or stops the send.
+        if (unaccounted) reconcile = true;
         open = journal.openBatches(this.#id);
         continue;
       }
@@ -541,7 +593,7 @@ export class SendRun {
       this.#ctx.onRetry();
       const last = (refused ?? unknown) as unknown;
       if (failedRounds > options.maxFailedRounds) throw last;
-      if (unknown) reconcile = true;
+      if (unknown || unaccounted) reconcile = true;
       const wait = refused?.retryAfterMs ?? backoff(failedRounds, options.timing);
       await sleep(wait, control.signal, options.timing);
       open = journal.openBatches(this.#id);
@@ -593,28 +645,34 @@ export class SendRun {
       });
       return { error };
     }
-    // Matched by phone number, the first envelope of a number winning (as envelopesByPhoneNumber
-    // would), in one pass: a number is taken off once matched.
+    // Matched by number (phoneKey: Omnigage may echo another form), in any order, in one pass:
+    // a number is taken off once matched. The app sends E.164, which is its own key.
     const rowOf = new Map<string, number>();
     for (const r of missing) rowOf.set(r.e164, r.row);
     const found: Array<{ row: number; id: string }> = [];
     for (const envelope of created) {
-      const row = envelope.phoneNumber ? rowOf.get(envelope.phoneNumber) : undefined;
+      const key = phoneKey(envelope.phoneNumber);
+      const row = key ? rowOf.get(key) : undefined;
       if (row === undefined) continue;
-      rowOf.delete(envelope.phoneNumber!);
+      rowOf.delete(key!);
       found.push({ row, id: envelope.id });
     }
-    const complete = found.length === missing.length;
-    const added = journal.recordBatch(this.#id, batch, found, complete, () =>
+    const complete = found.length === missing.length && created.length === missing.length;
+    const added = journal.recordBatch(this.#id, batch, found, complete, () => {
       this.#audit({
         action: 'create',
         remoteType: 'envelopes',
         remoteId: found.map((f) => f.id).join(' '),
         count: found.length,
-        outcome: 'ok',
-        detail: `batch ${batch + 1}`,
-      }),
-    );
+        outcome: complete ? 'ok' : 'unknown',
+        detail: complete
+          ? `batch ${batch + 1}`
+          : `batch ${batch + 1}: Omnigage answered ${created.length} envelopes for ${missing.length} numbers sent, ${found.length} of them matched`,
+      });
+      // Accepted (2xx) but not accounted for: the batch stays in flight and is reconciled once;
+      // its recipients are never simply sent again (#reconcile stops if they stay unmatched).
+      if (!complete) journal.stepInFlight(this.#id, `${ANSWERED_STEP}${batch}`);
+    });
     this.#ctx.onSent(added);
     return complete ? 'done' : 'unknown';
   }
@@ -623,33 +681,133 @@ export class SendRun {
     return envelopeMeta(cellsJson, this.#ctx.columns);
   }
 
-  /** Lists the engagement's envelopes and records the ones that exist; only the rest go again. */
+  /**
+   * Lists the engagement's envelopes and records the ones that exist; only the rest go again.
+   * The listing counts only as far as it can be checked (omnigage-api.md, "What nobody has
+   * seen"); anything it cannot prove stops the send, because re-sending on the strength of an
+   * incomplete or foreign listing calls people twice, and recording a foreign envelope as ours
+   * skips them. Marks the journal step `verify` (a listing is due before the schedule).
+   */
   async #reconcile(engagementId: string): Promise<void> {
     const { journal, options, control, onStep, log } = this.#ctx;
     onStep('reconcile');
+    journal.stepInFlight(this.#id, 'verify');
     // A real wait, never shortened by injected timing: the server may still be applying the request.
     await sleep(options.settleMs, control.signal);
-    const { envelopes } = await this.#client.envelopes.listAll(engagementId);
-    const byPhone = envelopesByPhoneNumber(envelopes);
-    let repeated = 0;
-    const found = new Map<string, string>();
-    for (const [phone, list] of byPhone) {
-      if (list.length > 1) repeated++;
-      const first = list[0];
-      if (first) found.set(phone, first.id);
+    const listing = await this.#client.envelopes.listChecked(engagementId);
+    const todoCheck =
+      'Check the engagement in Omnigage. Resume checks again and continues only if Omnigage\'s list adds up; otherwise cancel the send (nothing is scheduled, nobody is called) and contact Omnigage support.';
+    if (!listing.complete) {
+      this.#auditCheck(engagementId, 0, `listing not trusted after ${listing.passes} readings: ${listing.reason}`);
+      throw this.#stop(
+        `Omnigage's list of this campaign's envelopes could not be read reliably (${listing.reason}), so the app cannot tell who already has a call waiting.`,
+        undefined,
+        todoCheck,
+      );
     }
+
+    // Only envelopes that name this engagement count; a server that ignores the filter lists
+    // other campaigns' envelopes too (last week's, to the same numbers).
+    const ours: typeof listing.envelopes = [];
+    let foreign = 0;
+    let unnamed = 0;
+    for (const e of listing.envelopes) {
+      if (e.engagementId === engagementId) ours.push(e);
+      else if (e.engagementId === null) unnamed++;
+      else foreign++;
+    }
+    if (unnamed > 0) {
+      this.#auditCheck(engagementId, ours.length, `${unnamed} listed envelopes name no engagement`);
+      throw this.#stop(
+        `Omnigage listed ${unnamed} envelope${unnamed === 1 ? '' : 's'} without saying which campaign ${unnamed === 1 ? 'it belongs' : 'they belong'} to, so the app cannot tell which are this campaign's.`,
+        undefined,
+        todoCheck,
+      );
+    }
+
+    const recipients = journal.recipientEnvelopes(this.#id);
+    const total = recipients.length;
+    const byKey = new Map<string, { id: string; count: number }>();
+    const strangers: string[] = [];
+    const keyed = new Set(recipients.map((r) => phoneKey(r.e164) ?? r.e164));
+    for (const e of ours) {
+      const key = phoneKey(e.phoneNumber);
+      if (!key || !keyed.has(key)) {
+        strangers.push(e.phoneNumber ?? '(no number)');
+        continue;
+      }
+      const seen = byKey.get(key);
+      if (seen) seen.count++;
+      else byKey.set(key, { id: e.id, count: 1 });
+    }
+    const twice = [...byKey.entries()].filter(([, v]) => v.count > 1);
+    const summary = `listed ${listing.envelopes.length} envelopes (${foreign} of other engagements ignored), ${ours.length} of ${engagementId} for ${total} recipients`;
+    if (ours.length > total || twice.length > 0) {
+      this.#auditCheck(engagementId, ours.length, `${summary}; ${twice.length} numbers more than once`);
+      const example = twice[0]?.[0];
+      throw this.#stop(
+        ours.length > total
+          ? `Omnigage holds ${ours.length} envelopes for this campaign, more than its ${total} recipients${example ? ` (${example} more than once)` : ''}; scheduling would call some people twice.`
+          : `Omnigage holds more than one envelope for ${twice.length} of this campaign's numbers (for example ${example}); scheduling would call them twice.`,
+        ours.length,
+        'Remove the extra envelopes (or the whole engagement) in Omnigage, then cancel this send and duplicate the campaign to send it again.',
+      );
+    }
+    if (strangers.length > 0) {
+      this.#auditCheck(engagementId, ours.length, `${summary}; ${strangers.length} numbers not on the list, e.g. ${strangers[0]}`);
+      throw this.#stop(
+        `Omnigage lists ${strangers.length} envelope${strangers.length === 1 ? '' : 's'} in this campaign's engagement with a number the app did not send as written (for example ${strangers[0]}), so it cannot match them to recipients.`,
+        ours.length,
+        todoCheck,
+      );
+    }
+    // Everything recorded must be there: a listing that lacks a known envelope is incomplete.
+    const listedIds = new Set(ours.map((e) => e.id));
+    const lost = recipients.filter((r) => r.envelopeId !== null && !listedIds.has(r.envelopeId));
+    if (lost.length > 0) {
+      this.#auditCheck(engagementId, ours.length, `${summary}; ${lost.length} recorded envelopes missing, e.g. ${lost[0]!.envelopeId}`);
+      throw this.#stop(
+        `Omnigage's list of this campaign's envelopes lacks ${lost.length} that Omnigage itself created earlier (for example ${lost[0]!.envelopeId}), so the list is incomplete and cannot show who still needs one.`,
+        ours.length,
+        todoCheck,
+      );
+    }
+
+    const found = new Map<string, string>();
+    for (const [key, { id }] of byKey) found.set(key, id);
     const added = journal.recordFound(this.#id, found);
     this.#ctx.onSent(added);
+
+    // A batch Omnigage accepted (2xx) without naming its numbers is never sent again on a guess.
+    for (const step of journal.steps(this.#id)) {
+      if (!step.step.startsWith(ANSWERED_STEP) || step.state !== 'in_flight') continue;
+      const batch = Number(step.step.slice(ANSWERED_STEP.length));
+      const unmatched = journal.missingInBatch(this.#id, batch);
+      if (unmatched === 0) {
+        journal.stepDone(this.#id, step.step, null, { reconciled: true });
+        continue;
+      }
+      this.#auditCheck(engagementId, ours.length, `${summary}; batch ${batch + 1}: ${unmatched} recipients unmatched after a 2xx answer`);
+      log.error('bulk answer left recipients unmatched after reconciliation', { campaignId: this.#id, batch, unmatched });
+      throw this.#stop(
+        'Omnigage accepted the request but its answer does not name the numbers sent; nothing more was sent.',
+        ours.length,
+        `${unmatched} recipient${unmatched === 1 ? '' : 's'} of that request ${unmatched === 1 ? 'is' : 'are'} not in Omnigage's list either. Check the engagement in Omnigage before doing anything else; then cancel this send (nothing is scheduled, nobody is called) and contact Omnigage support.`,
+      );
+    }
     journal.settleInFlightBatches(this.#id);
-    if (repeated > 0) log.error('engagement holds more than one envelope for some numbers', { campaignId: this.#id, repeated });
     this.#audit({
       action: 'reconcile',
       remoteType: 'envelopes',
       count: added,
       outcome: 'ok',
-      detail: `listed ${envelopes.length} envelopes of ${engagementId}; ${added} matched recipients whose request had no answer`,
+      detail: `${summary}; ${added} matched recipients whose request had no answer`,
     });
     this.#ctx.onRetry();
+  }
+
+  #auditCheck(engagementId: string, count: number, detail: string): void {
+    this.#audit({ action: 'reconcile', remoteType: 'envelopes', remoteId: engagementId, count, outcome: 'failed', detail: detail.slice(0, 1000) });
   }
 
   // ---- schedule ----------------------------------------------------------------------------
@@ -681,9 +839,20 @@ export class SendRun {
     this.#scheduled(engagementId, false);
   }
 
+  /**
+   * Whether an earlier schedule PATCH whose answer was lost landed. Only the statuses the app
+   * knows decide it (decisions.ts); any other means it cannot tell, and a second PATCH on a
+   * guess is not sent: the send stops and says what Omnigage reported.
+   */
   async #isScheduled(engagementId: string): Promise<boolean> {
     const engagement = await this.#client.engagements.get(engagementId);
-    return engagement.status !== null && engagement.status !== 'pending';
+    if (engagement.status === ENGAGEMENT_SCHEDULED) return true;
+    if (engagement.status === ENGAGEMENT_UNSCHEDULED) return false;
+    const shown = engagement.status === null ? 'no status' : `the status "${engagement.status}"`;
+    this.#audit({ action: 'schedule', remoteType: 'engagements', remoteId: engagementId, outcome: 'unknown', detail: `after a lost answer Omnigage reports ${shown}` });
+    throw new ExplainedStop(
+      `The request to schedule this campaign got no answer, and Omnigage now reports ${shown} for its engagement ${engagementId}, which this app does not know, so it cannot tell whether the campaign is scheduled. It did not ask again. ${this.#ctx.journal.sentCount(this.#id)} recipients have envelopes there. Check the engagement in Omnigage: if it shows as scheduled or running, the calls are going ahead; if not, schedule it there or cancel this send.`,
+    );
   }
 
   #scheduled(engagementId: string, reconciled: boolean): void {
@@ -732,8 +901,18 @@ interface LaunchedBatch extends PreparedBatch {
   answer: Promise<CreatedEnvelope[]>;
 }
 
+/** Journal step of a batch Omnigage accepted without naming all its numbers (`answered:<batch>`). */
+const ANSWERED_STEP = 'answered:';
+
 /** Batches read from the journal at once when a worker needs the next one. */
 const PREFETCH_BATCHES = 32;
+
+/** A stop whose message already says what happened, what exists in Omnigage and what to do. */
+class ExplainedStop extends AppError {
+  constructor(message: string) {
+    super('remote_error', message);
+  }
+}
 
 class StopSignal extends Error {
   constructor(readonly reason: StopReason) {

@@ -1,4 +1,5 @@
 import type { JournalStep, SendState } from '../../shared/send';
+import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
 
 /**
@@ -235,9 +236,26 @@ export class Journal {
     return out;
   }
 
+  /** Every recipient of the send with its envelope id (null while it has none), in row order. */
+  recipientEnvelopes(campaignId: string): Array<{ batch: number; row: number; e164: string; envelopeId: string | null }> {
+    return this.#db
+      .prepare(
+        `SELECT s.batch, s.row, s.e164, ${envelopeIdSql()} AS envelopeId FROM send_recipients s
+         JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+         WHERE s.campaign_id = ? ORDER BY s.row`,
+      )
+      .all(campaignId) as Array<{ batch: number; row: number; e164: string; envelopeId: string | null }>;
+  }
+
+  /** Recipients of one batch still without an envelope. */
+  missingInBatch(campaignId: string, batch: number): number {
+    return this.missingInBatches(campaignId, batch, batch).get(batch)?.length ?? 0;
+  }
+
   /**
    * Records envelopes found by a listing (a reconciliation), matched to recipients still
-   * without one by phone number; returns how many were recorded.
+   * without one by phone number (`envelopes` is keyed by phoneKey, which is a recipient's
+   * E.164 form); returns how many were recorded.
    */
   recordFound(campaignId: string, envelopes: ReadonlyMap<string, string>): number {
     const waiting = this.#db
@@ -249,7 +267,7 @@ export class Journal {
       .all(campaignId) as Array<{ batch: number; row: number; e164: string }>;
     const byBatch = new Map<number, Array<{ row: number; id: string }>>();
     for (const r of waiting) {
-      const id = envelopes.get(r.e164);
+      const id = envelopes.get(phoneKey(r.e164) ?? r.e164);
       if (!id) continue;
       const list = byBatch.get(r.batch);
       if (list) list.push({ row: r.row, id });

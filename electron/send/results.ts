@@ -98,10 +98,12 @@ export class ResultsService {
     const { envelopes, calls } = await api.envelopes.listAll(send.engagement_id, { includeCalls: true });
     const callsById = new Map(calls.map((c) => [c.id, c]));
     const db = this.#deps.db;
+    // Envelopes are matched to recipients by the envelope id the journal recorded, never by the
+    // number as listed: a listing may echo numbers in another form or hold other engagements'.
     const known = new Map(
       (db
         .prepare(
-          `SELECT s.row, s.e164, s.result_id, s.outcome FROM send_recipients s
+          `SELECT s.row, s.e164, s.result_id, s.outcome, ${envelopeIdSql()} AS envelope_id FROM send_recipients s
            JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
            WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NOT NULL`,
         )
@@ -110,17 +112,18 @@ export class ResultsService {
         e164: string;
         result_id: string | null;
         outcome: string | null;
-      }>).map((r) => [r.e164, r]),
+        envelope_id: string;
+      }>).map((r) => [r.envelope_id, r]),
     );
 
     // Call results are one request each: fetch those not yet known, a bounded number per poll.
     const wanted: Array<{ e164: string; resultId: string }> = [];
     for (const envelope of envelopes) {
       const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
-      const row = envelope.phoneNumber ? known.get(envelope.phoneNumber) : undefined;
+      const row = known.get(envelope.id);
       if (!row || !call?.resultId || !FINAL_CALL_STATUSES.has(call.status ?? '')) continue;
       if (row.result_id === call.resultId && row.outcome) continue;
-      wanted.push({ e164: envelope.phoneNumber!, resultId: call.resultId });
+      wanted.push({ e164: row.e164, resultId: call.resultId });
     }
     const kinds = new Map<string, string | null>();
     const limit = this.#deps.resultsPerPoll ?? 500;
@@ -145,7 +148,7 @@ export class ResultsService {
     let finished = 0;
     db.transaction(() => {
       for (const envelope of envelopes) {
-        const recipient = envelope.phoneNumber ? known.get(envelope.phoneNumber) : undefined;
+        const recipient = known.get(envelope.id);
         if (!recipient) continue;
         const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
         const final = FINAL_CALL_STATUSES.has(call?.status ?? '') || FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') || envelope.completedAt !== null;
