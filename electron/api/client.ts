@@ -445,7 +445,8 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
         return { data, total, moved };
       }
       // A page of nothing new (a server ignoring the offset) cannot be read further.
-      if (fresh === 0) return { data, total, moved: moved ?? 'paging returned the same envelopes again' };
+      if (fresh === 0)
+        return { data, total, moved: moved ?? 'paging returned the same envelopes again' };
     }
     return { data, total: null, moved: `more than ${MAX_PAGES} pages` };
   };
@@ -666,9 +667,9 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
           bulk: true,
           call,
         });
-        return read('POST', 'envelopes', body, (b) => readCreated(b, 'envelopes', 'phone-number')).map(
-          ([id, phoneNumber]) => ({ id, phoneNumber }),
-        );
+        return read('POST', 'envelopes', body, (b) =>
+          readCreated(b, 'envelopes', 'phone-number'),
+        ).map(([id, phoneNumber]) => ({ id, phoneNumber }));
       },
       async listPage(
         engagementId,
@@ -698,7 +699,12 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
           call,
         );
         if (!read.complete) return read;
-        return { complete: true, envelopes: read.data.map(toEnvelope), total: read.total, passes: read.passes };
+        return {
+          complete: true,
+          envelopes: read.data.map(toEnvelope),
+          total: read.total,
+          passes: read.passes,
+        };
       },
       async listAll(
         engagementId,
