@@ -30,7 +30,43 @@ export interface Behaviour {
   defaultPageLimit: number;
   /** Add `meta.total` to lists (allowed by §5; clients must not need it). */
   listMeta: boolean;
+  // Deviations nobody has ruled out (omnigage-api.md, "What nobody has seen"), off by default:
+  // the sandbox can misbehave on purpose so the send engine is tested against each.
+  /** GET /envelopes ignores `filter[engagement.id]`: every engagement's envelopes are listed. */
+  ignoreEnvelopeFilter: boolean;
+  /**
+   * Order of a listing: `stable` (creation order, or `sort`); `unstable-without-sort`: shuffled
+   * afresh on every request that has no `sort`; `unstable`: shuffled even when sorted.
+   */
+  listOrder: 'stable' | 'unstable-without-sort' | 'unstable';
+  /** How envelopes' `phone-number` is echoed: as sent, `12125550142`, or `+1 212-555-0142`. */
+  echoPhone: 'e164' | 'digits' | 'formatted';
+  /**
+   * Bulk answers: in request order, `reversed`, `shuffled`, or `fewer` (every envelope stored,
+   * the last one left out of the answer).
+   */
+  bulkAnswer: 'in-order' | 'reversed' | 'shuffled' | 'fewer';
+  /**
+   * INVENTED: compliance mode of the account. `post`: scheduling approves at once
+   * (`delivery-compliance-is-approved` true). `pre`: a scheduled engagement stays unapproved and
+   * the dialer leaves it alone, as a Pre-Compliance account holds it for a compliance admin.
+   */
+  compliance: 'post' | 'pre';
 }
+
+/** The deviation switches, by the names `npm run sandbox` takes (`--deviate name[,name]`). */
+export const DEVIATIONS: Record<string, Partial<Behaviour>> = {
+  'ignore-filter': { ignoreEnvelopeFilter: true },
+  'unstable-order': { listOrder: 'unstable-without-sort' },
+  'unstable-order-always': { listOrder: 'unstable' },
+  'no-total': { listMeta: false },
+  'digits-numbers': { echoPhone: 'digits' },
+  'formatted-numbers': { echoPhone: 'formatted' },
+  'reversed-answers': { bulkAnswer: 'reversed' },
+  'shuffled-answers': { bulkAnswer: 'shuffled' },
+  'fewer-answers': { bulkAnswer: 'fewer' },
+  'pre-compliance': { compliance: 'pre' },
+};
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
   requireBothTriggers: false,
@@ -40,6 +76,11 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   maxPageLimit: 100,
   defaultPageLimit: 25,
   listMeta: true,
+  ignoreEnvelopeFilter: false,
+  listOrder: 'stable',
+  echoPhone: 'e164',
+  bulkAnswer: 'in-order',
+  compliance: 'post',
 };
 
 export interface ApiRequest {
@@ -609,6 +650,8 @@ export class OmnigageFake {
     if (scheduling) {
       const activity = this.state.get('activities', toOneId(engagement, 'activity') ?? '');
       engagement.attributes.status = 'scheduled';
+      engagement.attributes['delivery-compliance-is-approved'] =
+        this.behaviour.compliance === 'post';
       for (const key of ['count-total', 'count-complete', 'count-incomplete', 'count-hold'])
         engagement.attributes[key] = 0;
       const callerId = activity ? toOneId(activity, 'caller-id') : null;
@@ -793,7 +836,7 @@ export class OmnigageFake {
       const errors: ErrorEntry[] = [];
       const plan = this.planEnvelope(data, '/data', errors);
       if (errors.length || !plan) throw refuse(400, errors);
-      return created(this.storeEnvelope(plan));
+      return created(this.present(this.storeEnvelope(plan)));
     }
     const items = doc?.data as unknown[];
     if (items.length === 0) throw refuse(400, [invalid('data must not be empty.', '/data')]);
@@ -807,7 +850,19 @@ export class OmnigageFake {
     const plans = items.map((item, i) => this.planEnvelope(asRecord(item), `/data/${i}`, errors));
     if (errors.length) throw refuse(400, errors);
     const stored = plans.map((plan) => this.storeEnvelope(plan!));
-    return { status: 201, body: { data: stored } };
+    let answer = stored.map((e) => this.present(e));
+    switch (this.behaviour.bulkAnswer) {
+      case 'reversed':
+        answer.reverse();
+        break;
+      case 'shuffled':
+        answer = this.shuffled(answer);
+        break;
+      case 'fewer':
+        answer = answer.slice(0, -1);
+        break;
+    }
+    return { status: 201, body: { data: answer } };
   }
 
   private planEnvelope(
@@ -906,12 +961,39 @@ export class OmnigageFake {
     });
   }
 
+  /** A resource as the wire shows it: envelopes' numbers echoed the way `echoPhone` says. */
+  present(resource: WireResource): WireResource {
+    const phone = resource.attributes['phone-number'];
+    if (
+      resource.type !== 'envelopes' ||
+      this.behaviour.echoPhone === 'e164' ||
+      typeof phone !== 'string'
+    )
+      return resource;
+    return {
+      ...resource,
+      attributes: {
+        ...resource.attributes,
+        'phone-number': echoed(phone, this.behaviour.echoPhone),
+      },
+    };
+  }
+
+  private shuffled<T>(rows: T[]): T[] {
+    const out = [...rows];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+
   // ---- reading ---------------------------------------------------------------------------
 
   private getOne(type: string, id: string, query: Record<string, string>): ApiResponse {
     const resource = this.state.get(type, id);
     if (!resource) throw notFound(`${singular(type)} "${id}" does not exist.`);
-    const body: Record<string, unknown> = { data: resource };
+    const body: Record<string, unknown> = { data: this.present(resource) };
     const included = this.includes([resource], query.include);
     // §3: voice-templates and calls carry `included: []`; most others omit it.
     if (included.length || type === 'voice-templates' || type === 'calls' || query.include)
@@ -926,6 +1008,8 @@ export class OmnigageFake {
       if (!match?.[1]) continue;
       const field = match[1];
       const value = raw.startsWith('eq:') ? raw.slice(3) : raw;
+      if (type === 'envelopes' && field === 'engagement.id' && this.behaviour.ignoreEnvelopeFilter)
+        continue;
       if (field === 'id') rows = rows.filter((r) => r.id === value);
       else if (field.endsWith('.id')) {
         const rel = field.slice(0, -3);
@@ -961,11 +1045,14 @@ export class OmnigageFake {
         return 0;
       });
     }
+    const order = this.behaviour.listOrder;
+    if (order === 'unstable' || (order === 'unstable-without-sort' && !query.sort))
+      rows = this.shuffled(rows);
     const offset = intParam(query['page[offset]'], 0, 'page[offset]');
     const asked = intParam(query['page[limit]'], this.behaviour.defaultPageLimit, 'page[limit]');
     const limit = Math.max(1, Math.min(asked, this.behaviour.maxPageLimit));
     const page = rows.slice(offset, offset + limit);
-    const body: Record<string, unknown> = { data: page };
+    const body: Record<string, unknown> = { data: page.map((r) => this.present(r)) };
     if (query.include) body.included = this.includes(page, query.include);
     if (this.behaviour.listMeta) body.meta = { total: rows.length };
     return { status: 200, body };
@@ -1084,4 +1171,13 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/** An E.164 number in another written form (`echoPhone`). +1 numbers get the NANP grouping. */
+function echoed(e164: string, form: 'digits' | 'formatted'): string {
+  const digits = e164.replace(/\D/g, '');
+  if (form === 'digits') return digits;
+  if (digits.length === 11 && digits.startsWith('1'))
+    return `+1 ${digits.slice(1, 4)}-${digits.slice(4, 7)}-${digits.slice(7)}`;
+  return `+${digits.slice(0, 2)} ${digits.slice(2)}`;
 }

@@ -135,6 +135,12 @@ export class Dialer {
       const engagementId = toOneId(envelope, 'engagement');
       const engagement = engagementId ? state.get('engagements', engagementId) : undefined;
       if (!engagement || engagement.attributes.status === 'pending') continue;
+      // A Pre-Compliance account calls nobody until a compliance admin approves (never, here).
+      if (
+        engagement.attributes['delivery-compliance-is-approved'] !== true &&
+        this.fake.behaviour.compliance === 'pre'
+      )
+        continue;
       const current = this.progress.get(envelope.id);
       if (current?.stage === 'done') continue;
       if (!current) {

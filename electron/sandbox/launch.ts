@@ -1,4 +1,5 @@
-import { startSandbox, type Sandbox } from './server';
+import { DEVIATIONS } from './api';
+import { deviations, startSandbox, type Sandbox } from './server';
 import { INVENTED } from './dialer';
 
 /**
@@ -31,8 +32,9 @@ function flag(argv: string[], name: string): string | undefined {
 
 export function usage(): string {
   return [
-    'Usage: npm run sandbox -- [--port 4010] [--seed demo] [--dial-every 2000] [--no-dialer] [--quiet]',
+    'Usage: npm run sandbox -- [--port 4010] [--seed demo] [--dial-every 2000] [--no-dialer] [--quiet] [--deviate name[,name]]',
     'Env: OMNIGAGE_SANDBOX_PORT, OMNIGAGE_SANDBOX_SEED',
+    `Deviations (behave unlike what the app assumes, to rehearse its safety checks): ${Object.keys(DEVIATIONS).join(', ')}`,
   ].join('\n');
 }
 
@@ -44,8 +46,25 @@ export async function launchSandbox({ argv, env, print }: LaunchOptions): Promis
   const seed = flag(argv, 'seed') ?? env.OMNIGAGE_SANDBOX_SEED ?? 'demo';
   const dialEvery = Number(flag(argv, 'dial-every') ?? 2000);
   const quiet = argv.includes('--quiet');
+  const deviate = argv
+    .flatMap((a, i) =>
+      a === '--deviate'
+        ? [argv[i + 1] ?? '']
+        : a.startsWith('--deviate=')
+          ? [a.slice('--deviate='.length)]
+          : [],
+    )
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  try {
+    deviations(deviate);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${usage()}`, { cause: error });
+  }
   const options = {
     seed,
+    deviate,
     dialer: {
       autoRun: !argv.includes('--no-dialer'),
       intervalMs: Number.isFinite(dialEvery) && dialEvery > 0 ? dialEvery : 2000,
@@ -85,6 +104,8 @@ export async function launchSandbox({ argv, env, print }: LaunchOptions): Promis
       ? `Scheduled campaigns are "dialled" every ${options.dialer.intervalMs} ms; outcomes, result kinds and the statuses "${INVENTED.engagementRunningStatus}"/"${INVENTED.engagementDoneStatus}" are invented by the sandbox.`
       : 'The dialer is off: scheduled campaigns stay scheduled.',
   );
+  if (deviate.length)
+    print(`Deviating on purpose from what the app assumes: ${deviate.join(', ')}.`);
   print('Press Ctrl+C to stop.');
   return { sandbox, port: actual, fellBack };
 }

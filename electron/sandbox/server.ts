@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DEFAULT_BEHAVIOUR,
+  DEVIATIONS,
   OmnigageFake,
   asRecord,
   type ApiResponse,
@@ -50,6 +51,12 @@ export interface SandboxOptions {
   /** Caller IDs on the account; the first verified one is `sandbox.callerId`. */
   callerIds?: CallerIdSeed[];
   behaviour?: Partial<Behaviour>;
+  /**
+   * Deviations from what the project assumes about Omnigage, by name (api.ts DEVIATIONS:
+   * `ignore-filter`, `unstable-order`, `no-total`, `digits-numbers`, `shuffled-answers`, …),
+   * applied before `behaviour`.
+   */
+  deviate?: readonly string[];
   dialer?: DialerOptions;
   /** The sandbox's clock (timestamps, upload expiry). */
   now?: () => number;
@@ -90,6 +97,20 @@ const S3_PREFIX = '/fake-s3/';
 const MAX_API_BODY = 20 * 1024 * 1024;
 const MAX_UPLOAD_BODY = 200 * 1024 * 1024;
 
+/** The behaviour a list of deviation names asks for; an unknown name is refused with the known ones. */
+export function deviations(names: readonly string[]): Partial<Behaviour> {
+  let out: Partial<Behaviour> = {};
+  for (const name of names) {
+    const change = DEVIATIONS[name];
+    if (!change)
+      throw new Error(
+        `Unknown sandbox deviation "${name}". Known: ${Object.keys(DEVIATIONS).join(', ')}.`,
+      );
+    out = { ...out, ...change };
+  }
+  return out;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 1;
   const credentials = { ...DEMO_CREDENTIALS, ...options.credentials };
@@ -101,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     random: seededRandom(seed, 'ids'),
     now: options.now ?? (() => Date.now()),
     origin: () => origin,
-    behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour },
+    behaviour: { ...DEFAULT_BEHAVIOUR, ...deviations(options.deviate ?? []), ...options.behaviour },
   });
   const callerIds = (options.callerIds ?? DEMO_CALLER_IDS).map((seedRow) =>
     fake.addCallerId(seedRow),

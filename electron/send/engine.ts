@@ -550,7 +550,16 @@ export class SendRun {
             (created) => ({ created, error: undefined }),
             (error: unknown) => ({ created: undefined, error }),
           );
-          const go = answer.error === undefined && !control.stop && !fatal && !unknown && !unaccounted && !refused;
+          // An answer naming another count than was sent cannot account for its batch: the
+          // next request waits for the reconciliation rather than going out beside it.
+          const go =
+            answer.error === undefined &&
+            answer.created?.length === current.missing.length &&
+            !control.stop &&
+            !fatal &&
+            !unknown &&
+            !unaccounted &&
+            !refused;
           const next = go ? this.#dispatch(engagementId, upcoming) : null;
           if (next) upcoming = null;
           // One commit writes this answer down and prepares this worker's following batch.
