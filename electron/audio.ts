@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../shared/errors';
 import { MAX_AUDIO_BYTES, type AudioFormat, type StoredAudio } from '../shared/workspace';
@@ -133,13 +133,43 @@ export class AudioStore {
     return { file, fileName, format: info.format, mimeType: info.mimeType, durationMs: info.durationMs, size };
   }
 
-  /** The stored file's bytes for the window's player; only files inside the audio folder. */
-  read(file: string): { mimeType: string; base64: string } {
+  /**
+   * Refuses a recording that is not one this store kept: a file directly in the audio folder,
+   * named by its hash, after following any link. Recordings are read from nowhere else, so a
+   * campaign edited by a tampered window cannot upload or play an arbitrary file.
+   */
+  assertStored(file: string): string {
+    const refuseIt = () => {
+      throw new AppError('forbidden', 'Only recordings kept by the app can be used. Choose the recording again.');
+    };
     const full = resolve(file);
     const rel = relative(this.#dir, full);
-    if (rel === '' || rel.startsWith('..') || rel.includes(sep)) {
-      throw new AppError('forbidden', 'Only audio kept by the app can be played here.');
+    if (rel === '' || rel.startsWith('..') || rel.includes(sep) || !/^[0-9a-f]{64}\.(wav|mp3)$/.test(rel)) refuseIt();
+    let real: string;
+    try {
+      real = realpathSync(full);
+    } catch {
+      // Not there (any more): the caller reads it and says it is missing.
+      return full;
     }
+    let dir = this.#dir;
+    try {
+      dir = realpathSync(this.#dir);
+    } catch {
+      // No audio folder yet: nothing in it can be real.
+    }
+    if (relative(dir, real) !== rel) refuseIt();
+    return full;
+  }
+
+  /** A kept recording's bytes (the send engine's upload); only files inside the audio folder. */
+  readStored(file: string): Uint8Array {
+    return readFileSync(this.assertStored(file));
+  }
+
+  /** The stored file's bytes for the window's player; only files inside the audio folder. */
+  read(file: string): { mimeType: string; base64: string } {
+    const full = this.assertStored(file);
     let bytes: Buffer;
     try {
       bytes = readFileSync(full);

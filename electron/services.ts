@@ -12,6 +12,7 @@ import { RecipientService } from './recipients/service';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
+import { FileHandles } from './file-handles';
 import { SettingsService } from './settings';
 import { StagedFiles } from './staged-files';
 
@@ -52,6 +53,8 @@ export interface Services {
   recipientEditor: RecipientEditor;
   audio: AudioStore;
   stagedFiles: StagedFiles;
+  /** Handles the window holds for files a person chose or dropped (the only way it names a file). */
+  fileHandles: FileHandles;
   campaignFiles: CampaignFiles;
   settings: SettingsService;
   /** Sending, the outbox worker (send.startOutbox/stopOutbox/wake) and the audit trail (send.audit). */
@@ -97,6 +100,8 @@ export function createServices({
     recipients,
     profiles,
     env,
+    // Recordings are uploaded only from the app's own audio folder.
+    readFile: (path) => audio.readStored(path),
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
   const results = new ResultsService({ db, log: log.child('results'), clock, send, campaigns, recipients });
@@ -123,6 +128,7 @@ export function createServices({
     recipientEditor,
     audio,
     stagedFiles: new StagedFiles(dataDir, clock),
+    fileHandles: new FileHandles(),
     campaignFiles,
     settings,
     send,

@@ -1,14 +1,14 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
-import { MAX_DROPPED_BYTES, type ChosenFile } from '../shared/workspace';
+import { MAX_DROPPED_BYTES } from '../shared/workspace';
 
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Files dropped on the window. The page cannot hand main a path, so it reads the dropped file
  * and sends its bytes; they are written here, in the data folder, and from then on follow the
- * same path as a file chosen in a dialog. Copies older than a day are cleared away.
+ * same path as a file chosen in a dialog (a handle from FileHandles). Copies older than a day are cleared away.
  */
 export class StagedFiles {
   readonly #dir: string;
@@ -19,7 +19,8 @@ export class StagedFiles {
     this.#clock = clock;
   }
 
-  stage(fileName: string, base64: string): ChosenFile {
+  /** Writes the bytes to a fresh folder and returns the copy's path (main issues the window a handle for it). */
+  stage(fileName: string, base64: string): string {
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0) throw new AppError('invalid_input', `${fileName}: the file is empty.`);
     if (bytes.length > MAX_DROPPED_BYTES) throw new AppError('invalid_input', `${fileName}: the file is too large to drop here; use "Choose a file".`);
@@ -29,7 +30,7 @@ export class StagedFiles {
     mkdirSync(folder);
     const path = join(folder, fileName);
     writeFileSync(path, bytes);
-    return { path, fileName, size: bytes.length };
+    return path;
   }
 
   #sweep(): void {

@@ -20,6 +20,7 @@ import {
 import type { QuietHoursReport } from './recipients/quiet-hours';
 import {
   droppedFileSchema,
+  fileHandleSchema,
   fileKindSchema,
   settingsPatchSchema,
   type ChosenFile,
@@ -49,7 +50,6 @@ import {
 import {
   PAGE_FILTERS,
   defaultCountrySchema,
-  importPathSchema,
   messageTextSchema,
   type ImportResult,
   type OptOutChange,
@@ -119,12 +119,12 @@ export const contract = {
   ).returns<CallerIdCheck>(),
   'keychain:status': channel(none).returns<KeychainStatus>(),
 
-  // Recipients. Imports read a file main was given the path of; a refused file leaves the
-  // stored list untouched. profileId defaults to the campaign's profile (for opt-outs).
+  // Recipients. Imports read a file named by a handle main issued (never a path from the window);
+  // a refused file leaves the stored list untouched. profileId defaults to the campaign's profile (for opt-outs).
   'recipients:import': channel(
     z.object({
       campaignId: campaignIdSchema,
-      filePath: importPathSchema,
+      file: fileHandleSchema,
       phoneColumn: z.string().trim().min(1).max(200).optional(),
       defaultCountry: defaultCountrySchema.optional(),
     }),
@@ -154,13 +154,13 @@ export const contract = {
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.optional() }),
   ).returns<QuietHoursReport>(),
 
-  // The campaign workspace. The window never sees a path it did not get from main: files come
-  // from a native dialog (main asks NativeDialogs) or are dropped and their bytes staged.
+  // The campaign workspace. The window never names a path: files come from a native dialog (main
+  // asks NativeDialogs) or are dropped and their bytes staged, and the window gets a handle.
   'dialog:openFile': channel(z.object({ kind: fileKindSchema })).returns<{ file: ChosenFile | null }>(),
   'files:stageDropped': channel(droppedFileSchema).returns<ChosenFile>(),
   /** The header and first rows of a spreadsheet, for the mapping step before importing. */
   'recipients:peek': channel(
-    z.object({ filePath: importPathSchema, rows: z.number().int().min(1).max(50).default(8) }),
+    z.object({ file: fileHandleSchema, rows: z.number().int().min(1).max(50).default(8) }),
   ).returns<SheetPeek>(),
   'recipients:setPhone': channel(
     z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), phone: z.string().trim().min(1, 'Type the number.').max(100) }),
@@ -169,7 +169,7 @@ export const contract = {
     z.object({ campaignId: campaignIdSchema, rows: z.array(z.number().int().min(1)).min(1).max(100_000) }),
   ).returns<{ removed: number }>(),
   /** Checks a WAV/MP3 (format, length) and keeps a copy in the data folder. */
-  'audio:import': channel(z.object({ filePath: importPathSchema })).returns<StoredAudio>(),
+  'audio:import': channel(z.object({ file: fileHandleSchema })).returns<StoredAudio>(),
   /** A kept audio file's bytes, for the editor's player. */
   'audio:read': channel(z.object({ file: z.string().min(1).max(4096) })).returns<{ mimeType: string; base64: string }>(),
   /** Asks where to save, then writes the CLI's campaign file with its recipients CSV (null: cancelled). */
@@ -205,7 +205,7 @@ export const contract = {
   'optouts:import': channel(
     z.object({
       profileId: profileIdSchema,
-      filePath: importPathSchema,
+      file: fileHandleSchema,
       phoneColumn: z.string().trim().min(1).max(200).optional(),
       defaultCountry: defaultCountrySchema.optional(),
     }),

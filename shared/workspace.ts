@@ -36,12 +36,20 @@ export const DEFAULT_SETTINGS: Settings = {
   profilePreferences: {},
 };
 
-/** A file the person chose in a native dialog or dropped on the window; main holds the path. */
+/**
+ * A file the person chose in a native dialog or dropped on the window. Main keeps the path; the
+ * window holds only an opaque handle main issued, which is all a file-reading channel accepts.
+ */
 export interface ChosenFile {
-  path: string;
+  handle: string;
   fileName: string;
   size: number;
 }
+
+/** What the window sends to name a file: a handle from `dialog:openFile` or `files:stageDropped`, never a path. */
+export const fileHandleSchema = z
+  .string({ error: 'Choose the file again.' })
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'Choose the file again: the app reads only files chosen or dropped in this window.');
 
 /** The first rows of a spreadsheet, for the mapping step before the import. */
 export interface SheetPeek {

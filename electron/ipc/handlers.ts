@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import type { Events, EventName } from '../../shared/contract';
 import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
 import { writeLines } from '../send/csv';
@@ -27,17 +26,10 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     void services.send.reachability.check();
   };
   const campaignsChanged = (...ids: string[]) => emit('campaigns:changed', { ids });
-  const chosen = (path: string | null) => {
-    if (path === null) return null;
-    const fileName = path.split(/[\\/]/).pop() ?? path;
-    let size = 0;
-    try {
-      size = statSync(path).size;
-    } catch {
-      // Reported by whatever reads it next, in words about the file.
-    }
-    return { path, fileName, size };
-  };
+  // The window gets a handle for a file a person chose; a channel that reads a file resolves it.
+  const { fileHandles, audio } = services;
+  const chosen = (path: string | null) => (path === null ? null : fileHandles.issue(path));
+  const pathOf = (handle: string) => fileHandles.resolve(handle);
   // Sends run in the background: their progress reaches the window as events.
   services.send.subscribe((event) => {
     if (event.type === 'progress') emit('send:progress', event.progress);
@@ -67,6 +59,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     },
     'campaigns:get': ({ id }) => campaigns.detail(id),
     'campaigns:update': ({ id, patch }) => {
+      // A recording is one the app keeps in its audio folder (from audio:import), never a path the window made up.
+      for (const message of [patch.human, patch.machine]) if (message?.kind === 'audio') audio.assertStored(message.file);
       const updated = campaigns.update(id, patch);
       emit('campaigns:changed', { ids: [id] });
       return updated;
@@ -117,8 +111,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
     'keychain:status': () => services.secrets.status(),
 
-    'recipients:import': ({ campaignId, filePath, phoneColumn, defaultCountry }) => {
-      const result = recipients.import({ campaignId, filePath, phoneColumn, defaultCountry });
+    'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry }) => {
+      const result = recipients.import({ campaignId, filePath: pathOf(file), phoneColumn, defaultCountry });
       emit('campaigns:changed', { ids: [campaignId] });
       return result;
     },
@@ -139,8 +133,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
         ),
       ),
     }),
-    'files:stageDropped': ({ fileName, base64 }) => services.stagedFiles.stage(fileName, base64),
-    'recipients:peek': ({ filePath, rows }) => services.recipientEditor.peek(filePath, rows),
+    'files:stageDropped': ({ fileName, base64 }) => fileHandles.issue(services.stagedFiles.stage(fileName, base64), fileName),
+    'recipients:peek': ({ file, rows }) => services.recipientEditor.peek(pathOf(file), rows),
     'recipients:setPhone': ({ campaignId, row, phone }) => {
       const updated = services.recipientEditor.setPhone(campaignId, row, phone);
       campaignsChanged(campaignId);
@@ -151,8 +145,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
       campaignsChanged(campaignId);
       return result;
     },
-    'audio:import': ({ filePath }) => services.audio.import(filePath),
-    'audio:read': ({ file }) => services.audio.read(file),
+    'audio:import': ({ file }) => audio.import(pathOf(file)),
+    'audio:read': ({ file }) => audio.read(file),
     'campaigns:exportFile': async ({ id }) => {
       const name = campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
       const path = await dialogs.saveFile({ title: 'Export campaign file', defaultName: `${name}.json`, filters: CAMPAIGN_FILTERS });
@@ -171,8 +165,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
     'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list(profileId, { offset, limit, search }),
     'optouts:add': ({ profileId, numbers, defaultCountry }) => optOuts.add(profileId, numbers, defaultCountry),
     'optouts:remove': ({ profileId, numbers, defaultCountry }) => optOuts.remove(profileId, numbers, defaultCountry),
-    'optouts:import': ({ profileId, filePath, phoneColumn, defaultCountry }) =>
-      optOuts.importFile(profileId, filePath, { phoneColumn, defaultCountry }),
+    'optouts:import': ({ profileId, file, phoneColumn, defaultCountry }) =>
+      optOuts.importFile(profileId, pathOf(file), { phoneColumn, defaultCountry }),
 
     'send:check': ({ campaignId, profileId }) => services.send.check(campaignId, profileId),
     'send:start': ({ campaignId, profileId }) => services.send.start(campaignId, { profileId }),

@@ -327,7 +327,7 @@ export class CampaignEditor {
     try {
       const { file } = await this.#call('dialog:openFile', { kind: 'audio' }, { timeoutMs: 10 * 60_000 });
       if (!file) return;
-      const stored = await this.#call('audio:import', { filePath: file.path }, { timeoutMs: 60_000 });
+      const stored = await this.#call('audio:import', { file: file.handle }, { timeoutMs: 60_000 });
       this.setAudio(which, stored);
       this.audioError = null;
     } catch (error) {

@@ -71,7 +71,7 @@ export class OptOutsState {
     try {
       const { file } = await this.#call('dialog:openFile', { kind: 'recipients' }, { timeoutMs: 10 * 60_000 });
       if (!file) return;
-      const change = await this.#call('optouts:import', { profileId: this.profileId, filePath: file.path, defaultCountry }, { timeoutMs: 10 * 60_000 });
+      const change = await this.#call('optouts:import', { profileId: this.profileId, file: file.handle, defaultCountry }, { timeoutMs: 10 * 60_000 });
       this.notice = `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.rejected.length ? `, ${change.rejected.length} rows not phone numbers` : ''}.`;
       this.error = null;
       await this.load(this.profileId);

@@ -181,7 +181,7 @@ export class RecipientsState {
   async choose(file: ChosenFile, defaultCountry: string): Promise<void> {
     this.busy = 'Reading the file…';
     try {
-      const peek = await this.#call('recipients:peek', { filePath: file.path, rows: 6 }, { timeoutMs: 60_000 });
+      const peek = await this.#call('recipients:peek', { file: file.handle, rows: 6 }, { timeoutMs: 60_000 });
       this.pending = {
         file,
         peek,
@@ -232,7 +232,7 @@ export class RecipientsState {
         'recipients:import',
         {
           campaignId: this.campaignId,
-          filePath: pending.file.path,
+          file: pending.file.handle,
           phoneColumn: pending.phoneColumn || undefined,
           defaultCountry: pending.defaultCountry,
         },

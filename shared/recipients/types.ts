@@ -90,8 +90,5 @@ export const defaultCountrySchema = z
   .regex(/^[A-Za-z]{2}$/, 'Use a two-letter country code such as US or CA.')
   .transform((s) => s.toUpperCase());
 
-/** A path the person chose in a file dialog (main reads it; the window never does). */
-export const importPathSchema = z.string().min(1, 'Choose a file.').max(4096);
-
 /** A message text to check or preview. */
 export const messageTextSchema = z.string().max(20_000);

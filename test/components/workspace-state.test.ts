@@ -172,13 +172,14 @@ describe('RecipientsState', () => {
   }
 
   it('shows the first rows, imports on confirmation, and fetches only the blocks it needs', async () => {
-    const { call, dataDir, calls } = realBackend();
+    const { call, dataDir, calls, backend } = realBackend();
     const campaign = await call('campaigns:create', { name: 'Big' });
     const state = new RecipientsState(call);
     await state.load(campaign.id, ['Hi {{first-name}}']);
     expect(state.list).toBeNull();
 
-    await state.choose({ path: list(dataDir), fileName: 'list.csv', size: 1 }, 'US');
+    // As a dialog would: main registers the file and the window gets a handle.
+    await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
     expect(state.pending?.peek.headers).toEqual(['Phone', 'First Name']);
     expect(state.pending?.phoneColumn).toBe('Phone');
     expect(state.pending?.peek.rows).toHaveLength(6);
@@ -198,11 +199,12 @@ describe('RecipientsState', () => {
   });
 
   it('filters to problems, fixes one, removes one and previews a row', async () => {
-    const { call, dataDir } = realBackend();
+    const { call, dataDir, backend } = realBackend();
     const campaign = await call('campaigns:create', { name: 'Fix' });
     const state = new RecipientsState(call);
     await state.load(campaign.id, ['Hi {{first-name}}']);
-    await state.choose({ path: list(dataDir), fileName: 'list.csv', size: 1 }, 'US');
+    // As a dialog would: main registers the file and the window gets a handle.
+    await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
     await state.confirmImport();
 
     await state.setFilter('problems');

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FaultAction } from '../../../electron/sandbox';
 import { expectExactlyOnce, sendFixture, type SendFixture } from './helpers';
@@ -77,8 +75,7 @@ describe('exactly once under every fault', () => {
         const f = await sendFixture({ engine: { timeoutMs: TIMEOUT_MS, settleMs: 250, batchSize: 3, concurrency: 2 } });
         let human;
         if (target.audio) {
-          const file = join(f.dir, 'message.wav');
-          writeFileSync(file, WAV);
+          const file = f.recording(WAV, 'wav');
           human = { kind: 'audio' as const, file, fileName: 'message.wav' };
         }
         const id = f.campaign({ count: 7, human });

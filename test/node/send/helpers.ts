@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
@@ -41,6 +42,8 @@ export interface SendFixture {
     extraRows?: string[];
   }): string;
   phones(count: number): string[];
+  /** Keeps bytes as the app keeps a recording (in its audio folder, named by hash); returns the stored path. */
+  recording(bytes: Uint8Array, ext: 'wav' | 'mp3'): string;
 }
 
 export function phoneFor(i: number): string {
@@ -77,6 +80,13 @@ export async function sendFixture(
     services,
     log,
     phones,
+    recording(bytes, ext) {
+      const folder = join(dir, 'data', 'audio');
+      mkdirSync(folder, { recursive: true });
+      const path = join(folder, `${createHash('sha256').update(bytes).digest('hex')}.${ext}`);
+      writeFileSync(path, bytes);
+      return path;
+    },
     campaign({ count = 5, human, machine = null, callerId, extraRows = [] } = {}) {
       const c = services.campaigns.create(`Weekly specials ${++n}`);
       services.campaigns.update(c.id, {

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectExactlyOnce, sendFixture } from './helpers';
 
@@ -64,8 +62,7 @@ describe('the send engine against the sandbox', () => {
 
   it('sends an audio campaign: upload, the file to the presigned target, an audio template, play triggers', async () => {
     const f = await sendFixture();
-    const file = join(f.dir, 'closure.mp3');
-    writeFileSync(file, new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 1, 2, 3]));
+    const file = f.recording(new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 1, 2, 3]), 'mp3');
     const id = f.campaign({ count: 3, human: { kind: 'audio', file, fileName: 'closure.mp3' } });
     await f.services.send.start(id);
     const done = await f.services.send.settled(id);

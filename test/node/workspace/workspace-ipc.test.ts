@@ -23,10 +23,19 @@ function setup() {
   const dispatch = createDispatcher(handlers, log);
   const call = async <T>(channel: string, input?: unknown): Promise<T> => {
     const result = (await dispatch(channel, input)) as Result<T>;
-    if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+    if (!result.ok)
+      throw Object.assign(new Error(result.error.message), { code: result.error.code });
     return result.value;
   };
-  return { dataDir, services, dialogs, call };
+  /** What the window does to name a file: a person picks it in the dialog, main answers with a handle. */
+  const choose = async (path: string): Promise<string> => {
+    dialogs.willOpen(path);
+    const { file } = await call<{ file: { handle: string } | null }>('dialog:openFile', {
+      kind: 'recipients',
+    });
+    return file!.handle;
+  };
+  return { dataDir, services, dialogs, call, choose };
 }
 
 /** MPEG-1 Layer III frames at 128 kbit/s, 44.1 kHz: 417 bytes and 1152 samples each. */
@@ -42,10 +51,17 @@ function mp3Bytes(frames: number): Buffer {
 
 describe('workspace channels', () => {
   it('shows a file’s first rows and the phone column it found, without importing', async () => {
-    const { dataDir, call } = setup();
+    const { dataDir, call, choose } = setup();
     const file = join(dataDir, 'list.csv');
-    writeFileSync(file, 'First Name,Mobile\n' + Array.from({ length: 30 }, (_, i) => `P${i},212555${String(1000 + i)}`).join('\n'));
-    const peek = await call<{ headers: string[]; rows: string[][]; detectedPhoneColumn: string }>('recipients:peek', { filePath: file, rows: 5 });
+    writeFileSync(
+      file,
+      'First Name,Mobile\n' +
+        Array.from({ length: 30 }, (_, i) => `P${i},212555${String(1000 + i)}`).join('\n'),
+    );
+    const peek = await call<{ headers: string[]; rows: string[][]; detectedPhoneColumn: string }>(
+      'recipients:peek',
+      { file: await choose(file), rows: 5 },
+    );
     expect(peek.headers).toEqual(['First Name', 'Mobile']);
     expect(peek.rows).toHaveLength(5);
     expect(peek.rows[0]).toEqual(['P0', '2125551000']);
@@ -53,19 +69,36 @@ describe('workspace channels', () => {
   });
 
   it('fixes one number, works duplicates out again, and removes rows', async () => {
-    const { dataDir, services, call } = setup();
+    const { dataDir, services, call, choose } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Fixes' });
     const file = join(dataDir, 'list.csv');
-    writeFileSync(file, 'Phone,Name\n2125550142,Ann\nnot a number,Bo\n2125550142,Cy\n3125550199,Di\n');
-    await call('recipients:import', { campaignId: campaign.id, filePath: file });
+    writeFileSync(
+      file,
+      'Phone,Name\n2125550142,Ann\nnot a number,Bo\n2125550142,Cy\n3125550199,Di\n',
+    );
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
 
-    await expect(call('recipients:setPhone', { campaignId: campaign.id, row: 2, phone: 'still bad' })).rejects.toMatchObject({ code: 'invalid_input' });
-    const fixed = await call('recipients:setPhone', { campaignId: campaign.id, row: 2, phone: '(646) 555-0100' });
+    await expect(
+      call('recipients:setPhone', { campaignId: campaign.id, row: 2, phone: 'still bad' }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    const fixed = await call('recipients:setPhone', {
+      campaignId: campaign.id,
+      row: 2,
+      phone: '(646) 555-0100',
+    });
     expect(fixed).toEqual({ row: 2, e164: '+16465550100', status: 'valid' });
-    expect(services.recipients.summary(campaign.id).recipients).toEqual({ total: 4, valid: 3, invalid: 0, duplicates: 1, optedOut: 0 });
+    expect(services.recipients.summary(campaign.id).recipients).toEqual({
+      total: 4,
+      valid: 3,
+      invalid: 0,
+      duplicates: 1,
+      optedOut: 0,
+    });
 
     // Removing the first of two equal numbers makes the second the one that is called.
-    await expect(call('recipients:removeRows', { campaignId: campaign.id, rows: [1] })).resolves.toEqual({ removed: 1 });
+    await expect(
+      call('recipients:removeRows', { campaignId: campaign.id, rows: [1] }),
+    ).resolves.toEqual({ removed: 1 });
     const page = services.recipients.page(campaign.id, { filter: 'all' });
     expect(page.rows.map((r) => [r.row, r.status])).toEqual([
       [2, 'valid'],
@@ -77,40 +110,73 @@ describe('workspace channels', () => {
   });
 
   it('reads WAV and MP3 lengths from their headers and refuses other files', () => {
-    expect(inspectAudio(wavBytes(3), 'a.wav')).toEqual({ format: 'wav', mimeType: 'audio/wav', durationMs: 3000 });
+    expect(inspectAudio(wavBytes(3), 'a.wav')).toEqual({
+      format: 'wav',
+      mimeType: 'audio/wav',
+      durationMs: 3000,
+    });
     const mp3 = inspectAudio(mp3Bytes(100), 'a.mp3');
     expect(mp3.format).toBe('mp3');
     expect(mp3.durationMs).toBe(Math.round(((100 * 1152) / 44100) * 1000));
-    expect(() => inspectAudio(Buffer.from('this is a text file, not audio'), 'notes.wav')).toThrow(/not a WAV or MP3/);
+    expect(() => inspectAudio(Buffer.from('this is a text file, not audio'), 'notes.wav')).toThrow(
+      /not a WAV or MP3/,
+    );
   });
 
   it('keeps a copy of a recording and plays back only kept files', async () => {
-    const { dataDir, call } = setup();
+    const { dataDir, call, choose } = setup();
     const original = join(dataDir, 'greeting.wav');
     writeFileSync(original, wavBytes(2));
-    const stored = await call<{ file: string; durationMs: number; fileName: string }>('audio:import', { filePath: original });
+    const stored = await call<{ file: string; durationMs: number; fileName: string }>(
+      'audio:import',
+      { file: await choose(original) },
+    );
     expect(stored).toMatchObject({ fileName: 'greeting.wav', durationMs: 2000 });
     expect(stored.file.startsWith(join(dataDir, 'audio'))).toBe(true);
-    const played = await call<{ mimeType: string; base64: string }>('audio:read', { file: stored.file });
+    const played = await call<{ mimeType: string; base64: string }>('audio:read', {
+      file: stored.file,
+    });
     expect(played.mimeType).toBe('audio/wav');
     expect(Buffer.from(played.base64, 'base64').equals(readFileSync(original))).toBe(true);
-    await expect(call('audio:read', { file: join(dataDir, 'campaigns.sqlite') })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(call('audio:read', { file: join(dataDir, 'audio', '..', 'settings.json') })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      call('audio:read', { file: join(dataDir, 'campaigns.sqlite') }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      call('audio:read', { file: join(dataDir, 'audio', '..', 'settings.json') }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('stages a dropped file, then treats it like a chosen one', async () => {
     const { call, dialogs, dataDir } = setup();
-    const staged = await call<{ path: string; fileName: string; size: number }>('files:stageDropped', {
+    const staged = await call<{ handle: string; fileName: string; size: number }>(
+      'files:stageDropped',
+      {
+        fileName: 'dropped.csv',
+        base64: Buffer.from('Phone\n2125550142\n').toString('base64'),
+      },
+    );
+    expect(staged).toEqual({
+      handle: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
       fileName: 'dropped.csv',
-      base64: Buffer.from('Phone\n2125550142\n').toString('base64'),
+      size: 17,
     });
-    expect(staged).toMatchObject({ fileName: 'dropped.csv', size: 17 });
-    expect(readFileSync(staged.path, 'utf8')).toContain('2125550142');
-    await expect(call('files:stageDropped', { fileName: '../evil.csv', base64: 'AA==' })).rejects.toMatchObject({ code: 'invalid_input' });
+    const peek = await call<{ rows: string[][] }>('recipients:peek', { file: staged.handle });
+    expect(peek.rows).toEqual([['2125550142']]);
+    await expect(
+      call('files:stageDropped', { fileName: '../evil.csv', base64: 'AA==' }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
 
     await expect(call('dialog:openFile', { kind: 'recipients' })).resolves.toEqual({ file: null });
-    dialogs.willOpen(staged.path);
-    await expect(call('dialog:openFile', { kind: 'recipients' })).resolves.toEqual({ file: { path: staged.path, fileName: 'dropped.csv', size: 17 } });
+    const chosen = join(dataDir, 'chosen.csv');
+    writeFileSync(chosen, 'Phone\n2125550199\n');
+    dialogs.willOpen(chosen);
+    const picked = await call<{ file: { handle: string; fileName: string; size: number } }>(
+      'dialog:openFile',
+      { kind: 'recipients' },
+    );
+    expect(picked.file).toMatchObject({ fileName: 'chosen.csv', size: 17 });
+    expect(picked.file.handle).not.toBe(staged.handle);
+    expect(JSON.stringify(picked)).not.toContain(dataDir);
     expect(dialogs.asked.map((a) => a.kind)).toEqual(['open', 'open']);
     expect(existsSync(join(dataDir, 'dropped'))).toBe(true);
   });
@@ -132,7 +198,11 @@ describe('workspace channels', () => {
   it('sends with the batch size from Settings when the app starts', () => {
     const dataDir = tempDir();
     writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ batchSize: 250 }));
-    const services = createServices({ dataDir, log: createMemoryLogger(), secrets: new MemorySecretStore() });
+    const services = createServices({
+      dataDir,
+      log: createMemoryLogger(),
+      secrets: new MemorySecretStore(),
+    });
     try {
       expect(services.send.options.batchSize).toBe(250);
     } finally {
@@ -141,14 +211,16 @@ describe('workspace channels', () => {
   });
 
   it('exports a campaign file in the CLI format and imports it back as a new draft', async () => {
-    const { call, dialogs, dataDir, services } = setup();
+    const { call, dialogs, dataDir, services, choose } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Weekly specials' });
     const list = join(dataDir, 'list.csv');
     writeFileSync(list, 'Phone,First Name\n2125550142,"Ann, Jr."\nbad,Bo\n');
-    await call('recipients:import', { campaignId: campaign.id, filePath: list });
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(list) });
     const wav = join(dataDir, 'vm.wav');
     writeFileSync(wav, wavBytes(1));
-    const audio = await call<{ file: string; durationMs: number }>('audio:import', { filePath: wav });
+    const audio = await call<{ file: string; durationMs: number }>('audio:import', {
+      file: await choose(wav),
+    });
     await call('campaigns:update', {
       id: campaign.id,
       patch: {
@@ -158,11 +230,19 @@ describe('workspace channels', () => {
       },
     });
 
-    await expect(call('campaigns:exportFile', { id: campaign.id })).resolves.toEqual({ saved: null });
+    await expect(call('campaigns:exportFile', { id: campaign.id })).resolves.toEqual({
+      saved: null,
+    });
     const out = join(tempDir(), 'weekly.json');
     dialogs.willSave(out);
-    const saved = await call<{ saved: { files: string[] } }>('campaigns:exportFile', { id: campaign.id });
-    expect(saved.saved.files).toEqual(['weekly.json', 'weekly-recipients.csv', 'weekly-voicemail.wav']);
+    const saved = await call<{ saved: { files: string[] } }>('campaigns:exportFile', {
+      id: campaign.id,
+    });
+    expect(saved.saved.files).toEqual([
+      'weekly.json',
+      'weekly-recipients.csv',
+      'weekly-voicemail.wav',
+    ]);
     const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     expect(json).toEqual({
       version: 1,
@@ -173,18 +253,38 @@ describe('workspace channels', () => {
       recipients: { file: 'weekly-recipients.csv', phoneColumn: 'Phone', defaultCountry: 'US' },
       delivery: { type: 'immediately' },
     });
-    expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toBe('Phone,First Name\r\n2125550142,"Ann, Jr."\r\nbad,Bo\r\n');
+    expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toBe(
+      'Phone,First Name\r\n2125550142,"Ann, Jr."\r\nbad,Bo\r\n',
+    );
 
     dialogs.willOpen(out);
-    const imported = await call<{ campaign: { id: string; name: string; recipientCount: number } }>('campaigns:importFile');
+    const imported = await call<{ campaign: { id: string; name: string; recipientCount: number } }>(
+      'campaigns:importFile',
+    );
     expect(imported.campaign).toMatchObject({ name: 'Weekly specials', recipientCount: 2 });
     const detail = services.campaigns.detail(imported.campaign.id);
-    expect(detail.human).toEqual({ kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Brian' });
-    expect(detail.machine).toMatchObject({ kind: 'audio', fileName: 'weekly-voicemail.wav', durationMs: 1000 });
+    expect(detail.human).toEqual({
+      kind: 'text',
+      body: 'Hello {{first-name}}',
+      voice: 'Polly-Brian',
+    });
+    expect(detail.machine).toMatchObject({
+      kind: 'audio',
+      fileName: 'weekly-voicemail.wav',
+      durationMs: 1000,
+    });
 
     // A broken file makes no campaign.
     const broken = join(dataDir, 'broken.json');
-    writeFileSync(broken, JSON.stringify({ version: 1, name: 'Half', human: { kind: 'text', body: 'x', voice: 'Polly-Joanna' }, recipients: { file: 'missing.csv' } }));
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        version: 1,
+        name: 'Half',
+        human: { kind: 'text', body: 'x', voice: 'Polly-Joanna' },
+        recipients: { file: 'missing.csv' },
+      }),
+    );
     dialogs.willOpen(broken);
     const before = services.campaigns.list().length;
     await expect(call('campaigns:importFile')).rejects.toMatchObject({ code: 'invalid_input' });
