@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { campaignNameSchema, deliverySchema, textMessageSchema } from './campaign';
+import { fallbacksSchema, readAsMapSchema, sendColumnsSchema, type MergeSettings } from './recipients/merge-settings';
 
 /**
  * The campaign file: the CLI's JSON format (version 1). Paths inside it are relative to the
@@ -24,5 +25,16 @@ export const campaignFileSchema = z.object({
     defaultCountry: z.string().trim().regex(/^[A-Za-z]{2}$/).optional(),
   }),
   delivery: deliverySchema.default({ type: 'immediately' }),
+  /** How merge columns are read out: `{ "appt-date": "date" }` (shared/recipients/read-as.ts). */
+  readAs: readAsMapSchema.optional(),
+  /** Words said when a field is empty: `{ "first-name": "there" }`. */
+  fallbacks: fallbacksSchema.optional(),
+  /** Columns sent to Omnigage although no message uses them (by default only used fields leave). */
+  sendColumns: sendColumnsSchema.optional(),
 });
 export type CampaignFile = z.infer<typeof campaignFileSchema>;
+
+/** The campaign's merge settings as the file states them (absent keys are defaults). */
+export function fileMergeSettings(spec: Pick<CampaignFile, 'readAs' | 'fallbacks' | 'sendColumns'>): MergeSettings {
+  return { readAs: spec.readAs ?? {}, fallbacks: spec.fallbacks ?? {}, sendColumns: spec.sendColumns ?? [] };
+}

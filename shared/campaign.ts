@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mergeSettingsSchema, type MergeSettings } from './recipients/merge-settings';
 
 /** Where a campaign is in its life; only `draft` and `ready` can be edited. */
 export const CAMPAIGN_STATUSES = [
@@ -69,6 +70,8 @@ export interface CampaignContent {
   human: Message | null;
   machine: Message | null;
   delivery: Delivery;
+  /** How merge fields are read out, their fallbacks, and extra columns sent (envelope-meta.ts). */
+  merge: MergeSettings;
 }
 
 export interface CampaignDetail extends CampaignSummary, CampaignContent {
@@ -82,6 +85,7 @@ export const campaignContentPatchSchema = z
     human: messageSchema.nullable(),
     machine: messageSchema.nullable(),
     delivery: deliverySchema,
+    merge: mergeSettingsSchema,
   })
   .partial();
 export type CampaignContentPatch = z.infer<typeof campaignContentPatchSchema>;

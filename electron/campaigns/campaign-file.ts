@@ -1,7 +1,8 @@
 import { copyFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { CampaignSummary, Message } from '../../shared/campaign';
-import { campaignFileSchema, type CampaignFile } from '../../shared/campaign-file';
+import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
+import { meaningfulSettings } from '../../shared/recipients/merge-settings';
 import { AppError } from '../../shared/errors';
 import type { SavedFiles } from '../../shared/workspace';
 import type { AudioStore } from '../audio';
@@ -89,6 +90,7 @@ export class CampaignFiles {
       ...(detail.machine ? { machine: messageFor(detail.machine, 'voicemail') } : {}),
       recipients: { file: recipientsName, phoneColumn: list.phoneColumn, defaultCountry: list.defaultCountry },
       delivery: detail.delivery,
+      ...meaningfulSettings(detail.merge),
     };
     const jsonText = `${JSON.stringify(file, null, 2)}\n`;
     const fd = openSync(jsonPath, 'w');
@@ -134,6 +136,7 @@ export class CampaignFiles {
         human: toMessage(spec.human),
         machine: spec.machine ? toMessage(spec.machine) : null,
         delivery: spec.delivery,
+        merge: fileMergeSettings(spec),
       });
       recipients.import({
         campaignId: created.id,

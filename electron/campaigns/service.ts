@@ -11,6 +11,7 @@ import {
   type Message,
 } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
+import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, type MergeSettings } from '../../shared/recipients/merge-settings';
 import type { Db } from '../db/open';
 
 interface CampaignRow {
@@ -106,8 +107,15 @@ export class CampaignService {
   detail(id: string): CampaignDetail {
     const summary = this.get(id);
     const row = this.#db
-      .prepare('SELECT caller_id, human_message, machine_message, delivery, profile_id FROM campaigns WHERE id = ?')
-      .get(id) as { caller_id: string | null; human_message: string | null; machine_message: string | null; delivery: string; profile_id: string | null };
+      .prepare('SELECT caller_id, human_message, machine_message, delivery, merge_settings, profile_id FROM campaigns WHERE id = ?')
+      .get(id) as {
+      caller_id: string | null;
+      human_message: string | null;
+      machine_message: string | null;
+      delivery: string;
+      merge_settings: string;
+      profile_id: string | null;
+    };
     return {
       ...summary,
       profileId: row.profile_id,
@@ -115,6 +123,7 @@ export class CampaignService {
       human: parseJson(row.human_message, messageSchema.safeParse) ?? null,
       machine: parseJson(row.machine_message, messageSchema.safeParse) ?? null,
       delivery: parseJson(row.delivery, deliverySchema.safeParse) ?? { type: 'immediately' },
+      merge: parseJson(row.merge_settings, mergeSettingsSchema.safeParse) ?? EMPTY_MERGE_SETTINGS,
     };
   }
 
@@ -131,6 +140,7 @@ export class CampaignService {
     if (patch.human !== undefined) put('human_message', patch.human ? JSON.stringify(patch.human satisfies Message) : null);
     if (patch.machine !== undefined) put('machine_message', patch.machine ? JSON.stringify(patch.machine satisfies Message) : null);
     if (patch.delivery !== undefined) put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
+    if (patch.merge !== undefined) put('merge_settings', JSON.stringify(patch.merge satisfies MergeSettings));
     if (sets.length > 0) {
       put('updated_at', this.#clock().toISOString());
       this.#db.prepare(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
@@ -155,8 +165,8 @@ export class CampaignService {
         .run(copyId, name, 'draft', now, now);
       this.#db
         .prepare(
-          `UPDATE campaigns SET (caller_id, human_message, machine_message, delivery) =
-             (SELECT caller_id, human_message, machine_message, delivery FROM campaigns WHERE id = ?)
+          `UPDATE campaigns SET (caller_id, human_message, machine_message, delivery, merge_settings) =
+             (SELECT caller_id, human_message, machine_message, delivery, merge_settings FROM campaigns WHERE id = ?)
            WHERE id = ?`,
         )
         .run(source.id, copyId);

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Message } from '../../shared/campaign';
-import { campaignFileSchema, type CampaignFile } from '../../shared/campaign-file';
+import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
 import type { Services } from '../services';
 
@@ -104,6 +104,7 @@ export function applyCampaignFile(services: Services, file: LoadedCampaignFile, 
     human: toMessage(spec.human, file.humanAudio),
     machine: spec.machine ? toMessage(spec.machine, file.machineAudio) : null,
     delivery: spec.delivery,
+    merge: fileMergeSettings(spec),
   });
   try {
     recipients.import({

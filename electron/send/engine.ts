@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import type { CampaignDetail, Message } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
 import { callerNumberKey } from '../../shared/profiles';
+import { campaignMetaFields, envelopeMeta, type MetaField } from '../../shared/recipients/envelope-meta';
 import type { SendStep } from '../../shared/send';
 import type {
   ApiError} from '../api/client';
@@ -105,7 +106,11 @@ export interface RunContext {
   credentials: Credentials;
   options: EngineOptions;
   control: RunControl;
-  /** The recipient list's merge keys by column, and which column is the phone (not a merge field). */
+  /**
+   * The recipient list's merge keys by column, and which column is the phone (not a merge
+   * field). With the campaign's messages and merge settings they decide each envelope's meta
+   * (shared/recipients/envelope-meta.ts): only the fields the messages use, and chosen columns.
+   */
   columns: { keys: readonly string[]; phoneIndex: number };
   /** Called when the step changes and after each batch. */
   onStep: (step: SendStep) => void;
@@ -200,9 +205,12 @@ export class SendRun {
   readonly #id: string;
   /** Recipients without an envelope, read ahead for the next batches of this wave. */
   readonly #missing = new Map<number, BatchRecipient[]>();
+  /** What each envelope carries: decided once per run from the campaign, applied to every row. */
+  readonly #metaFields: MetaField[];
 
   constructor(ctx: RunContext) {
     this.#ctx = ctx;
+    this.#metaFields = campaignMetaFields(ctx.campaign, ctx.columns);
     this.#id = ctx.send.campaign_id;
     const log = countingLogger(ctx.log, ctx.onRetry);
     this.#client = clientFor(ctx.credentials, log, ctx.options);
@@ -686,8 +694,9 @@ export class SendRun {
     return complete ? 'done' : 'unknown';
   }
 
+  /** A row's envelope meta (journal rows keep every cell locally; only the chosen fields leave). */
   #meta(cellsJson: string): Record<string, string> {
-    return envelopeMeta(cellsJson, this.#ctx.columns);
+    return envelopeMeta(this.#metaFields, JSON.parse(cellsJson) as string[]);
   }
 
   /**
@@ -875,19 +884,6 @@ export class SendRun {
       detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
     });
   }
-}
-
-/**
- * An envelope's merge values for a recipient row: every column but the phone, by merge key
- * (`first-name`). The send and the test call ("Call me first") both build envelopes with it, so
- * the test call carries exactly what the campaign's calls will.
- */
-export function envelopeMeta(cellsJson: string, columns: RunContext['columns']): Record<string, string> {
-  const cells = JSON.parse(cellsJson) as string[];
-  const { keys, phoneIndex } = columns;
-  const meta: Record<string, string> = {};
-  for (let i = 0; i < keys.length; i++) if (i !== phoneIndex) meta[keys[i]!] = cells[i] ?? '';
-  return meta;
 }
 
 /**

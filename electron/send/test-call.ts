@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Message } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
+import { campaignMetaFields, envelopeMeta } from '../../shared/recipients/envelope-meta';
 import type { TestCallResult } from '../../shared/send';
 import {
   DEFAULT_VOICE,
@@ -20,7 +21,6 @@ import type { RecipientService } from '../recipients/service';
 import type { AuditLog, AuditRecord } from './audit';
 import {
   clientFor,
-  envelopeMeta,
   matchCallerId,
   messageSlots,
   sleep,
@@ -113,7 +113,11 @@ export class TestCallService {
       machine: campaign.machine,
       to: checked.e164,
       row,
-      meta: envelopeMeta(cells, { keys: list.keys, phoneIndex: list.phoneIndex }),
+      // Exactly what the campaign's own envelopes will carry for this row (envelope-meta.ts).
+      meta: envelopeMeta(
+        campaignMetaFields(campaign, { keys: list.keys, phoneIndex: list.phoneIndex }),
+        JSON.parse(cells) as string[],
+      ),
     };
   }
 
