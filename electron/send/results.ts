@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors';
+import { RESULTS_EXPORT_COLUMNS, outcomeLabel, statusLabel } from '../../shared/results-words';
 import type { ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
@@ -16,7 +17,15 @@ import type { SendService } from './service';
  * columns. Envelope and call statuses beyond `pending` are not documented (omnigage-api.md §10),
  * so statuses are stored as Omnigage sends them and only these call statuses count as final.
  */
-const FINAL_CALL_STATUSES = new Set(['completed', 'busy', 'unanswered', 'no-answer', 'failed', 'canceled', 'cancelled']);
+const FINAL_CALL_STATUSES = new Set([
+  'completed',
+  'busy',
+  'unanswered',
+  'no-answer',
+  'failed',
+  'canceled',
+  'cancelled',
+]);
 const FINAL_ENVELOPE_STATUSES = new Set(['completed', 'failed', 'canceled', 'cancelled']);
 
 export interface ResultsServiceDeps {
@@ -35,7 +44,7 @@ export interface ResultsServiceDeps {
   resultsPerPoll?: number;
 }
 
-export const RESULTS_CSV_EXTRA = ['E.164', 'envelope id', 'status', 'outcome'];
+export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
 interface JoinedRow {
   row: number;
@@ -64,7 +73,9 @@ export class ResultsService {
   /** Polls every scheduled send whose next poll is due, one after the other. */
   async pollDue(now: number = Date.now()): Promise<void> {
     const due = this.#deps.db
-      .prepare("SELECT campaign_id FROM sends WHERE state = 'scheduled' AND (next_poll_at IS NULL OR next_poll_at <= ?)")
+      .prepare(
+        "SELECT campaign_id FROM sends WHERE state = 'scheduled' AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+      )
       .pluck()
       .all(now) as string[];
     for (const campaignId of due) {
@@ -73,8 +84,14 @@ export class ResultsService {
       } catch (error) {
         // Offline or refused: try again later with a longer wait.
         const send = this.#deps.send.journal.get(campaignId);
-        if (send) this.#deps.send.journal.update(campaignId, { next_poll_at: Date.now() + this.#wait(send.polls + 1) });
-        this.#deps.log.info('results poll failed', { campaignId, error: error instanceof Error ? error.message : String(error) });
+        if (send)
+          this.#deps.send.journal.update(campaignId, {
+            next_poll_at: Date.now() + this.#wait(send.polls + 1),
+          });
+        this.#deps.log.info('results poll failed', {
+          campaignId,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }
@@ -90,12 +107,17 @@ export class ResultsService {
     const journal = sendService.journal;
     const send = journal.get(campaignId);
     if (!send?.engagement_id || (send.state !== 'scheduled' && send.state !== 'completed')) {
-      throw new AppError('conflict', 'Results are available once the campaign is scheduled in Omnigage.');
+      throw new AppError(
+        'conflict',
+        'Results are available once the campaign is scheduled in Omnigage.',
+      );
     }
     const credentials = await sendService.credentials(campaignId, send.profile_id);
     const api = clientFor(credentials, log.child('api'), sendService.options);
     const engagement = await api.engagements.get(send.engagement_id);
-    const { envelopes, calls } = await api.envelopes.listAll(send.engagement_id, { includeCalls: true });
+    const { envelopes, calls } = await api.envelopes.listAll(send.engagement_id, {
+      includeCalls: true,
+    });
     const callsById = new Map(calls.map((c) => [c.id, c]));
     const db = this.#deps.db;
     // Envelopes are matched to recipients by the envelope id the journal recorded, never by the
@@ -151,10 +173,14 @@ export class ResultsService {
         const recipient = known.get(envelope.id);
         if (!recipient) continue;
         const call = envelope.callId ? callsById.get(envelope.callId) : undefined;
-        const final = FINAL_CALL_STATUSES.has(call?.status ?? '') || FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') || envelope.completedAt !== null;
+        const final =
+          FINAL_CALL_STATUSES.has(call?.status ?? '') ||
+          FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') ||
+          envelope.completedAt !== null;
         if (final) finished++;
         const kind = kinds.get(recipient.e164);
-        const outcome = kind ?? (final && !call?.resultId ? (call?.status ?? envelope.status) : null);
+        const outcome =
+          kind ?? (final && !call?.resultId ? (call?.status ?? envelope.status) : null);
         update.run(
           envelope.status,
           call?.id ?? envelope.callId,
@@ -171,17 +197,25 @@ export class ResultsService {
 
     const polls = send.polls + 1;
     const sent = journal.sentCount(campaignId);
-    const countsDone = engagement.countTotal !== null && engagement.countTotal > 0 && engagement.countIncomplete === 0;
+    const countsDone =
+      engagement.countTotal !== null &&
+      engagement.countTotal > 0 &&
+      engagement.countIncomplete === 0;
     const allFinal = sent > 0 && finished >= sent && wanted.length <= limit;
     const age = Date.now() - (send.scheduled_at ? Date.parse(send.scheduled_at) : Date.now());
-    const giveUp = polls >= (this.#deps.maxPolls ?? 500) || age > (this.#deps.maxAgeMs ?? 72 * 3600_000);
+    const giveUp =
+      polls >= (this.#deps.maxPolls ?? 500) || age > (this.#deps.maxAgeMs ?? 72 * 3600_000);
     const done = (countsDone || allFinal) && wanted.length <= limit;
     const now = this.#clock().toISOString();
     journal.update(campaignId, {
       polls,
       polled_at: now,
       remote_status: engagement.status,
-      remote_counts: JSON.stringify({ total: engagement.countTotal, complete: engagement.countComplete, incomplete: engagement.countIncomplete }),
+      remote_counts: JSON.stringify({
+        total: engagement.countTotal,
+        complete: engagement.countComplete,
+        incomplete: engagement.countIncomplete,
+      }),
       next_poll_at: done || giveUp ? null : Date.now() + this.#wait(polls),
       ...(done || giveUp ? { state: 'completed' as const, completed_at: now } : {}),
     });
@@ -207,11 +241,18 @@ export class ResultsService {
   }
 
   #statusOf(r: JoinedRow, sending: boolean): string {
-    if (r.rstatus === 'invalid') return 'not sent: invalid number';
-    if (r.rstatus === 'duplicate') return `not sent: repeats row ${r.duplicate_of}`;
-    if (r.in_send === null) return sending ? 'not sent: opted out' : 'not sent';
-    if (!r.envelope_id) return 'not sent yet';
+    if (r.rstatus === 'invalid') return 'not called: invalid number';
+    if (r.rstatus === 'duplicate') return `not called: repeats row ${r.duplicate_of}`;
+    if (r.in_send === null) return sending ? 'not called: opted out' : 'not sent';
+    if (!r.envelope_id) return 'not sent';
     return r.status ?? 'pending';
+  }
+
+  /** A row's outcome: Omnigage's once known; for a row that was never handed over, why (never "waiting"). */
+  #outcomeOf(r: JoinedRow, sending: boolean): string | null {
+    if (r.outcome) return r.outcome;
+    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, sending);
+    return r.envelope_id ? null : 'not sent';
   }
 
   page(campaignId: string, offset: number, limit: number): ResultsPage {
@@ -231,7 +272,7 @@ export class ResultsService {
         fields,
         envelopeId: r.envelope_id,
         status: this.#statusOf(r, send !== undefined),
-        outcome: r.outcome,
+        outcome: this.#outcomeOf(r, send !== undefined),
       };
     });
     const outcomes: Record<string, number> = {};
@@ -244,13 +285,35 @@ export class ResultsService {
         )
         .all(campaignId) as Array<{ o: string; n: number }>;
       for (const c of counted) outcomes[c.o] = c.n;
+      // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
+      const held = this.#deps.db
+        .prepare(
+          `SELECT CASE r.status WHEN 'invalid' THEN 'not called: invalid number' WHEN 'duplicate' THEN 'not called: repeats another row'
+                  ELSE 'not called: opted out' END AS o, count(*) AS n
+           FROM recipients r WHERE r.campaign_id = ?
+             AND NOT EXISTS (SELECT 1 FROM send_recipients s WHERE s.campaign_id = r.campaign_id AND s.row = r.row)
+           GROUP BY o`,
+        )
+        .all(campaignId) as Array<{ o: string; n: number }>;
+      for (const c of held) outcomes[c.o] = c.n;
     }
-    const total = this.#deps.db.prepare('SELECT count(*) FROM recipients WHERE campaign_id = ?').pluck().get(campaignId) as number;
+    const total = this.#deps.db
+      .prepare('SELECT count(*) FROM recipients WHERE campaign_id = ?')
+      .pluck()
+      .get(campaignId) as number;
     const status = this.#deps.send.status(campaignId);
-    return { campaignId, state: send?.state ?? null, remote: status?.remote ?? null, outcomes, total, offset, rows };
+    return {
+      campaignId,
+      state: send?.state ?? null,
+      remote: status?.remote ?? null,
+      outcomes,
+      total,
+      offset,
+      rows,
+    };
   }
 
-  /** Results as CSV lines: the original columns, then E.164, envelope id, status and outcome. */
+  /** Results as CSV lines: the original columns, then the number called, status, outcome and Omnigage's reference, in the screen's words. */
   *csv(campaignId: string): Generator<string> {
     const list = this.#deps.recipients.getList(campaignId);
     if (!list) throw new AppError('not_found', 'This campaign has no recipients to export.');
@@ -262,7 +325,14 @@ export class ResultsService {
       for (const r of rows) {
         const cells = JSON.parse(r.fields) as string[];
         const original = list.headers.map((_, i) => cells[i] ?? '');
-        yield csvLine([...original, r.re164 ?? '', r.envelope_id ?? '', this.#statusOf(r, sending), r.outcome ?? '']);
+        const outcome = this.#outcomeOf(r, sending);
+        yield csvLine([
+          ...original,
+          r.re164 ?? '',
+          statusLabel(this.#statusOf(r, sending)),
+          outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
+          r.envelope_id ?? '',
+        ]);
       }
       if (rows.length < pageSize) break;
     }

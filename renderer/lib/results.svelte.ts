@@ -5,42 +5,7 @@ type Call = typeof defaultCall;
 
 export const RESULTS_PAGE_SIZE = 100;
 
-/** Outcome names as Omnigage sends them → words for the results screen. */
-export function outcomeLabel(outcome: string): string {
-  const known: Record<string, string> = {
-    pending: 'Waiting for the call',
-    completed: 'Answered',
-    answered: 'Answered',
-    human: 'Answered by a person',
-    machine: 'Voicemail',
-    voicemail: 'Voicemail',
-    busy: 'Busy',
-    'no-answer': 'No answer',
-    unanswered: 'No answer',
-    failed: 'Failed',
-    canceled: 'Cancelled',
-    cancelled: 'Cancelled',
-  };
-  if (known[outcome]) return known[outcome];
-  if (outcome.startsWith('not sent')) return `Not sent${outcome.slice('not sent'.length)}`;
-  return outcome.charAt(0).toUpperCase() + outcome.slice(1).replace(/[-_]/g, ' ');
-}
-
-/** An envelope's status as Omnigage reports it → words (the outcome says how the call went). */
-export function statusLabel(status: string): string {
-  const known: Record<string, string> = {
-    pending: 'Waiting to be called',
-    queued: 'Waiting to be called',
-    scheduled: 'Waiting to be called',
-    'in-progress': 'Being called',
-    ringing: 'Being called',
-    completed: 'Call finished',
-    failed: 'Call failed',
-    canceled: 'Cancelled',
-    cancelled: 'Cancelled',
-  };
-  return known[status] ?? outcomeLabel(status);
-}
+export { outcomeLabel, statusLabel } from '../../shared/results-words';
 
 /**
  * A sent campaign's results: counts by outcome and the per-recipient table, a page at a time,

@@ -25,8 +25,8 @@ function remoteIds(f: SendFixture, campaignId: string): Map<string, string> {
 function csvIds(f: SendFixture, campaignId: string): Map<string, string> {
   const out = new Map<string, string>();
   const [header, ...lines] = [...f.services.results.csv(campaignId)].map((l) => l.replace(/\r?\n$/, '').split(','));
-  const e164 = header!.indexOf('E.164');
-  const envelope = header!.indexOf('envelope id');
+  const e164 = header!.indexOf('Number called');
+  const envelope = header!.indexOf('Omnigage reference');
   for (const cells of lines) out.set(cells[e164]!, cells[envelope]!);
   return out;
 }
@@ -91,7 +91,7 @@ describe('envelope ids kept per batch', () => {
 
     const rows = new Map(f.services.results.page(id, 0, 100).rows.map((r) => [r.e164, r]));
     expect(rows.get(sentAlready)?.envelopeId).toBe(remoteIds(f, id).get(sentAlready));
-    expect(rows.get(notYet)).toMatchObject({ envelopeId: null, status: 'not sent: opted out' });
+    expect(rows.get(notYet)).toMatchObject({ envelopeId: null, status: 'not called: opted out', outcome: 'not called: opted out' });
     expect(csvIds(f, id).get(notYet)).toBe('');
   });
 });

@@ -289,7 +289,11 @@ describe('over IPC: progress events, results and the audit trail', () => {
 
     // Before the dialer has run everything is pending.
     const before = await handlers['results:get']({ campaignId: id, offset: 0, limit: 100 });
-    expect(before.outcomes).toEqual({ pending: 7 });
+    // The tiles add up to the total: the two rows never handed over have theirs.
+    expect(before.outcomes).toEqual({ pending: 7, 'not called: invalid number': 1, 'not called: repeats another row': 1 });
+    expect(Object.values(before.outcomes).reduce((a, b) => a + b, 0)).toBe(before.total);
+    // A row never sent is not "waiting for the call".
+    expect(before.rows.find((r) => r.row === 8)?.outcome).toBe('not called: invalid number');
     f.sandbox.dialer.runUntilIdle();
     const after = await handlers['results:refresh']({ campaignId: id });
     expect(after.state).toBe('completed');
@@ -301,7 +305,7 @@ describe('over IPC: progress events, results and the audit trail', () => {
       const kind = f.sandbox.dialer.outcomeFor(phone).resultKind ?? 'none';
       expected[kind] = (expected[kind] ?? 0) + 1;
     }
-    expect(after.outcomes).toEqual(expected);
+    expect(after.outcomes).toEqual({ ...expected, 'not called: invalid number': 1, 'not called: repeats another row': 1 });
     const row1 = after.rows[0]!;
     expect(row1).toMatchObject({ row: 1, e164: f.phones(1)[0], fields: { Phone: f.phones(1)[0], 'First Name': 'Name0', City: 'Town0' } });
     expect(row1.envelopeId).toBeTruthy();
@@ -312,12 +316,15 @@ describe('over IPC: progress events, results and the audit trail', () => {
     const exported = await handlers['results:export']({ campaignId: id });
     expect(exported.saved).toEqual({ path: csvPath, rows: 9 });
     const lines = readFileSync(csvPath, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('Phone,First Name,City,E.164,envelope id,status,outcome');
+    // The export uses the screen's words: no "E.164", "envelope id", "human" or "machine".
+    expect(lines[0]).toBe('Phone,First Name,City,Number called,Status,Outcome,Omnigage reference');
     expect(lines).toHaveLength(10);
-    expect(lines[8]).toBe('12,Bad,Row,,,not sent: invalid number,');
-    expect(lines[9]).toBe(`${f.phones(1)[0]},Twice,Again,${f.phones(1)[0]},,not sent: repeats row 1,`);
+    expect(lines[8]).toBe('12,Bad,Row,,Not called — invalid number,Not called — invalid number,');
+    expect(lines[9]).toBe(`${f.phones(1)[0]},Twice,Again,${f.phones(1)[0]},Not called — repeats row 1,Not called — repeats row 1,`);
+    expect(lines.join('\n')).not.toMatch(/,(human|machine|pending),/);
     const envelope = f.sandbox.state.envelopesOf(f.services.send.status(id)!.engagementId!).find((e) => e.attributes['phone-number'] === f.phones(1)[0]);
-    expect(lines[1]).toContain(`,${envelope!.id},`);
+    expect(lines[1]!.endsWith(`,${envelope!.id}`)).toBe(true);
+    expect(lines[1]).toMatch(/,(Answered by a person|Voicemail|No answer|Busy|Failed|Answered),/);
 
     const auditPath = join(f.dir, 'audit.csv');
     dialogs.willSave(auditPath);

@@ -1,0 +1,48 @@
+/**
+ * The words results are shown in: on the screen and in the exported file alike, so a person
+ * comparing the two reads the same thing ("Voicemail", not "machine"). Omnigage's own names
+ * go in; words for people come out.
+ */
+
+/** Outcome names as Omnigage sends them (and the app's own `not called: …`) → words. */
+export function outcomeLabel(outcome: string): string {
+  const known: Record<string, string> = {
+    pending: 'Waiting for the call',
+    completed: 'Answered',
+    answered: 'Answered',
+    human: 'Answered by a person',
+    machine: 'Voicemail',
+    voicemail: 'Voicemail',
+    busy: 'Busy',
+    'no-answer': 'No answer',
+    unanswered: 'No answer',
+    failed: 'Failed',
+    canceled: 'Cancelled',
+    cancelled: 'Cancelled',
+    'not sent': 'Not handed to Omnigage',
+  };
+  if (known[outcome]) return known[outcome];
+  if (outcome.startsWith('not called: '))
+    return `Not called — ${outcome.slice('not called: '.length)}`;
+  if (outcome.startsWith('not sent')) return `Not sent${outcome.slice('not sent'.length)}`;
+  return outcome.charAt(0).toUpperCase() + outcome.slice(1).replace(/[-_]/g, ' ');
+}
+
+/** An envelope's status as Omnigage reports it → words (the outcome says how the call went). */
+export function statusLabel(status: string): string {
+  const known: Record<string, string> = {
+    pending: 'Waiting to be called',
+    queued: 'Waiting to be called',
+    scheduled: 'Waiting to be called',
+    'in-progress': 'Being called',
+    ringing: 'Being called',
+    completed: 'Call finished',
+    failed: 'Call failed',
+    canceled: 'Cancelled',
+    cancelled: 'Cancelled',
+  };
+  return known[status] ?? outcomeLabel(status);
+}
+
+/** The columns the results export adds after the spreadsheet's own, named as the screen names them. */
+export const RESULTS_EXPORT_COLUMNS = ['Number called', 'Status', 'Outcome', 'Omnigage reference'];
