@@ -3,7 +3,7 @@ import { AppError } from '../shared/errors';
 import { DatabaseError } from './db/errors';
 import type { NativeDialogs } from './dialogs';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
-import { createHandlers, type EmitEvent } from './ipc/handlers';
+import { createHandlers, type AboutProvider, type EmitEvent } from './ipc/handlers';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/store';
 import { createServices, type Services } from './services';
@@ -20,6 +20,8 @@ export interface BackendOptions {
   log: Logger;
   emit: EmitEvent;
   version: string;
+  /** Settings → About and updates; the installed app passes its updater and policy. */
+  about?: AboutProvider;
   clock?: () => Date;
   secrets?: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
@@ -36,7 +38,7 @@ export function createBackend(options: BackendOptions): Backend {
   const { dataDir, log } = options;
   try {
     const services = createServices({ dataDir, log, clock: options.clock, secrets: options.secrets });
-    const handlers = createHandlers({ services, emit: options.emit, version: options.version, dialogs: options.dialogs });
+    const handlers = createHandlers({ services, emit: options.emit, version: options.version, about: options.about, dialogs: options.dialogs });
     log.info('backend ready', { dataDir });
     // The window's header shows whether Omnigage answers, kept fresh by a light probe.
     services.send.reachability.start();

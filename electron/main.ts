@@ -1,20 +1,24 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, screen, session, shell } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { HELP_URL } from '../shared/app-info';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { createBackend, type Backend } from './backend';
 import type { NativeDialogs } from './dialogs';
 import { createFileLogger } from './logging/logger';
 import { menuTemplate } from './menu';
 import { PRODUCT_NAME, dataPaths, resolveDataDir } from './paths';
+import { policyPath, readPolicy } from './policy';
 import { externalUrl, hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security';
+import { createAbout } from './updates/about';
+import { UpdateService, type Updater } from './updates/service';
 import { loadWindowState, saveWindowState } from './window-state';
 
 // The data folder is fixed before anything reads userData: OMNIGAGE_CAMPAIGNS_HOME wins.
 app.setName(PRODUCT_NAME);
 if (process.env.OMNIGAGE_CAMPAIGNS_HOME) app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
 
-const HELP_URL = 'https://help.omnigage.com/';
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first over the database and the send journal.
@@ -93,8 +97,24 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, log.child('security').warn);
-    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs });
+    // The organisation's policy (machine-wide, read once at start) and the updater it governs.
+    const policy = readPolicy(policyPath());
+    if (policy.state === 'invalid') log.warn('policy file ignored', { problem: policy.problem });
+    const updates = new UpdateService({
+      // Only an installed copy updates itself; a development run has nothing to replace.
+      updater: app.isPackaged ? (autoUpdater as unknown as Updater) : null,
+      currentVersion: app.getVersion(),
+      policy: policy.state === 'applied' ? policy.policy : {},
+      isSending: () => backend?.services?.send.isSendingAny() ?? false,
+      log: log.child('updates'),
+      onChange: (status) => emit('app:updates', status),
+    });
+    const runtimes = { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node };
+    const about = createAbout({ version: app.getVersion(), runtimes, updates, policy });
+    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs, about });
     startOutbox(backend);
+    backend.services?.send.subscribe(() => updates.sendingChanged());
+    updates.start();
 
     for (const channel of CHANNEL_NAMES) {
       ipcMain.handle(channel, (event, input: unknown) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { OrganisationPolicyView } from '../shared/app-info';
 
 /**
  * The organisation's policy file: how an IT department presets and locks settings on every
@@ -115,4 +116,43 @@ export function readPolicy(
     };
   }
   return { state: 'applied', path, policy: parsed.data };
+}
+
+/** The policy as Settings shows it: each value the organisation set, in words. */
+export function policyView(reading: PolicyReading): OrganisationPolicyView {
+  if (reading.state !== 'applied') {
+    return {
+      state: reading.state,
+      path: reading.path,
+      ...(reading.state === 'invalid' ? { problem: reading.problem } : {}),
+      settings: [],
+      hideSandbox: false,
+    };
+  }
+  const { policy } = reading;
+  const settings: OrganisationPolicyView['settings'] = [];
+  if (policy.apiUrl) settings.push({ label: 'API address for new profiles', value: policy.apiUrl });
+  if (policy.accountKey)
+    settings.push({ label: 'Account key for new profiles', value: policy.accountKey });
+  if (policy.updates)
+    settings.push({ label: 'Updates', value: policy.updates === 'off' ? 'Off' : 'On' });
+  if (policy.updateChannel)
+    settings.push({
+      label: 'Update channel',
+      value: policy.updateChannel === 'beta' ? 'Beta' : 'Stable',
+    });
+  if (policy.updateUrl) settings.push({ label: 'Update server', value: policy.updateUrl });
+  if (policy.hideSandbox !== undefined)
+    settings.push({
+      label: 'Rehearsal sandbox',
+      value: policy.hideSandbox ? 'Hidden' : 'Available',
+    });
+  return {
+    state: 'applied',
+    path: reading.path,
+    settings,
+    ...(policy.apiUrl ? { apiUrl: policy.apiUrl } : {}),
+    ...(policy.accountKey ? { accountKey: policy.accountKey } : {}),
+    hideSandbox: policy.hideSandbox === true,
+  };
 }

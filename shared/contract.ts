@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AboutInfo, UpdateStatus } from './app-info';
 import {
   campaignContentPatchSchema,
   campaignIdSchema,
@@ -83,6 +84,9 @@ export type AppStatus =
 
 export const contract = {
   'app:status': channel(none).returns<AppStatus>(),
+  /** Version, update state and the organisation's preset settings (Settings → About and updates). */
+  'app:about': channel(none).returns<AboutInfo>(),
+  'app:checkForUpdates': channel(none).returns<UpdateStatus>(),
 
   'campaigns:list': channel(z.object({ search: z.string().max(200).optional() }).optional()).returns<
     CampaignSummary[]
@@ -256,6 +260,8 @@ export interface Events {
   'results:updated': { campaignId: string };
   /** Omnigage started or stopped answering (or the active profile changed). */
   'connection:changed': ConnectionState;
+  /** The update state changed (checking, downloading, ready to install…). */
+  'app:updates': UpdateStatus;
 }
 
 export type MenuCommand = 'new-campaign' | 'find-campaign' | 'import-campaign' | 'open-settings';
@@ -271,6 +277,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'send:progress',
   'results:updated',
   'connection:changed',
+  'app:updates',
 ];
 
 /** What a caller passes (before defaults and trimming are applied). */

@@ -1,8 +1,15 @@
+import { HELP_URL, type AboutInfo, type UpdateStatus } from '../../shared/app-info';
 import type { Events, EventName } from '../../shared/contract';
 import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
 import { writeLines } from '../send/csv';
 import type { Services } from '../services';
 import type { Handlers } from './bind';
+
+/** Main's side of Settings → About and updates (the updater needs Electron, so main owns it). */
+export interface AboutProvider {
+  about(): AboutInfo;
+  checkForUpdates(): Promise<UpdateStatus>;
+}
 
 export type EmitEvent = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -10,12 +17,14 @@ export interface HandlerContext {
   services: Services;
   emit: EmitEvent;
   version: string;
+  /** The app's About facts, update state and organisation policy; the app's main process supplies it. */
+  about?: AboutProvider;
   /** Native open/save dialogs; none (every dialog cancelled) where there is no window. */
   dialogs?: NativeDialogs;
 }
 
 /** One handler per contract channel; each is a thin call into a service. */
-export function createHandlers({ services, emit, version, dialogs = noDialogs }: HandlerContext): Handlers {
+export function createHandlers({ services, emit, version, about = staticAbout(version), dialogs = noDialogs }: HandlerContext): Handlers {
   const { campaigns, profiles, recipients, optOuts } = services;
   // Opt-outs belong to a profile: the one asked for, else the campaign's (or the active one).
   const profileFor = (campaignId: string, profileId?: string) =>
@@ -40,6 +49,8 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
   const fileNameOf = (id: string) => campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
+    'app:about': () => about.about(),
+    'app:checkForUpdates': () => about.checkForUpdates(),
 
     'campaigns:list': (input) => campaigns.list(input?.search),
     'campaigns:create': ({ name }) => {
@@ -201,5 +212,26 @@ export function createHandlers({ services, emit, version, dialogs = noDialogs }:
       const lines = writeLines(path, services.send.audit.csv(campaignId));
       return { saved: { path, rows: Math.max(0, lines - 1) } };
     },
+  };
+}
+
+/** Outside the installed app (the CLI, tests, the browser harness): no updater and no policy. */
+export function staticAbout(version: string): AboutProvider {
+  const update: UpdateStatus = {
+    currentVersion: version,
+    channel: 'stable',
+    channelSetBy: 'default',
+    update: { state: 'off', reason: 'development' },
+  };
+  return {
+    about: () => ({
+      name: 'Omnigage Campaigns',
+      version,
+      runtimes: { node: process.versions.node },
+      helpUrl: HELP_URL,
+      update,
+      organisation: { state: 'none', path: '', settings: [], hideSandbox: false },
+    }),
+    checkForUpdates: () => Promise.resolve(update),
   };
 }

@@ -452,6 +452,11 @@ export class SendService {
     return this.#lease.heldElsewhere(campaignId);
   }
 
+  /** True while this process is sending any campaign (an update waits for it to finish). */
+  isSendingAny(): boolean {
+    return this.#live.size > 0;
+  }
+
   /** True while this process is running the campaign's send. */
   isRunning(campaignId: string): boolean {
     return this.#live.has(campaignId);

@@ -1,3 +1,4 @@
+import type { UpdateState, UpdateStatus } from '../../shared/app-info';
 import type { Logger } from '../logging/logger';
 import type { Policy } from '../policy';
 
@@ -29,23 +30,6 @@ export interface Updater {
     listener: (info: { version: string }) => void,
   ): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
-}
-
-export type UpdateState =
-  | { state: 'off'; reason: 'organisation' | 'development' }
-  | { state: 'idle' }
-  | { state: 'checking' }
-  | { state: 'up-to-date'; checkedAt: string }
-  | { state: 'downloading'; version: string; percent: number | null }
-  /** Downloaded and verified; installs when the app quits (not during a send). */
-  | { state: 'ready'; version: string; waitingForSend: boolean }
-  | { state: 'error'; message: string };
-
-export interface UpdateStatus {
-  currentVersion: string;
-  channel: 'stable' | 'beta';
-  channelSetBy: 'organisation' | 'default';
-  update: UpdateState;
 }
 
 export const DEFAULT_UPDATE_URL = 'https://updates.omnigage-campaigns.example/';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import type { Policy } from '../../../electron/policy';
-import { UpdateService, type UpdateStatus, type Updater } from '../../../electron/updates/service';
+import type { UpdateStatus } from '../../../shared/app-info';
+import { UpdateService, type Updater } from '../../../electron/updates/service';
 import { nodeUpdater, startFeed, type Feed } from './feed';
 
 const cleanups: Array<() => Promise<void> | void> = [];
