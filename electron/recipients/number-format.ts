@@ -82,10 +82,36 @@ export const DATE_1904_OFFSET = 1462;
 // Decimal rounding. Excel keeps 15 significant digits and rounds half away from zero on the
 // decimal digits it shows (1.005 with "0.00" is "1.01", although the double is 1.00499999…).
 
+/** "12.39" + 1 in the last place → "12.40"; "9.99" → "10.00". */
+function incrementLast(text: string): string {
+  const chars = text.split('');
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const c = chars[i]!;
+    if (c === '.') continue;
+    if (c !== '9') {
+      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
+      return chars.join('');
+    }
+    chars[i] = '0';
+  }
+  return '1' + chars.join('');
+}
+
 /** |x| as a plain decimal string rounded to `decimals` places (at most 15 significant digits first). */
 function fixed(x: number, decimals: number): string {
   const a = Math.abs(x);
   if (a === 0) return decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0';
+  if (a >= 1e-6 && a < 1e15) {
+    // The common case, on strings alone: toPrecision(15) is plain notation in this range.
+    const s = a.toPrecision(15);
+    const point = s.indexOf('.');
+    if (point < 0) return decimals > 0 ? `${s}.${'0'.repeat(decimals)}` : s;
+    const cut = decimals > 0 ? point + 1 + decimals : point;
+    if (cut >= s.length) return s + '0'.repeat(cut - s.length);
+    const head = s.slice(0, cut);
+    const next = s.charCodeAt(decimals > 0 ? cut : point + 1);
+    return next >= 53 /* '5' */ ? incrementLast(head) : head;
+  }
   const [mantissa, exp] = a.toExponential(14).split('e') as [string, string];
   let digits = mantissa.replace('.', '').split('').map(Number);
   let point = Number(exp) + 1; // digits before the decimal point
@@ -142,6 +168,12 @@ export function formatGeneral(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e15) return sign + exponential(a, 6);
   if (Number.isInteger(a)) return sign + String(a);
+  if (a >= 0.0001 && a < 1e11) {
+    // JavaScript's shortest form, when it fits 11 characters, has at most 10 significant digits
+    // and is exactly what rounding to 15 digits and then to 11 characters gives.
+    const short = String(a);
+    if (short.length <= 11 && !short.includes('e')) return sign + short;
+  }
   if (a >= 1e11) return sign + stripZeros(fixed(a, 15 - (Math.floor(Math.log10(a)) + 1)));
   if (a >= 1) {
     // 11 characters: the integer digits, the point, and what is left for decimals.

@@ -52,11 +52,28 @@ function floorImport(db: Db, campaignId: string, path: string): number {
   return rows;
 }
 
-/** A workbook like the CSV; built in its own scope so its rows are garbage before the timed import. */
-function writeWorkbook(path: string, rows: number): void {
+/**
+ * A workbook like the CSV plus an appointment date, a time and a fee, as a clinic keeps them:
+ * numbers shown through number formats ("Friday, March 5, 2027", "2:30 PM", "$1,234.50"), or
+ * with `formatted` false the same numbers in General, so the formatting cost is measured against
+ * the same file in the same run. Built in its own scope so its rows are garbage before the import.
+ */
+function writeWorkbook(path: string, rows: number, formatted = false): void {
   const random = rng(9);
-  const sheet: XlsxCell[][] = [['Phone', 'First Name', 'Last Name', 'City', 'Balance']];
-  for (let i = 0; i < rows; i++) sheet.push([phoneFor(random), `Name${i % 500}`, `Last${i % 300}`, `City${i % 40}`, Math.round(random() * 1e6) / 100]);
+  const sheet: XlsxCell[][] = [['Phone', 'First Name', 'Last Name', 'City', 'Balance', 'Appointment', 'Time', 'Fee']];
+  const cell = (value: number, format: string): XlsxCell => (formatted ? { value, format } : value);
+  for (let i = 0; i < rows; i++) {
+    sheet.push([
+      phoneFor(random),
+      `Name${i % 500}`,
+      `Last${i % 300}`,
+      `City${i % 40}`,
+      Math.round(random() * 1e6) / 100,
+      cell(46000 + Math.floor(random() * 700), 'dddd, mmmm d, yyyy'),
+      cell(Math.round(random() * 40 + 32) / 96, 'h:mm AM/PM'),
+      cell(Math.round(random() * 1e6) / 100, '"$"#,##0.00_);\\("$"#,##0.00\\)'),
+    ]);
+  }
   writeXlsx(path, sheet);
 }
 
@@ -132,13 +149,33 @@ function main(): void {
         `(${((slow.elapsed * 1000) / phones.length).toFixed(1)} µs/number)`,
     );
 
-    // XLSX, for information: the same kind of rows from a workbook.
-    const xlsx = join(dir, 'recipients.xlsx');
-    writeWorkbook(xlsx, rows);
+    // XLSX, for information: the same kind of rows from a workbook, with three more columns of
+    // numbers. "plain" has them in General; "formatted" shows them as a date, a time and money
+    // (the number formats of xl/styles.xml applied to every one of them). Alternating rounds.
+    const plainXlsx = join(dir, 'recipients-plain.xlsx');
+    const formattedXlsx = join(dir, 'recipients-formatted.xlsx');
+    writeWorkbook(plainXlsx, rows, false);
+    writeWorkbook(formattedXlsx, rows, true);
     const xlsxCampaign = campaigns.create('Xlsx');
-    const tx = performance.now();
-    const xlsxResult = service.import({ campaignId: xlsxCampaign.id, filePath: xlsx });
-    console.log(`xlsx: ${rows.toLocaleString('en-US')} rows (${(statSync(xlsx).size / 1e6).toFixed(1)} MB workbook) imported in ${ms(performance.now() - tx)} (${xlsxResult.counts.valid} valid)`);
+    const xlsxTimes = { plain: [] as number[], formatted: [] as number[] };
+    let sample: Record<string, string> = {};
+    for (let round = 0; round < Math.max(3, rounds); round++) {
+      for (const kind of ['plain', 'formatted'] as const) {
+        const t = performance.now();
+        service.import({ campaignId: xlsxCampaign.id, filePath: kind === 'plain' ? plainXlsx : formattedXlsx });
+        if (round > 0) xlsxTimes[kind].push(performance.now() - t); // round 0 warms up
+      }
+    }
+    sample = service.page(xlsxCampaign.id, { limit: 1 }).rows[0]?.fields ?? {};
+    const plainMs = median(xlsxTimes.plain);
+    const formattedMs = median(xlsxTimes.formatted);
+    console.log(
+      `\nxlsx: ${rows.toLocaleString('en-US')} rows × 8 columns (${(statSync(formattedXlsx).size / 1e6).toFixed(1)} MB workbook)\n` +
+        `  plain (3 number columns in General): median ${ms(plainMs)}  [${xlsxTimes.plain.map(ms).join(', ')}]\n` +
+        `  formatted (date, time, money):       median ${ms(formattedMs)}  [${xlsxTimes.formatted.map(ms).join(', ')}]\n` +
+        `  number formats cost ${ms(formattedMs - plainMs)} for ${(rows * 3).toLocaleString('en-US')} cells ` +
+        `(${(((formattedMs - plainMs) * 1000) / (rows * 3)).toFixed(2)} µs a cell); first row: ${JSON.stringify(sample)}`,
+    );
     db.close();
 
     if (!flag('--skip-1m')) {

@@ -9,7 +9,15 @@ function columnName(index: number): string {
   return name;
 }
 
-export type XlsxCell = string | number | null | { inline: string } | { rich: string[] } | { bool: boolean };
+export type XlsxCell =
+  | string
+  | number
+  | null
+  | { inline: string }
+  | { rich: string[] }
+  | { bool: boolean }
+  /** A number shown through a number format code (written to xl/styles.xml). */
+  | { value: number; format: string };
 
 /**
  * A minimal but real .xlsx (the parts Excel writes, shared strings after the sheet as Excel
@@ -32,6 +40,14 @@ export function writeXlsx(
     }
     return i;
   };
+  // Number formats: one custom numFmt (from id 164, as Excel numbers them) and one cellXfs entry
+  // each; style 0 is General.
+  const formats: string[] = [];
+  const styleOf = (format: string) => {
+    let i = formats.indexOf(format);
+    if (i < 0) i = formats.push(format) - 1;
+    return i + 1;
+  };
   const sheetRows = rows
     .map((row, r) => {
       const cells = row
@@ -42,6 +58,7 @@ export function writeXlsx(
           if (typeof cell === 'string') return `<c r="${ref}" t="s"><v>${shared(cell)}</v></c>`;
           if ('inline' in cell) return `<c r="${ref}" t="inlineStr"><is><t>${escapeXml(cell.inline)}</t></is></c>`;
           if ('bool' in cell) return `<c r="${ref}" t="b"><v>${cell.bool ? 1 : 0}</v></c>`;
+          if ('format' in cell) return `<c r="${ref}" s="${styleOf(cell.format)}"><v>${cell.value}</v></c>`;
           const i = shared(`\u0000rich:${cell.rich.join('\u0001')}`);
           return `<c r="${ref}" t="s"><v>${i}</v></c>`;
         })
@@ -60,7 +77,13 @@ export function writeXlsx(
         : `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`,
     )
     .join('');
+  const escapeAttr = (s: string) => escapeXml(s).replace(/"/g, '&quot;');
+  const styles =
+    `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+    `<numFmts count="${formats.length}">${formats.map((f, i) => `<numFmt numFmtId="${164 + i}" formatCode="${escapeAttr(f)}"/>`).join('')}</numFmts>` +
+    `<cellXfs count="${formats.length + 1}"><xf numFmtId="0"/>${formats.map((_, i) => `<xf numFmtId="${164 + i}" applyNumberFormat="1"/>`).join('')}</cellXfs></styleSheet>`;
   const files: Record<string, Uint8Array> = {
+    'xl/styles.xml': strToU8(styles),
     '[Content_Types].xml': strToU8(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
     ),
