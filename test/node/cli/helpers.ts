@@ -6,7 +6,8 @@ import type { Sandbox } from '../../../electron/sandbox';
 import { sandboxEnv } from '../send/helpers';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'electron', 'cli', 'main.ts');
+/** What `npm run cli` runs: the built CLI, rebuilt first when a source file is newer. */
+const LAUNCHER = join(ROOT, 'build', 'cli.mjs');
 
 export interface CliResult {
   code: number | null;
@@ -15,9 +16,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI as a real child process (node + tsx, as `npm run cli` runs it). */
+/** The CLI as a real child process, started as `npm run cli` starts it. */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [LAUNCHER, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
