@@ -19,7 +19,8 @@ module.exports = {
   asarUnpack: ['**/*.node'],
   npmRebuild: false,
   // Hardened after packing: the packaged binary cannot be turned into a plain Node, cannot be
-  // steered with NODE_OPTIONS or --inspect, and runs only the app from its integrity-checked asar.
+  // steered with NODE_OPTIONS or --inspect, runs only the app from its integrity-checked asar,
+  // and gives file:// pages no extra privileges (the window is served from app://, main.ts).
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,
@@ -27,6 +28,7 @@ module.exports = {
     enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
   },
   icon: 'build/icon.png',
   // Updates (electron-updater) come from a generic feed: the files electron-builder writes next

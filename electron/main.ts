@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, protocol, screen, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { HELP_URL } from '../shared/app-info';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
+import { APP_ENTRY, APP_SCHEME, serveRenderer } from './app-protocol';
 import { createBackend, type Backend } from './backend';
 import type { NativeDialogs } from './dialogs';
 import { createFileLogger } from './logging/logger';
@@ -20,6 +20,12 @@ app.setName(PRODUCT_NAME);
 if (process.env.OMNIGAGE_CAMPAIGNS_HOME) app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
 
 
+// The page is served from app://omnigage (electron/app-protocol.ts), never file://. The scheme
+// must be declared before the app is ready: standard (so relative URLs and 'self' work) and secure.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
 if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first over the database and the send journal.
   app.quit();
@@ -29,8 +35,10 @@ if (!app.requestSingleInstanceLock()) {
 
   const paths = dataPaths(resolveDataDir({ ...process.env, OMNIGAGE_CAMPAIGNS_HOME: app.getPath('userData') }));
   const log = createFileLogger({ dir: paths.logs, echo: !app.isPackaged });
-  const rendererFile = join(__dirname, '..', 'renderer', 'index.html');
-  const appUrl = () => pathToFileURL(rendererFile).toString();
+  const rendererDir = join(__dirname, '..', 'renderer');
+  const appUrl = () => APP_ENTRY;
+  // DevTools only while developing: the packaged app has none to open.
+  const devTools = !app.isPackaged;
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
@@ -68,7 +76,7 @@ if (!app.requestSingleInstanceLock()) {
       show: false,
       title: PRODUCT_NAME,
       backgroundColor: '#f7f7f5',
-      webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs')),
+      webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs'), { devTools }),
     });
     if (state.maximized) window.maximize();
     hardenWebContents(window.webContents, { openExternal, appUrl, warn: log.child('security').warn });
@@ -80,7 +88,7 @@ if (!app.requestSingleInstanceLock()) {
     };
     window.on('close', remember);
     window.once('ready-to-show', () => window.show());
-    void window.loadFile(rendererFile);
+    void window.loadURL(APP_ENTRY);
     mainWindow = window;
   };
 
@@ -97,6 +105,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, log.child('security').warn);
+    protocol.handle(APP_SCHEME, (request) => serveRenderer(request.url, rendererDir));
     // The organisation's policy (machine-wide, read once at start) and the updater it governs.
     const policy = readPolicy(policyPath());
     if (policy.state === 'invalid') log.warn('policy file ignored', { problem: policy.problem });
@@ -118,7 +127,7 @@ if (!app.requestSingleInstanceLock()) {
 
     for (const channel of CHANNEL_NAMES) {
       ipcMain.handle(channel, (event, input: unknown) => {
-        if (!isTrustedSender(event.senderFrame?.url, mainWindow, appUrl())) {
+        if (!isTrustedSender(event, mainWindow, appUrl())) {
           log.warn('ignored IPC from an untrusted frame', { channel });
           return { ok: false, error: { code: 'forbidden', message: 'Request refused.' } };
         }
@@ -134,6 +143,7 @@ if (!app.requestSingleInstanceLock()) {
           send: (command) => emit('menu:command', { command }),
           openHelp: () => void openExternal(HELP_URL),
           openLogs: () => void shell.openPath(paths.logs),
+          devTools,
         }),
       ),
     );

@@ -7,10 +7,12 @@ export interface MenuDeps {
   send: (command: MenuCommand) => void;
   openHelp: () => void;
   openLogs: () => void;
+  /** Development builds only: a packaged app offers no DevTools. */
+  devTools?: boolean;
 }
 
 /** The standard application menu, with the app's own commands wired to the window. */
-export function menuTemplate({ isMac, appName, send, openHelp, openLogs }: MenuDeps): MenuItemConstructorOptions[] {
+export function menuTemplate({ isMac, appName, send, openHelp, openLogs, devTools = false }: MenuDeps): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
     template.push({
@@ -50,8 +52,7 @@ export function menuTemplate({ isMac, appName, send, openHelp, openLogs }: MenuD
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { type: 'separator' },
-        { role: 'toggleDevTools' },
+        ...(devTools ? [{ type: 'separator' as const }, { role: 'toggleDevTools' as const }] : []),
       ],
     },
     { role: 'windowMenu' },

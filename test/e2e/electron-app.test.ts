@@ -37,6 +37,12 @@ describe.skipIf(!binary)('the packaged flow in real Electron', () => {
     // The page has the contract's functions and no way to Node.
     expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     expect(await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).includes('campaigns:create'))).toBe(true);
+    // Served from the app's own scheme, never file://, and a raw path gets nothing back.
+    expect(window.url()).toBe('app://omnigage/index.html');
+    const peek = await window.evaluate(() =>
+      (window as unknown as { api: Record<string, (input: unknown) => Promise<unknown>> }).api['recipients:peek']!({ file: '/etc/passwd' }),
+    );
+    expect(peek).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     await window.getByRole('button', { name: 'Create your first campaign' }).click();
     await window.getByLabel('Campaign name').fill('From Electron');
     await window.keyboard.press('Enter');

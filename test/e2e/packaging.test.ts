@@ -68,5 +68,7 @@ describe('packaging (electron-builder --linux dir, offline, stub Electron)', () 
     expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0');
     expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe('1');
     expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe('1');
+    // On by Electron's default (the stub's last fuse): off, since the page comes from app://.
+    expect(state(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('0');
   });
 });
