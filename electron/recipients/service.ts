@@ -7,7 +7,10 @@ import {
   mergeKeysFor,
   type ColumnMapping,
 } from '../../shared/recipients/columns';
-import { describeUnknownField, extractMergeFields, renderMessage, unknownMergeFields } from '../../shared/recipients/merge';
+import { describeUnknownField, extractMergeFields, unknownMergeFields } from '../../shared/recipients/merge';
+import { mergedMessage, mergedValue, metaFields, unknownSendColumns } from '../../shared/recipients/envelope-meta';
+import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, readAsOf, type MergeSettings } from '../../shared/recipients/merge-settings';
+import { READ_AS_LABELS } from '../../shared/recipients/read-as';
 import { quietHoursReport, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
 import type { LineType, Problem, RecipientStatus, ValidationSummary } from '../../shared/recipients/summary';
 import type {
@@ -298,11 +301,27 @@ export class RecipientService {
     return list;
   }
 
-  #view(list: RecipientList, row: RecipientRow): RecipientView {
+  /** The campaign's merge settings (read as, fallbacks, columns sent); defaults when unreadable. */
+  #mergeSettings(campaignId: string): MergeSettings {
+    const text = this.#db.prepare('SELECT merge_settings FROM campaigns WHERE id = ?').pluck().get(campaignId) as string | undefined;
+    try {
+      const parsed = mergeSettingsSchema.safeParse(JSON.parse(text ?? '{}'));
+      return parsed.success ? parsed.data : EMPTY_MERGE_SETTINGS;
+    } catch {
+      return EMPTY_MERGE_SETTINGS;
+    }
+  }
+
+  /** A row for the table: each field as it will be said (read as, fallback), the words the envelope would carry. */
+  #view(list: RecipientList, row: RecipientRow, settings: MergeSettings = EMPTY_MERGE_SETTINGS): RecipientView {
     const cells = JSON.parse(row.fields) as string[];
     const fields: Record<string, string> = {};
+    const fallbacks: string[] = [];
     list.keys.forEach((key, index) => {
-      if (index !== list.phoneIndex) fields[key] = cells[index] ?? '';
+      if (index === list.phoneIndex) return;
+      const value = mergedValue({ readAs: readAsOf(settings, key), fallback: (settings.fallbacks[key] ?? '').trim() }, cells[index] ?? '');
+      fields[key] = value.text;
+      if (value.fallback) fallbacks.push(key);
     });
     let status: RecipientView['status'] = row.status;
     let problem: string | null = null;
@@ -318,7 +337,7 @@ export class RecipientService {
         .join(' ');
       problem = problem ? `${problem} ${cellText}` : cellText;
     }
-    return { row: row.row, phone: row.phone_raw, e164: row.e164, status, problem, lineType: row.line_type, fields };
+    return { row: row.row, phone: row.phone_raw, e164: row.e164, status, problem, lineType: row.line_type, fields, fallbacks };
   }
 
   /**
@@ -354,7 +373,8 @@ export class RecipientService {
          ORDER BY r.row LIMIT @limit OFFSET @offset`,
       )
       .all(params) as RecipientRow[];
-    return { total, offset, rows: rows.map((row) => this.#view(list, row)) };
+    const settings = this.#mergeSettings(campaignId);
+    return { total, offset, rows: rows.map((row) => this.#view(list, row, settings)) };
   }
 
   /** The message as this recipient will hear it. */
@@ -367,11 +387,15 @@ export class RecipientService {
       )
       .get(campaignId, row) as RecipientRow | undefined;
     if (!found) throw new AppError('not_found', `There is no row ${row} in the recipient list (it has ${list.rowCount} rows).`);
-    const view = this.#view(list, found);
+    const settings = this.#mergeSettings(campaignId);
+    const view = this.#view(list, found, settings);
     const used = extractMergeFields(text);
     const unknown = unknownMergeFields(used, list.mergeFields).map((u) => u.field);
     const emptyFields = used.filter((field) => !unknown.includes(field) && (view.fields[field] ?? '').trim() === '');
-    return { row, e164: view.e164, text: renderMessage(text, view.fields), emptyFields, unknownFields: unknown };
+    // Merged exactly as the envelope's meta will be (envelope-meta.ts), so the preview is what is said.
+    const merged = mergedMessage(text, metaFields([text], settings, list), JSON.parse(found.fields) as string[]);
+    const fallbackFields = used.filter((field) => view.fallbacks?.includes(field));
+    return { row, e164: view.e164, text: merged, emptyFields, unknownFields: unknown, ...(fallbackFields.length > 0 ? { fallbackFields } : {}) };
   }
 
   /**
@@ -465,12 +489,26 @@ export class RecipientService {
     for (const unknown of unknownMergeFields(used, list.mergeFields)) {
       problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });
     }
+    const settings = this.#mergeSettings(campaignId);
+    for (const name of unknownSendColumns(settings, list)) {
+      problems.push({
+        row: 0,
+        code: 'unknown_merge_field',
+        message: `The campaign asks to also send the column "${name}", which the recipient list does not have; nothing is sent for it.`,
+        blocking: false,
+      });
+    }
     const missing: Array<{ field: string; rows: number[] }> = [];
+    const fallbackUse: Array<{ field: string; fallback: string; rows: number }> = [];
     const known = used.filter((field) => list.mergeFields.includes(field));
     if (known.length > 0) {
-      // One pass over the sendable rows; each used field checked by its position in the row.
+      // One pass over the sendable rows; each used field read as the envelope will carry it.
       const positions = known.map((field) => list.keys.indexOf(field));
+      const readers = metaFields(options.texts ?? [], settings, list);
+      const reader = known.map((field) => readers.find((f) => f.key === field)!);
       const emptyRows = known.map(() => [] as number[]);
+      const fallbackRows = known.map(() => 0);
+      const unreadable = known.map(() => [] as Array<{ row: number; value: string }>);
       const iterate = this.#db
         .prepare(
           `SELECT r.row, r.fields FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
@@ -480,9 +518,26 @@ export class RecipientService {
       for (const r of iterate) {
         const cells = JSON.parse(r.fields) as string[];
         positions.forEach((position, i) => {
-          if ((cells[position] ?? '').trim() === '') emptyRows[i]!.push(r.row);
+          const value = mergedValue(reader[i]!, cells[position] ?? '');
+          if (value.fallback) fallbackRows[i]!++;
+          else if (value.text.trim() === '') emptyRows[i]!.push(r.row);
+          else if (value.unreadable) unreadable[i]!.push({ row: r.row, value: value.text });
         });
       }
+      known.forEach((field, i) => {
+        const column = list.headers[positions[i]!] ?? field;
+        if (fallbackRows[i]! > 0) fallbackUse.push({ field, fallback: reader[i]!.fallback, rows: fallbackRows[i]! });
+        const kind = READ_AS_LABELS[reader[i]!.readAs].toLowerCase();
+        for (const { row, value } of unreadable[i]!) {
+          problems.push({
+            row,
+            column,
+            code: 'unreadable_merge_value',
+            message: `{{${field}}} is "${value}", which cannot be read as a ${kind}; it will be said as written.`,
+            blocking: false,
+          });
+        }
+      });
       known.forEach((field, i) => {
         const rowsEmpty = emptyRows[i]!;
         if (rowsEmpty.length === 0) return;
@@ -512,7 +567,7 @@ export class RecipientService {
       ok: !problems.some((p) => p.blocking),
       recipients: { total, valid, invalid, duplicates, optedOut },
       problems,
-      mergeFields: { used, missing },
+      mergeFields: { used, missing, ...(fallbackUse.length > 0 ? { fallbacks: fallbackUse } : {}) },
     };
   }
 

@@ -10,6 +10,8 @@ export type ProblemCode =
   | 'duplicate'
   | 'opted_out'
   | 'empty_merge_field'
+  /** A value its column's "read as" cannot read (a date column holding "next week"); said as written. */
+  | 'unreadable_merge_value'
   /** An .xlsx cell shows an error (#N/A, #DIV/0!, …); its value is left empty. */
   | 'cell_error'
   /** An .xlsx cell holds a formula saved without its result (open and save the file in Excel). */
@@ -41,6 +43,8 @@ export interface MergeFieldReport {
   used: string[];
   /** Fields that are empty for some sendable recipients, with those rows. */
   missing: Array<{ field: string; rows: number[] }>;
+  /** Fields whose fallback word stands in for an empty value, with how many sendable rows use it (absent when none). */
+  fallbacks?: Array<{ field: string; fallback: string; rows: number }>;
 }
 
 export interface ValidationSummary {

@@ -41,8 +41,10 @@ export interface RecipientView {
   status: RecipientStatus | 'opted-out';
   problem: string | null;
   lineType: LineType | null;
-  /** Merge key → value, every column but the phone. */
+  /** Merge key → value as it will be said (read as, fallback applied), every column but the phone. */
   fields: Record<string, string>;
+  /** Keys whose value is the fallback word (the cell is empty). */
+  fallbacks?: string[];
 }
 
 export const PAGE_FILTERS = ['all', 'problems', 'sendable'] as const;
@@ -61,6 +63,8 @@ export interface Preview {
   /** Fields the text uses that are empty for this recipient. */
   emptyFields: string[];
   unknownFields: string[];
+  /** Fields empty for this recipient whose fallback word is said instead. */
+  fallbackFields?: string[];
 }
 
 export interface OptOutChange {

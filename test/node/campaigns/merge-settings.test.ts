@@ -91,4 +91,67 @@ describe('a campaign’s merge settings (read as, fallbacks, columns sent)', () 
     expect(() => services.campaignFiles.import(out)).toThrow(/readAs\.pin/);
     services.close();
   });
+
+  it('the preview, the recipients table and the check show what will be said: spoken forms, fallbacks counted, unreadable values reported', () => {
+    const { dir, services } = setup();
+    const c = services.campaigns.create('Reminders');
+    const body = 'Hi {{first-name}}, see you {{appt-date}}.';
+    services.campaigns.update(c.id, {
+      human: { kind: 'text', body, voice: 'Polly-Joanna' },
+      merge: {
+        readAs: { 'appt-date': 'date' },
+        fallbacks: { 'first-name': 'there' },
+        sendColumns: ['nope'],
+      },
+    });
+    const list = join(dir, 'list.csv');
+    writeFileSync(
+      list,
+      [
+        'Phone,First Name,Appt Date',
+        '2125550142,Ann,3/5/2027',
+        '2125550143,,3/8/2027',
+        '2125550144,Cy,next week',
+        '2125550145,,',
+      ].join('\n'),
+    );
+    services.recipients.import({ campaignId: c.id, filePath: list });
+
+    expect(services.recipients.preview(c.id, 1, body).text).toBe(
+      'Hi Ann, see you Friday, March 5.',
+    );
+    expect(services.recipients.preview(c.id, 2, body)).toMatchObject({
+      text: 'Hi there, see you Monday, March 8.',
+      emptyFields: [],
+      fallbackFields: ['first-name'],
+    });
+    const page = services.recipients.page(c.id);
+    expect(page.rows.map((r) => r.fields)).toEqual([
+      { 'first-name': 'Ann', 'appt-date': 'Friday, March 5' },
+      { 'first-name': 'there', 'appt-date': 'Monday, March 8' },
+      { 'first-name': 'Cy', 'appt-date': 'next week' },
+      { 'first-name': 'there', 'appt-date': '' },
+    ]);
+    expect(page.rows[1]!.fallbacks).toEqual(['first-name']);
+
+    const summary = services.recipients.summary(c.id, { texts: [body] });
+    expect(summary.mergeFields).toEqual({
+      used: ['first-name', 'appt-date'],
+      missing: [{ field: 'appt-date', rows: [4] }],
+      fallbacks: [{ field: 'first-name', fallback: 'there', rows: 2 }],
+    });
+    expect(summary.problems.filter((p) => p.code === 'unreadable_merge_value')).toEqual([
+      expect.objectContaining({
+        row: 3,
+        column: 'Appt Date',
+        blocking: false,
+        message: expect.stringContaining('"next week", which cannot be read as a date'),
+      }),
+    ]);
+    expect(summary.problems.find((p) => p.message.includes('"nope"'))).toMatchObject({
+      blocking: false,
+    });
+    expect(summary.ok).toBe(true);
+    services.close();
+  });
 });
