@@ -12,6 +12,7 @@ import {
 } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
 import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, type MergeSettings } from '../../shared/recipients/merge-settings';
+import { canonicalVoice } from '../../shared/voices';
 import type { Db } from '../db/open';
 
 interface CampaignRow {
@@ -137,8 +138,8 @@ export class CampaignService {
       values.push(value);
     };
     if (patch.callerId !== undefined) put('caller_id', patch.callerId || null);
-    if (patch.human !== undefined) put('human_message', patch.human ? JSON.stringify(patch.human satisfies Message) : null);
-    if (patch.machine !== undefined) put('machine_message', patch.machine ? JSON.stringify(patch.machine satisfies Message) : null);
+    if (patch.human !== undefined) put('human_message', patch.human ? JSON.stringify(withKnownVoice(patch.human)) : null);
+    if (patch.machine !== undefined) put('machine_message', patch.machine ? JSON.stringify(withKnownVoice(patch.machine)) : null);
     if (patch.delivery !== undefined) put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
     if (patch.merge !== undefined) put('merge_settings', JSON.stringify(patch.merge satisfies MergeSettings));
     if (sets.length > 0) {
@@ -194,6 +195,11 @@ export class CampaignService {
       );
     }
   }
+}
+
+/** A voice typed by its shown name ("Lupe") is stored as Omnigage names it ("Polly-Lupe"); others as typed. */
+function withKnownVoice(message: Message): Message {
+  return message.kind === 'text' ? { ...message, voice: canonicalVoice(message.voice) } : message;
 }
 
 function parseJson<T>(text: string | null, parse: (v: unknown) => { success: true; data: T } | { success: false }): T | undefined {

@@ -1,56 +1,22 @@
 import { DEFAULT_VOICE, type Message } from '../../shared/campaign';
+import { estimateSpokenMs } from '../../shared/message-checks';
+import { VOICES as SHARED_VOICES, findVoice } from '../../shared/voices';
 
 /**
- * Text-to-speech helpers for the message editor: the Amazon Polly voices Omnigage accepts as
- * `Polly-<Name>` (free entry stays allowed), and a spoken-length estimate.
+ * Text-to-speech helpers for the message editor. The voices live in shared/voices.ts and the
+ * spoken-length estimate in shared/message-checks.ts; these adapt them for the screens.
  */
 export interface VoiceOption {
   value: string;
   label: string;
 }
 
-const POLLY: Array<[string, string]> = [
-  ['Joanna', 'English (US), female'],
-  ['Matthew', 'English (US), male'],
-  ['Salli', 'English (US), female'],
-  ['Kimberly', 'English (US), female'],
-  ['Kendra', 'English (US), female'],
-  ['Ivy', 'English (US), child'],
-  ['Joey', 'English (US), male'],
-  ['Justin', 'English (US), child'],
-  ['Brian', 'English (UK), male'],
-  ['Amy', 'English (UK), female'],
-  ['Emma', 'English (UK), female'],
-  ['Nicole', 'English (Australia), female'],
-  ['Russell', 'English (Australia), male'],
-  ['Raveena', 'English (India), female'],
-  ['Penelope', 'Spanish (US), female'],
-  ['Miguel', 'Spanish (US), male'],
-  ['Lupe', 'Spanish (US), female'],
-  ['Chantal', 'French (Canada), female'],
-];
-
-export const VOICES: VoiceOption[] = POLLY.map(([name, label]) => ({ value: `Polly-${name}`, label: `${name} — ${label}` }));
-export { DEFAULT_VOICE };
+export const VOICES: VoiceOption[] = SHARED_VOICES.map((v) => ({ value: v.id, label: `${v.name} — ${v.language}, ${v.gender}` }));
+export { DEFAULT_VOICE, estimateSpokenMs };
 
 /** Unknown voices are allowed (Omnigage takes a free string) but worth a second look. */
 export function isKnownVoice(voice: string): boolean {
-  return VOICES.some((v) => v.value === voice.trim());
-}
-
-// About 150 words a minute for a clear phone voice, plus a breath at each sentence end.
-const WORDS_PER_SECOND = 2.5;
-const SENTENCE_PAUSE_MS = 350;
-/** A merge field usually becomes a name or a short phrase. */
-const WORDS_PER_FIELD = 2;
-
-export function estimateSpokenMs(text: string): number {
-  const withoutFields = text.replace(/\{\{[^{}]*\}\}/g, ' ');
-  const words = withoutFields.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-  const fields = text.match(/\{\{[^{}]*\}\}/g)?.length ?? 0;
-  const sentences = (text.match(/[.!?]+(\s|$)/g) ?? []).length;
-  const ms = ((words + fields * WORDS_PER_FIELD) / WORDS_PER_SECOND) * 1000 + sentences * SENTENCE_PAUSE_MS;
-  return Math.round(ms);
+  return findVoice(voice) !== null;
 }
 
 /** "0:42", "1:05": how long something plays. */
