@@ -5,6 +5,7 @@ import { HELP_URL } from '../shared/app-info';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { APP_ENTRY, APP_SCHEME, serveRenderer } from './app-protocol';
 import { createBackend, type Backend } from './backend';
+import { runCommandLine } from './cli/entry';
 import type { NativeDialogs } from './dialogs';
 import { createFileLogger } from './logging/logger';
 import { menuTemplate } from './menu';
@@ -19,6 +20,11 @@ import { loadWindowState, saveWindowState } from './window-state';
 app.setName(PRODUCT_NAME);
 if (process.env.OMNIGAGE_CAMPAIGNS_HOME) app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
 
+// `Omnigage Campaigns --cli <command> …`: the installed app is also the command line (README,
+// "Command line"). It runs headless on the same data and keychain, and never opens a window or
+// takes the single-instance lock, so it works while the app is open (a send is still run by one
+// process at a time: the send lease).
+const cliAt = process.argv.indexOf('--cli');
 
 // The page is served from app://omnigage (electron/app-protocol.ts), never file://. The scheme
 // must be declared before the app is ready: standard (so relative URLs and 'self' work) and secure.
@@ -26,7 +32,12 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) {
+if (cliAt >= 0) {
+  void runCommandLine(process.argv.slice(cliAt + 1)).then(
+    (code) => app.exit(code),
+    () => app.exit(1),
+  );
+} else if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first over the database and the send journal.
   app.quit();
 } else {

@@ -1,0 +1,40 @@
+import { runCli } from './run';
+
+/**
+ * The command line as a process runs it: `npm run cli` (electron/cli/main.ts) and the installed
+ * app started with `--cli` (electron/main.ts) both come here. Returns the exit code.
+ */
+export async function runCommandLine(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`validate --json | head -c 100`) closes the pipe: the rest of the
+  // output is dropped and the command ends quietly with its own exit code, not a stack trace.
+  const closed = new Set<NodeJS.WriteStream>();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      closed.add(stream);
+    });
+  }
+  const writeTo = (stream: NodeJS.WriteStream) => (text: string) => {
+    if (!closed.has(stream)) stream.write(text);
+  };
+
+  let interrupt: (() => Promise<void>) | undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted || !interrupt) process.exit(signal === 'SIGINT' ? 130 : 143);
+    interrupted = true;
+    void interrupt();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  return runCli(argv, {
+    stdout: writeTo(process.stdout),
+    stderr: writeTo(process.stderr),
+    env: process.env,
+    cwd: process.cwd(),
+    onInterrupt: (stop) => {
+      interrupt = stop;
+    },
+  });
+}
