@@ -13,6 +13,8 @@ export interface NativeDialogs {
   openFile(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
   /** Where to save, or null when the person cancelled. */
   saveFile(options: { title: string; defaultName: string; filters: FileFilter[] }): Promise<string | null>;
+  /** A yes/no question (e.g. "replace these files?"); true only when the person chose `confirm`. */
+  confirm(options: { title: string; message: string; detail: string; confirm: string }): Promise<boolean>;
 }
 
 export const RECIPIENT_FILTERS: FileFilter[] = [
@@ -27,6 +29,7 @@ export const CSV_FILTERS: FileFilter[] = [{ name: 'CSV', extensions: ['csv'] }];
 export const noDialogs: NativeDialogs = {
   openFile: () => Promise.resolve(null),
   saveFile: () => Promise.resolve(null),
+  confirm: () => Promise.resolve(false),
 };
 
 /**
@@ -36,7 +39,8 @@ export const noDialogs: NativeDialogs = {
 export class ScriptedDialogs implements NativeDialogs {
   readonly #open: string[] = [];
   readonly #save: string[] = [];
-  readonly asked: Array<{ kind: 'open' | 'save'; title: string }> = [];
+  readonly #confirm: boolean[] = [];
+  readonly asked: Array<{ kind: 'open' | 'save' | 'confirm'; title: string }> = [];
 
   willOpen(path: string): this {
     this.#open.push(path);
@@ -48,6 +52,12 @@ export class ScriptedDialogs implements NativeDialogs {
     return this;
   }
 
+  /** The answer to the next question; unanswered questions are answered "no". */
+  willConfirm(answer: boolean): this {
+    this.#confirm.push(answer);
+    return this;
+  }
+
   openFile({ title }: { title: string }): Promise<string | null> {
     this.asked.push({ kind: 'open', title });
     return Promise.resolve(this.#open.shift() ?? null);
@@ -56,5 +66,10 @@ export class ScriptedDialogs implements NativeDialogs {
   saveFile({ title }: { title: string }): Promise<string | null> {
     this.asked.push({ kind: 'save', title });
     return Promise.resolve(this.#save.shift() ?? null);
+  }
+
+  confirm({ title }: { title: string }): Promise<boolean> {
+    this.asked.push({ kind: 'confirm', title });
+    return Promise.resolve(this.#confirm.shift() ?? false);
   }
 }

@@ -67,6 +67,11 @@ if (cliAt >= 0) {
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled ? null : (result.filePath ?? null);
     },
+    async confirm({ title, message, detail, confirm }) {
+      const options = { type: 'warning' as const, title, message, detail, buttons: [confirm, 'Cancel'], defaultId: 1, cancelId: 1 };
+      const result = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      return result.response === 0;
+    },
   };
 
   const openExternal = async (url: string) => {

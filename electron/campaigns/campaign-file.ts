@@ -1,5 +1,24 @@
-import { copyFileSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import {
+  constants,
+  copyFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  writeSync,
+} from 'node:fs';
+import {
+  basename,
+  dirname,
+  extname,
+  isAbsolute,
+  join,
+  relative,
+  resolve,
+  sep,
+  win32,
+} from 'node:path';
 import type { CampaignSummary, Message } from '../../shared/campaign';
 import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
 import { meaningfulSettings } from '../../shared/recipients/merge-settings';
@@ -8,6 +27,7 @@ import type { SavedFiles } from '../../shared/workspace';
 import type { AudioStore } from '../audio';
 import type { Db } from '../db/open';
 import type { RecipientService } from '../recipients/service';
+import { csvLine, writeLines } from '../send/csv';
 import type { CampaignService } from './service';
 
 export interface CampaignFileDeps {
@@ -17,28 +37,55 @@ export interface CampaignFileDeps {
   audio: AudioStore;
 }
 
-/** One CSV cell: quoted when it holds a delimiter, a quote or a line break; formulas defused. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d[\d\s().-]*$/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+/** A path in a campaign file that points outside the file's own folder (or cannot be resolved). */
+export class CampaignPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CampaignPathError';
+  }
 }
 
-/** Writes lines to a file in blocks, so a 100,000-row list never sits in memory as one string. */
-export function writeCsv(path: string, header: readonly string[], rows: Iterable<readonly string[]>): void {
-  const fd = openSync(path, 'w');
+const inside = (folder: string, path: string) => {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+};
+
+/**
+ * Where a path named in a campaign file really is. A campaign file comes from someone else, so
+ * it may only name files inside its own folder (subfolders are fine): absolute paths, drive
+ * letters, network paths (\\host\share or //host/share, which on Windows would hand the user's
+ * network credentials to that host, refused everywhere so a file behaves the same on every
+ * laptop), `..` escapes and links leading out are refused. Backslashes count as separators, as
+ * they do for the Windows user who wrote the file. Returns the real path (links followed), which
+ * is what gets read, so a link swapped afterwards cannot redirect the read.
+ */
+export function resolveCampaignPath(jsonPath: string, declared: string, what: string): string {
+  const folder = dirname(resolve(jsonPath));
+  const refuse = (why: string) =>
+    new CampaignPathError(
+      `The campaign file names "${declared}" as its ${what}, but ${why}. A campaign file may only name files in its own folder (${folder}) or below it: move the file there and name it by a relative path, such as "recipients.csv".`,
+    );
+  const path = declared.replace(/\\/g, '/');
+  if (path.startsWith('//')) throw refuse('that is a network path');
+  if (isAbsolute(path) || win32.isAbsolute(declared) || /^[a-z]:/i.test(path))
+    throw refuse('that is an absolute path');
+  const target = resolve(folder, path);
+  if (!inside(folder, target)) throw refuse('it leads out of that folder (..)');
+  let real: string;
+  let realFolder: string;
   try {
-    let block = `${header.map(csvCell).join(',')}\r\n`;
-    for (const row of rows) {
-      block += `${row.map(csvCell).join(',')}\r\n`;
-      if (block.length > 1 << 16) {
-        writeSync(fd, block);
-        block = '';
-      }
-    }
-    if (block) writeSync(fd, block);
-  } finally {
-    closeSync(fd);
+    realFolder = realpathSync(folder);
+    real = realpathSync(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CampaignPathError(
+      code === 'ENOENT'
+        ? `The ${what} ${target} does not exist.`
+        : `The ${what} ${target} cannot be read (${code ?? 'error'}).`,
+    );
   }
+  if (!inside(realFolder, real)) throw refuse(`it is a link to ${real}, outside that folder`);
+  return real;
 }
 
 const stem = (path: string) => basename(path, extname(path));
@@ -54,30 +101,97 @@ export class CampaignFiles {
     this.#deps = deps;
   }
 
-  export(campaignId: string, jsonPath: string): SavedFiles {
-    const { db, campaigns, recipients } = this.#deps;
-    const detail = campaigns.detail(campaignId);
-    if (!detail.human) throw new AppError('invalid_input', 'Write or choose the message before exporting: a campaign file needs one.');
-    const list = recipients.getList(campaignId);
-    if (!list) throw new AppError('invalid_input', 'Import the recipients before exporting: a campaign file needs its list.');
-    const folder = dirname(jsonPath);
+  /** The names the export writes next to the JSON: the list, then any recordings. */
+  #targets(campaignId: string, jsonPath: string) {
+    const detail = this.#deps.campaigns.detail(campaignId);
     const base = stem(jsonPath);
+    const audioName = (message: Message | null, role: string) =>
+      message?.kind === 'audio' ? `${base}-${role}${extname(message.file) || '.wav'}` : null;
+    return {
+      detail,
+      recipientsName: `${base}-recipients.csv`,
+      humanName: audioName(detail.human, 'human'),
+      machineName: audioName(detail.machine, 'voicemail'),
+    };
+  }
+
+  /** The files an export to jsonPath would replace (names only), for the app to ask about first. */
+  existingTargets(campaignId: string, jsonPath: string): string[] {
+    const { recipientsName, humanName, machineName } = this.#targets(campaignId, jsonPath);
+    const folder = dirname(jsonPath);
+    return [basename(jsonPath), recipientsName, humanName, machineName].filter(
+      (name): name is string => name !== null && existsSync(join(folder, name)),
+    );
+  }
+
+  /**
+   * Writes the campaign file, its list and recordings. Never replaces an existing file unless
+   * told to (`overwrite`, after the person agreed): otherwise it refuses, naming the files.
+   */
+  export(campaignId: string, jsonPath: string, options: { overwrite?: boolean } = {}): SavedFiles {
+    const { db, recipients } = this.#deps;
+    const { detail, recipientsName, humanName, machineName } = this.#targets(campaignId, jsonPath);
+    if (!detail.human)
+      throw new AppError(
+        'invalid_input',
+        'Write or choose the message before exporting: a campaign file needs one.',
+      );
+    const list = recipients.getList(campaignId);
+    if (!list)
+      throw new AppError(
+        'invalid_input',
+        'Import the recipients before exporting: a campaign file needs its list.',
+      );
+    const folder = dirname(jsonPath);
+    if (!options.overwrite) {
+      const existing = this.existingTargets(campaignId, jsonPath);
+      if (existing.length > 0) {
+        throw new AppError(
+          'conflict',
+          `Not exported: ${existing.join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'} in ${folder}. Choose another name, or agree to replace ${existing.length === 1 ? 'it' : 'them'}.`,
+        );
+      }
+    }
     const written: string[] = [];
 
-    const recipientsName = `${base}-recipients.csv`;
-    const rows = db.prepare('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row').iterate(campaignId) as IterableIterator<{ fields: string }>;
-    writeCsv(join(folder, recipientsName), list.headers, (function* () {
-      for (const r of rows) yield JSON.parse(r.fields) as string[];
-    })());
+    const rows = db
+      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row')
+      .iterate(campaignId) as IterableIterator<{ fields: string }>;
+    writeLines(
+      join(folder, recipientsName),
+      (function* () {
+        yield csvLine(list.headers);
+        for (const r of rows) yield csvLine(JSON.parse(r.fields) as string[]);
+      })(),
+    );
     written.push(recipientsName);
 
-    const messageFor = (message: Message, role: string): CampaignFile['human'] => {
+    const messageFor = (
+      message: Message,
+      role: string,
+      name: string | null,
+    ): CampaignFile['human'] => {
       if (message.kind === 'text') return message;
-      const name = `${base}-${role}${extname(message.file) || '.wav'}`;
+      if (name === null) throw new Error('an audio message always has a file name to export to');
       try {
-        copyFileSync(message.file, join(folder, name));
-      } catch {
-        throw new AppError('not_found', `The ${role === 'human' ? '' : 'voicemail '}recording ${message.fileName ?? ''} is missing from the app's data folder. Choose it again, then export.`.replace('  ', ' '));
+        copyFileSync(
+          message.file,
+          join(folder, name),
+          options.overwrite ? 0 : constants.COPYFILE_EXCL,
+        );
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new AppError(
+            'conflict',
+            `Not exported: ${name} appeared in ${folder} during the export.`,
+          );
+        throw new AppError(
+          'not_found',
+          `The ${role === 'human' ? '' : 'voicemail '}recording ${message.fileName ?? ''} is missing from the app's data folder. Choose it again, then export.`.replace(
+            '  ',
+            ' ',
+          ),
+        );
       }
       written.push(name);
       return { kind: 'audio', file: name };
@@ -86,14 +200,18 @@ export class CampaignFiles {
       version: 1,
       name: detail.name,
       callerId: detail.callerId,
-      human: messageFor(detail.human, 'human'),
-      ...(detail.machine ? { machine: messageFor(detail.machine, 'voicemail') } : {}),
-      recipients: { file: recipientsName, phoneColumn: list.phoneColumn, defaultCountry: list.defaultCountry },
+      human: messageFor(detail.human, 'human', humanName),
+      ...(detail.machine ? { machine: messageFor(detail.machine, 'voicemail', machineName) } : {}),
+      recipients: {
+        file: recipientsName,
+        phoneColumn: list.phoneColumn,
+        defaultCountry: list.defaultCountry,
+      },
       delivery: detail.delivery,
       ...meaningfulSettings(detail.merge),
     };
     const jsonText = `${JSON.stringify(file, null, 2)}\n`;
-    const fd = openSync(jsonPath, 'w');
+    const fd = openSync(jsonPath, options.overwrite ? 'w' : 'wx');
     try {
       writeSync(fd, jsonText);
     } finally {
@@ -111,22 +229,47 @@ export class CampaignFiles {
     try {
       raw = JSON.parse(readFileSync(jsonPath, 'utf8'));
     } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code ? 'the file cannot be read.' : 'the file is not valid JSON.';
+      const why = (error as NodeJS.ErrnoException).code
+        ? 'the file cannot be read.'
+        : 'the file is not valid JSON.';
       throw new AppError('invalid_input', `${fileName}: ${why}`);
     }
     const parsed = campaignFileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      throw new AppError('invalid_input', `${fileName}: ${where}${issue?.message ?? 'not a campaign file.'}`);
+      throw new AppError(
+        'invalid_input',
+        `${fileName}: ${where}${issue?.message ?? 'not a campaign file.'}`,
+      );
     }
     const spec = parsed.data;
-    const folder = dirname(resolve(jsonPath));
-    const at = (path: string) => (isAbsolute(path) ? path : join(folder, path));
+    // Every path is checked before anything is created or read.
+    let recipientsPath: string;
+    const audioPaths = new Map<CampaignFile['human'], string>();
+    try {
+      recipientsPath = resolveCampaignPath(jsonPath, spec.recipients.file, 'recipients file');
+      for (const [message, what] of [
+        [spec.human, 'recording'],
+        [spec.machine, 'voicemail recording'],
+      ] as const) {
+        if (message?.kind === 'audio')
+          audioPaths.set(message, resolveCampaignPath(jsonPath, message.file, what));
+      }
+    } catch (error) {
+      if (error instanceof CampaignPathError)
+        throw new AppError('invalid_input', `${fileName}: ${error.message}`);
+      throw error;
+    }
     const toMessage = (message: CampaignFile['human']): Message => {
       if (message.kind === 'text') return message;
-      const stored = audio.import(at(message.file));
-      return { kind: 'audio', file: stored.file, fileName: stored.fileName, durationMs: stored.durationMs };
+      const stored = audio.import(audioPaths.get(message)!);
+      return {
+        kind: 'audio',
+        file: stored.file,
+        fileName: stored.fileName,
+        durationMs: stored.durationMs,
+      };
     };
 
     const created = campaigns.create(spec.name);
@@ -140,7 +283,7 @@ export class CampaignFiles {
       });
       recipients.import({
         campaignId: created.id,
-        filePath: at(spec.recipients.file),
+        filePath: recipientsPath,
         phoneColumn: spec.recipients.phoneColumn,
         defaultCountry: spec.recipients.defaultCountry,
       });

@@ -1,8 +1,9 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Message } from '../../shared/campaign';
 import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
+import { CampaignPathError, resolveCampaignPath } from '../campaigns/campaign-file';
 import type { Services } from '../services';
 
 /** Input the CLI cannot use at all (exit 2): a missing or unreadable file, bad JSON, a wrong shape. */
@@ -41,36 +42,51 @@ export function loadCampaignFile(input: string, cwd = process.cwd()): LoadedCamp
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UnusableInput(
-      code === 'ENOENT' ? `The campaign file ${path} does not exist.` : `The campaign file ${path} cannot be read (${code ?? 'error'}).`,
+      code === 'ENOENT'
+        ? `The campaign file ${path} does not exist.`
+        : `The campaign file ${path} cannot be read (${code ?? 'error'}).`,
     );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UnusableInput(`The campaign file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new UnusableInput(
+      `The campaign file ${path} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   const parsed = campaignFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new UnusableInput(`The campaign file ${path} is not a campaign file: ${where}${issue?.message ?? 'unexpected content'}.`);
+    throw new UnusableInput(
+      `The campaign file ${path} is not a campaign file: ${where}${issue?.message ?? 'unexpected content'}.`,
+    );
   }
   const spec = parsed.data;
-  const folder = dirname(path);
-  const at = (p: string) => (isAbsolute(p) ? p : join(folder, p));
-  const recipientsPath = at(spec.recipients.file);
-  readable(recipientsPath, 'recipients file');
-  const humanAudio = spec.human.kind === 'audio' ? at(spec.human.file) : null;
-  const machineAudio = spec.machine?.kind === 'audio' ? at(spec.machine.file) : null;
-  if (humanAudio) readable(humanAudio, 'audio file');
-  if (machineAudio) readable(machineAudio, 'audio file');
+  // Only files inside the campaign file's folder (see resolveCampaignPath), read by their real path.
+  const at = (declared: string, what: string) => {
+    try {
+      const real = resolveCampaignPath(path, declared, what);
+      readable(real, what);
+      return real;
+    } catch (error) {
+      if (error instanceof CampaignPathError) throw new UnusableInput(error.message);
+      throw error;
+    }
+  };
+  const recipientsPath = at(spec.recipients.file, 'recipients file');
+  const humanAudio = spec.human.kind === 'audio' ? at(spec.human.file, 'audio file') : null;
+  const machineAudio = spec.machine?.kind === 'audio' ? at(spec.machine.file, 'audio file') : null;
   return { path, spec, recipientsPath, humanAudio, machineAudio };
 }
 
 /** The campaign this file was last sent or validated as (the CLI's stable link by absolute path). */
 export function linkedCampaign(services: Services, file: LoadedCampaignFile): string | null {
-  const id = services.db.prepare('SELECT campaign_id FROM cli_campaigns WHERE file_path = ?').pluck().get(file.path) as string | undefined;
+  const id = services.db
+    .prepare('SELECT campaign_id FROM cli_campaigns WHERE file_path = ?')
+    .pluck()
+    .get(file.path) as string | undefined;
   return id ?? null;
 }
 
@@ -80,7 +96,11 @@ export function linkedCampaign(services: Services, file: LoadedCampaignFile): st
  * A campaign whose send has started is left as it is: its journal is what a re-run resumes.
  * Import problems with the files themselves are unusable input.
  */
-export function applyCampaignFile(services: Services, file: LoadedCampaignFile, campaignId?: string): string {
+export function applyCampaignFile(
+  services: Services,
+  file: LoadedCampaignFile,
+  campaignId?: string,
+): string {
   const { campaigns, recipients, audio } = services;
   const { spec } = file;
   let id = campaignId;
@@ -93,7 +113,12 @@ export function applyCampaignFile(services: Services, file: LoadedCampaignFile, 
     if (message.kind === 'text') return message;
     try {
       const stored = audio.import(path!);
-      return { kind: 'audio', file: stored.file, fileName: stored.fileName, durationMs: stored.durationMs };
+      return {
+        kind: 'audio',
+        file: stored.file,
+        fileName: stored.fileName,
+        durationMs: stored.durationMs,
+      };
     } catch (error) {
       if (error instanceof AppError) throw new UnusableInput(error.message);
       throw error;
@@ -114,7 +139,8 @@ export function applyCampaignFile(services: Services, file: LoadedCampaignFile, 
       defaultCountry: spec.recipients.defaultCountry,
     });
   } catch (error) {
-    if (error instanceof AppError && error.code === 'invalid_input') throw new UnusableInput(error.message);
+    if (error instanceof AppError && error.code === 'invalid_input')
+      throw new UnusableInput(error.message);
     throw error;
   }
   return id;

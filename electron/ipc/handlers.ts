@@ -161,7 +161,19 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'campaigns:exportFile': async ({ id }) => {
       const name = campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
       const path = await dialogs.saveFile({ title: 'Export campaign file', defaultName: `${name}.json`, filters: CAMPAIGN_FILTERS });
-      return { saved: path === null ? null : services.campaignFiles.export(id, path) };
+      if (path === null) return { saved: null };
+      // The dialog confirms replacing the JSON; the list and recordings written beside it are asked about here.
+      const existing = services.campaignFiles.existingTargets(id, path);
+      if (existing.length > 0) {
+        const replace = await dialogs.confirm({
+          title: 'Export campaign file',
+          message: existing.length === 1 ? `${existing[0]} already exists. Replace it?` : `${existing.length} files already exist. Replace them?`,
+          detail: `The export writes ${existing.join(', ')} in the folder you chose. Replacing them loses what they hold now; cancel to choose another name.`,
+          confirm: 'Replace',
+        });
+        if (!replace) return { saved: null };
+      }
+      return { saved: services.campaignFiles.export(id, path, { overwrite: true }) };
     },
     'campaigns:importFile': async () => {
       const path = await dialogs.openFile({ title: 'Import a campaign file', filters: CAMPAIGN_FILTERS });

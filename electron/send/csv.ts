@@ -1,15 +1,29 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
-/** One CSV line (RFC 4180: quotes when needed, CRLF), with formula-looking cells defused. */
+/**
+ * The one CSV writer for every export (results, audit trail, a campaign file's recipient list):
+ * files people open in Excel, so no cell may run as a formula there.
+ */
+
+/** One CSV line (RFC 4180: quotes when needed, CRLF), each cell through csvCell. */
 export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-function csvCell(value: string): string {
-  // A cell starting with = + - @ would run as a formula when the export is opened in a
-  // spreadsheet; phone numbers (+1…) are the exception people expect to see as they are.
-  let text = value;
-  if (/^[=@]/.test(text) || (/^[+-]/.test(text) && !/^[+-]?[\d\s().-]+$/.test(text))) text = `'${text}`;
+// What a spreadsheet may take as the start of a formula (tab and CR too: Excel trims them).
+const FORMULA_START = /^[=+\-@\t\r]/;
+// A number or a phone number as people write it (+12125550142, -42.5, +1 (212) 555-0142):
+// a sign, then only digits, spaces and ( ) . -. Nothing a formula needs to call a function or
+// reach a cell or another program fits in that, so it is left readable.
+const PLAIN_NUMBER = /^[+-]?[\d ().-]*\d[\d ().-]*$/;
+
+/**
+ * One cell: a value that could start a formula gets a leading single quote (the OWASP advice;
+ * Excel shows it as part of the text), except plain numbers and phone numbers, which stay as
+ * they are; then quoted when it holds a comma, a quote or a line break.
+ */
+export function csvCell(value: string): string {
+  const text = FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../../electron/sandbox';
+import { writeZipBomb } from '../../helpers/hostile';
 import { ROOT, cliEnv, runCliProcess, writeCampaign } from './helpers';
 
 const exec = promisify(execFile);
@@ -111,6 +112,33 @@ describe('validate', () => {
           return join(folder, 'folder.json');
         },
         /cannot be read \(EISDIR\)/,
+      ],
+      [
+        'a recipients path that leads out of the campaign file’s folder',
+        (folder) => {
+          writeFileSync(join(folder, '..', `outside-${n}.csv`), 'Phone\n2125550142\n');
+          return writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: `../outside-${n}.csv` } } });
+        },
+        /names "\.\.\/outside-\d+\.csv" as its recipients file, but it leads out of that folder/,
+      ],
+      [
+        'a recipients file that is a link to a file outside the folder',
+        (folder) => {
+          const path = writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: 'linked.csv' } } });
+          writeFileSync(join(dir, `secret-${n}.csv`), 'Phone\n2125550142\n');
+          symlinkSync(join(dir, `secret-${n}.csv`), join(folder, 'linked.csv'));
+          return path;
+        },
+        /names "linked\.csv" as its recipients file, but it is a link to .*secret-\d+\.csv, outside that folder/,
+      ],
+      [
+        'a zip bomb as the recipients file',
+        (folder) => {
+          mkdirSync(folder, { recursive: true });
+          writeZipBomb(join(folder, 'bomb.xlsx'), 256);
+          return writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: 'bomb.xlsx' } } });
+        },
+        /bomb\.xlsx: the app stopped reading this file because .*"zip bomb"/,
       ],
       [
         'a recipients file without a phone column',

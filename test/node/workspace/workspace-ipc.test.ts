@@ -183,16 +183,33 @@ describe('workspace channels', () => {
 
   it('keeps defaults in settings, and falls back field by field from a damaged file', async () => {
     const { call, dataDir } = setup();
-    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
-    await expect(call('settings:update', { defaultCountry: 'ca', batchSize: 250 })).resolves.toEqual({
+    await expect(call('settings:get')).resolves.toEqual({
+      defaultCountry: 'US',
+      defaultVoice: 'Polly-Joanna',
+      batchSize: 100,
+      profilePreferences: {},
+    });
+    await expect(
+      call('settings:update', { defaultCountry: 'ca', batchSize: 250 }),
+    ).resolves.toEqual({
       defaultCountry: 'CA',
       defaultVoice: 'Polly-Joanna',
       batchSize: 250,
       profilePreferences: {},
     });
-    await expect(call('settings:update', { batchSize: 0 })).rejects.toMatchObject({ code: 'invalid_input' });
-    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ defaultCountry: 'GB', batchSize: 'lots' }));
-    await expect(call('settings:get')).resolves.toEqual({ defaultCountry: 'GB', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
+    await expect(call('settings:update', { batchSize: 0 })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    writeFileSync(
+      join(dataDir, 'settings.json'),
+      JSON.stringify({ defaultCountry: 'GB', batchSize: 'lots' }),
+    );
+    await expect(call('settings:get')).resolves.toEqual({
+      defaultCountry: 'GB',
+      defaultVoice: 'Polly-Joanna',
+      batchSize: 100,
+      profilePreferences: {},
+    });
   });
 
   it('sends with the batch size from Settings when the app starts', () => {
@@ -254,7 +271,24 @@ describe('workspace channels', () => {
       delivery: { type: 'immediately' },
     });
     expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toBe(
-      'Phone,First Name\r\n2125550142,"Ann, Jr."\r\nbad,Bo\r\n',
+      '\uFEFFPhone,First Name\r\n2125550142,"Ann, Jr."\r\nbad,Bo\r\n',
+    );
+
+    // Exporting over the same files asks first; "Cancel" leaves every file as it was.
+    writeFileSync(join(out, '..', 'weekly-recipients.csv'), 'kept');
+    dialogs.willSave(out).willConfirm(false);
+    await expect(call('campaigns:exportFile', { id: campaign.id })).resolves.toEqual({
+      saved: null,
+    });
+    expect(dialogs.asked.at(-1)).toEqual({ kind: 'confirm', title: 'Export campaign file' });
+    expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toBe('kept');
+    expect(() => services.campaignFiles.export(campaign.id, out)).toThrow(
+      /^Not exported: weekly\.json, weekly-recipients\.csv, weekly-voicemail\.wav already exist in .*\. Choose another name, or agree to replace them\.$/,
+    );
+    dialogs.willSave(out).willConfirm(true);
+    await call('campaigns:exportFile', { id: campaign.id });
+    expect(readFileSync(join(out, '..', 'weekly-recipients.csv'), 'utf8')).toMatch(
+      /^\uFEFFPhone,First Name\r\n/,
     );
 
     dialogs.willOpen(out);
