@@ -156,6 +156,8 @@ describe('validate', () => {
           expect(result.stdout).toBe('');
           expect(result.stderr).toMatch(message);
           if (command === 'validate' && name.includes('phone column')) break;
+          // status reads no recipients file, so it has nothing to refuse there.
+          if (command === 'send' && name.includes('zip bomb')) break;
         }
       });
     }
