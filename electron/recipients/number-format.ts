@@ -559,7 +559,9 @@ export function compileFormat(code: string): CompiledFormat {
       : /\[\$-F400\]/i.test(code)
         ? 'h:mm:ss AM/PM'
         : code;
-    const sections = splitSections(system).slice(0, 4).map(compileSection);
+    // An empty code is General, as in Excel.
+    const sections =
+      system.trim() === '' ? [] : splitSections(system).slice(0, 4).map(compileSection);
     compiled = { code, sections, isDate: sections[0]?.kind === 'date' };
     if (cache.size > 1000) cache.clear();
     cache.set(code, compiled);
@@ -998,14 +1000,4 @@ export function formatNumber(format: CompiledFormat, value: number, date1904 = f
     if (value < 0 && !magnitude && !roundsToZero(section, a)) text = '-' + text;
   }
   return text.trim();
-}
-
-/** The text Excel shows for a text cell under a format with a text section ("Acct "@). */
-export function formatText(format: CompiledFormat, text: string): string {
-  const section = format.sections[3] ?? format.sections.find((s) => s.kind === 'text');
-  if (!section) return text;
-  return section.tokens
-    .map((t) => (t.t === 'lit' ? t.s : t.t === 'text' ? text : ''))
-    .join('')
-    .trim();
 }

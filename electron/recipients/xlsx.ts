@@ -232,7 +232,7 @@ function readStyles(zip: ZipReader): Array<CompiledFormat | null> {
   });
   return xfFormats.map((id) => {
     const code = custom.get(id) ?? builtInFormat(Number.isInteger(id) ? id : 0);
-    return /^general$/i.test(code.trim()) ? null : compileFormat(code);
+    return /^(general)?$/i.test(code.trim()) ? null : compileFormat(code);
   });
 }
 
@@ -300,7 +300,13 @@ export function readXlsx(path: string, onRow: RowHandler): void {
     const styles = readStyles(zip);
     const show = (value: number, style: number): string => {
       const format = styles[style];
-      return format ? formatNumber(format, value, date1904) : formatGeneral(value);
+      if (!format) return formatGeneral(value);
+      try {
+        return formatNumber(format, value, date1904);
+      } catch {
+        // A format code this reader misunderstands must not stop the import: show the number.
+        return formatGeneral(value);
+      }
     };
     let cells: string[] = [];
     let problems: CellProblem[] | undefined;

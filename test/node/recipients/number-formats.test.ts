@@ -151,6 +151,25 @@ describe('number formats', () => {
     expect(show('[>=100]"big";"small"', -5)).toBe('-small');
     expect(show('@', 123.456)).toBe('123.456');
     expect(show('General" items"', 3)).toBe('3 items');
+    expect(show(';;;', 5)).toBe(''); // Excel's way to hide a value
+    expect(show('', 1234.5)).toBe('1234.5'); // an empty code is General
+  });
+
+  it('never throws on a malformed code', () => {
+    for (const code of [
+      '[',
+      '"unterminated',
+      '0.0.0',
+      'E+',
+      '?/0',
+      '[h',
+      '@@@',
+      '\\',
+      'yyyy"',
+      '#,##0.00,,,,,,',
+    ]) {
+      for (const value of [-1234.5678, 0, 46451.5]) expect(typeof show(code, value)).toBe('string');
+    }
   });
 });
 
