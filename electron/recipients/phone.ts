@@ -122,6 +122,15 @@ export class PhoneValidator {
   }
 }
 
+/** The country libphonenumber-js places a valid E.164 number in (undefined when it cannot). */
+export function countryOf(e164: string): string | undefined {
+  try {
+    return parsePhoneNumber(e164).country;
+  } catch {
+    return undefined;
+  }
+}
+
 export function describePhoneProblem(code: string, raw: string, defaultCountry: string): string {
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
   switch (code) {

@@ -11,7 +11,7 @@ import { describeUnknownField, extractMergeFields, unknownMergeFields } from '..
 import { mergedMessage, mergedValue, metaFields, unknownSendColumns } from '../../shared/recipients/envelope-meta';
 import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, readAsOf, type MergeSettings } from '../../shared/recipients/merge-settings';
 import { READ_AS_LABELS } from '../../shared/recipients/read-as';
-import { quietHoursReport, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import { callingHoursReport, zonesForNumber, type CallingWindow, type QuietHoursReport, type ZoneGroup } from '../../shared/recipients/quiet-hours';
 import type { LineType, Problem, RecipientStatus, ValidationSummary } from '../../shared/recipients/summary';
 import type {
   ImportResult,
@@ -23,7 +23,7 @@ import type {
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
-import { PhoneValidator, describePhoneProblem, isSupportedCountry } from './phone';
+import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
 import { importError, readTable, type CellProblem, type TableInfo } from './read-table';
 
 export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
@@ -615,20 +615,37 @@ export class RecipientService {
     return { row: found.row, cells: found.fields, e164: found.e164 };
   }
 
-  /** Quiet-hours warning for the sendable recipients at `now` (default: the clock). */
-  quietHours(campaignId: string, profileId: string | null, now: Date = this.#clock()): QuietHoursReport {
+  /** Calling hours for the sendable recipients at `now` (default: the clock), every number checked. */
+  quietHours(campaignId: string, profileId: string | null, now: Date = this.#clock(), window?: CallingWindow): QuietHoursReport {
+    return callingHoursReport(now, this.zoneGroups(campaignId, profileId), window);
+  }
+
+  /**
+   * The sendable recipients grouped by the time zones their numbers may be in. Numbers are
+   * grouped in SQL by a prefix that decides their place (+1 and the area code; otherwise "+"
+   * and six digits, beyond any country code and the leading digits that split a shared code
+   * such as +44 or +7 between countries); libphonenumber-js names the country of one number
+   * per prefix, so a 100,000-row list costs a few hundred lookups.
+   */
+  zoneGroups(campaignId: string, profileId: string | null): ZoneGroup[] {
     this.#campaign(campaignId);
-    const counts = this.#db
+    const prefixes = this.#db
       .prepare(
-        `SELECT CASE WHEN substr(r.e164, 1, 2) = '+1' THEN substr(r.e164, 3, 3) ELSE '' END AS area, count(*) AS n
+        `SELECT CASE WHEN substr(r.e164, 1, 2) = '+1' THEN substr(r.e164, 1, 5) ELSE substr(r.e164, 1, 7) END AS prefix,
+           min(r.e164) AS sample, count(*) AS n
          FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
            AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)
-         GROUP BY area`,
+         GROUP BY prefix`,
       )
-      .all(campaignId, profileId) as Array<{ area: string; n: number }>;
-    return quietHoursReport(
-      now,
-      counts.map((c) => [c.area, c.n] as const),
-    );
+      .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
+    const groups = new Map<string, ZoneGroup>();
+    for (const { sample, n } of prefixes) {
+      const zones = zonesForNumber(sample, countryOf(sample));
+      const key = zones.join(' ');
+      const group = groups.get(key);
+      if (group) group.recipients += n;
+      else groups.set(key, { zones, recipients: n });
+    }
+    return [...groups.values()];
   }
 }

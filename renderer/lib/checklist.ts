@@ -1,6 +1,13 @@
 import type { Message } from '../../shared/campaign';
 import type { CallerIdCheck, KeychainStatus, Profile } from '../../shared/profiles';
-import { localMinutes, QUIET_HOURS, type QuietHoursReport } from '../../shared/recipients/quiet-hours';
+import {
+  DEFAULT_CALLING_WINDOW,
+  callingHoursReport,
+  describeWindow,
+  unknownSentence,
+  type CallingWindow,
+  type QuietHoursReport,
+} from '../../shared/recipients/quiet-hours';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { Tab } from './navigation.svelte';
 
@@ -32,11 +39,14 @@ export interface ChecklistInput {
   quietHours: QuietHoursReport | null;
   /** The campaign's send time, when it has one (calling hours are then checked for that moment). */
   sendAt?: Date | null;
+  /** The campaign's calling window (default 08:00–21:00 every day). */
+  window?: CallingWindow;
+  /** "Now", for tests. */
+  now?: Date;
 }
 
-const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 function messageProblem(message: Message | null, role: string): string | null {
   if (!message) return `The ${role} message has no recording yet.`;
@@ -49,53 +59,111 @@ export function buildChecklist(input: ChecklistInput): Check[] {
   const { profile, keychain } = input;
 
   if (!profile) {
-    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: 'No API profile is set up. Add one in Settings.', fix: { settings: true } });
+    checks.push({
+      id: 'profile',
+      label: 'API profile',
+      state: 'blocking',
+      detail: 'No API profile is set up. Add one in Settings.',
+      fix: { settings: true },
+    });
   } else if (keychain && !keychain.available) {
-    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: `The keychain is not available: ${keychain.message}`, fix: { settings: true } });
+    checks.push({
+      id: 'profile',
+      label: 'API profile',
+      state: 'blocking',
+      detail: `The keychain is not available: ${keychain.message}`,
+      fix: { settings: true },
+    });
   } else if (!profile.hasSecret) {
-    checks.push({ id: 'profile', label: 'API profile', state: 'blocking', detail: `"${profile.name}" has no token secret stored. Add it in Settings.`, fix: { settings: true } });
+    checks.push({
+      id: 'profile',
+      label: 'API profile',
+      state: 'blocking',
+      detail: `"${profile.name}" has no token secret stored. Add it in Settings.`,
+      fix: { settings: true },
+    });
   } else {
-    checks.push({ id: 'profile', label: 'API profile', state: 'ok', detail: `Sends with "${profile.name}"${profile.isLocal ? ' (the sandbox on this computer: nobody is called)' : ''}.` });
+    checks.push({
+      id: 'profile',
+      label: 'API profile',
+      state: 'ok',
+      detail: `Sends with "${profile.name}"${profile.isLocal ? ' (the sandbox on this computer: nobody is called)' : ''}.`,
+    });
   }
 
   const callerId = input.callerId.trim();
   if (!callerId) {
-    checks.push({ id: 'caller-id', label: 'Caller ID', state: 'blocking', detail: 'Choose the number recipients will see.', fix: { tab: 'message' } });
+    checks.push({
+      id: 'caller-id',
+      label: 'Caller ID',
+      state: 'blocking',
+      detail: 'Choose the number recipients will see.',
+      fix: { tab: 'message' },
+    });
   } else if (input.callerIdCheck?.status === 'verified') {
     const c = input.callerIdCheck.callerId;
-    checks.push({ id: 'caller-id', label: 'Caller ID', state: 'ok', detail: `${c.phoneNumber}${c.label ? ` (${c.label})` : ''}, verified.` });
+    checks.push({
+      id: 'caller-id',
+      label: 'Caller ID',
+      state: 'ok',
+      detail: `${c.phoneNumber}${c.label ? ` (${c.label})` : ''}, verified.`,
+    });
   } else {
     checks.push({
       id: 'caller-id',
       label: 'Caller ID',
       state: 'warning',
-      detail: input.callerIdCheck?.status === 'unverified' ? input.callerIdCheck.warning : `${callerId} has not been checked against the verified caller IDs.`,
+      detail:
+        input.callerIdCheck?.status === 'unverified'
+          ? input.callerIdCheck.warning
+          : `${callerId} has not been checked against the verified caller IDs.`,
       fix: { tab: 'message' },
     });
   }
 
-  const problems = [messageProblem(input.human, 'live-answer'), input.separateVoicemail ? messageProblem(input.machine, 'voicemail') : null].filter(
-    (p): p is string => p !== null,
-  );
+  const problems = [
+    messageProblem(input.human, 'live-answer'),
+    input.separateVoicemail ? messageProblem(input.machine, 'voicemail') : null,
+  ].filter((p): p is string => p !== null);
   checks.push(
     problems.length > 0
-      ? { id: 'messages', label: 'Messages', state: 'blocking', detail: problems.join(' '), fix: { tab: 'message' } }
+      ? {
+          id: 'messages',
+          label: 'Messages',
+          state: 'blocking',
+          detail: problems.join(' '),
+          fix: { tab: 'message' },
+        }
       : {
           id: 'messages',
           label: 'Messages',
           state: 'ok',
-          detail: !input.separateVoicemail ? 'One message for people and voicemail.' : 'A message for people and another for voicemail.',
+          detail: !input.separateVoicemail
+            ? 'One message for people and voicemail.'
+            : 'A message for people and another for voicemail.',
         },
   );
 
   const summary = input.summary;
   if (!summary || summary.problems.some((p) => p.code === 'no_recipient_list')) {
-    checks.push({ id: 'recipients', label: 'Recipients', state: 'blocking', detail: 'Import the recipient list (CSV or Excel).', fix: { tab: 'recipients' } });
+    checks.push({
+      id: 'recipients',
+      label: 'Recipients',
+      state: 'blocking',
+      detail: 'Import the recipient list (CSV or Excel).',
+      fix: { tab: 'recipients' },
+    });
   } else {
     const r = summary.recipients;
     const held = r.invalid + r.duplicates + r.optedOut;
     if (r.valid === 0) {
-      checks.push({ id: 'recipients', label: 'Recipients', state: 'blocking', detail: 'No recipient can be called: every row is invalid, a duplicate or opted out.', fix: { tab: 'recipients' } });
+      checks.push({
+        id: 'recipients',
+        label: 'Recipients',
+        state: 'blocking',
+        detail: 'No recipient can be called: every row is invalid, a duplicate or opted out.',
+        fix: { tab: 'recipients' },
+      });
     } else if (held > 0) {
       const parts = [
         r.invalid ? plural(r.invalid, 'invalid number') : '',
@@ -110,19 +178,33 @@ export function buildChecklist(input: ChecklistInput): Check[] {
         fix: { tab: 'recipients' },
       });
     } else {
-      checks.push({ id: 'recipients', label: 'Recipients', state: 'ok', detail: `${plural(r.valid, 'recipient')} will be called.` });
+      checks.push({
+        id: 'recipients',
+        label: 'Recipients',
+        state: 'ok',
+        detail: `${plural(r.valid, 'recipient')} will be called.`,
+      });
     }
 
     const unknown = summary.problems.filter((p) => p.code === 'unknown_merge_field');
     const missing = summary.mergeFields.missing;
     if (unknown.length > 0) {
-      checks.push({ id: 'merge-fields', label: 'Merge fields', state: 'blocking', detail: unknown.map((p) => p.message).join(' '), fix: { tab: 'message' } });
+      checks.push({
+        id: 'merge-fields',
+        label: 'Merge fields',
+        state: 'blocking',
+        detail: unknown.map((p) => p.message).join(' '),
+        fix: { tab: 'message' },
+      });
     } else if (missing.length > 0) {
       checks.push({
         id: 'merge-fields',
         label: 'Merge fields',
         state: 'warning',
-        detail: missing.map((m) => `{{${m.field}}} is empty for ${plural(m.rows.length, 'recipient')}`).join('; ') + '. They will hear a gap.',
+        detail:
+          missing
+            .map((m) => `{{${m.field}}} is empty for ${plural(m.rows.length, 'recipient')}`)
+            .join('; ') + '. They will hear a gap.',
         fix: { tab: 'recipients' },
       });
     } else {
@@ -130,30 +212,50 @@ export function buildChecklist(input: ChecklistInput): Check[] {
         id: 'merge-fields',
         label: 'Merge fields',
         state: 'ok',
-        detail: summary.mergeFields.used.length > 0 ? `Every recipient has ${summary.mergeFields.used.map((f) => `{{${f}}}`).join(', ')}.` : 'The message uses no merge fields.',
+        detail:
+          summary.mergeFields.used.length > 0
+            ? `Every recipient has ${summary.mergeFields.used.map((f) => `{{${f}}}`).join(', ')}.`
+            : 'The message uses no merge fields.',
       });
     }
   }
 
   const quiet = input.quietHours;
-  const at = input.sendAt && input.sendAt.getTime() > Date.now() ? input.sendAt : null;
-  if (quiet && at) {
-    // The report was made for now; judge the recipients' time zones at the send time instead.
-    const closed = quiet.zones
-      .map((z) => ({ ...z, minutes: localMinutes(at, z.zone) }))
-      .filter((z) => z.minutes < QUIET_HOURS.startMinute || z.minutes >= QUIET_HOURS.endMinute);
-    checks.push(
-      closed.length > 0
-        ? {
-            id: 'quiet-hours',
-            label: 'Calling hours',
-            state: 'warning',
-            detail: `At the send time it is outside 08:00–21:00 for some recipients: ${closed.map((z) => `${z.zone} (${clock(z.minutes)}, ${plural(z.recipients, 'recipient')})`).join(', ')}.`,
-          }
-        : { id: 'quiet-hours', label: 'Calling hours', state: 'ok', detail: 'At the send time it is between 08:00 and 21:00 for every recipient.' },
-    );
-  } else if (quiet?.warning) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'warning', detail: quiet.warning });
-  else if (quiet) checks.push({ id: 'quiet-hours', label: 'Calling hours', state: 'ok', detail: 'It is between 08:00 and 21:00 for every recipient.' });
+  if (quiet) {
+    // Judged here for the moment the calls start (now, or the send time) and the campaign's window.
+    const now = input.now ?? new Date();
+    const at = input.sendAt && input.sendAt.getTime() > now.getTime() ? input.sendAt : null;
+    const window = input.window ?? DEFAULT_CALLING_WINDOW;
+    const report = callingHoursReport(at ?? now, quiet.groups, window);
+    const hours = describeWindow(window);
+    const when = at ? 'At the send time it is' : 'It is';
+    if (report.outside > 0) {
+      const closed = report.zones
+        .filter((z) => !z.allowed)
+        .map((z) => `${z.zone} (${z.localTime}, ${plural(z.recipients, 'recipient')})`);
+      const unknown = report.unknown > 0 ? ` ${unknownSentence(report.unknown)}` : '';
+      checks.push({
+        id: 'quiet-hours',
+        label: 'Calling hours',
+        state: 'warning',
+        detail: `${when} outside ${hours} for ${plural(report.outside, 'recipient')}: ${closed.join(', ')}.${unknown}`,
+      });
+    } else if (report.unknown > 0) {
+      checks.push({
+        id: 'quiet-hours',
+        label: 'Calling hours',
+        state: 'warning',
+        detail: `${when} within ${hours} for ${report.inside > 0 ? `the ${plural(report.inside, 'recipient')} checked` : 'nobody checked'}. ${unknownSentence(report.unknown)}`,
+      });
+    } else {
+      checks.push({
+        id: 'quiet-hours',
+        label: 'Calling hours',
+        state: 'ok',
+        detail: `${when} within ${hours} for every recipient.`,
+      });
+    }
+  }
 
   return checks;
 }

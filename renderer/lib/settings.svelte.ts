@@ -77,14 +77,18 @@ export class SettingsState {
 
   saveProfile(form: ProfileForm): Promise<boolean> {
     return this.#act(async () => {
-      const saved = await this.#call('profiles:save', {
-        ...(form.id ? { id: form.id } : {}),
-        name: form.name,
-        apiUrl: form.apiUrl,
-        accountKey: form.accountKey,
-        tokenKey: form.tokenKey,
-        tokenSecret: form.tokenSecret,
-      }, { timeoutMs: 30_000 });
+      const saved = await this.#call(
+        'profiles:save',
+        {
+          ...(form.id ? { id: form.id } : {}),
+          name: form.name,
+          apiUrl: form.apiUrl,
+          accountKey: form.accountKey,
+          tokenKey: form.tokenKey,
+          tokenSecret: form.tokenSecret,
+        },
+        { timeoutMs: 30_000 },
+      );
       return `Saved "${saved.name}".${saved.hasSecret ? ' The token secret is in the keychain.' : ''}`;
     });
   }
@@ -113,13 +117,34 @@ export class SettingsState {
   async testConnection(profile: Profile): Promise<void> {
     this.testing = profile.id;
     try {
-      const result = await this.#call('profiles:testConnection', { id: profile.id }, { timeoutMs: 60_000 });
+      const result = await this.#call(
+        'profiles:testConnection',
+        { id: profile.id },
+        { timeoutMs: 60_000 },
+      );
       this.tests = { ...this.tests, [profile.id]: result };
     } catch (error) {
       this.tests = { ...this.tests, [profile.id]: { error: messageOf(error) } };
     } finally {
       this.testing = null;
     }
+  }
+
+  /** The profile's price per minute of calls, as typed (blank: none); saved with the defaults. */
+  setRate(profileId: string, text: string): boolean {
+    const trimmed = text.trim().replace(',', '.');
+    const rate = trimmed === '' ? undefined : Number(trimmed);
+    if (rate !== undefined && (!Number.isFinite(rate) || rate < 0 || rate > 100)) {
+      this.error = `"${text}" is not a price per minute. Type it like 0.02, or leave it empty.`;
+      return false;
+    }
+    const all = this.defaults.profilePreferences;
+    this.defaults.profilePreferences = {
+      ...all,
+      [profileId]: { ...all[profileId], ratePerMinute: rate },
+    };
+    this.changedDefaults();
+    return true;
   }
 
   /** A default was edited: store it shortly (typing a voice name saves once, not per key). */

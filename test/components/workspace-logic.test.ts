@@ -37,7 +37,9 @@ const ready: ChecklistInput = {
   separateVoicemail: false,
   machine: null,
   summary: summary(),
-  quietHours: { checkedAt: '', outside: 0, inside: 10, unknown: 0, zones: [], warning: null },
+  quietHours: { checkedAt: '', outside: 0, inside: 10, unknown: 0, zones: [], warning: null, groups: [{ zones: ['America/New_York'], recipients: 10 }] },
+  // 12:00 in New York.
+  now: new Date('2031-03-04T17:00:00Z'),
 };
 
 const states = (input: ChecklistInput) => Object.fromEntries(buildChecklist(input).map((c) => [c.id, c.state]));
@@ -61,7 +63,9 @@ describe('review checklist', () => {
       callerIdCheck: { status: 'unverified', value: '+1 212 555 0100', warning: 'Not verified.' },
       human: { kind: 'text', body: '   ', voice: 'Polly-Joanna' },
       summary: summary({ valid: 7, invalid: 2, duplicates: 1 }, { mergeFields: { used: ['first-name'], missing: [{ field: 'first-name', rows: [3, 4] }] } }),
-      quietHours: { checkedAt: '', outside: 4, inside: 3, unknown: 0, zones: [], warning: '4 recipients would be called outside 08:00–21:00 local time.' },
+      // 04:00 in Los Angeles, 07:00 in New York.
+      now: new Date('2031-03-04T12:00:00Z'),
+      quietHours: { checkedAt: '', outside: 4, inside: 3, unknown: 0, zones: [], warning: null, groups: [{ zones: ['America/Los_Angeles'], recipients: 4 }, { zones: ['Europe/Berlin'], recipients: 3 }] },
     });
     const by = Object.fromEntries(checks.map((c) => [c.id, c]));
     expect(by.profile!.state).toBe('blocking');
@@ -75,16 +79,16 @@ describe('review checklist', () => {
   });
 
   it('checks calling hours at the send time when there is one', () => {
-    const zones = [
-      { zone: 'America/New_York', localTime: '12:00', allowed: true, recipients: 6 },
-      { zone: 'America/Los_Angeles', localTime: '09:00', allowed: true, recipients: 4 },
+    const groups = [
+      { zones: ['America/New_York'], recipients: 6 },
+      { zones: ['America/Los_Angeles'], recipients: 4 },
     ];
-    const quietHours = { checkedAt: '', outside: 0, inside: 10, unknown: 0, zones, warning: null };
+    const quietHours = { checkedAt: '', outside: 0, inside: 10, unknown: 0, zones: [], warning: null, groups };
     // 2031-03-04 13:00 UTC: 08:00 in New York, 05:00 in Los Angeles.
-    const early = buildChecklist({ ...ready, quietHours, sendAt: new Date('2031-03-04T13:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
+    const early = buildChecklist({ ...ready, quietHours, now: new Date('2031-03-01T12:00:00Z'), sendAt: new Date('2031-03-04T13:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
     expect(early.state).toBe('warning');
-    expect(early.detail).toBe('At the send time it is outside 08:00–21:00 for some recipients: America/Los_Angeles (05:00, 4 recipients).');
-    const noon = buildChecklist({ ...ready, quietHours, sendAt: new Date('2031-03-04T20:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
+    expect(early.detail).toBe('At the send time it is outside 08:00–21:00 for 4 recipients: America/Los_Angeles (05:00, 4 recipients).');
+    const noon = buildChecklist({ ...ready, quietHours, now: new Date('2031-03-01T12:00:00Z'), sendAt: new Date('2031-03-04T20:00:00Z') }).find((c) => c.id === 'quiet-hours')!;
     expect(noon.state).toBe('ok');
   });
 

@@ -278,9 +278,16 @@ describe('RecipientService and the campaign lifecycle', () => {
   it('reports quiet hours for the sendable recipients', () => {
     const { recipients, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
-    // 12:30 UTC in July: 08:30 New York, 07:30 Chicago.
+    // 12:30 UTC in July: 08:30 New York, 07:30 Chicago, 13:30 in Guernsey, where libphonenumber-js places +44 7911
+    // (the +44 number is checked too, in its own zone).
     const report = recipients.quietHours(campaign.id, null, new Date('2026-07-01T12:30:00Z'));
-    expect(report).toMatchObject({ outside: 1, inside: 1, unknown: 1 });
+    expect(report).toMatchObject({ outside: 1, inside: 2, unknown: 0 });
+    expect(report.zones.find((z) => z.zone === 'Europe/Guernsey')).toMatchObject({ allowed: true, localTime: '13:30', recipients: 1 });
+    // At 00:38 there it is outside as well.
+    expect(recipients.quietHours(campaign.id, null, new Date('2026-07-01T23:38:00Z')).zones.find((z) => z.zone === 'Europe/Guernsey')).toMatchObject({
+      allowed: false,
+      localTime: '00:38',
+    });
     expect(report.warning).toMatch(/^1 recipient would be called outside 08:00–21:00 local time: America\/Chicago/);
   });
 });
