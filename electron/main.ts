@@ -135,7 +135,7 @@ if (cliAt >= 0) {
       onChange: (status) => emit('app:updates', status),
     });
     const runtimes = { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node };
-    const about = createAbout({ version: app.getVersion(), runtimes, updates, policy });
+    const about = createAbout({ version: app.getVersion(), runtimes, updates, policy, licencesFile: join(__dirname, 'licences.json') });
     backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs, about });
     startOutbox(backend);
     backend.services?.send.subscribe(() => updates.sendingChanged());

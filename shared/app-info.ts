@@ -40,6 +40,14 @@ export interface OrganisationPolicyView {
   hideSandbox: boolean;
 }
 
+/** An open-source package the app ships, with its licence (generated at build: build/licences.mjs). */
+export interface Licence {
+  name: string;
+  version: string;
+  license: string;
+  text: string;
+}
+
 export interface AboutInfo {
   name: string;
   version: string;

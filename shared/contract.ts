@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AboutInfo, UpdateStatus } from './app-info';
+import type { AboutInfo, Licence, UpdateStatus } from './app-info';
 import {
   campaignContentPatchSchema,
   campaignIdSchema,
@@ -87,6 +87,8 @@ export const contract = {
   /** Version, update state and the organisation's preset settings (Settings → About and updates). */
   'app:about': channel(none).returns<AboutInfo>(),
   'app:checkForUpdates': channel(none).returns<UpdateStatus>(),
+  /** The open-source packages the app ships and their licences (empty in a copy not built). */
+  'app:licences': channel(none).returns<Licence[]>(),
 
   'campaigns:list': channel(z.object({ search: z.string().max(200).optional() }).optional()).returns<
     CampaignSummary[]

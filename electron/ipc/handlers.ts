@@ -1,4 +1,4 @@
-import { HELP_URL, type AboutInfo, type UpdateStatus } from '../../shared/app-info';
+import { HELP_URL, type AboutInfo, type Licence, type UpdateStatus } from '../../shared/app-info';
 import type { Events, EventName } from '../../shared/contract';
 import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
 import { writeLines } from '../send/csv';
@@ -9,6 +9,7 @@ import type { Handlers } from './bind';
 export interface AboutProvider {
   about(): AboutInfo;
   checkForUpdates(): Promise<UpdateStatus>;
+  licences(): Licence[];
 }
 
 export type EmitEvent = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -51,6 +52,7 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
     'app:about': () => about.about(),
     'app:checkForUpdates': () => about.checkForUpdates(),
+    'app:licences': () => about.licences(),
 
     'campaigns:list': (input) => campaigns.list(input?.search),
     'campaigns:create': ({ name }) => {
@@ -245,5 +247,6 @@ export function staticAbout(version: string): AboutProvider {
       organisation: { state: 'none', path: '', settings: [], hideSandbox: false },
     }),
     checkForUpdates: () => Promise.resolve(update),
+    licences: () => [],
   };
 }

@@ -1,4 +1,5 @@
-import { HELP_URL, type AboutInfo } from '../../shared/app-info';
+import { readFileSync } from 'node:fs';
+import { HELP_URL, type AboutInfo, type Licence } from '../../shared/app-info';
 import type { AboutProvider } from '../ipc/handlers';
 import { policyView, type PolicyReading } from '../policy';
 import type { UpdateService } from './service';
@@ -9,6 +10,8 @@ export function createAbout(options: {
   runtimes: Record<string, string>;
   updates: UpdateService;
   policy: PolicyReading;
+  /** dist/electron/licences.json, written at build (build/licences.mjs). */
+  licencesFile?: string;
 }): AboutProvider {
   const organisation = policyView(options.policy);
   return {
@@ -21,5 +24,13 @@ export function createAbout(options: {
       organisation,
     }),
     checkForUpdates: () => options.updates.check(),
+    licences: (): Licence[] => {
+      if (!options.licencesFile) return [];
+      try {
+        return JSON.parse(readFileSync(options.licencesFile, 'utf8')) as Licence[];
+      } catch {
+        return [];
+      }
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { AboutInfo, UpdateStatus } from '../../shared/app-info';
+import type { AboutInfo, Licence, UpdateStatus } from '../../shared/app-info';
 import { call as defaultCall, messageOf, subscribe as defaultSubscribe } from './api';
 
 type Call = typeof defaultCall;
@@ -8,6 +8,7 @@ type Subscribe = typeof defaultSubscribe;
 export class AboutState {
   info = $state.raw<AboutInfo | null>(null);
   checking = $state(false);
+  licences = $state.raw<Licence[] | null>(null);
   error = $state<string | null>(null);
 
   readonly #call: Call;
@@ -31,6 +32,14 @@ export class AboutState {
       const info = await this.#call('app:about');
       this.info = this.#early ? { ...info, update: this.#early } : info;
       this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  async loadLicences(): Promise<void> {
+    try {
+      this.licences = await this.#call('app:licences');
     } catch (error) {
       this.error = messageOf(error);
     }

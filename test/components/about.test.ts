@@ -25,7 +25,7 @@ afterEach(() => {
 });
 
 /** A real backend whose About comes from a real policy file and a real UpdateService. */
-function setUp(policyJson: string | null, updater: Updater | null = null) {
+function setUp(policyJson: string | null, updater: Updater | null = null, licences?: object[]) {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-about-'));
   folders.push(dir);
   const policyFile = join(dir, 'policy.json');
@@ -41,7 +41,15 @@ function setUp(policyJson: string | null, updater: Updater | null = null) {
     log,
     onChange: (status) => listeners.forEach((l) => l(status)),
   });
-  const about = createAbout({ version: '2.4.0', runtimes: { node: '24' }, updates, policy });
+  const licencesFile = join(dir, 'licences.json');
+  if (licences) writeFileSync(licencesFile, JSON.stringify(licences));
+  const about = createAbout({
+    version: '2.4.0',
+    runtimes: { node: '24' },
+    updates,
+    policy,
+    licencesFile,
+  });
   const backend = createBackend({
     dataDir: join(dir, 'data'),
     log,
@@ -135,6 +143,40 @@ describe('Settings → About and updates', () => {
     await fireEvent.click(button);
     await waitFor(() => expect(state.checking).toBe(false));
     expect(state.error).toBeNull();
+    close();
+  });
+});
+
+describe('Settings → About → Open-source licences', () => {
+  it('shows each shipped package with its licence text, from the file the build wrote', async () => {
+    const { state, close } = setUp(null);
+    // The copy under test was not built for installing: it says so instead of an empty list.
+    state.start();
+    render(AboutSection, { about: state });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Open-source licences' }));
+    expect((await screen.findByRole('dialog')).textContent).toMatch(/not built for installing/);
+    close();
+  });
+});
+
+describe('Settings → About → Open-source licences, in a built copy', () => {
+  it('lists every package with its licence, the text one click away', async () => {
+    const { state, close } = setUp(null, null, [
+      {
+        name: 'better-sqlite3',
+        version: '13.2.0',
+        license: 'MIT',
+        text: 'The MIT License … Permission is hereby granted',
+      },
+      { name: 'is-reference', version: '3.0.3', license: 'MIT', text: '' },
+    ]);
+    state.start();
+    render(AboutSection, { about: state });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Open-source licences' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toMatch(/better-sqlite3 13\.2\.0 — MIT/);
+    expect(dialog.textContent).toMatch(/Permission is hereby granted/);
+    expect(dialog.textContent).toMatch(/names its licence \(MIT\) without a licence file/);
     close();
   });
 });

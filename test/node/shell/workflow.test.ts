@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -79,5 +80,32 @@ describe('signing and notarisation hooks', () => {
     ).toBe(false);
     // Blank variables (an unset CI secret expands to "") count as absent.
     expect(signingPlan({ WIN_CSC_LINK: ' ', WIN_CSC_KEY_PASSWORD: '' }).windows).toBe(false);
+  });
+});
+
+describe('the licences the app ships (generated at build)', () => {
+  it('lists the production packages and the Svelte runtime with their licence texts, and no build tools', () => {
+    const result = spawnSync(process.execPath, ['build/licences.mjs'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const licences = JSON.parse(
+      readFileSync(join(ROOT, 'dist', 'electron', 'licences.json'), 'utf8'),
+    ) as Array<{ name: string; license: string; text: string }>;
+    const byName = new Map(licences.map((l) => [l.name, l]));
+    for (const shipped of [
+      'better-sqlite3',
+      'keytar',
+      'zod',
+      'libphonenumber-js',
+      'ofetch',
+      'electron-updater',
+      'svelte',
+    ]) {
+      expect(byName.get(shipped)?.text, shipped).toMatch(/permission|licen[cs]e/i);
+    }
+    for (const tool of ['vitest', 'electron-builder', 'eslint', 'typescript', 'vite'])
+      expect(byName.has(tool), tool).toBe(false);
   });
 });
