@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { oddHourCall } from '../../shared/recipients/quiet-hours';
 import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';
 
@@ -41,6 +42,8 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     );
     services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'families.csv') });
     campaignId = campaign.id;
+    const profile = services.profiles.list().find((p) => p.isLocal)!;
+    services.settings.update({ profilePreferences: { [profile.id]: { ratePerMinute: 0.05 } } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -80,5 +83,36 @@ describe.skipIf(!hasChromium)('Call me first', () => {
         '+13035550199',
     );
     expect(pageErrors).toEqual([]);
+  });
+
+  it("shows billable recipients, minutes and the cost at the profile's rate, and asks in words before calling at an odd hour", async () => {
+    expect(await page.getByTestId('billable').textContent()).toMatch(/^\s*2\s/);
+    // "Hello Ann, school is closed today." is a few seconds: two calls round up to one minute, at 0.05.
+    expect(await page.getByTestId('minutes').textContent()).toContain('~1 min');
+    expect(await page.getByTestId('cost').textContent()).toContain('~0.05');
+    expect(await page.getByTestId('cost').textContent()).toContain(
+      'Estimated cost at 0.05 a minute',
+    );
+
+    await page.getByRole('button', { name: 'Send to 2 recipients' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send to 2 recipients?' });
+    await dialog.waitFor();
+    // Both numbers are in New York: whether it is an odd hour there depends on when the test runs.
+    const odd = oddHourCall(new Date(), [{ zones: ['America/New_York'], recipients: 2 }]);
+    const confirm = dialog.getByRole('button', { name: 'Send to 2 recipients' });
+    if (odd) {
+      expect(await dialog.getByTestId('odd-hour').textContent()).toContain(
+        `Yes, call at ${odd.words} for 2 people`,
+      );
+      expect(await confirm.isEnabled()).toBe(false);
+      await dialog.getByTestId('odd-hour').getByRole('checkbox').check();
+      expect(await confirm.isEnabled()).toBe(true);
+    } else {
+      expect(await dialog.getByTestId('odd-hour').count()).toBe(0);
+      expect(await confirm.isEnabled()).toBe(true);
+    }
+    await page.screenshot({ path: screenshotPath('test-call-confirm') });
+    await dialog.getByRole('button', { name: 'Not yet' }).click();
+    expect(sandbox.state.schedulePatchCount()).toBe(1);
   });
 });
