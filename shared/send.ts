@@ -94,6 +94,11 @@ export interface SendStatus {
    * whose Omnigage is `not_answering` is waiting, not sending, and says so.
    */
   omnigage: ConnectionState['reach'];
+  /**
+   * Scheduled, but Omnigage has not approved it for calling yet (a Pre-Compliance account:
+   * `delivery-compliance-is-approved` false and no call made): see sendStateLabel.
+   */
+  waitingForApproval: boolean;
 }
 
 /**
@@ -118,8 +123,35 @@ export interface RemoteProgress {
   total: number | null;
   complete: number | null;
   incomplete: number | null;
+  /** Omnigage's `delivery-compliance-is-approved`; null when it did not say. */
+  complianceApproved: boolean | null;
   polledAt: string;
 }
+
+/**
+ * Whether a scheduled engagement is held for a compliance approval. Omnigage reports
+ * `delivery-compliance-is-approved: false` on accounts that do not need approval too (the
+ * recorded schedule answer says false), so it counts only while no call has been completed.
+ */
+export function waitingForApproval(state: SendState, remote: Pick<RemoteProgress, 'complianceApproved' | 'complete'> | null): boolean {
+  return state === 'scheduled' && remote?.complianceApproved === false && !(remote.complete && remote.complete > 0);
+}
+
+/** A send's state in words, as the app and `status` show it. */
+export function sendStateLabel(status: Pick<SendStatus, 'state' | 'waitingForApproval'>): string {
+  if (status.waitingForApproval) return 'Scheduled — waiting for approval in Omnigage';
+  return SEND_STATE_LABELS[status.state];
+}
+
+export const SEND_STATE_LABELS: Record<SendState, string> = {
+  queued: 'Waiting in the outbox',
+  sending: 'Sending',
+  paused: 'Paused',
+  scheduled: 'Scheduled',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+  failed: 'Stopped',
+};
 
 /** The `send:progress` event: SendStatus without the journal, sent often while sending. */
 export type SendProgress = Omit<SendStatus, 'journal'>;

@@ -849,6 +849,7 @@ function emptyEngagement(id: string): Engagement {
     countComplete: null,
     countIncomplete: null,
     countHold: null,
+    complianceApproved: null,
     activityId: null,
     callerIdIds: [],
     createdAt: null,

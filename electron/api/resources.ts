@@ -1,4 +1,4 @@
-import { asRecord, num, stringMap, str, toMany, toOne, type ResourceObject } from './jsonapi';
+import { asRecord, bool, num, stringMap, str, toMany, toOne, type ResourceObject } from './jsonapi';
 
 /**
  * The Omnigage resources this app reads, as plain camelCase values. Every field the server may
@@ -41,6 +41,11 @@ export interface Engagement {
   countComplete: number | null;
   countIncomplete: number | null;
   countHold: number | null;
+  /**
+   * `delivery-compliance-is-approved`: false while a Pre-Compliance account holds the
+   * engagement for a compliance admin (§14); null when not sent.
+   */
+  complianceApproved: boolean | null;
   activityId: string | null;
   callerIdIds: string[];
   createdAt: string | null;
@@ -145,6 +150,7 @@ export const toEngagement = (r: ResourceObject): Engagement => ({
   countComplete: num(r, 'count-complete'),
   countIncomplete: num(r, 'count-incomplete'),
   countHold: num(r, 'count-hold'),
+  complianceApproved: bool(r, 'delivery-compliance-is-approved'),
   activityId: toOne(r, 'activity'),
   callerIdIds: toMany(r, 'caller-ids'),
   createdAt: str(r, 'created-at'),

@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
-import type { SendStatus } from '../../shared/send';
+import { sendStateLabel, waitingForApproval, type SendStatus } from '../../shared/send';
 import { createFileLogger } from '../logging/logger';
 import { dataPaths, resolveDataDir } from '../paths';
 import type { SecretStore } from '../secrets/store';
@@ -356,7 +356,18 @@ interface StatusOutput {
   envelopes: { sent: number; total: number };
   message: string | null;
   journal: SendStatus['journal'];
-  remote: { status: string | null; total: number | null; complete: number | null; incomplete: number | null } | null;
+  remote: {
+    status: string | null;
+    total: number | null;
+    complete: number | null;
+    incomplete: number | null;
+    /** Added with issue 10: Omnigage's `delivery-compliance-is-approved` (null when not said). */
+    complianceApproved: boolean | null;
+  } | null;
+  /** Added with issue 10: the state in words ("Scheduled — waiting for approval in Omnigage"). */
+  label: string;
+  /** Added with issue 10: scheduled but held for a compliance approval in Omnigage. */
+  waitingForApproval: boolean;
 }
 
 async function status(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): Promise<number> {
@@ -372,6 +383,8 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
     message: current?.message ?? null,
     journal: current?.journal ?? [],
     remote: null,
+    label: current ? sendStateLabel(current) : 'Not sent',
+    waitingForApproval: current?.waitingForApproval ?? false,
   };
   if (campaignId && current?.engagementId) {
     try {
@@ -379,6 +392,9 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
         await services.results.refresh(campaignId);
         const after = services.send.status(campaignId)!;
         out.state = after.state;
+        out.label = sendStateLabel(after);
+        out.waitingForApproval = after.waitingForApproval;
+        if (after.message) out.message = after.message;
         if (after.remote) {
           const { polledAt: _polledAt, ...remote } = after.remote;
           out.remote = remote;
@@ -387,7 +403,14 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
         const credentials = await services.send.credentials(campaignId, current.profileId);
         const api = clientFor(credentials, services.log.child('api'), { timeoutMs: 15_000 }, { retry: { maxAttempts: 2 } });
         const engagement = await api.engagements.get(current.engagementId);
-        out.remote = { status: engagement.status, total: engagement.countTotal, complete: engagement.countComplete, incomplete: engagement.countIncomplete };
+        out.remote = {
+          status: engagement.status,
+          total: engagement.countTotal,
+          complete: engagement.countComplete,
+          incomplete: engagement.countIncomplete,
+          complianceApproved: engagement.complianceApproved,
+        };
+        out.waitingForApproval = waitingForApproval(current.state, { complianceApproved: engagement.complianceApproved, complete: engagement.countComplete });
       }
     } catch (error) {
       io.stderr(`Omnigage could not be asked (${error instanceof Error ? error.message : String(error)}); showing the local journal.\n`);
@@ -397,7 +420,9 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
     io.stdout(`${JSON.stringify(out)}\n`);
     return 0;
   }
-  const lines = [`${out.name}: ${out.state}${out.step && out.state !== 'scheduled' && out.state !== 'completed' ? ` (${out.step})` : ''}`];
+  const lines = [
+    `${out.name}: ${out.waitingForApproval ? out.label : out.state}${out.step && out.state !== 'scheduled' && out.state !== 'completed' ? ` (${out.step})` : ''}`,
+  ];
   if (out.engagementId) lines.push(`Engagement: ${out.engagementId}`);
   lines.push(`Envelopes: ${out.envelopes.sent} of ${out.envelopes.total}`);
   if (out.message) lines.push(out.message);

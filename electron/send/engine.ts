@@ -15,6 +15,7 @@ import {
   isTransient,
   toAppError,
   type CreatedEnvelope,
+  type Engagement,
   type OmnigageClient,
   type RetryPolicy,
   type TemplateKind,
@@ -26,7 +27,7 @@ import { phoneKey } from '../api/phone-key';
 import type { Logger } from '../logging/logger';
 import { clientConnection, type Credentials } from '../profiles/credentials';
 import type { AuditLog } from './audit';
-import type { BatchRecipient, Journal, SendRow } from './journal';
+import { remoteCounts, type BatchRecipient, type Journal, type SendRow } from './journal';
 
 /**
  * One run of the bulk-voice sequence for one campaign, driven by the journal (journal.ts).
@@ -837,8 +838,9 @@ export class SendRun {
     if (step?.state === 'in_flight' && (await this.#isScheduled(engagementId))) return this.#scheduled(engagementId, true);
     this.#stopIfAsked();
     journal.stepInFlight(this.#id, 'schedule');
+    let answer: Engagement;
     try {
-      await this.#oneShot.engagements.schedule(engagementId);
+      answer = await this.#oneShot.engagements.schedule(engagementId);
     } catch (error) {
       if (isApiError(error) && error.outcomeUnknown) {
         // Did it land? Ask before any second PATCH.
@@ -854,6 +856,12 @@ export class SendRun {
       });
       throw error;
     }
+    // What Omnigage said about the engagement right away (approval, counts) until results are read.
+    this.#ctx.journal.update(this.#id, {
+      remote_status: answer.status,
+      remote_counts: remoteCounts(answer),
+      polled_at: new Date().toISOString(),
+    });
     this.#scheduled(engagementId, false);
   }
 

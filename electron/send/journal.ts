@@ -1,4 +1,5 @@
 import type { JournalStep, SendState } from '../../shared/send';
+import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
 
@@ -20,6 +21,16 @@ import type { Db } from '../db/open';
  */
 export function envelopeIdSql(s = 's', b = 'b'): string {
   return `${b}.envelopes ->> ('$."' || ${s}.row || '"')`;
+}
+
+/** The engagement's progress as the send row keeps it (`remote_counts`, JSON). */
+export function remoteCounts(engagement: Engagement): string {
+  return JSON.stringify({
+    total: engagement.countTotal,
+    complete: engagement.countComplete,
+    incomplete: engagement.countIncomplete,
+    approved: engagement.complianceApproved,
+  });
 }
 
 export interface SendRow {

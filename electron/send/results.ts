@@ -1,13 +1,14 @@
 import { AppError } from '../../shared/errors';
 import { RESULTS_EXPORT_COLUMNS, outcomeLabel, statusLabel } from '../../shared/results-words';
 import type { ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
+import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import type { RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from './csv';
 import { backoff, clientFor } from './engine';
-import { envelopeIdSql } from './journal';
+import { envelopeIdSql, remoteCounts } from './journal';
 import type { SendService } from './service';
 
 /**
@@ -43,6 +44,9 @@ export interface ResultsServiceDeps {
   /** Call results fetched per poll (one request each). */
   resultsPerPoll?: number;
 }
+
+/** Refused (4xx) polls in a row before polling stops with a message. */
+export const MAX_REFUSED_POLLS = 3;
 
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
@@ -82,18 +86,65 @@ export class ResultsService {
       try {
         await this.refresh(campaignId);
       } catch (error) {
-        // Offline or refused: try again later with a longer wait.
-        const send = this.#deps.send.journal.get(campaignId);
-        if (send)
-          this.#deps.send.journal.update(campaignId, {
-            next_poll_at: Date.now() + this.#wait(send.polls + 1),
-          });
-        this.#deps.log.info('results poll failed', {
-          campaignId,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        this.#pollFailed(campaignId, error);
       }
     }
+  }
+
+  /**
+   * A poll that failed. Offline, busy or a 5xx: try again later with a longer wait. Refused
+   * (4xx: credentials revoked, engagement gone) several times in a row: asking again will not
+   * help, so polling stops with a message (the send counts as completed, as when polling gives
+   * up at its limit; Refresh results asks again). `attempts` counts refusals while scheduled.
+   */
+  #pollFailed(campaignId: string, error: unknown): void {
+    const { journal } = this.#deps.send;
+    const send = journal.get(campaignId);
+    this.#deps.log.info('results poll failed', {
+      campaignId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    if (!send) return;
+    const refused =
+      isApiError(error) &&
+      !isTransient(error.kind) &&
+      error.kind !== 'cancelled' &&
+      error.status !== undefined &&
+      error.status < 500;
+    if (!refused) {
+      journal.update(campaignId, { next_poll_at: Date.now() + this.#wait(send.polls + 1) });
+      return;
+    }
+    const refusals = send.attempts + 1;
+    const reason = toAppError(error);
+    if (refusals < MAX_REFUSED_POLLS) {
+      journal.update(campaignId, {
+        attempts: refusals,
+        next_poll_at: Date.now() + this.#wait(send.polls + refusals),
+      });
+      return;
+    }
+    const now = this.#clock().toISOString();
+    const message = `Results stopped: Omnigage refused the results request ${refusals} times in a row (${reason.message}). The campaign is scheduled in Omnigage (engagement ${send.engagement_id}); its calls do not depend on the app, so see their progress in Omnigage. Check this profile's credentials in Settings, then use Refresh results to ask again.`;
+    journal.update(campaignId, {
+      attempts: refusals,
+      state: 'completed',
+      completed_at: now,
+      next_poll_at: null,
+      error_code: reason.code,
+      error_message: message,
+    });
+    this.#deps.send.audit.record({
+      campaignId,
+      profileId: send.profile_id,
+      recipientsSha256: send.recipients_sha256,
+      action: 'results.stopped',
+      remoteId: send.engagement_id,
+      outcome: 'failed',
+      detail: message,
+    });
+    this.#deps.campaigns.setStatus(campaignId, 'completed');
+    this.#deps.send.announceChange(campaignId);
   }
 
   #wait(polls: number): number {
@@ -123,19 +174,21 @@ export class ResultsService {
     // Envelopes are matched to recipients by the envelope id the journal recorded, never by the
     // number as listed: a listing may echo numbers in another form or hold other engagements'.
     const known = new Map(
-      (db
-        .prepare(
-          `SELECT s.row, s.e164, s.result_id, s.outcome, ${envelopeIdSql()} AS envelope_id FROM send_recipients s
+      (
+        db
+          .prepare(
+            `SELECT s.row, s.e164, s.result_id, s.outcome, ${envelopeIdSql()} AS envelope_id FROM send_recipients s
            JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
            WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NOT NULL`,
-        )
-        .all(campaignId) as Array<{
-        row: number;
-        e164: string;
-        result_id: string | null;
-        outcome: string | null;
-        envelope_id: string;
-      }>).map((r) => [r.envelope_id, r]),
+          )
+          .all(campaignId) as Array<{
+          row: number;
+          e164: string;
+          result_id: string | null;
+          outcome: string | null;
+          envelope_id: string;
+        }>
+      ).map((r) => [r.envelope_id, r]),
     );
 
     // Call results are one request each: fetch those not yet known, a bounded number per poll.
@@ -211,11 +264,9 @@ export class ResultsService {
       polls,
       polled_at: now,
       remote_status: engagement.status,
-      remote_counts: JSON.stringify({
-        total: engagement.countTotal,
-        complete: engagement.countComplete,
-        incomplete: engagement.countIncomplete,
-      }),
+      remote_counts: remoteCounts(engagement),
+      // A poll that worked ends a run of refusals (and the message about them).
+      ...(send.attempts > 0 ? { attempts: 0, error_code: null, error_message: null } : {}),
       next_poll_at: done || giveUp ? null : Date.now() + this.#wait(polls),
       ...(done || giveUp ? { state: 'completed' as const, completed_at: now } : {}),
     });

@@ -13,7 +13,7 @@ import type {
   SendStatus,
   SendStep,
 } from '../../shared/send';
-import { sayOnce } from '../../shared/send';
+import { sayOnce, waitingForApproval } from '../../shared/send';
 import { isApiError, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
@@ -677,7 +677,20 @@ export class SendService {
       const elapsed = (Date.now() - live.startedAt) / 1000;
       if (done > 0 && elapsed > 0) eta = Math.ceil(((send.total - sent) / done) * elapsed);
     }
-    const counts = send.remote_counts ? (JSON.parse(send.remote_counts) as { total: number | null; complete: number | null; incomplete: number | null }) : null;
+    const counts = send.remote_counts
+      ? (JSON.parse(send.remote_counts) as { total: number | null; complete: number | null; incomplete: number | null; approved?: boolean | null })
+      : null;
+    const remote: SendStatus['remote'] =
+      send.polled_at && counts
+        ? {
+            status: send.remote_status,
+            total: counts.total,
+            complete: counts.complete,
+            incomplete: counts.incomplete,
+            complianceApproved: counts.approved ?? null,
+            polledAt: send.polled_at,
+          }
+        : null;
     return {
       campaignId,
       state: send.state,
@@ -697,10 +710,8 @@ export class SendService {
       updatedAt: send.updated_at,
       scheduledAt: send.scheduled_at,
       completedAt: send.completed_at,
-      remote:
-        send.polled_at && counts
-          ? { status: send.remote_status, total: counts.total, complete: counts.complete, incomplete: counts.incomplete, polledAt: send.polled_at }
-          : null,
+      remote,
+      waitingForApproval: waitingForApproval(send.state, remote),
       omnigage: this.reachability.stateOf(send.api_url).reach,
     };
   }
@@ -726,6 +737,7 @@ export class SendService {
       completedAt: null,
       remote: null,
       omnigage: 'unknown',
+      waitingForApproval: false,
     };
   }
 
