@@ -96,7 +96,8 @@ export type RunOutcome =
   | { kind: 'retry_later'; error: AppError; retryAfterMs?: number }
   /** Ready in Omnigage; the schedule waits for the campaign's "send at" time (epoch ms). */
   | { kind: 'waiting'; until: number }
-  | { kind: 'failed'; error: AppError };
+  /** `explained`: the message already says what happened, what exists and what to do. */
+  | { kind: 'failed'; error: AppError; explained?: boolean };
 
 export interface RunContext {
   journal: Journal;
@@ -268,16 +269,19 @@ export class SendRun {
    * and what the person can do (the service writes it to the audit trail as `send.failed`).
    */
   #stop(what: string, listed: number | undefined, todo: string): AppError {
-    return new ExplainedStop(`${what} Nothing more was sent and nothing was scheduled. ${this.#whatExists(listed)} ${todo}`);
+    const stopped = /nothing more was sent\.$/i.test(what) ? 'Nothing was scheduled.' : 'Nothing more was sent and nothing was scheduled.';
+    return new ExplainedStop(`${what} ${stopped} ${this.#whatExists(listed)} ${todo}`);
   }
 
   /** A refusal from Omnigage ends the send: its words, then what exists there now. */
   #failed(error: AppError): RunOutcome {
-    if (error instanceof ExplainedStop || !this.#ctx.send.engagement_id) return { kind: 'failed', error };
-    return {
-      kind: 'failed',
-      error: new AppError(error.code, `${error.message} ${this.#whatExists()} Resume tries again from where it stopped.`, { cause: error }),
-    };
+    if (error instanceof ExplainedStop) return { kind: 'failed', error, explained: true };
+    if (!this.#ctx.send.engagement_id) return { kind: 'failed', error };
+    // Kept short: the refusal's own words come first and matter most.
+    const n = this.#ctx.journal.sentCount(this.#id);
+    const scheduled = this.#ctx.journal.step(this.#id, 'schedule')?.state === 'done';
+    const exists = `Engagement ${this.#ctx.send.engagement_id} has ${n} envelope${n === 1 ? '' : 's'}${scheduled ? '' : ', not scheduled (nobody is called)'}.`;
+    return { kind: 'failed', error: new AppError(error.code, `${error.message} ${exists} Resume tries again.`, { cause: error }) };
   }
 
   #audit(entry: Omit<Parameters<AuditLog['record']>[0], 'campaignId' | 'profileId' | 'recipientsSha256'>): void {

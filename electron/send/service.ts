@@ -627,7 +627,7 @@ export class SendService {
         break;
       }
       case 'failed': {
-        const said = this.#refusedBatches(campaignId, live, outcome.error.message);
+        const said = outcome.explained ? outcome.error.message : this.#refusedBatches(campaignId, live, outcome.error.message);
         this.journal.update(campaignId, { state: 'failed', next_attempt_at: null, error_code: outcome.error.code, error_message: said });
         this.#setCampaignStatus(campaignId, this.#discardable(send) ? 'ready' : 'failed');
         this.audit.record({ ...base, action: 'send.failed', outcome: 'failed', detail: outcome.error.message });
