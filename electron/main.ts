@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, powerMonitor, protocol, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, clipboard, dialog, ipcMain, net, powerMonitor, protocol, screen, session, shell } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { HELP_URL } from '../shared/app-info';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
+import { crashDetails } from '../shared/crash';
 import { APP_ENTRY, APP_SCHEME, serveRenderer } from './app-protocol';
 import { createBackend, type Backend } from './backend';
 import { runCommandLine } from './cli/entry';
@@ -50,6 +51,40 @@ if (cliAt >= 0) {
   const appUrl = () => APP_ENTRY;
   // DevTools only while developing: the packaged app has none to open.
   const devTools = !app.isPackaged;
+
+  /**
+   * Every crash ends in words: logged (scrubbed), then a dialog that says what is safe and what to
+   * do, with "Copy details" for support. `recover` reloads the window or restarts the app.
+   */
+  let crashDialogOpen = false;
+  const reportCrash = (where: string, error: unknown, recover: () => void) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const versions: Record<string, string> = { app: app.getVersion(), electron: process.versions.electron ?? '', node: process.versions.node };
+    const details = crashDetails({ where, name: e.name, message: e.message, stack: e.stack, at: new Date().toISOString(), versions });
+    log.error('crash', { where, details });
+    if (crashDialogOpen || !app.isReady()) return;
+    crashDialogOpen = true;
+    void dialog
+      .showMessageBox({
+        type: 'error',
+        title: PRODUCT_NAME,
+        message: `Something went wrong in ${where}.`,
+        detail:
+          'Your campaigns are saved. A send that was running continues where it stopped; nobody is called twice. ' +
+          'Choose Reload to carry on. If this keeps happening, copy the details and send them to your support contact.',
+        buttons: ['Reload', 'Copy details', 'Quit'],
+        defaultId: 0,
+        cancelId: 0,
+      })
+      .then(({ response }) => {
+        crashDialogOpen = false;
+        if (response === 1) clipboard.writeText(details);
+        if (response === 2) app.quit();
+        else recover();
+      });
+  };
+  process.on('uncaughtException', (error) => reportCrash('the background service', error, () => mainWindow?.reload()));
+  process.on('unhandledRejection', (reason) => reportCrash('the background service', reason, () => mainWindow?.reload()));
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
@@ -106,6 +141,12 @@ if (cliAt >= 0) {
     window.once('ready-to-show', () => window.show());
     void window.loadURL(APP_ENTRY);
     mainWindow = window;
+    // A window whose page died (a crash, out of memory) is explained and offered back; the
+    // campaigns are saved as they are edited, and a send runs on in main regardless.
+    window.webContents.on('render-process-gone', (_event, details) => {
+      if (details.reason === 'clean-exit') return;
+      reportCrash('the window', new Error(`The window stopped (${details.reason}, exit code ${details.exitCode}).`), () => window.reload());
+    });
   };
 
   app.on('second-instance', () => {

@@ -89,6 +89,17 @@ export const contract = {
   'app:checkForUpdates': channel(none).returns<UpdateStatus>(),
   /** The open-source packages the app ships and their licences (empty in a copy not built). */
   'app:licences': channel(none).returns<Licence[]>(),
+  /** An error the window caught: logged (scrubbed) in main; answers the "Copy details" text. */
+  'app:reportError': channel(
+    z.object({
+      where: z.string().max(100),
+      name: z.string().max(200),
+      message: z.string().max(4000),
+      stack: z.string().max(20_000).optional(),
+    }),
+  ).returns<{ details: string }>(),
+  /** Asks where to save, then writes a zip of the logs and versions for support (null: cancelled). */
+  'app:saveDiagnostics': channel(none).returns<{ saved: { path: string; files: number } | null }>(),
 
   'campaigns:list': channel(z.object({ search: z.string().max(200).optional() }).optional()).returns<
     CampaignSummary[]

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { HELP_URL, type AboutInfo, type Licence, type UpdateStatus } from '../../shared/app-info';
 import type { Events, EventName } from '../../shared/contract';
+import { crashDetails } from '../../shared/crash';
+import { writeDiagnostics } from '../diagnostics';
 import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
 import { writeLines } from '../send/csv';
 import type { Services } from '../services';
@@ -53,6 +56,21 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'app:about': () => about.about(),
     'app:checkForUpdates': () => about.checkForUpdates(),
     'app:licences': () => about.licences(),
+    'app:reportError': (report) => {
+      const details = crashDetails({ ...report, at: services.clock().toISOString(), versions: versionsOf(about) });
+      services.log.error('error in the window', { details });
+      return { details };
+    },
+    'app:saveDiagnostics': async () => {
+      const path = await dialogs.saveFile({
+        title: 'Save diagnostics for support',
+        defaultName: 'Omnigage Campaigns diagnostics.zip',
+        filters: [{ name: 'Zip archive', extensions: ['zip'] }],
+      });
+      if (path === null) return { saved: null };
+      const { files } = writeDiagnostics(path, { logsDir: join(services.dataDir, 'logs'), versions: versionsOf(about), now: services.clock() });
+      return { saved: { path, files } };
+    },
 
     'campaigns:list': (input) => campaigns.list(input?.search),
     'campaigns:create': ({ name }) => {
@@ -227,6 +245,12 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
       return { saved: { path, rows: Math.max(0, lines - 1) } };
     },
   };
+}
+
+/** The app's and its runtimes' versions, for reports to support. */
+function versionsOf(about: AboutProvider): Record<string, string> {
+  const info = about.about();
+  return { app: info.version, ...info.runtimes };
 }
 
 /** Outside the installed app (the CLI, tests, the browser harness): no updater and no policy. */
