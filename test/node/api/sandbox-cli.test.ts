@@ -47,6 +47,34 @@ describe('npm run sandbox', () => {
     expect(lines.join('\n')).toMatch(/nobody will be called/);
   });
 
+  it('--deviate switches on misbehaviour by name; an unknown name is refused with the known ones', async () => {
+    const lines: string[] = [];
+    launched = await launchSandbox({
+      argv: [
+        '--port',
+        '0',
+        '--no-dialer',
+        '--quiet',
+        '--deviate',
+        'ignore-filter,digits-numbers',
+        '--deviate=no-total',
+      ],
+      env: {},
+      print: (l) => lines.push(l),
+    });
+    expect(launched.sandbox.fake.behaviour).toMatchObject({
+      ignoreEnvelopeFilter: true,
+      echoPhone: 'digits',
+      listMeta: false,
+    });
+    expect(lines.join('\n')).toMatch(
+      /Deviating on purpose .*ignore-filter, digits-numbers, no-total/,
+    );
+    await expect(
+      launchSandbox({ argv: ['--port', '0', '--deviate', 'nonsense'], env: {}, print: () => {} }),
+    ).rejects.toThrow(/Unknown sandbox deviation "nonsense". Known: ignore-filter/);
+  });
+
   it('takes the port from the environment and falls back to a free one when it is busy', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
