@@ -59,6 +59,7 @@ import {
   type RecipientList,
   type RecipientPage,
 } from './recipients/types';
+import type { MergeColumn } from './recipients/types';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -167,6 +168,8 @@ export const contract = {
   'recipients:preview': channel(
     z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), text: messageTextSchema }),
   ).returns<Preview>(),
+  /** Each merge column with a few values as written and the "read as" the app suggests for it. */
+  'recipients:columns': channel(z.object({ campaignId: campaignIdSchema })).returns<{ columns: MergeColumn[] }>(),
   'recipients:quietHours': channel(
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.optional() }),
   ).returns<QuietHoursReport>(),

@@ -153,6 +153,7 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'recipients:summary': ({ campaignId, texts, profileId }) =>
       recipients.summary(campaignId, { texts, profileId: profileFor(campaignId, profileId) }),
     'recipients:preview': ({ campaignId, row, text }) => recipients.preview(campaignId, row, text),
+    'recipients:columns': ({ campaignId }) => ({ columns: recipients.mergeColumns(campaignId) }),
     'recipients:quietHours': ({ campaignId, profileId }) =>
       recipients.quietHours(campaignId, profileFor(campaignId, profileId)),
     'dialog:openFile': async ({ kind }) => ({

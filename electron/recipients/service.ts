@@ -10,7 +10,7 @@ import {
 import { describeUnknownField, extractMergeFields, unknownMergeFields } from '../../shared/recipients/merge';
 import { mergedMessage, mergedValue, metaFields, unknownSendColumns } from '../../shared/recipients/envelope-meta';
 import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, readAsOf, type MergeSettings } from '../../shared/recipients/merge-settings';
-import { READ_AS_LABELS } from '../../shared/recipients/read-as';
+import { READ_AS_LABELS, suggestReadAs } from '../../shared/recipients/read-as';
 import { callingHoursReport, zonesForNumber, type CallingWindow, type QuietHoursReport, type ZoneGroup } from '../../shared/recipients/quiet-hours';
 import type { LineType, Problem, RecipientStatus, ValidationSummary } from '../../shared/recipients/summary';
 import type {
@@ -20,6 +20,7 @@ import type {
   RecipientList,
   RecipientPage,
   RecipientView,
+  MergeColumn,
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
@@ -375,6 +376,22 @@ export class RecipientService {
       .all(params) as RecipientRow[];
     const settings = this.#mergeSettings(campaignId);
     return { total, offset, rows: rows.map((row) => this.#view(list, row, settings)) };
+  }
+
+  /** Merge columns with values as written (the first 200 rows) and the suggested "read as" for each. */
+  mergeColumns(campaignId: string): MergeColumn[] {
+    const list = this.#requireList(campaignId);
+    const rows = this.#db
+      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row LIMIT 200')
+      .pluck()
+      .all(campaignId) as string[];
+    const cells = rows.map((r) => JSON.parse(r) as string[]);
+    return list.keys.flatMap((key, index) => {
+      if (index === list.phoneIndex) return [];
+      const values = cells.map((c) => c[index] ?? '');
+      const samples = [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].slice(0, 5);
+      return [{ key, header: list.headers[index] ?? key, samples, suggested: suggestReadAs(key, values) }];
+    });
   }
 
   /** The message as this recipient will hear it. */

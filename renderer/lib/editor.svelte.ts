@@ -8,6 +8,9 @@ import {
   type Message,
 } from '../../shared/campaign';
 import type { CachedCallerId, CallerIdCheck } from '../../shared/profiles';
+import { EMPTY_MERGE_SETTINGS, type MergeSettings } from '../../shared/recipients/merge-settings';
+import type { ReadAs } from '../../shared/recipients/read-as';
+import { canonicalVoice } from '../../shared/voices';
 import type { StoredAudio } from '../../shared/workspace';
 import { call as defaultCall, messageOf } from './api';
 import { fromLocalInput, toLocalInput } from './dates';
@@ -51,12 +54,12 @@ export class MessageDraft {
     if (this.kind === 'audio') {
       return this.audio ? { kind: 'audio', file: this.audio.file, fileName: this.audio.fileName, durationMs: this.audio.durationMs } : null;
     }
-    return { kind: 'text', body: this.body, voice: this.voice.trim() || DEFAULT_VOICE };
+    return { kind: 'text', body: this.body, voice: canonicalVoice(this.voice) || DEFAULT_VOICE };
   }
 }
 
 export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
-type Field = 'name' | 'callerId' | 'human' | 'machine' | 'delivery';
+type Field = 'name' | 'callerId' | 'human' | 'machine' | 'delivery' | 'merge';
 
 export interface DraftSnapshot {
   kind: 'text' | 'audio';
@@ -75,6 +78,7 @@ interface Unsaved {
   sameForVoicemail: boolean;
   deliveryType?: Delivery['type'];
   deliveryAt?: string;
+  merge?: MergeSettings;
 }
 
 /** Where unsaved edits wait (localStorage in the app; anything with the same three methods in tests). */
@@ -110,6 +114,8 @@ export class CampaignEditor {
   deliveryType = $state<Delivery['type']>('immediately');
   /** The send time as a datetime-local value (local time). */
   deliveryAt = $state('');
+  /** How merge columns are read out, fallback words, and extra columns sent (shared/recipients/merge-settings.ts). */
+  merge = $state.raw<MergeSettings>(EMPTY_MERGE_SETTINGS);
 
   saveState = $state<SaveState>('saved');
   saveError = $state<string | null>(null);
@@ -169,6 +175,7 @@ export class CampaignEditor {
       sameForVoicemail: this.sameForVoicemail,
       deliveryType: this.deliveryType,
       deliveryAt: this.deliveryAt,
+      merge: this.merge,
     };
     try {
       this.#journal.setItem(key, JSON.stringify(unsaved));
@@ -198,6 +205,7 @@ export class CampaignEditor {
       this.human.restore(unsaved.human);
       this.machine.restore(unsaved.machine);
       this.sameForVoicemail = unsaved.sameForVoicemail;
+      if (unsaved.merge) this.merge = unsaved.merge;
       if (unsaved.deliveryType) {
         this.deliveryType = unsaved.deliveryType;
         this.deliveryAt = unsaved.deliveryAt ?? '';
@@ -212,6 +220,7 @@ export class CampaignEditor {
         human: !same(this.human.toMessage(), stored.human),
         machine: !same(this.sameForVoicemail ? null : this.machine.toMessage(), stored.machine),
         delivery: JSON.stringify(this.delivery) !== JSON.stringify(stored.delivery),
+        merge: !same(this.merge, stored.merge),
       };
       const changed = unsaved.fields.filter((field) => differs[field]);
       if (changed.length === 0) {
@@ -237,6 +246,7 @@ export class CampaignEditor {
       this.sameForVoicemail = detail.machine === null;
       this.deliveryType = detail.delivery.type;
       this.deliveryAt = detail.delivery.type === 'at' ? toLocalInput(detail.delivery.at) : '';
+      this.merge = detail.merge ?? EMPTY_MERGE_SETTINGS;
       this.loadError = null;
       await this.#restoreUnsaved();
       await this.loadCallerIds();
@@ -305,6 +315,31 @@ export class CampaignEditor {
     this.#timer = setTimeout(() => void this.flush(), AUTOSAVE_DELAY_MS);
   }
 
+  /** How a merge column is read out ("as written" removes the choice). */
+  setReadAs(key: string, kind: ReadAs): void {
+    const readAs = { ...this.merge.readAs };
+    if (kind === 'as-written') delete readAs[key];
+    else readAs[key] = kind;
+    this.merge = { ...this.merge, readAs };
+    this.changed('merge');
+  }
+
+  /** The word said when a field is empty ('' for none). */
+  setFallback(key: string, word: string): void {
+    const fallbacks = { ...this.merge.fallbacks };
+    if (word.trim() === '') delete fallbacks[key];
+    else fallbacks[key] = word;
+    this.merge = { ...this.merge, fallbacks };
+    this.changed('merge');
+  }
+
+  /** Whether a column no message uses is also sent to Omnigage. */
+  setSendColumn(key: string, send: boolean): void {
+    const rest = this.merge.sendColumns.filter((k) => k !== key);
+    this.merge = { ...this.merge, sendColumns: send ? [...rest, key] : rest };
+    this.changed('merge');
+  }
+
   setSameForVoicemail(same: boolean): void {
     this.sameForVoicemail = same;
     if (!same && this.machine.kind === 'text' && this.machine.body === '') {
@@ -358,6 +393,7 @@ export class CampaignEditor {
       const patch: CampaignContentPatch = {};
       if (fields.has('callerId')) patch.callerId = this.callerId.trim() || null;
       if (fields.has('delivery')) patch.delivery = this.delivery;
+      if (fields.has('merge')) patch.merge = this.merge;
       if (fields.has('human')) patch.human = this.human.toMessage();
       if (fields.has('machine') || fields.has('human')) patch.machine = this.sameForVoicemail ? null : this.machine.toMessage();
       let detail = this.detail;

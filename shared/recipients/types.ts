@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ColumnMapping } from './columns';
+import type { ReadAs } from './read-as';
 import type { LineType, RecipientCounts, RecipientStatus } from './summary';
 
 /** Data the recipients screen and the CLI exchange with main. */
@@ -45,6 +46,15 @@ export interface RecipientView {
   fields: Record<string, string>;
   /** Keys whose value is the fallback word (the cell is empty). */
   fallbacks?: string[];
+}
+
+/** A merge column for the "read as" settings: some values as written and a suggested kind. */
+export interface MergeColumn {
+  key: string;
+  header: string;
+  /** Up to 5 distinct non-empty values as written in the file. */
+  samples: string[];
+  suggested: ReadAs;
 }
 
 export const PAGE_FILTERS = ['all', 'problems', 'sendable'] as const;
