@@ -1,11 +1,15 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildApi } from '../../shared/api-surface';
 import { SettingsState } from '../../renderer/lib/settings.svelte';
 import SettingsScreen from '../../renderer/screens/SettingsScreen.svelte';
 import { realBackend } from './helpers';
 
 describe('Settings screen: a secret stays with its server', () => {
-  afterEach(() => cleanup());
+  afterEach(() => {
+    cleanup();
+    delete (globalThis as { api?: unknown }).api;
+  });
 
   it('asks for the token secret again when the API address changes, and says why', async () => {
     const real = realBackend();
@@ -14,6 +18,11 @@ describe('Settings screen: a secret stays with its server', () => {
       tokenKey: 'bank-key',
       tokenSecret: 'first-secret',
     });
+    // Parts of the screen that talk to main through window.api (the About panel) get the same backend.
+    (globalThis as { api?: unknown }).api = buildApi(
+      (channel, input) => real.backend.dispatch(channel, input),
+      () => () => {},
+    );
     const settings = new SettingsState(real.call);
     await settings.load();
     render(SettingsScreen, { settings });

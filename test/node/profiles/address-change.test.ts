@@ -24,13 +24,16 @@ async function capturingHost() {
   return {
     apiUrl: `http://127.0.0.1:${port}/api/v1/`,
     /** Every secret this host was handed, decoded from Basic authentication. */
+    // Requests without credentials (a reachability probe) hand over nothing, so they are not counted.
     secretsSeen: () =>
-      authorizations.map(
-        (a) =>
-          Buffer.from(a.replace(/^Basic /, ''), 'base64')
-            .toString('utf8')
-            .split(':')[1],
-      ),
+      authorizations
+        .filter((a) => a !== '')
+        .map(
+          (a) =>
+            Buffer.from(a.replace(/^Basic /, ''), 'base64')
+              .toString('utf8')
+              .split(':')[1],
+        ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
