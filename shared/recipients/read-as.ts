@@ -303,7 +303,8 @@ export function suggestReadAs(key: string, values: readonly string[]): ReadAs {
   const most = (test: (v: string) => boolean) => share(test) >= 0.8;
   const header = key.toLowerCase();
   if (most((v) => /[$€£]/.test(v) && parseMoney(v) !== null)) return 'money';
-  const digitsOnly = (v: string) => /^[\d\s-]+$/.test(v) && /\d/.test(v);
+  // A date written with dashes (1961-02-03) is a date, not an account number.
+  const digitsOnly = (v: string) => /^[\d\s-]+$/.test(v) && /\d/.test(v) && parseDate(v) === null;
   if (
     most(digitsOnly) &&
     (DIGIT_HEADERS.test(header) || most((v) => /^0\d/.test(v) || v.replace(/\D/g, '').length >= 7))

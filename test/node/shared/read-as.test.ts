@@ -108,6 +108,7 @@ describe('read as: the suggestion from a column', () => {
   it('suggests from the values, and from the header where values alone are ambiguous', () => {
     expect(suggestReadAs('appt-date', ['3/5/2027', '3/8/2027', '', '4/1/2027'])).toBe('date');
     expect(suggestReadAs('when', ['Friday, March 5, 2027'])).toBe('date');
+    expect(suggestReadAs('date-of-birth', ['1961-02-03', '1975-11-30'])).toBe('date');
     expect(suggestReadAs('appt-time', ['2:30 PM', '14:00', '9:15 AM'])).toBe('time');
     expect(suggestReadAs('fee', ['$1,234.50', '$20.00'])).toBe('money');
     expect(suggestReadAs('balance', ['1234.5', '99.99'])).toBe('money');
