@@ -44,6 +44,7 @@ describe('tolerant reading of JSON:API documents', () => {
       countComplete: null,
       countIncomplete: null,
       countHold: null,
+      complianceApproved: null,
       activityId: '1',
       callerIdIds: [],
       createdAt: null,
