@@ -44,6 +44,8 @@ export class Reachability {
   #timer: NodeJS.Timeout | undefined;
   #probing: Promise<void> | undefined;
   #last: string | undefined;
+  /** Stopped with the backend: a probe still in flight must not read the closed database. */
+  #stopped = false;
 
   constructor(deps: ReachabilityDeps) {
     this.#deps = deps;
@@ -117,7 +119,7 @@ export class Reachability {
       checkedAt: now,
       detail: answered ? null : detail,
     });
-    if (before?.reach !== reach) {
+    if (before?.reach !== reach && !this.#stopped) {
       this.#deps.log.info(answered ? 'Omnigage answers' : 'Omnigage is not answering', {
         origin,
         detail,
@@ -178,18 +180,21 @@ export class Reachability {
   /** Starts the probe loop (the window's backend does; the CLI does not need it). */
   start(): void {
     if (this.#timer) return;
+    this.#stopped = false;
     this.#timer = setInterval(() => void this.check(), this.#fastMs);
     this.#timer.unref?.();
     void this.check();
   }
 
   stop(): void {
+    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
   }
 
   /** Asks again when it is due, and tells the window if what it shows changed (the active profile may have). */
   async check(): Promise<void> {
+    if (this.#stopped) return;
     const apiUrl = this.#deps.target();
     if (!apiUrl) {
       this.#announce();
@@ -208,6 +213,7 @@ export class Reachability {
   }
 
   #announce(): void {
+    if (this.#stopped) return;
     const state = this.state();
     const key = `${state.reach} ${state.apiUrl ?? ''}`;
     if (key === this.#last) return;

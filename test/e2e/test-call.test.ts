@@ -94,24 +94,32 @@ describe.skipIf(!hasChromium)('Call me first', () => {
       'Estimated cost at 0.05 a minute',
     );
 
-    await page.getByRole('button', { name: 'Send to 2 recipients' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Send to 2 recipients?' });
-    await dialog.waitFor();
-    // Both numbers are in New York: whether it is an odd hour there depends on when the test runs.
-    const odd = oddHourCall(new Date(), [{ zones: ['America/New_York'], recipients: 2 }]);
-    const confirm = dialog.getByRole('button', { name: 'Send to 2 recipients' });
-    if (odd) {
-      expect(await dialog.getByTestId('odd-hour').textContent()).toContain(
-        `Yes, call at ${odd.words} for 2 people`,
-      );
-      expect(await confirm.isEnabled()).toBe(false);
-      await dialog.getByTestId('odd-hour').getByRole('checkbox').check();
-      expect(await confirm.isEnabled()).toBe(true);
-    } else {
-      expect(await dialog.getByTestId('odd-hour').count()).toBe(0);
-      expect(await confirm.isEnabled()).toBe(true);
-    }
+    // Both numbers are in New York. The window's clock is pinned, first to 2:30 a.m. there, then
+    // to noon, so both answers are checked whenever the test runs.
+    const confirmAt = async (instant: Date) => {
+      await page.clock.setFixedTime(instant);
+      await page.getByRole('button', { name: 'Send to 2 recipients' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Send to 2 recipients?' });
+      await dialog.waitFor();
+      return { dialog, confirm: dialog.getByRole('button', { name: 'Send to 2 recipients' }) };
+    };
+
+    const night = new Date('2026-12-02T07:30:00Z');
+    const odd = oddHourCall(night, [{ zones: ['America/New_York'], recipients: 2 }]);
+    expect(odd?.words).toBeTruthy();
+    let { dialog, confirm } = await confirmAt(night);
+    expect(await dialog.getByTestId('odd-hour').textContent()).toContain(
+      `Yes, call at ${odd!.words} for 2 people`,
+    );
+    expect(await confirm.isEnabled()).toBe(false);
+    await dialog.getByTestId('odd-hour').getByRole('checkbox').check();
+    expect(await confirm.isEnabled()).toBe(true);
     await page.screenshot({ path: screenshotPath('test-call-confirm') });
+    await dialog.getByRole('button', { name: 'Not yet' }).click();
+
+    ({ dialog, confirm } = await confirmAt(new Date('2026-12-02T17:00:00Z')));
+    expect(await dialog.getByTestId('odd-hour').count()).toBe(0);
+    expect(await confirm.isEnabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Not yet' }).click();
     expect(sandbox.state.schedulePatchCount()).toBe(1);
   });

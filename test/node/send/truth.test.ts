@@ -101,6 +101,29 @@ describe('whether Omnigage answers', () => {
     expect(reach.state()).toMatchObject({ reach: 'no_profile', apiUrl: null });
   });
 
+  it('a probe still in flight when the backend closes does not read the closed profile store', async () => {
+    let closed = false;
+    let answer!: () => void;
+    const announced: string[] = [];
+    const reach = new Reachability({
+      log: quiet(),
+      target: () => {
+        if (closed) throw new TypeError('The database connection is not open');
+        return 'http://127.0.0.1:9/api/v1/';
+      },
+      fetch: () => new Promise<Response>((resolve) => (answer = () => resolve(new Response('{}')))),
+    });
+    reach.subscribe((state) => announced.push(state.reach));
+    reach.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    reach.stop();
+    closed = true;
+    answer();
+    // The probe's answer arrives after the close: nothing is announced and nothing throws.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(announced).toEqual([]);
+  });
+
   it('a send whose Omnigage stops answering says so at once, keeps its count, queues with a retry time, and goes when it answers again', async () => {
     const f = await sendFixture({ engine: { batchSize: 5, concurrency: 1, maxFailedRounds: 1 } });
     const id = f.campaign({ count: 20 });
