@@ -1,6 +1,6 @@
 /**
  * The text-to-speech voices Omnigage offers: Amazon Polly voices, named `Polly-<Name>`
- * (omnigage-api.md decision 3). Kept here as a static list so the picker works offline; a
+ * (docs/omnigage-api.md, decision 3). Kept here as a static list so the picker works offline; a
  * voice not in it may still be typed and is sent as written. `lang` is the BCP 47 tag the
  * computer's own speech engine is asked for when "Listen" plays an approximation.
  */

@@ -13,7 +13,7 @@
  * what went wrong and whose `outcomeUnknown` says whether the server may have applied it.
  * `toAppError()` puts an ApiError into words for people.
  *
- * The bulk-voice sequence (omnigage-api.md §8) maps onto the methods as:
+ * The bulk-voice sequence (docs/omnigage-api.md §6) maps onto the methods as:
  *   audio only: uploads.create → uploads.sendFile
  *   voiceTemplates.createText | createAudio  (one or two messages)
  *   engagements.create → activities.createVoice → triggers.createForTemplate ×2
@@ -513,7 +513,7 @@ export function createOmnigageClient(options: OmnigageClientOptions): OmnigageCl
 
     uploads: {
       async create({ fileName, contentType, size }, call) {
-        // Not JSON:API: a plain object (omnigage-api.md §7.2).
+        // Not JSON:API: a plain object (docs/omnigage-api.md §6, step 1).
         const body = await exchange({
           method: 'POST',
           path: 'uploads',

@@ -1,6 +1,6 @@
 /**
  * The project's working rules where the Omnigage sources are silent or disagree
- * (shared/omnigage-api.md, "Decisions"). Each is an assumption about the real API, so each
+ * (docs/omnigage-api.md, "Decisions"). Each is an assumption about the real API, so each
  * lives here once: when Omnigage proves one wrong, the correction is one edit in this file.
  * Decision 8 (error parsing and status classes) lives in errors.ts (`parseErrorBody`,
  * `kindForStatus`) next to the error type it produces.
@@ -109,7 +109,7 @@ export function engagementEnvelopesQuery(
 }
 
 /**
- * Engagement statuses the app knows (omnigage-api.md §11: only `pending` and `scheduled` were
+ * Engagement statuses the app knows (docs/omnigage-api.md §6 and §7: only `pending` and `scheduled` were
  * ever seen). Any other status is reported as Omnigage sent it and never taken as "scheduled".
  */
 export const ENGAGEMENT_UNSCHEDULED = 'pending';

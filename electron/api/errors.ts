@@ -8,7 +8,7 @@ import { redactString } from '../logging/redact';
  * `outcomeUnknown` answers "may the server have applied this request?": true when the request
  * left this machine and no definite answer came back (timeout, connection reset after sending,
  * 5xx, a cancelled request in flight, a 2xx we could not read). For a POST that means the engine
- * must reconcile (omnigage-api.md decision 6) instead of sending again.
+ * must reconcile (docs/omnigage-api.md, decision 6) instead of sending again.
  */
 export type ApiErrorKind =
   | 'bad_credentials'
@@ -142,7 +142,7 @@ function describe(init: ApiErrorInit): string {
 const RAW_BODY_LIMIT = 2000;
 
 /**
- * Reads a non-2xx body: a JSON:API error document when there is one (omnigage-api.md
+ * Reads a non-2xx body: a JSON:API error document when there is one (docs/omnigage-api.md,
  * decision 8), otherwise the raw text, kept so nothing the server said is lost.
  */
 export function parseErrorBody(text: string): { details: ApiErrorDetail[]; rawBody?: string } {
@@ -190,7 +190,7 @@ function parseErrorEntry(entry: Record<string, unknown>): ApiErrorDetail {
 }
 
 /**
- * The HTTP status classes of omnigage-api.md decision 8: 401 means bad credentials, 429 and 5xx
+ * The HTTP status classes of docs/omnigage-api.md, decision 8: 401 means bad credentials, 429 and 5xx
  * are retryable, every other 4xx is a refusal that repeating cannot fix. A 3xx is a redirect,
  * which the client never follows (http.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * JSON:API documents as Omnigage speaks them (omnigage-api.md §3): kebab-case attribute and
+ * JSON:API documents as Omnigage speaks them (docs/omnigage-api.md §2): kebab-case attribute and
  * relationship names, `meta` as an ordinary attribute, `included` sometimes present and
  * sometimes not. Reading is tolerant: missing attributes or relationships are simply absent,
  * explicit nulls stay null, unknown members are ignored. Only a document without a usable

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /**
- * Phone numbers compared as numbers, not strings (omnigage-api.md, "What nobody has seen"):
+ * Phone numbers compared as numbers, not strings (docs/omnigage-api.md §7):
  * Omnigage may echo `+12125550142` as `12125550142` or `+1 212-555-0142`. Every comparison of
  * a number Omnigage sent back with a number the app sent (bulk answers, listings, results) goes
  * through this one key.

@@ -3,7 +3,7 @@ import { asRecord, bool, num, stringMap, str, toMany, toOne, type ResourceObject
 /**
  * The Omnigage resources this app reads, as plain camelCase values. Every field the server may
  * leave out or send as null is `null` here, so callers never have to tell the two apart.
- * Field meanings and evidence: omnigage-api.md §7.
+ * Field meanings and evidence: docs/omnigage-api.md §2 and §6.
  */
 
 export interface Upload {

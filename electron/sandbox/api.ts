@@ -11,7 +11,7 @@ import {
 
 /**
  * The Omnigage API as the sandbox plays it, without HTTP: one request in, one answer out.
- * Everything follows shared/omnigage-api.md §16; where the sources are silent the sandbox
+ * Everything follows docs/omnigage-api.md §1–§6; where the sources are silent the sandbox
  * chooses, and each such choice is marked "INVENTED" here so nobody mistakes it for Omnigage.
  */
 
@@ -30,7 +30,7 @@ export interface Behaviour {
   defaultPageLimit: number;
   /** Add `meta.total` to lists (allowed by §5; clients must not need it). */
   listMeta: boolean;
-  // Deviations nobody has ruled out (omnigage-api.md, "What nobody has seen"), off by default:
+  // Deviations nobody has ruled out (docs/omnigage-api.md §7), off by default:
   // the sandbox can misbehave on purpose so the send engine is tested against each.
   /** GET /envelopes ignores `filter[engagement.id]`: every engagement's envelopes are listed. */
   ignoreEnvelopeFilter: boolean;

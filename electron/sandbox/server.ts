@@ -18,7 +18,7 @@ import { SandboxState, type RequestRecord } from './state';
 
 /**
  * A local Omnigage: a real HTTP server on 127.0.0.1 (node:http only) that answers under
- * `/api/v1/` as shared/omnigage-api.md §16 describes, serves the presigned upload target itself
+ * `/api/v1/` as docs/omnigage-api.md §1 and §6 describes, serves the presigned upload target itself
  * (`/fake-s3/<bucket>/`), injects faults on demand and dials nobody.
  *
  *   const sandbox = await startSandbox({ seed: 7 });

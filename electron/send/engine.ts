@@ -3,10 +3,13 @@ import { basename, extname } from 'node:path';
 import type { CampaignDetail, Message } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
 import { callerNumberKey } from '../../shared/profiles';
-import { campaignMetaFields, envelopeMeta, type MetaField } from '../../shared/recipients/envelope-meta';
+import {
+  campaignMetaFields,
+  envelopeMeta,
+  type MetaField,
+} from '../../shared/recipients/envelope-meta';
 import type { SendStep } from '../../shared/send';
-import type {
-  ApiError} from '../api/client';
+import type { ApiError } from '../api/client';
 import {
   DEFAULT_ENVELOPE_BATCH_SIZE,
   DEFAULT_VOICE,
@@ -46,7 +49,7 @@ import { remoteCounts, type BatchRecipient, type Journal, type SendRow } from '.
  * - activity: the engagement says whether it has one; triggers: listed by activity.
  * - envelopes: the batch stays in_flight; before anything else is sent the engagement's
  *   envelopes are listed, matched by phone number, and only recipients still without one are
- *   sent again (omnigage-api.md decision 6). The listing is trusted only as far as it can be
+ *   sent again (docs/omnigage-api.md, decision 6). The listing is trusted only as far as it can be
  *   checked (#reconcile): complete and stable, each envelope naming this engagement, every
  *   number one of the campaign's, no number twice, nothing recorded missing. Otherwise the
  *   send stops, explains, and schedules nothing. A bulk answer (2xx) that does not account for
@@ -59,7 +62,7 @@ import { remoteCounts, type BatchRecipient, type Journal, type SendRow } from '.
  */
 
 export interface EngineOptions {
-  /** Envelopes per bulk request (omnigage-api.md decision 5). */
+  /** Envelopes per bulk request (docs/omnigage-api.md, decision 5). */
   batchSize: number;
   /** Bulk requests in flight at once. */
   concurrency: number;
@@ -162,7 +165,8 @@ const sameMessage = (a: Message, b: Message) => JSON.stringify(a) === JSON.strin
 export function messageSlots(campaign: Pick<CampaignDetail, 'human' | 'machine'>): Slot[] {
   if (!campaign.human) return [];
   const slots: Slot[] = [{ slot: 'human', message: campaign.human }];
-  if (campaign.machine && !sameMessage(campaign.machine, campaign.human)) slots.push({ slot: 'machine', message: campaign.machine });
+  if (campaign.machine && !sameMessage(campaign.machine, campaign.human))
+    slots.push({ slot: 'machine', message: campaign.machine });
   return slots;
 }
 
@@ -180,7 +184,11 @@ export async function uploadAudio(
   name: string,
 ): Promise<{ id: string; detail: { fileName: string; size: number } }> {
   const contentType = audioContentType(name);
-  const upload = await client.uploads.create({ fileName: name, contentType, size: data.byteLength });
+  const upload = await client.uploads.create({
+    fileName: name,
+    contentType,
+    size: data.byteLength,
+  });
   await client.uploads.sendFile(upload, { fileName: name, contentType, data });
   return { id: upload.id, detail: { fileName: name, size: data.byteLength } };
 }
@@ -233,7 +241,10 @@ export class SendRun {
 
   #classify(error: unknown): RunOutcome {
     const { control, log } = this.#ctx;
-    if (control.stop && (control.signal.aborted || (isApiError(error) && error.kind === 'cancelled'))) {
+    if (
+      control.stop &&
+      (control.signal.aborted || (isApiError(error) && error.kind === 'cancelled'))
+    ) {
       return { kind: 'stopped', reason: control.stop };
     }
     if (isApiError(error)) {
@@ -243,7 +254,8 @@ export class SendRun {
       return this.#failed(toAppError(error));
     }
     if (error instanceof AppError) {
-      const later = error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited';
+      const later =
+        error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited';
       return later ? { kind: 'retry_later', error } : this.#failed(error);
     }
     log.error('send run failed', { campaignId: this.#id, error });
@@ -269,7 +281,9 @@ export class SendRun {
    * and what the person can do (the service writes it to the audit trail as `send.failed`).
    */
   #stop(what: string, listed: number | undefined, todo: string): AppError {
-    const stopped = /nothing more was sent\.$/i.test(what) ? 'Nothing was scheduled.' : 'Nothing more was sent and nothing was scheduled.';
+    const stopped = /nothing more was sent\.$/i.test(what)
+      ? 'Nothing was scheduled.'
+      : 'Nothing more was sent and nothing was scheduled.';
     return new ExplainedStop(`${what} ${stopped} ${this.#whatExists(listed)} ${todo}`);
   }
 
@@ -281,10 +295,17 @@ export class SendRun {
     const n = this.#ctx.journal.sentCount(this.#id);
     const scheduled = this.#ctx.journal.step(this.#id, 'schedule')?.state === 'done';
     const exists = `Engagement ${this.#ctx.send.engagement_id} has ${n} envelope${n === 1 ? '' : 's'}${scheduled ? '' : ', not scheduled (nobody is called)'}.`;
-    return { kind: 'failed', error: new AppError(error.code, `${error.message} ${exists} Resume tries again.`, { cause: error }) };
+    return {
+      kind: 'failed',
+      error: new AppError(error.code, `${error.message} ${exists} Resume tries again.`, {
+        cause: error,
+      }),
+    };
   }
 
-  #audit(entry: Omit<Parameters<AuditLog['record']>[0], 'campaignId' | 'profileId' | 'recipientsSha256'>): void {
+  #audit(
+    entry: Omit<Parameters<AuditLog['record']>[0], 'campaignId' | 'profileId' | 'recipientsSha256'>,
+  ): void {
     this.#ctx.audit.record({
       campaignId: this.#id,
       campaignName: this.#ctx.campaign.name,
@@ -303,7 +324,11 @@ export class SendRun {
    * A create whose outcome cannot be checked remotely: done steps are reused; an in-flight one
    * (unknown outcome) is made again.
    */
-  async #ensure(step: string, remoteType: string, create: () => Promise<{ id: string; detail?: unknown }>): Promise<string> {
+  async #ensure(
+    step: string,
+    remoteType: string,
+    create: () => Promise<{ id: string; detail?: unknown }>,
+  ): Promise<string> {
     const { journal } = this.#ctx;
     const existing = journal.step(this.#id, step);
     if (existing?.state === 'done' && existing.remote_id) return existing.remote_id;
@@ -342,9 +367,19 @@ export class SendRun {
       try {
         return await work();
       } catch (error) {
-        if (!isApiError(error) || !isTransient(error.kind) || round > options.maxFailedRounds || control.stop) throw error;
+        if (
+          !isApiError(error) ||
+          !isTransient(error.kind) ||
+          round > options.maxFailedRounds ||
+          control.stop
+        )
+          throw error;
         this.#ctx.onRetry();
-        await sleep(error.retryAfterMs ?? backoff(round, options.timing), control.signal, options.timing);
+        await sleep(
+          error.retryAfterMs ?? backoff(round, options.timing),
+          control.signal,
+          options.timing,
+        );
       }
     }
   }
@@ -356,7 +391,11 @@ export class SendRun {
       ctx.onStep('checks');
       const callerId = await this.#retrying(() => this.#callerId());
       const slots = messageSlots(campaign);
-      if (slots.length === 0) throw new AppError('invalid_input', 'The campaign has no message. Write or choose one first.');
+      if (slots.length === 0)
+        throw new AppError(
+          'invalid_input',
+          'The campaign has no message. Write or choose one first.',
+        );
 
       // The voice messages and the engagement do not depend on each other: made side by side.
       const templates = new Map<string, { id: string; kind: TemplateKind }>();
@@ -365,7 +404,9 @@ export class SendRun {
           if (message.kind === 'audio') {
             ctx.onStep('upload');
             const uploadId = await this.#retrying(() =>
-              this.#ensure(`upload:${slot}`, 'uploads', () => this.#upload(message.file, message.fileName)),
+              this.#ensure(`upload:${slot}`, 'uploads', () =>
+                this.#upload(message.file, message.fileName),
+              ),
             );
             ctx.onStep('templates');
             const id = await this.#retrying(() =>
@@ -391,7 +432,9 @@ export class SendRun {
       };
       const makeEngagement = () =>
         this.#retrying(() =>
-          this.#ensure('engagement', 'engagements', () => this.#client.engagements.create({ name: campaign.name })),
+          this.#ensure('engagement', 'engagements', () =>
+            this.#client.engagements.create({ name: campaign.name }),
+          ),
         );
       const [, engagementId] = await allOrFirstError([makeTemplates(), makeEngagement()] as const);
       ctx.onStep('engagement');
@@ -409,17 +452,23 @@ export class SendRun {
       // Each trigger is its own journal step (reconciled by its event): both go out together.
       await allOrFirstError(
         (['voice-human', 'voice-machine'] as TriggerEvent[]).map((event) =>
-          this.#retrying(() => this.#trigger(activityId, event, event === 'voice-human' ? human : machine)),
+          this.#retrying(() =>
+            this.#trigger(activityId, event, event === 'voice-human' ? human : machine),
+          ),
         ),
       );
 
       ctx.onStep('envelopes');
       await this.#retrying(() => this.#envelopes(engagementId));
 
-      // A "send at" time is kept by the app (omnigage-api.md decision 7): everything is ready in
+      // A "send at" time is kept by the app (docs/omnigage-api.md, decision 7): everything is ready in
       // Omnigage, and the schedule waits for that time.
       const at = campaign.delivery.type === 'at' ? Date.parse(campaign.delivery.at) : Number.NaN;
-      if (Number.isFinite(at) && at > Date.now() && journal.step(this.#id, 'schedule') === undefined) {
+      if (
+        Number.isFinite(at) &&
+        at > Date.now() &&
+        journal.step(this.#id, 'schedule') === undefined
+      ) {
         return { kind: 'waiting', until: at };
       }
 
@@ -440,7 +489,8 @@ export class SendRun {
   /** Credentials work and the caller ID is verified: one listing proves both. */
   async #callerId(): Promise<string> {
     const { campaign, journal } = this.#ctx;
-    if (!campaign.callerId) throw new AppError('invalid_input', 'Choose the caller ID the calls come from.');
+    if (!campaign.callerId)
+      throw new AppError('invalid_input', 'Choose the caller ID the calls come from.');
     if (this.#ctx.checkedCallerId) {
       if (this.#ctx.send.caller_id !== this.#ctx.checkedCallerId) {
         journal.update(this.#id, { caller_id: this.#ctx.checkedCallerId });
@@ -449,7 +499,10 @@ export class SendRun {
       return this.#ctx.checkedCallerId;
     }
     const verified = await this.#client.callerIds.list({ verifiedOnly: true });
-    const match = matchCallerId(campaign.callerId, verified.filter((c) => c.status === null || c.status === 'success'));
+    const match = matchCallerId(
+      campaign.callerId,
+      verified.filter((c) => c.status === null || c.status === 'success'),
+    );
     if (!match) {
       throw new AppError(
         'remote_validation',
@@ -468,7 +521,11 @@ export class SendRun {
     try {
       data = (this.#ctx.readFile ?? readFileSync)(file);
     } catch (error) {
-      throw new AppError('invalid_input', `The audio file ${file} cannot be read: ${(error as Error).message}`, { cause: error });
+      throw new AppError(
+        'invalid_input',
+        `The audio file ${file} cannot be read: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return uploadAudio(this.#client, data, fileName || basename(file));
   }
@@ -481,28 +538,52 @@ export class SendRun {
       const engagement = await this.#client.engagements.get(engagementId);
       if (engagement.activityId) {
         journal.stepDone(this.#id, 'activity', engagement.activityId, { reconciled: true });
-        this.#audit({ action: 'reconcile', remoteType: 'activities', remoteId: engagement.activityId, outcome: 'ok', detail: 'found after an unknown outcome' });
+        this.#audit({
+          action: 'reconcile',
+          remoteType: 'activities',
+          remoteId: engagement.activityId,
+          outcome: 'ok',
+          detail: 'found after an unknown outcome',
+        });
         return engagement.activityId;
       }
     }
     return this.#ensure('activity', 'activities', () =>
-      this.#client.activities.createVoice({ name: this.#ctx.campaign.name, engagementId, callerIdId: callerId }),
+      this.#client.activities.createVoice({
+        name: this.#ctx.campaign.name,
+        engagementId,
+        callerIdId: callerId,
+      }),
     );
   }
 
-  async #trigger(activityId: string, event: TriggerEvent, template: { id: string; kind: TemplateKind }): Promise<string> {
+  async #trigger(
+    activityId: string,
+    event: TriggerEvent,
+    template: { id: string; kind: TemplateKind },
+  ): Promise<string> {
     const { journal } = this.#ctx;
     const key = `trigger:${event}`;
     const step = journal.step(this.#id, key);
     if (step?.state === 'in_flight') {
-      const existing = (await this.#client.triggers.listByActivity(activityId)).find((t) => t.onEvent === event);
+      const existing = (await this.#client.triggers.listByActivity(activityId)).find(
+        (t) => t.onEvent === event,
+      );
       if (existing) {
         journal.stepDone(this.#id, key, existing.id, { reconciled: true });
-        this.#audit({ action: 'reconcile', remoteType: 'triggers', remoteId: existing.id, outcome: 'ok', detail: `${event} found after an unknown outcome` });
+        this.#audit({
+          action: 'reconcile',
+          remoteType: 'triggers',
+          remoteId: existing.id,
+          outcome: 'ok',
+          detail: `${event} found after an unknown outcome`,
+        });
         return existing.id;
       }
     }
-    return this.#ensure(key, 'triggers', () => this.#client.triggers.createForTemplate({ activityId, onEvent: event, template }));
+    return this.#ensure(key, 'triggers', () =>
+      this.#client.triggers.createForTemplate({ activityId, onEvent: event, template }),
+    );
   }
 
   // ---- envelopes ---------------------------------------------------------------------------
@@ -544,7 +625,8 @@ export class SendRun {
       /** A 2xx answer that did not account for its batch (settled by the next reconciliation). */
       let unaccounted = false;
       let refused: ApiError | undefined;
-      const take = () => (fatal || unknown || unaccounted || refused || control.stop ? undefined : queue.shift());
+      const take = () =>
+        fatal || unknown || unaccounted || refused || control.stop ? undefined : queue.shift();
       const prepareNext = (): PreparedBatch | null => {
         for (let batch = take(); batch !== undefined; batch = take()) {
           const prepared = this.#prepareBatch(batch);
@@ -627,7 +709,12 @@ export class SendRun {
     const { journal } = this.#ctx;
     let missing = this.#missing.get(batch);
     if (!missing) {
-      for (const [b, rows] of journal.missingInBatches(this.#id, batch, batch + PREFETCH_BATCHES - 1)) this.#missing.set(b, rows);
+      for (const [b, rows] of journal.missingInBatches(
+        this.#id,
+        batch,
+        batch + PREFETCH_BATCHES - 1,
+      ))
+        this.#missing.set(b, rows);
       missing = this.#missing.get(batch) ?? [];
     }
     this.#missing.delete(batch);
@@ -652,7 +739,11 @@ export class SendRun {
   }
 
   /** Writes down a batch's answer: its envelopes by phone number, or why it failed. */
-  #recordAnswer({ batch, missing }: LaunchedBatch, created: CreatedEnvelope[] | undefined, error: unknown): 'done' | 'unknown' | { error: unknown } {
+  #recordAnswer(
+    { batch, missing }: LaunchedBatch,
+    created: CreatedEnvelope[] | undefined,
+    error: unknown,
+  ): 'done' | 'unknown' | { error: unknown } {
     const { journal } = this.#ctx;
     if (error !== undefined || !created) {
       const unknown = isApiError(error) && error.outcomeUnknown;
@@ -663,7 +754,11 @@ export class SendRun {
         remoteType: 'envelopes',
         count: missing.length,
         outcome: unknown ? 'unknown' : 'failed',
-        detail: `batch ${batch + 1}: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+        detail:
+          `batch ${batch + 1}: ${error instanceof Error ? error.message : String(error)}`.slice(
+            0,
+            500,
+          ),
       });
       return { error };
     }
@@ -706,8 +801,7 @@ export class SendRun {
 
   /**
    * Lists the engagement's envelopes and records the ones that exist; only the rest go again.
-   * The listing counts only as far as it can be checked (omnigage-api.md, "What nobody has
-   * seen"); anything it cannot prove stops the send, because re-sending on the strength of an
+   * The listing counts only as far as it can be checked (docs/omnigage-api.md §7); anything it cannot prove stops the send, because re-sending on the strength of an
    * incomplete or foreign listing calls people twice, and recording a foreign envelope as ours
    * skips them. Marks the journal step `verify` (a listing is due before the schedule).
    */
@@ -719,9 +813,13 @@ export class SendRun {
     await sleep(options.settleMs, control.signal);
     const listing = await this.#client.envelopes.listChecked(engagementId);
     const todoCheck =
-      'Check the engagement in Omnigage. Resume checks again and continues only if Omnigage\'s list adds up; otherwise cancel the send (nothing is scheduled, nobody is called) and contact Omnigage support.';
+      "Check the engagement in Omnigage. Resume checks again and continues only if Omnigage's list adds up; otherwise cancel the send (nothing is scheduled, nobody is called) and contact Omnigage support.";
     if (!listing.complete) {
-      this.#auditCheck(engagementId, 0, `listing not trusted after ${listing.passes} readings: ${listing.reason}`);
+      this.#auditCheck(
+        engagementId,
+        0,
+        `listing not trusted after ${listing.passes} readings: ${listing.reason}`,
+      );
       throw this.#stop(
         `Omnigage's list of this campaign's envelopes could not be read reliably (${listing.reason}), so the app cannot tell who already has a call waiting.`,
         undefined,
@@ -766,7 +864,11 @@ export class SendRun {
     const twice = [...byKey.entries()].filter(([, v]) => v.count > 1);
     const summary = `listed ${listing.envelopes.length} envelopes (${foreign} of other engagements ignored), ${ours.length} of ${engagementId} for ${total} recipients`;
     if (ours.length > total || twice.length > 0) {
-      this.#auditCheck(engagementId, ours.length, `${summary}; ${twice.length} numbers more than once`);
+      this.#auditCheck(
+        engagementId,
+        ours.length,
+        `${summary}; ${twice.length} numbers more than once`,
+      );
       const example = twice[0]?.[0];
       throw this.#stop(
         ours.length > total
@@ -777,7 +879,11 @@ export class SendRun {
       );
     }
     if (strangers.length > 0) {
-      this.#auditCheck(engagementId, ours.length, `${summary}; ${strangers.length} numbers not on the list, e.g. ${strangers[0]}`);
+      this.#auditCheck(
+        engagementId,
+        ours.length,
+        `${summary}; ${strangers.length} numbers not on the list, e.g. ${strangers[0]}`,
+      );
       throw this.#stop(
         `Omnigage lists ${strangers.length} envelope${strangers.length === 1 ? '' : 's'} in this campaign's engagement with a number the app did not send as written (for example ${strangers[0]}), so it cannot match them to recipients.`,
         ours.length,
@@ -788,7 +894,11 @@ export class SendRun {
     const listedIds = new Set(ours.map((e) => e.id));
     const lost = recipients.filter((r) => r.envelopeId !== null && !listedIds.has(r.envelopeId));
     if (lost.length > 0) {
-      this.#auditCheck(engagementId, ours.length, `${summary}; ${lost.length} recorded envelopes missing, e.g. ${lost[0]!.envelopeId}`);
+      this.#auditCheck(
+        engagementId,
+        ours.length,
+        `${summary}; ${lost.length} recorded envelopes missing, e.g. ${lost[0]!.envelopeId}`,
+      );
       throw this.#stop(
         `Omnigage's list of this campaign's envelopes lacks ${lost.length} that Omnigage itself created earlier (for example ${lost[0]!.envelopeId}), so the list is incomplete and cannot show who still needs one.`,
         ours.length,
@@ -810,8 +920,16 @@ export class SendRun {
         journal.stepDone(this.#id, step.step, null, { reconciled: true });
         continue;
       }
-      this.#auditCheck(engagementId, ours.length, `${summary}; batch ${batch + 1}: ${unmatched} recipients unmatched after a 2xx answer`);
-      log.error('bulk answer left recipients unmatched after reconciliation', { campaignId: this.#id, batch, unmatched });
+      this.#auditCheck(
+        engagementId,
+        ours.length,
+        `${summary}; batch ${batch + 1}: ${unmatched} recipients unmatched after a 2xx answer`,
+      );
+      log.error('bulk answer left recipients unmatched after reconciliation', {
+        campaignId: this.#id,
+        batch,
+        unmatched,
+      });
       throw this.#stop(
         'Omnigage accepted the request but its answer does not name the numbers sent; nothing more was sent.',
         ours.length,
@@ -830,7 +948,14 @@ export class SendRun {
   }
 
   #auditCheck(engagementId: string, count: number, detail: string): void {
-    this.#audit({ action: 'reconcile', remoteType: 'envelopes', remoteId: engagementId, count, outcome: 'failed', detail: detail.slice(0, 1000) });
+    this.#audit({
+      action: 'reconcile',
+      remoteType: 'envelopes',
+      remoteId: engagementId,
+      count,
+      outcome: 'failed',
+      detail: detail.slice(0, 1000),
+    });
   }
 
   // ---- schedule ----------------------------------------------------------------------------
@@ -839,7 +964,8 @@ export class SendRun {
     const { journal, options, control } = this.#ctx;
     const step = journal.step(this.#id, 'schedule');
     if (step?.state === 'done') return;
-    if (step?.state === 'in_flight' && (await this.#isScheduled(engagementId))) return this.#scheduled(engagementId, true);
+    if (step?.state === 'in_flight' && (await this.#isScheduled(engagementId)))
+      return this.#scheduled(engagementId, true);
     this.#stopIfAsked();
     journal.stepInFlight(this.#id, 'schedule');
     let answer: Engagement;
@@ -879,21 +1005,34 @@ export class SendRun {
     if (engagement.status === ENGAGEMENT_SCHEDULED) return true;
     if (engagement.status === ENGAGEMENT_UNSCHEDULED) return false;
     const shown = engagement.status === null ? 'no status' : `the status "${engagement.status}"`;
-    this.#audit({ action: 'schedule', remoteType: 'engagements', remoteId: engagementId, outcome: 'unknown', detail: `after a lost answer Omnigage reports ${shown}` });
+    this.#audit({
+      action: 'schedule',
+      remoteType: 'engagements',
+      remoteId: engagementId,
+      outcome: 'unknown',
+      detail: `after a lost answer Omnigage reports ${shown}`,
+    });
     throw new ExplainedStop(
       `The request to schedule this campaign got no answer, and Omnigage now reports ${shown} for its engagement ${engagementId}, which this app does not know, so it cannot tell whether the campaign is scheduled. It did not ask again. ${this.#ctx.journal.sentCount(this.#id)} recipients have envelopes there. Check the engagement in Omnigage: if it shows as scheduled or running, the calls are going ahead; if not, schedule it there or cancel this send.`,
     );
   }
 
   #scheduled(engagementId: string, reconciled: boolean): void {
-    this.#ctx.journal.stepDone(this.#id, 'schedule', engagementId, reconciled ? { reconciled } : undefined);
+    this.#ctx.journal.stepDone(
+      this.#id,
+      'schedule',
+      engagementId,
+      reconciled ? { reconciled } : undefined,
+    );
     this.#audit({
       action: 'schedule',
       remoteType: 'engagements',
       remoteId: engagementId,
       count: this.#ctx.journal.sentCount(this.#id),
       outcome: 'ok',
-      detail: reconciled ? 'found scheduled after an unknown outcome' : 'scheduled, delivery immediately',
+      detail: reconciled
+        ? 'found scheduled after an unknown outcome'
+        : 'scheduled, delivery immediately',
     });
   }
 }
@@ -902,7 +1041,9 @@ export class SendRun {
  * Waits for every step started side by side, then fails with the first failure: no step is left
  * running behind the run's back.
  */
-async function allOrFirstError<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+async function allOrFirstError<T extends readonly unknown[]>(work: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
   const settled = await Promise.allSettled(work);
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -938,13 +1079,22 @@ class StopSignal extends Error {
 }
 
 /** Capped exponential backoff with equal jitter. */
-export function backoff(attempt: number, timing?: Partial<Timing>, baseMs = 1000, capMs = 60_000): number {
+export function backoff(
+  attempt: number,
+  timing?: Partial<Timing>,
+  baseMs = 1000,
+  capMs = 60_000,
+): number {
   const cap = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
   const random = timing?.random ?? Math.random;
   return cap / 2 + random() * (cap / 2);
 }
 
-export async function sleep(ms: number, signal: AbortSignal, timing?: Partial<Timing>): Promise<void> {
+export async function sleep(
+  ms: number,
+  signal: AbortSignal,
+  timing?: Partial<Timing>,
+): Promise<void> {
   if (ms <= 0) {
     if (signal.aborted) throw signal.reason;
     return;

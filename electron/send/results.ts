@@ -15,7 +15,7 @@ import type { SendService } from './service';
  * Results after scheduling: the engagement and its envelopes (with their calls) are read with
  * backoff until every recipient has an outcome or a limit is reached, each recipient's outcome
  * is stored next to its row, and the whole list can be exported as CSV with the original
- * columns. Envelope and call statuses beyond `pending` are not documented (omnigage-api.md §10),
+ * columns. Envelope and call statuses beyond `pending` are not documented (docs/omnigage-api.md §6–§7),
  * so statuses are stored as Omnigage sends them and only these call statuses count as final.
  */
 const FINAL_CALL_STATUSES = new Set([

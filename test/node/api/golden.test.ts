@@ -7,7 +7,7 @@ import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 /**
  * Golden request bodies for each step of the bulk-voice sequence, text and audio, as the
  * client sends them. Ids the sandbox assigned are replaced by `<type#n>` so the files are
- * stable; the files under golden/ were checked by hand against omnigage-api.md §6–§9 and
+ * stable; the files under golden/ were checked by hand against docs/omnigage-api.md §2–§6 and
  * decisions 1, 2, 4, 5 and 7. Rewrite them (UPDATE_GOLDEN=1) only after such a check. They are
  * compared as parsed JSON, so reformatting the files changes nothing.
  */
@@ -102,7 +102,7 @@ describe('golden request bodies for the bulk-voice sequence', () => {
     await api.engagements.schedule(engagement.id);
 
     const steps = recorded(sandbox) as { body: unknown; path: string }[];
-    // The shapes of omnigage-api.md, checked here as well as in the golden file.
+    // The shapes of docs/omnigage-api.md, checked here as well as in the golden file.
     expect(steps.find((s) => s.path === 'envelopes')?.body).toEqual({
       data: RECIPIENTS.map((r) => ({
         type: 'envelopes',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ID_PATTERN, INVENTED, startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { clientFor, FAKE_MP3, sandboxForTest } from './helpers';
 
-/** The sandbox itself, spoken to with plain fetch: what it answers must match omnigage-api.md §16. */
+/** The sandbox itself, spoken to with plain fetch: what it answers must match docs/omnigage-api.md §1–§6. */
 
 interface RawOptions {
   body?: unknown;
