@@ -23,7 +23,8 @@ export interface BackendOptions {
   /** Settings → About and updates; the installed app passes its updater and policy. */
   about?: AboutProvider;
   clock?: () => Date;
-  secrets?: SecretStore;
+  /** The OS keychain in the app; a MemorySecretStore in tests (required, see ServiceOptions). */
+  secrets: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
   dialogs?: NativeDialogs;
 }
@@ -37,8 +38,19 @@ export interface BackendOptions {
 export function createBackend(options: BackendOptions): Backend {
   const { dataDir, log } = options;
   try {
-    const services = createServices({ dataDir, log, clock: options.clock, secrets: options.secrets });
-    const handlers = createHandlers({ services, emit: options.emit, version: options.version, about: options.about, dialogs: options.dialogs });
+    const services = createServices({
+      dataDir,
+      log,
+      clock: options.clock,
+      secrets: options.secrets,
+    });
+    const handlers = createHandlers({
+      services,
+      emit: options.emit,
+      version: options.version,
+      about: options.about,
+      dialogs: options.dialogs,
+    });
     log.info('backend ready', { dataDir });
     // The window's header shows whether Omnigage answers, kept fresh by a light probe.
     services.send.reachability.start();
@@ -64,7 +76,9 @@ export function createBackend(options: BackendOptions): Backend {
     const refuse = () => {
       throw new AppError('unavailable', `${status.title}. ${status.message}`);
     };
-    const handlers = Object.fromEntries(CHANNEL_NAMES.map((name) => [name, refuse])) as unknown as Handlers;
+    const handlers = Object.fromEntries(
+      CHANNEL_NAMES.map((name) => [name, refuse]),
+    ) as unknown as Handlers;
     handlers['app:status'] = () => status;
     return {
       dispatch: createDispatcher(handlers, log.child('ipc')),

@@ -1,25 +1,46 @@
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, clipboard, dialog, ipcMain, net, powerMonitor, protocol, screen, session, shell } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  app,
+  clipboard,
+  dialog,
+  ipcMain,
+  net,
+  powerMonitor,
+  protocol,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { HELP_URL } from '../shared/app-info';
 import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { crashDetails } from '../shared/crash';
 import { APP_ENTRY, APP_SCHEME, serveRenderer } from './app-protocol';
 import { createBackend, type Backend } from './backend';
+import { KeytarSecretStore } from './secrets/keytar-store';
 import { runCommandLine } from './cli/entry';
 import type { NativeDialogs } from './dialogs';
 import { createFileLogger } from './logging/logger';
 import { menuTemplate } from './menu';
 import { PRODUCT_NAME, dataPaths, resolveDataDir } from './paths';
 import { policyPath, readPolicy } from './policy';
-import { externalUrl, hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security';
+import {
+  externalUrl,
+  hardenSession,
+  hardenWebContents,
+  isTrustedSender,
+  secureWebPreferences,
+} from './security';
 import { createAbout } from './updates/about';
 import { UpdateService, type Updater } from './updates/service';
 import { loadWindowState, saveWindowState } from './window-state';
 
 // The data folder is fixed before anything reads userData: OMNIGAGE_CAMPAIGNS_HOME wins.
 app.setName(PRODUCT_NAME);
-if (process.env.OMNIGAGE_CAMPAIGNS_HOME) app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
+if (process.env.OMNIGAGE_CAMPAIGNS_HOME)
+  app.setPath('userData', process.env.OMNIGAGE_CAMPAIGNS_HOME);
 
 // `Omnigage Campaigns --cli <command> …`: the installed app is also the command line (README,
 // "Command line"). It runs headless on the same data and keychain, and never opens a window or
@@ -45,7 +66,9 @@ if (cliAt >= 0) {
   let mainWindow: BrowserWindow | undefined;
   let backend: Backend | undefined;
 
-  const paths = dataPaths(resolveDataDir({ ...process.env, OMNIGAGE_CAMPAIGNS_HOME: app.getPath('userData') }));
+  const paths = dataPaths(
+    resolveDataDir({ ...process.env, OMNIGAGE_CAMPAIGNS_HOME: app.getPath('userData') }),
+  );
   const log = createFileLogger({ dir: paths.logs, echo: !app.isPackaged });
   const rendererDir = join(__dirname, '..', 'renderer');
   const appUrl = () => APP_ENTRY;
@@ -59,8 +82,19 @@ if (cliAt >= 0) {
   let crashDialogOpen = false;
   const reportCrash = (where: string, error: unknown, recover: () => void) => {
     const e = error instanceof Error ? error : new Error(String(error));
-    const versions: Record<string, string> = { app: app.getVersion(), electron: process.versions.electron ?? '', node: process.versions.node };
-    const details = crashDetails({ where, name: e.name, message: e.message, stack: e.stack, at: new Date().toISOString(), versions });
+    const versions: Record<string, string> = {
+      app: app.getVersion(),
+      electron: process.versions.electron ?? '',
+      node: process.versions.node,
+    };
+    const details = crashDetails({
+      where,
+      name: e.name,
+      message: e.message,
+      stack: e.stack,
+      at: new Date().toISOString(),
+      versions,
+    });
     log.error('crash', { where, details });
     if (crashDialogOpen || !app.isReady()) return;
     crashDialogOpen = true;
@@ -83,8 +117,12 @@ if (cliAt >= 0) {
         else recover();
       });
   };
-  process.on('uncaughtException', (error) => reportCrash('the background service', error, () => mainWindow?.reload()));
-  process.on('unhandledRejection', (reason) => reportCrash('the background service', reason, () => mainWindow?.reload()));
+  process.on('uncaughtException', (error) =>
+    reportCrash('the background service', error, () => mainWindow?.reload()),
+  );
+  process.on('unhandledRejection', (reason) =>
+    reportCrash('the background service', reason, () => mainWindow?.reload()),
+  );
 
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
@@ -94,17 +132,31 @@ if (cliAt >= 0) {
   const dialogs: NativeDialogs = {
     async openFile({ title, filters }) {
       const options = { title, filters, properties: ['openFile' as const] };
-      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      const result = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     async saveFile({ title, defaultName, filters }) {
       const options = { title, filters, defaultPath: join(app.getPath('documents'), defaultName) };
-      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      const result = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
       return result.canceled ? null : (result.filePath ?? null);
     },
     async confirm({ title, message, detail, confirm }) {
-      const options = { type: 'warning' as const, title, message, detail, buttons: [confirm, 'Cancel'], defaultId: 1, cancelId: 1 };
-      const result = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      const options = {
+        type: 'warning' as const,
+        title,
+        message,
+        detail,
+        buttons: [confirm, 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+      };
+      const result = mainWindow
+        ? await dialog.showMessageBox(mainWindow, options)
+        : await dialog.showMessageBox(options);
       return result.response === 0;
     },
   };
@@ -130,7 +182,11 @@ if (cliAt >= 0) {
       webPreferences: secureWebPreferences(join(__dirname, 'preload.cjs'), { devTools }),
     });
     if (state.maximized) window.maximize();
-    hardenWebContents(window.webContents, { openExternal, appUrl, warn: log.child('security').warn });
+    hardenWebContents(window.webContents, {
+      openExternal,
+      appUrl,
+      warn: log.child('security').warn,
+    });
 
     const remember = () => {
       if (window.isDestroyed()) return;
@@ -145,7 +201,11 @@ if (cliAt >= 0) {
     // campaigns are saved as they are edited, and a send runs on in main regardless.
     window.webContents.on('render-process-gone', (_event, details) => {
       if (details.reason === 'clean-exit') return;
-      reportCrash('the window', new Error(`The window stopped (${details.reason}, exit code ${details.exitCode}).`), () => window.reload());
+      reportCrash(
+        'the window',
+        new Error(`The window stopped (${details.reason}, exit code ${details.exitCode}).`),
+        () => window.reload(),
+      );
     });
   };
 
@@ -175,9 +235,27 @@ if (cliAt >= 0) {
       log: log.child('updates'),
       onChange: (status) => emit('app:updates', status),
     });
-    const runtimes = { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node };
-    const about = createAbout({ version: app.getVersion(), runtimes, updates, policy, licencesFile: join(__dirname, 'licences.json') });
-    backend = createBackend({ dataDir: paths.dataDir, log, emit, version: app.getVersion(), dialogs, about });
+    const runtimes = {
+      electron: process.versions.electron,
+      chrome: process.versions.chrome,
+      node: process.versions.node,
+    };
+    const about = createAbout({
+      version: app.getVersion(),
+      runtimes,
+      updates,
+      policy,
+      licencesFile: join(__dirname, 'licences.json'),
+    });
+    backend = createBackend({
+      dataDir: paths.dataDir,
+      log,
+      emit,
+      version: app.getVersion(),
+      dialogs,
+      about,
+      secrets: new KeytarSecretStore(),
+    });
     startOutbox(backend);
     backend.services?.send.subscribe(() => updates.sendingChanged());
     updates.start();
@@ -239,10 +317,12 @@ if (cliAt >= 0) {
     event.preventDefault();
     clearInterval(onlineWatch);
     const stopping = backend?.services?.send.stopOutbox() ?? Promise.resolve();
-    void Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 10_000))]).finally(() => {
-      backend?.close();
-      log.info('quit');
-      app.quit();
-    });
+    void Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 10_000))]).finally(
+      () => {
+        backend?.close();
+        log.info('quit');
+        app.quit();
+      },
+    );
   });
 }

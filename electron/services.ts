@@ -9,7 +9,6 @@ import { ProfileService, copyCampaignProfile } from './profiles/service';
 import { RecipientEditor } from './recipients/editing';
 import { OptOutService } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
-import { KeytarSecretStore } from './secrets/keytar-store';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
 import { FileHandles } from './file-handles';
@@ -20,8 +19,12 @@ export interface ServiceOptions {
   dataDir: string;
   log: Logger;
   clock?: () => Date;
-  /** Where token secrets live: the OS keychain unless a test passes a MemorySecretStore. */
-  secrets?: SecretStore;
+  /**
+   * Where token secrets live. Required on purpose: the app and the CLI pass the OS keychain
+   * (KeytarSecretStore), tests pass a MemorySecretStore, so no test reaches the real keychain by
+   * forgetting an option.
+   */
+  secrets: SecretStore;
   /** How "Test connection" lists caller IDs: the Omnigage API client unless a test replaces it. */
   fetchCallerIds?: FetchCallerIds;
   /** Send engine settings (batch size, concurrency…); tests shorten its waits. */
@@ -69,7 +72,7 @@ export function createServices({
   dataDir,
   log,
   clock = () => new Date(),
-  secrets = new KeytarSecretStore(),
+  secrets,
   fetchCallerIds,
   send: engine,
   env,
@@ -104,7 +107,14 @@ export function createServices({
     readFile: (path) => audio.readStored(path),
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
-  const results = new ResultsService({ db, log: log.child('results'), clock, send, campaigns, recipients });
+  const results = new ResultsService({
+    db,
+    log: log.child('results'),
+    clock,
+    send,
+    campaigns,
+    recipients,
+  });
   const testCalls = new TestCallService({
     campaigns,
     recipients,

@@ -1,3 +1,4 @@
+import { KeytarSecretStore } from '../secrets/keytar-store';
 import { runCli } from './run';
 
 /**
@@ -33,6 +34,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     stderr: writeTo(process.stderr),
     env: process.env,
     cwd: process.cwd(),
+    secrets: new KeytarSecretStore(),
     onInterrupt: (stop) => {
       interrupt = stop;
     },

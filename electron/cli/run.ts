@@ -7,7 +7,15 @@ import type { SecretStore } from '../secrets/store';
 import { clientFor } from '../send/engine';
 import type { PreparedTestCall } from '../send/test-call';
 import { createServices, type Services } from '../services';
-import { UnusableInput, applyCampaignFile, link, linkedCampaign, loadCampaignFile, messageTexts, type LoadedCampaignFile } from './campaign-file';
+import {
+  UnusableInput,
+  applyCampaignFile,
+  link,
+  linkedCampaign,
+  loadCampaignFile,
+  messageTexts,
+  type LoadedCampaignFile,
+} from './campaign-file';
 
 /**
  * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, over the
@@ -21,8 +29,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Tests pass an in-memory keychain; the real CLI uses the OS keychain when no env token is set. */
-  secrets?: SecretStore;
+  /** The OS keychain (used when no env token is set); tests pass an in-memory one. */
+  secrets: SecretStore;
   /** The CLI's run is stopped (Ctrl+C): running sends stop after their requests in flight. */
   onInterrupt?: (stop: () => Promise<void>) => void;
 }
@@ -81,8 +89,18 @@ function parseArgs(argv: readonly string[]): Parsed {
   }
   const command = positional[0];
   // Elsewhere --to and --row mean nothing: refused as before.
-  if (command !== 'test-call') for (const option of VALUE_OPTIONS) if (option in values) unknown.push(option);
-  return { command, file: positional[1], json, verbose, help, to: values['--to'], row: values['--row'], unknown: [...unknown, ...positional.slice(2)] };
+  if (command !== 'test-call')
+    for (const option of VALUE_OPTIONS) if (option in values) unknown.push(option);
+  return {
+    command,
+    file: positional[1],
+    json,
+    verbose,
+    help,
+    to: values['--to'],
+    row: values['--row'],
+    unknown: [...unknown, ...positional.slice(2)],
+  };
 }
 
 const COMMANDS = new Set(['validate', 'send', 'status', 'test-call']);
@@ -94,15 +112,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   if (!args.command || !COMMANDS.has(args.command)) {
-    io.stderr(`${args.command ? `Unknown command "${args.command}".` : 'No command given.'}\n${USAGE}\n`);
+    io.stderr(
+      `${args.command ? `Unknown command "${args.command}".` : 'No command given.'}\n${USAGE}\n`,
+    );
     return 2;
   }
   if (!args.file) {
-    io.stderr(`${args.command}: give the campaign file, e.g. npm run -s cli -- ${args.command} campaign.json\n`);
+    io.stderr(
+      `${args.command}: give the campaign file, e.g. npm run -s cli -- ${args.command} campaign.json\n`,
+    );
     return 2;
   }
   if (args.unknown.length > 0) {
-    io.stderr(`${args.command}: unknown argument ${args.unknown.map((a) => `"${a}"`).join(', ')}.\n${USAGE}\n`);
+    io.stderr(
+      `${args.command}: unknown argument ${args.unknown.map((a) => `"${a}"`).join(', ')}.\n${USAGE}\n`,
+    );
     return 2;
   }
   const batchSize = readBatchSize(io.env);
@@ -123,10 +147,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   const dataDir = resolveDataDir(io.env);
-  const log = createFileLogger({ dir: dataPaths(dataDir).logs, fileName: 'cli.log', echo: args.verbose });
+  const log = createFileLogger({
+    dir: dataPaths(dataDir).logs,
+    fileName: 'cli.log',
+    echo: args.verbose,
+  });
   let services: Services;
   try {
-    services = createServices({ dataDir, log, env: io.env, secrets: io.secrets, send: batchSize ? { batchSize } : undefined });
+    services = createServices({
+      dataDir,
+      log,
+      env: io.env,
+      secrets: io.secrets,
+      send: batchSize ? { batchSize } : undefined,
+    });
   } catch (error) {
     io.stderr(`Cannot open the data folder ${dataDir}: ${(error as Error).message}\n`);
     return 2;
@@ -161,7 +195,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
  * transaction that is rolled back: the stored campaign, its journal and its link to the file
  * stay as they were, so a later `send` sends the whole campaign.
  */
-async function testCall(services: Services, file: LoadedCampaignFile, args: Parsed, io: CliIo): Promise<number> {
+async function testCall(
+  services: Services,
+  file: LoadedCampaignFile,
+  args: Parsed,
+  io: CliIo,
+): Promise<number> {
   const example = `npm run -s cli -- test-call ${file.path} --to "(202) 555-0142"`;
   if (args.to === undefined || args.to === null || args.to.trim() === '') {
     io.stderr(`test-call: give the number to call with --to, e.g. ${example}\n`);
@@ -170,8 +209,15 @@ async function testCall(services: Services, file: LoadedCampaignFile, args: Pars
   let row: number | undefined;
   if (args.row !== undefined) {
     row = Number(args.row);
-    if (args.row === null || !/^\d+$/.test(args.row.trim()) || !Number.isSafeInteger(row) || row < 1) {
-      io.stderr(`test-call: --row takes the number of a data row (1 is the first row under the header), not "${args.row ?? ''}".\n`);
+    if (
+      args.row === null ||
+      !/^\d+$/.test(args.row.trim()) ||
+      !Number.isSafeInteger(row) ||
+      row < 1
+    ) {
+      io.stderr(
+        `test-call: --row takes the number of a data row (1 is the first row under the header), not "${args.row ?? ''}".\n`,
+      );
       return 2;
     }
   }
@@ -195,8 +241,14 @@ async function testCall(services: Services, file: LoadedCampaignFile, args: Pars
   const credentials = await services.testCalls.credentials(linked);
   io.stderr(`Placing a test call to ${call.to} with the values of row ${call.row}…\n`);
   const placed = await services.testCalls.place(call, credentials);
-  if (args.json) io.stdout(`${JSON.stringify({ engagementId: placed.engagementId, to: placed.to, row: placed.row })}\n`);
-  else io.stdout(`Test call scheduled: engagement ${placed.engagementId} calls ${placed.to} with the values of row ${placed.row}. The campaign itself was not sent.\n`);
+  if (args.json)
+    io.stdout(
+      `${JSON.stringify({ engagementId: placed.engagementId, to: placed.to, row: placed.row })}\n`,
+    );
+  else
+    io.stdout(
+      `Test call scheduled: engagement ${placed.engagementId} calls ${placed.to} with the values of row ${placed.row}. The campaign itself was not sent.\n`,
+    );
   return 0;
 }
 
@@ -204,7 +256,8 @@ function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {
   const text = env.OMNIGAGE_BATCH_SIZE?.trim();
   if (!text) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) return new Error(`OMNIGAGE_BATCH_SIZE must be a whole number from 1 to 1000, not "${text}".`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    return new Error(`OMNIGAGE_BATCH_SIZE must be a whole number from 1 to 1000, not "${text}".`);
   return n;
 }
 
@@ -237,7 +290,10 @@ function describeSummary(s: ValidationSummary): string {
     `${s.ok ? 'Sendable' : 'Not sendable'}: ${r.total} recipients: ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out.`,
   ];
   if (s.mergeFields.used.length) lines.push(`Merge fields used: ${s.mergeFields.used.join(', ')}`);
-  for (const p of s.problems) lines.push(`  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}`);
+  for (const p of s.problems)
+    lines.push(
+      `  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -245,11 +301,20 @@ function describeSummary(s: ValidationSummary): string {
 const CLI_RUNS = 3;
 const CLI_MAX_WAIT_MS = 15_000;
 
-async function send(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): Promise<number> {
+async function send(
+  services: Services,
+  file: LoadedCampaignFile,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   const { send: sender } = services;
   let campaignId = linkedCampaign(services, file);
   const existing = campaignId ? sender.journal.get(campaignId) : undefined;
-  if (campaignId && existing && (existing.state === 'scheduled' || existing.state === 'completed')) {
+  if (
+    campaignId &&
+    existing &&
+    (existing.state === 'scheduled' || existing.state === 'completed')
+  ) {
     // Already in Omnigage: no request at all.
     return printSent(sender.status(campaignId)!, json, io, true);
   }
@@ -264,24 +329,37 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
       return 1;
     }
   }
-  const editable = campaignId ? ['draft', 'ready'].includes(services.campaigns.get(campaignId).status) : true;
+  const editable = campaignId
+    ? ['draft', 'ready'].includes(services.campaigns.get(campaignId).status)
+    : true;
   if (editable) {
     campaignId = services.db.transaction(() => {
       const id = applyCampaignFile(services, file, campaignId ?? undefined);
       link(services, file, id);
-      services.send.audit.record({ campaignId: id, action: 'cli.link', outcome: 'ok', detail: file.path });
+      services.send.audit.record({
+        campaignId: id,
+        action: 'cli.link',
+        outcome: 'ok',
+        detail: file.path,
+      });
       return id;
     })();
   } else {
     const list = services.recipients.getList(campaignId!);
-    io.stderr(`Resuming the send started on ${existing?.created_at ?? 'an earlier run'} (recipients as they were then).\n`);
+    io.stderr(
+      `Resuming the send started on ${existing?.created_at ?? 'an earlier run'} (recipients as they were then).\n`,
+    );
     if (list && existing?.recipients_sha256 && existing.recipients_sha256 !== list.sha256) {
-      io.stderr('Note: the recipients file has changed since; the send continues with the list it started with.\n');
+      io.stderr(
+        'Note: the recipients file has changed since; the send continues with the list it started with.\n',
+      );
     }
   }
   const id = campaignId!;
   if (sender.heldElsewhere(id)) {
-    io.stderr('This campaign is being sent by another process (the app or another command). Try again when it has finished.\n');
+    io.stderr(
+      'This campaign is being sent by another process (the app or another command). Try again when it has finished.\n',
+    );
     return 1;
   }
   let stopping = false;
@@ -294,7 +372,8 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
   const unsubscribe = sender.subscribe((event) => {
     if (event.type !== 'progress' || event.progress.campaignId !== id) return;
     const p = event.progress;
-    const line = p.step === 'envelopes' ? `${p.step} ${p.envelopesSent}/${p.envelopesTotal}` : p.step;
+    const line =
+      p.step === 'envelopes' ? `${p.step} ${p.envelopesSent}/${p.envelopesTotal}` : p.step;
     if (line !== lastStep && p.state === 'sending') {
       lastStep = line;
       io.stderr(`  ${line}\n`);
@@ -305,20 +384,30 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
     status = await sender.settled(id);
     if (status?.state === 'queued' && status.errorCode === null) {
       // Waiting for the campaign's "send at" time: not scheduled yet, and not an error either.
-      io.stderr(`${status.message ?? 'Waiting for the send time.'} Run send again after that time, or leave it to the app.\n`);
+      io.stderr(
+        `${status.message ?? 'Waiting for the send time.'} Run send again after that time, or leave it to the app.\n`,
+      );
       return 1;
     }
     for (let run = 1; run < CLI_RUNS && status?.state === 'queued' && !stopping; run++) {
-      const wait = Math.min(CLI_MAX_WAIT_MS, Math.max(0, Date.parse(status.nextAttemptAt ?? '') - Date.now() || 0));
-      io.stderr(`${status.message ?? 'Omnigage could not be reached.'} Trying again in ${Math.ceil(wait / 1000)} s.\n`);
+      const wait = Math.min(
+        CLI_MAX_WAIT_MS,
+        Math.max(0, Date.parse(status.nextAttemptAt ?? '') - Date.now() || 0),
+      );
+      io.stderr(
+        `${status.message ?? 'Omnigage could not be reached.'} Trying again in ${Math.ceil(wait / 1000)} s.\n`,
+      );
       await new Promise((r) => setTimeout(r, wait));
       if (stopping) break;
       await sender.resume(id);
       status = await sender.settled(id);
     }
-    if (status?.state === 'scheduled' || status?.state === 'completed') return printSent(status, json, io, false);
+    if (status?.state === 'scheduled' || status?.state === 'completed')
+      return printSent(status, json, io, false);
     if (stopping) return 130;
-    io.stderr(`${status?.message ?? 'The campaign was not sent.'}${status?.state === 'queued' || status?.state === 'sending' ? ' Run send again to resume.' : ''}\n`);
+    io.stderr(
+      `${status?.message ?? 'The campaign was not sent.'}${status?.state === 'queued' || status?.state === 'sending' ? ' Run send again to resume.' : ''}\n`,
+    );
     return 1;
   } finally {
     unsubscribe();
@@ -326,7 +415,10 @@ async function send(services: Services, file: LoadedCampaignFile, json: boolean,
 }
 
 /** A send of this file (by absolute path) that reached Omnigage's schedule, per the audit trail. */
-function sentBefore(services: Services, path: string): { at: string; engagementId: string | null } | null {
+function sentBefore(
+  services: Services,
+  path: string,
+): { at: string; engagementId: string | null } | null {
   const row = services.db
     .prepare(
       `SELECT s.at, s.remote_id FROM audit_log l JOIN audit_log s ON s.campaign_id = l.campaign_id AND s.action = 'send.scheduled'
@@ -338,7 +430,9 @@ function sentBefore(services: Services, path: string): { at: string; engagementI
 
 function printSent(status: SendStatus, json: boolean, io: CliIo, already: boolean): number {
   if (json) {
-    io.stdout(`${JSON.stringify({ engagementId: status.engagementId, envelopes: status.envelopesSent, status: 'scheduled' })}\n`);
+    io.stdout(
+      `${JSON.stringify({ engagementId: status.engagementId, envelopes: status.envelopesSent, status: 'scheduled' })}\n`,
+    );
   } else {
     io.stdout(
       `${already ? 'Already scheduled' : 'Scheduled'}: engagement ${status.engagementId} with ${status.envelopesSent} envelope${status.envelopesSent === 1 ? '' : 's'}.\n`,
@@ -370,7 +464,12 @@ interface StatusOutput {
   waitingForApproval: boolean;
 }
 
-async function status(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): Promise<number> {
+async function status(
+  services: Services,
+  file: LoadedCampaignFile,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   const campaignId = linkedCampaign(services, file);
   const current = campaignId ? services.send.status(campaignId) : null;
   const out: StatusOutput = {
@@ -401,7 +500,12 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
         }
       } else {
         const credentials = await services.send.credentials(campaignId, current.profileId);
-        const api = clientFor(credentials, services.log.child('api'), { timeoutMs: 15_000 }, { retry: { maxAttempts: 2 } });
+        const api = clientFor(
+          credentials,
+          services.log.child('api'),
+          { timeoutMs: 15_000 },
+          { retry: { maxAttempts: 2 } },
+        );
         const engagement = await api.engagements.get(current.engagementId);
         out.remote = {
           status: engagement.status,
@@ -410,10 +514,15 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
           incomplete: engagement.countIncomplete,
           complianceApproved: engagement.complianceApproved,
         };
-        out.waitingForApproval = waitingForApproval(current.state, { complianceApproved: engagement.complianceApproved, complete: engagement.countComplete });
+        out.waitingForApproval = waitingForApproval(current.state, {
+          complianceApproved: engagement.complianceApproved,
+          complete: engagement.countComplete,
+        });
       }
     } catch (error) {
-      io.stderr(`Omnigage could not be asked (${error instanceof Error ? error.message : String(error)}); showing the local journal.\n`);
+      io.stderr(
+        `Omnigage could not be asked (${error instanceof Error ? error.message : String(error)}); showing the local journal.\n`,
+      );
     }
   }
   if (json) {
@@ -426,7 +535,8 @@ async function status(services: Services, file: LoadedCampaignFile, json: boolea
   if (out.engagementId) lines.push(`Engagement: ${out.engagementId}`);
   lines.push(`Envelopes: ${out.envelopes.sent} of ${out.envelopes.total}`);
   if (out.message) lines.push(out.message);
-  for (const s of out.journal) lines.push(`  ${s.step.padEnd(22)} ${s.state.padEnd(9)} ${s.remoteId ?? ''}`);
+  for (const s of out.journal)
+    lines.push(`  ${s.step.padEnd(22)} ${s.state.padEnd(9)} ${s.remoteId ?? ''}`);
   if (out.remote) {
     lines.push(
       `Omnigage: ${out.remote.status ?? 'unknown'}; total ${out.remote.total ?? '-'}, complete ${out.remote.complete ?? '-'}, incomplete ${out.remote.incomplete ?? '-'}`,

@@ -9,10 +9,12 @@ import { createMemoryLogger } from '../../electron/logging/logger';
 import { ApiCallError, type call as Call } from '../../renderer/lib/api';
 import { CampaignsState } from '../../renderer/lib/campaigns.svelte';
 import CampaignsScreen from '../../renderer/screens/CampaignsScreen.svelte';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
 
 /** The renderer's call() wired straight to a real backend on a temporary SQLite file. */
 function realCall(): typeof Call {
   const backend = createBackend({
+    secrets: new MemorySecretStore(),
     dataDir: mkdtempSync(join(tmpdir(), 'omnigage-components-')),
     log: createMemoryLogger(),
     emit: () => {},
@@ -39,7 +41,10 @@ describe('CampaignsState', () => {
 
     await state.rename(created!.id, 'Weekly specials (Dec)');
     await state.duplicate(created!.id);
-    expect(state.items.map((c) => c.name).sort()).toEqual(['Weekly specials (Dec)', 'Weekly specials (Dec) (copy)']);
+    expect(state.items.map((c) => c.name).sort()).toEqual([
+      'Weekly specials (Dec)',
+      'Weekly specials (Dec) (copy)',
+    ]);
 
     await state.remove(state.items.find((c) => c.name.endsWith('(copy)'))!);
     expect(state.items.map((c) => c.name)).toEqual(['Weekly specials (Dec)']);
@@ -74,7 +79,9 @@ describe('CampaignsScreen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Create your first campaign' }));
 
     const dialog = screen.getByRole('dialog', { name: 'New campaign' });
-    const create = within(dialog).getByRole('button', { name: 'Create campaign' }) as HTMLButtonElement;
+    const create = within(dialog).getByRole('button', {
+      name: 'Create campaign',
+    }) as HTMLButtonElement;
     expect(create.disabled).toBe(true); // no name yet
     const input = within(dialog).getByLabelText('Campaign name') as HTMLInputElement;
     expect(document.activeElement).toBe(input); // focus lands in the dialog
@@ -101,6 +108,8 @@ describe('CampaignsScreen', () => {
 
     await fireEvent.click(screen.getByRole('button', { name: 'Delete Keep me' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Delete campaign' }));
-    await waitFor(() => expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy());
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy(),
+    );
   });
 });

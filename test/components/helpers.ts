@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import { createBackend, type Backend } from '../../electron/backend';
 import { ScriptedDialogs } from '../../electron/dialogs';
 import { createMemoryLogger } from '../../electron/logging/logger';
@@ -16,11 +17,25 @@ export interface RealBackend {
   calls: string[];
 }
 
-/** The renderer's call() wired straight to a real backend on a temporary data folder. */
+/**
+ * The renderer's call() wired straight to a real backend on a temporary data folder. Called inside
+ * a test: the backend is closed and the folder removed when that test ends.
+ */
 export function realBackend(): RealBackend {
   const dataDir = mkdtempSync(join(tmpdir(), 'omnigage-components-'));
   const dialogs = new ScriptedDialogs();
-  const backend = createBackend({ dataDir, log: createMemoryLogger(), emit: () => {}, version: 'test', dialogs, secrets: new MemorySecretStore() });
+  const backend = createBackend({
+    dataDir,
+    log: createMemoryLogger(),
+    emit: () => {},
+    version: 'test',
+    dialogs,
+    secrets: new MemorySecretStore(),
+  });
+  onTestFinished(() => {
+    backend.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   const calls: string[] = [];
   const call = (async (channel: string, input?: unknown) => {
     calls.push(channel);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { AUTOSAVE_DELAY_MS, CampaignEditor } from '../../renderer/lib/editor.svelte';
@@ -28,7 +28,11 @@ describe('CampaignEditor: autosave', () => {
       vi.useRealTimers();
     }
     await vi.waitFor(() => expect(editor.saveState).toBe('saved'));
-    expect(backend.services!.campaigns.detail(created.id).human).toEqual({ kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' });
+    expect(backend.services!.campaigns.detail(created.id).human).toEqual({
+      kind: 'text',
+      body: 'Hello {{first-name}}',
+      voice: 'Polly-Joanna',
+    });
 
     // A name and a separate voicemail, flushed as when the window loses focus.
     editor.name = 'Clinic reminder (Dec)';
@@ -40,7 +44,11 @@ describe('CampaignEditor: autosave', () => {
     await editor.flush();
     const stored = backend.services!.campaigns.detail(created.id);
     expect(stored.name).toBe('Clinic reminder (Dec)');
-    expect(stored.machine).toEqual({ kind: 'text', body: 'Sorry we missed you.', voice: 'Polly-Joanna' });
+    expect(stored.machine).toEqual({
+      kind: 'text',
+      body: 'Sorry we missed you.',
+      voice: 'Polly-Joanna',
+    });
     expect(editor.hasUnsaved).toBe(false);
 
     // "Same message for voicemail" again stores machine: null.
@@ -99,7 +107,10 @@ describe('CampaignEditor: autosave', () => {
     writeFileSync(notAudio, 'just some text pretending to be audio');
     dialogs.willOpen(notAudio);
     await editor.pickAudio('human');
-    expect(editor.audioError).toEqual({ which: 'human', message: expect.stringMatching(/notes\.wav: this is not a WAV or MP3 file/) });
+    expect(editor.audioError).toEqual({
+      which: 'human',
+      message: expect.stringMatching(/notes\.wav: this is not a WAV or MP3 file/),
+    });
     expect(editor.human.kind).toBe('text');
 
     const good = join(dataDir, 'hello.wav');
@@ -109,14 +120,22 @@ describe('CampaignEditor: autosave', () => {
     expect(editor.audioError).toBeNull();
     expect(editor.human.audio).toMatchObject({ fileName: 'hello.wav', durationMs: 3000 });
     await editor.flush();
-    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({ kind: 'audio', fileName: 'hello.wav', durationMs: 3000 });
+    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({
+      kind: 'audio',
+      fileName: 'hello.wav',
+      durationMs: 3000,
+    });
   });
 
   it('restores and saves an edit that a crash left unsaved', async () => {
     const { call, backend } = realBackend();
     const created = await call('campaigns:create', { name: 'Crash' });
     const store = new Map<string, string>();
-    const journal = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    const journal = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    };
 
     const before = new CampaignEditor(call, journal);
     await before.load(created.id);
@@ -130,7 +149,9 @@ describe('CampaignEditor: autosave', () => {
     await after.load(created.id);
     expect(after.restored).toBe(true);
     expect(after.human.body).toBe('Typed just before the crash');
-    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({ body: 'Typed just before the crash' });
+    expect(backend.services!.campaigns.detail(created.id).human).toMatchObject({
+      body: 'Typed just before the crash',
+    });
     expect(store.size).toBe(0);
 
     // Nothing pending: a later load restores nothing.
@@ -147,13 +168,26 @@ describe('CampaignEditor: autosave', () => {
     editor.callerId = '+1 212 555 0100';
     editor.changed('callerId');
     await editor.flush();
-    expect(editor.callerIdCheck).toMatchObject({ status: 'unverified', warning: expect.stringContaining('set up an API profile') });
+    expect(editor.callerIdCheck).toMatchObject({
+      status: 'unverified',
+      warning: expect.stringContaining('set up an API profile'),
+    });
 
-    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const profile = await call('profiles:save', {
+      name: 'Main',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      tokenKey: 'key',
+      tokenSecret: 'secret',
+    });
     await editor.loadCallerIds();
-    expect(editor.callerIdCheck).toMatchObject({ status: 'unverified', warning: expect.stringContaining('never been fetched') });
+    expect(editor.callerIdCheck).toMatchObject({
+      status: 'unverified',
+      warning: expect.stringContaining('never been fetched'),
+    });
 
-    backend.services!.profiles.replaceCallerIds(profile.id, [{ id: 'Lv8Ugu', phoneNumber: '+12125550100', label: 'Main line' }]);
+    backend.services!.profiles.replaceCallerIds(profile.id, [
+      { id: 'Lv8Ugu', phoneNumber: '+12125550100', label: 'Main line' },
+    ]);
     await editor.loadCallerIds();
     expect(editor.callerIds.map((c) => c.id)).toEqual(['Lv8Ugu']);
     // The typed number is the cached one written differently: verified.
@@ -186,7 +220,13 @@ describe('RecipientsState', () => {
     expect(calls).not.toContain('recipients:import');
 
     expect(await state.confirmImport()).toBe(true);
-    expect(state.summary?.recipients).toEqual({ total: 452, valid: 450, invalid: 1, duplicates: 1, optedOut: 0 });
+    expect(state.summary?.recipients).toEqual({
+      total: 452,
+      valid: 450,
+      invalid: 1,
+      duplicates: 1,
+      optedOut: 0,
+    });
     expect(state.total).toBe(452);
     expect(state.rowAt(0)?.fields['first-name']).toBe('P0');
     expect(state.rowAt(250)).toBeUndefined(); // second block not fetched yet
@@ -220,7 +260,12 @@ describe('RecipientsState', () => {
     await state.removeSelected();
     expect(state.total).toBe(0);
     expect(state.selected.size).toBe(0);
-    expect(state.summary?.recipients).toMatchObject({ total: 451, valid: 451, invalid: 0, duplicates: 0 });
+    expect(state.summary?.recipients).toMatchObject({
+      total: 451,
+      valid: 451,
+      invalid: 0,
+      duplicates: 0,
+    });
 
     await state.show(3);
     expect(state.preview?.text).toBe('Hi P2');
@@ -233,35 +278,71 @@ describe('SettingsState', () => {
     const settings = new SettingsState(call);
     await settings.load();
     expect(settings.keychain).toEqual({ available: true, backend: expect.any(String) });
-    expect(settings.defaults).toEqual({ defaultCountry: 'US', defaultVoice: 'Polly-Joanna', batchSize: 100, profilePreferences: {} });
+    expect(settings.defaults).toEqual({
+      defaultCountry: 'US',
+      defaultVoice: 'Polly-Joanna',
+      batchSize: 100,
+      profilePreferences: {},
+    });
 
-    expect(await settings.saveProfile({ name: 'Bank', apiUrl: 'http://example.com/api/v1/', accountKey: '', tokenKey: 'k', tokenSecret: 's' })).toBe(false);
+    expect(
+      await settings.saveProfile({
+        name: 'Bank',
+        apiUrl: 'http://example.com/api/v1/',
+        accountKey: '',
+        tokenKey: 'k',
+        tokenSecret: 's',
+      }),
+    ).toBe(false);
     expect(settings.error).toMatch(/https/);
-    expect(await settings.saveProfile({ name: 'Bank', apiUrl: 'https://api.omnigage.io/api/v1/', accountKey: '', tokenKey: 'k', tokenSecret: 's' })).toBe(true);
+    const secret = 'tok-secret-3f9a7c';
+    expect(
+      await settings.saveProfile({
+        name: 'Bank',
+        apiUrl: 'https://api.omnigage.io/api/v1/',
+        accountKey: '',
+        tokenKey: 'k',
+        tokenSecret: secret,
+      }),
+    ).toBe(true);
     expect(settings.profiles).toHaveLength(1);
     expect(settings.active?.hasSecret).toBe(true);
-    expect(JSON.stringify(settings.profiles)).not.toContain('"s"');
+    expect(JSON.stringify(settings.profiles)).not.toContain(secret);
 
     settings.defaults.batchSize = 250;
     await settings.saveDefaults();
     const again = new SettingsState(call);
     await again.load();
     expect(again.defaults.batchSize).toBe(250);
-    expect(dataDir).toBeTruthy();
+    // The token secret went to the secret store, never into the database (file or its journal).
+    for (const file of readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+      if (file.isFile())
+        expect(readFileSync(join(file.parentPath, file.name)).includes(secret), file.name).toBe(
+          false,
+        );
+    }
   });
 });
 
 describe('OptOutsState', () => {
   it('adds typed numbers (saying which are not numbers), searches, removes and imports a file', async () => {
     const { call, dialogs, dataDir } = realBackend();
-    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const profile = await call('profiles:save', {
+      name: 'Main',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      tokenKey: 'key',
+      tokenSecret: 'secret',
+    });
     const optOuts = new OptOutsState(call);
     await optOuts.load(profile.id);
     expect(optOuts.list?.total).toBe(0);
 
     expect(await optOuts.add('(212) 555-0142, 212 555 0199\nnope', 'US')).toBe(false);
     expect(optOuts.notice).toBe('Added 2 numbers. 1 not added: "nope" is not a phone number.');
-    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+12125550199']);
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual([
+      '+12125550142',
+      '+12125550199',
+    ]);
 
     optOuts.search = '0199';
     await optOuts.load(profile.id);

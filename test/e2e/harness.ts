@@ -10,6 +10,7 @@ import { ScriptedDialogs } from '../../electron/dialogs';
 import { createFileLogger } from '../../electron/logging/logger';
 import { dataPaths } from '../../electron/paths';
 import type { SecretStore } from '../../electron/secrets/store';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(root, 'dist', 'renderer');
@@ -40,7 +41,9 @@ export interface Harness {
  * window.api over a loopback transport guarded by a random token, with the real main-side
  * backend on a temporary data folder behind it.
  */
-export async function startHarness(options: { dataDir?: string; secrets?: SecretStore } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { dataDir?: string; secrets?: SecretStore } = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnigage-e2e-'));
   const token = randomBytes(24).toString('hex');
   const log = createFileLogger({ dir: dataPaths(dataDir).logs });
@@ -50,7 +53,15 @@ export async function startHarness(options: { dataDir?: string; secrets?: Secret
     for (const res of streams) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   };
   const dialogs = new ScriptedDialogs();
-  const open = () => createBackend({ dataDir, log, emit, version: '0.0.0-e2e', dialogs, secrets: options.secrets });
+  const open = () =>
+    createBackend({
+      dataDir,
+      log,
+      emit,
+      version: '0.0.0-e2e',
+      dialogs,
+      secrets: options.secrets ?? new MemorySecretStore(),
+    });
   let backend = open();
 
   const indexHtml = () =>
@@ -83,7 +94,11 @@ export async function startHarness(options: { dataDir?: string; secrets?: Secret
         res.writeHead(403).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       streams.add(res);
       req.on('close', () => streams.delete(res));
@@ -103,7 +118,9 @@ export async function startHarness(options: { dataDir?: string; secrets?: Secret
       return;
     }
     try {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
     } catch {
       res.writeHead(404).end();
     }

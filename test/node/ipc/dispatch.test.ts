@@ -7,14 +7,19 @@ import { CHANNEL_NAMES, contract } from '../../../shared/contract';
 import { AppError } from '../../../shared/errors';
 import { buildApi } from '../../../shared/api-surface';
 import { useTempDir } from '../../helpers/temp';
+import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 
 const tempDir = useTempDir();
 
 function realDispatcher() {
   const log = createMemoryLogger();
-  const services = createServices({ dataDir: tempDir(), log });
+  const services = createServices({ dataDir: tempDir(), log, secrets: new MemorySecretStore() });
   const events: Array<{ event: string; payload: unknown }> = [];
-  const handlers = createHandlers({ services, emit: (event, payload) => events.push({ event, payload }), version: '1.2.3' });
+  const handlers = createHandlers({
+    services,
+    emit: (event, payload) => events.push({ event, payload }),
+    version: '1.2.3',
+  });
   return { dispatch: createDispatcher(handlers, log), services, events, log };
 }
 
@@ -29,10 +34,24 @@ describe('IPC dispatcher', () => {
   it('answers with data: ok and value', async () => {
     const { dispatch, events, services } = realDispatcher();
     const created = await dispatch('campaigns:create', { name: '  Clinic reminders  ' });
-    expect(created).toMatchObject({ ok: true, value: { name: 'Clinic reminders', status: 'draft' } });
-    expect(events).toEqual([{ event: 'campaigns:changed', payload: { ids: [(created as { value: { id: string } }).value.id] } }]);
-    await expect(dispatch('campaigns:list', undefined)).resolves.toMatchObject({ ok: true, value: [{ name: 'Clinic reminders' }] });
-    await expect(dispatch('app:status', null)).resolves.toEqual({ ok: true, value: { state: 'ready', dataDir: services.dataDir, version: '1.2.3' } });
+    expect(created).toMatchObject({
+      ok: true,
+      value: { name: 'Clinic reminders', status: 'draft' },
+    });
+    expect(events).toEqual([
+      {
+        event: 'campaigns:changed',
+        payload: { ids: [(created as { value: { id: string } }).value.id] },
+      },
+    ]);
+    await expect(dispatch('campaigns:list', undefined)).resolves.toMatchObject({
+      ok: true,
+      value: [{ name: 'Clinic reminders' }],
+    });
+    await expect(dispatch('app:status', null)).resolves.toEqual({
+      ok: true,
+      value: { state: 'ready', dataDir: services.dataDir, version: '1.2.3' },
+    });
     services.close();
   });
 
@@ -42,12 +61,17 @@ describe('IPC dispatcher', () => {
       ok: false,
       error: { code: 'invalid_input', message: 'Unknown operation "campaigns:drop-table".' },
     });
-    await expect(dispatch('__proto__', {})).resolves.toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    await expect(dispatch('__proto__', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     await expect(dispatch('campaigns:create', { name: '   ' })).resolves.toEqual({
       ok: false,
       error: { code: 'invalid_input', message: 'name: Give the campaign a name.' },
     });
-    await expect(dispatch('campaigns:rename', { id: 'not-a-uuid', name: 'x' })).resolves.toMatchObject({
+    await expect(
+      dispatch('campaigns:rename', { id: 'not-a-uuid', name: 'x' }),
+    ).resolves.toMatchObject({
       ok: false,
       error: { code: 'invalid_input' },
     });
@@ -66,11 +90,16 @@ describe('IPC dispatcher', () => {
       },
     } as unknown as Handlers;
     const dispatch = createDispatcher(handlers, log);
-    await expect(dispatch('campaigns:list', {})).resolves.toEqual({ ok: false, error: { code: 'locked', message: 'Locked for sending.' } });
+    await expect(dispatch('campaigns:list', {})).resolves.toEqual({
+      ok: false,
+      error: { code: 'locked', message: 'Locked for sending.' },
+    });
     const failed = await dispatch('campaigns:create', { name: 'x' });
     expect(failed).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(failed)).not.toContain('SQLITE_IOERR');
-    expect(log.records.some((r) => r.level === 'error' && JSON.stringify(r).includes('SQLITE_IOERR'))).toBe(true);
+    expect(
+      log.records.some((r) => r.level === 'error' && JSON.stringify(r).includes('SQLITE_IOERR')),
+    ).toBe(true);
   });
 
   it('builds window.api with one function per channel and nothing else', async () => {

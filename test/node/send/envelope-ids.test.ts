@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectExactlyOnce, sendFixture, type SendFixture } from './helpers';
+import { expectExactlyOnce, sendFixture, until, type SendFixture } from './helpers';
 
 /**
  * Envelope ids are journaled per batch (one row per answered batch). Whatever way an id got
@@ -7,24 +7,22 @@ import { expectExactlyOnce, sendFixture, type SendFixture } from './helpers';
  * results, the CSV export and the counts, and nothing may be sent twice.
  */
 
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The sandbox's envelope id for each phone number of the send's engagement. */
 function remoteIds(f: SendFixture, campaignId: string): Map<string, string> {
   const engagementId = f.services.send.status(campaignId)!.engagementId!;
-  return new Map(f.sandbox.state.envelopesOf(engagementId).map((e) => [String(e.attributes['phone-number']), e.id]));
+  return new Map(
+    f.sandbox.state
+      .envelopesOf(engagementId)
+      .map((e) => [String(e.attributes['phone-number']), e.id]),
+  );
 }
 
 /** Each exported row's E.164 and envelope id columns. */
 function csvIds(f: SendFixture, campaignId: string): Map<string, string> {
   const out = new Map<string, string>();
-  const [header, ...lines] = [...f.services.results.csv(campaignId)].map((l) => l.replace(/\r?\n$/, '').split(','));
+  const [header, ...lines] = [...f.services.results.csv(campaignId)].map((l) =>
+    l.replace(/\r?\n$/, '').split(','),
+  );
   const e164 = header!.indexOf('Number called');
   const envelope = header!.indexOf('Omnigage reference');
   for (const cells of lines) out.set(cells[e164]!, cells[envelope]!);
@@ -37,9 +35,13 @@ describe('envelope ids kept per batch', () => {
     // The second bulk request is stored whole, but its answer names only 3 of its 5 envelopes.
     const trimming: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (init?.method !== 'POST' || !String(input).endsWith('/envelopes') || ++posts !== 2) return response;
+      if (init?.method !== 'POST' || !String(input).endsWith('/envelopes') || ++posts !== 2)
+        return response;
       const body = (await response.json()) as { data: unknown[] };
-      return new Response(JSON.stringify({ data: body.data.slice(0, 3) }), { status: response.status, headers: response.headers });
+      return new Response(JSON.stringify({ data: body.data.slice(0, 3) }), {
+        status: response.status,
+        headers: response.headers,
+      });
     };
     const f = await sendFixture({ engine: { batchSize: 5, concurrency: 1, fetch: trimming } });
     const id = f.campaign({ count: 12 });
@@ -52,9 +54,13 @@ describe('envelope ids kept per batch', () => {
     expect(status?.state).toBe('scheduled');
     expectExactlyOnce(f.sandbox, status!.engagementId, f.phones(12));
     // Nobody was sent twice: the two left out were found by listing, not posted again.
-    const sizes = f.sandbox.state.requestsTo('POST', 'envelopes').map((r) => (r.body as { data: unknown[] }).data.length);
+    const sizes = f.sandbox.state
+      .requestsTo('POST', 'envelopes')
+      .map((r) => (r.body as { data: unknown[] }).data.length);
     expect(sizes).toEqual([5, 5, 2]);
-    const reconcile = f.services.send.audit.list({ campaignId: id }).entries.find((a) => a.action === 'reconcile');
+    const reconcile = f.services.send.audit
+      .list({ campaignId: id })
+      .entries.find((a) => a.action === 'reconcile');
     expect(reconcile).toMatchObject({ remoteType: 'envelopes', count: 2, outcome: 'ok' });
     expect(status?.envelopesSent).toBe(12);
 
@@ -71,7 +77,12 @@ describe('envelope ids kept per batch', () => {
     const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
     const id = f.campaign({ count: 20 });
     f.services.profiles.useForCampaign(id, profile.id);
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'delay', ms: 20 }, times: Infinity });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'delay', ms: 20 },
+      times: Infinity,
+    });
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 3);
     const paused = await f.services.send.pause(id);
@@ -91,7 +102,11 @@ describe('envelope ids kept per batch', () => {
 
     const rows = new Map(f.services.results.page(id, 0, 100).rows.map((r) => [r.e164, r]));
     expect(rows.get(sentAlready)?.envelopeId).toBe(remoteIds(f, id).get(sentAlready));
-    expect(rows.get(notYet)).toMatchObject({ envelopeId: null, status: 'not called: opted out', outcome: 'not called: opted out' });
+    expect(rows.get(notYet)).toMatchObject({
+      envelopeId: null,
+      status: 'not called: opted out',
+      outcome: 'not called: opted out',
+    });
     expect(csvIds(f, id).get(notYet)).toBe('');
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import type { Message } from '../../../shared/campaign';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
@@ -91,7 +91,11 @@ export async function sendFixture(
       const c = services.campaigns.create(`Weekly specials ${++n}`);
       services.campaigns.update(c.id, {
         callerId: callerId ?? sandbox.callerId.id,
-        human: human ?? { kind: 'text', body: 'Hello {{first-name}}, our rates are up.', voice: 'Polly-Joanna' },
+        human: human ?? {
+          kind: 'text',
+          body: 'Hello {{first-name}}, our rates are up.',
+          voice: 'Polly-Joanna',
+        },
         machine,
       });
       const file = join(dir, `list-${n}.csv`);
@@ -106,7 +110,11 @@ export async function sendFixture(
 }
 
 /** Exactly-once: one envelope per valid recipient in one engagement, one schedule, nothing else scheduled. */
-export function expectExactlyOnce(sandbox: Sandbox, engagementId: string | null, phones: readonly string[]): void {
+export function expectExactlyOnce(
+  sandbox: Sandbox,
+  engagementId: string | null,
+  phones: readonly string[],
+): void {
   expect(engagementId).toBeTruthy();
   const envelopes = sandbox.state.envelopesOf(engagementId!);
   const numbers = envelopes.map((e) => String(e.attributes['phone-number']));
@@ -117,4 +125,14 @@ export function expectExactlyOnce(sandbox: Sandbox, engagementId: string | null,
   // No other engagement got envelopes or a schedule.
   expect(sandbox.state.envelopes.length).toBe(phones.length);
   expect(sandbox.state.schedulePatchCount()).toBe(1);
+}
+
+/** Waits until `what` holds (vitest's own waiting, checked every 5 ms), or fails after `ms`. */
+export async function until(what: () => boolean, ms = 10_000): Promise<void> {
+  await vi.waitFor(
+    () => {
+      if (!what()) throw new Error(`timed out after ${ms} ms waiting for ${what.toString()}`);
+    },
+    { timeout: ms, interval: 5 },
+  );
 }

@@ -9,15 +9,14 @@ import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { ResultsService } from '../../../electron/send/index';
 import { createServices } from '../../../electron/services';
 import { startSandbox, type Sandbox } from '../../../electron/sandbox';
-import { FAST, expectExactlyOnce, sandboxEnv, sendFixture, type SendFixture } from './helpers';
-
-const until = async (what: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+import {
+  FAST,
+  expectExactlyOnce,
+  sandboxEnv,
+  sendFixture,
+  until,
+  type SendFixture,
+} from './helpers';
 
 /** Stops the fixture's sandbox: the API address now refuses connections (offline). */
 async function goOffline(f: SendFixture): Promise<{ port: number; back: () => Promise<Sandbox> }> {
@@ -51,7 +50,9 @@ describe('outbox', () => {
 
     // The worker tries, fails (still offline) and waits; the connection returns; wake() sends.
     f.services.send.startOutbox({ intervalMs: 60_000 });
-    await until(() => f.services.send.status(id)?.errorCode === 'network' && !f.services.send.isRunning(id));
+    await until(
+      () => f.services.send.status(id)?.errorCode === 'network' && !f.services.send.isRunning(id),
+    );
     expect(f.services.send.status(id)).toMatchObject({ state: 'queued' });
     expect(f.services.send.status(id)?.nextAttemptAt).not.toBeNull();
     const sandbox = await offline.back();
@@ -63,7 +64,13 @@ describe('outbox', () => {
   it('the worker retries on its interval after the run gave up mid-send (503s), exactly once', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, maxFailedRounds: 1 } });
     const id = f.campaign({ count: 8 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'status', status: 503 }, after: 2, times: 20 });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'status', status: 503 },
+      after: 2,
+      times: 20,
+    });
     await f.services.send.start(id);
     const first = await f.services.send.settled(id);
     expect(first).toMatchObject({ state: 'queued', errorCode: 'remote_error', envelopesSent: 4 });
@@ -86,26 +93,36 @@ describe('outbox', () => {
     expect(report.message).toMatch(/Nothing had been created in Omnigage/);
     expect(f.services.send.status(id)).toBeNull();
     expect(f.services.campaigns.get(id).status).toBe('ready');
-    expect(f.services.send.audit.list({ campaignId: id }).entries.map((a) => a.action)).toEqual(['send.start', 'send.cancel']);
+    expect(f.services.send.audit.list({ campaignId: id }).entries.map((a) => a.action)).toEqual([
+      'send.start',
+      'send.cancel',
+    ]);
   });
 });
 
 describe('send at a time', () => {
-  it('gets everything ready in Omnigage and schedules only at the campaign\'s send time', async () => {
+  it("gets everything ready in Omnigage and schedules only at the campaign's send time", async () => {
     const f = await sendFixture();
     const id = f.campaign({ count: 4 });
     const at = new Date(Date.now() + 1200).toISOString();
     f.services.campaigns.update(id, { delivery: { type: 'at', at } });
     await f.services.send.start(id);
     const waiting = await f.services.send.settled(id);
-    expect(waiting).toMatchObject({ state: 'queued', errorCode: null, envelopesSent: 4, nextAttemptAt: at });
+    expect(waiting).toMatchObject({
+      state: 'queued',
+      errorCode: null,
+      envelopesSent: 4,
+      nextAttemptAt: at,
+    });
     expect(waiting?.message).toMatch(/will be scheduled at/);
     expect(f.sandbox.state.schedulePatchCount()).toBe(0);
     expect(f.services.campaigns.get(id).status).toBe('queued');
     f.services.send.startOutbox({ intervalMs: 50 });
     await until(() => f.services.send.status(id)?.state === 'scheduled', 10_000);
     expectExactlyOnce(f.sandbox, f.services.send.status(id)!.engagementId, f.phones(4));
-    expect(Date.parse(f.sandbox.state.schedulePatches[0]!.at)).toBeGreaterThanOrEqual(Date.parse(at));
+    expect(Date.parse(f.sandbox.state.schedulePatches[0]!.at)).toBeGreaterThanOrEqual(
+      Date.parse(at),
+    );
   });
 });
 
@@ -113,7 +130,12 @@ describe('pause, resume, cancel', () => {
   it('pauses between batches, schedules nothing, and resumes to exactly once', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 20 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'delay', ms: 20 }, times: Infinity });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'delay', ms: 20 },
+      times: Infinity,
+    });
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 3);
     const paused = await f.services.send.pause(id);
@@ -135,13 +157,28 @@ describe('pause, resume, cancel', () => {
   it('cancel mid-send says what exists in Omnigage; nothing is scheduled and it cannot be started again', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 20 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'delay', ms: 20 }, times: Infinity });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'delay', ms: 20 },
+      times: Infinity,
+    });
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 2);
     const report = await f.services.send.cancel(id);
     const engagementId = f.sandbox.state.engagements[0]!.id;
     const remote = f.sandbox.state.envelopesOf(engagementId).length;
-    expect(report.remote).toMatchObject({ engagementId, envelopes: remote, objects: { 'voice-templates': 1, engagements: 1, activities: 1, triggers: 2, envelopes: remote } });
+    expect(report.remote).toMatchObject({
+      engagementId,
+      envelopes: remote,
+      objects: {
+        'voice-templates': 1,
+        engagements: 1,
+        activities: 1,
+        triggers: 2,
+        envelopes: remote,
+      },
+    });
     expect(report.message).toContain(engagementId);
     expect(report.message).toMatch(/not scheduled.*Nobody will be called/);
     expect(report.status.state).toBe('cancelled');
@@ -168,7 +205,12 @@ describe('one driver at a time', () => {
   it('a second process on the same database (the CLI next to the app) does not drive a send that is running', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 12 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'delay', ms: 15 }, times: Infinity });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'delay', ms: 15 },
+      times: Infinity,
+    });
     const other = createServices({
       dataDir: join(f.dir, 'data'),
       log: createMemoryLogger(),
@@ -184,7 +226,11 @@ describe('one driver at a time', () => {
     await other.send.resume(id);
     await other.send.settled(id);
     // The other process made no request and left the journal alone.
-    expect(f.sandbox.state.requests.slice(before).every((r) => r.method === 'POST' && r.path === 'envelopes')).toBe(true);
+    expect(
+      f.sandbox.state.requests
+        .slice(before)
+        .every((r) => r.method === 'POST' && r.path === 'envelopes'),
+    ).toBe(true);
     const done = await f.services.send.settled(id);
     expect(done?.state).toBe('scheduled');
     expectExactlyOnce(f.sandbox, done!.engagementId, f.phones(12));
@@ -213,21 +259,30 @@ describe('checks at send time', () => {
     const unverified = f.campaign({ count: 2, callerId: '+15555550101' });
     const check = await f.services.send.check(unverified);
     expect(check.ok).toBe(false);
-    expect(check.problems).toEqual([expect.objectContaining({ code: 'caller_id_unverified', blocking: true })]);
+    expect(check.problems).toEqual([
+      expect.objectContaining({ code: 'caller_id_unverified', blocking: true }),
+    ]);
     await expect(f.services.send.start(unverified)).rejects.toThrow(/not verified/);
     expect(f.services.send.status(unverified)).toBeNull();
     expect(f.sandbox.state.engagements).toHaveLength(0);
 
     const empty = f.services.campaigns.create('Empty');
     const reasons = await f.services.send.check(empty.id);
-    expect(reasons.problems.map((p) => p.code).sort()).toEqual(['no_caller_id', 'no_message', 'recipients']);
+    expect(reasons.problems.map((p) => p.code).sort()).toEqual([
+      'no_caller_id',
+      'no_message',
+      'recipients',
+    ]);
   });
 
   it('a matching caller ID can be given by phone number', async () => {
     const f = await sendFixture();
     const id = f.campaign({ count: 2, callerId: '(555) 555-0100' });
     const check = await f.services.send.check(id);
-    expect(check.callerId).toEqual({ id: f.sandbox.callerId.id, phoneNumber: f.sandbox.callerId.phoneNumber });
+    expect(check.callerId).toEqual({
+      id: f.sandbox.callerId.id,
+      phoneNumber: f.sandbox.callerId.phoneNumber,
+    });
   });
 });
 
@@ -255,13 +310,16 @@ describe('results polling', () => {
     } finally {
       clearInterval(dial);
     }
-    const row = f.services.db.prepare('SELECT polls FROM sends WHERE campaign_id = ?').get(id) as { polls: number };
+    const row = f.services.db.prepare('SELECT polls FROM sends WHERE campaign_id = ?').get(id) as {
+      polls: number;
+    };
     expect(row.polls).toBeGreaterThan(1);
     const page = results.page(id, 0, 100);
     expect(page.remote).toMatchObject({ total: 25, complete: 25, incomplete: 0 });
     expect(Object.values(page.outcomes).reduce((a, b) => a + b, 0)).toBe(25);
     expect(page.outcomes.pending).toBeUndefined();
-    for (const r of page.rows) expect(r.outcome).toBe(f.sandbox.dialer.outcomeFor(r.e164!).resultKind);
+    for (const r of page.rows)
+      expect(r.outcome).toBe(f.sandbox.dialer.outcomeFor(r.e164!).resultKind);
     expect(f.services.campaigns.get(id).status).toBe('completed');
   });
 });
@@ -281,16 +339,27 @@ describe('over IPC: progress events, results and the audit trail', () => {
     const started = await handlers['send:start']({ campaignId: id });
     expect(started.state).toBe('sending');
     await f.services.send.settled(id);
-    const progress = events.filter((e) => e.event === 'send:progress').map((e) => e.payload as Events['send:progress']);
+    const progress = events
+      .filter((e) => e.event === 'send:progress')
+      .map((e) => e.payload as Events['send:progress']);
     expect(progress.length).toBeGreaterThan(2);
-    expect(progress.at(-1)).toMatchObject({ state: 'scheduled', envelopesSent: 7, envelopesTotal: 7, step: 'done' });
+    expect(progress.at(-1)).toMatchObject({
+      state: 'scheduled',
+      envelopesSent: 7,
+      envelopesTotal: 7,
+      step: 'done',
+    });
     expect(progress.every((p) => !('journal' in p))).toBe(true);
     expect(events.some((e) => e.event === 'campaigns:changed')).toBe(true);
 
     // Before the dialer has run everything is pending.
     const before = await handlers['results:get']({ campaignId: id, offset: 0, limit: 100 });
     // The tiles add up to the total: the two rows never handed over have theirs.
-    expect(before.outcomes).toEqual({ pending: 7, 'not called: invalid number': 1, 'not called: repeats another row': 1 });
+    expect(before.outcomes).toEqual({
+      pending: 7,
+      'not called: invalid number': 1,
+      'not called: repeats another row': 1,
+    });
     expect(Object.values(before.outcomes).reduce((a, b) => a + b, 0)).toBe(before.total);
     // A row never sent is not "waiting for the call".
     expect(before.rows.find((r) => r.row === 8)?.outcome).toBe('not called: invalid number');
@@ -305,9 +374,17 @@ describe('over IPC: progress events, results and the audit trail', () => {
       const kind = f.sandbox.dialer.outcomeFor(phone).resultKind ?? 'none';
       expected[kind] = (expected[kind] ?? 0) + 1;
     }
-    expect(after.outcomes).toEqual({ ...expected, 'not called: invalid number': 1, 'not called: repeats another row': 1 });
+    expect(after.outcomes).toEqual({
+      ...expected,
+      'not called: invalid number': 1,
+      'not called: repeats another row': 1,
+    });
     const row1 = after.rows[0]!;
-    expect(row1).toMatchObject({ row: 1, e164: f.phones(1)[0], fields: { Phone: f.phones(1)[0], 'First Name': 'Name0', City: 'Town0' } });
+    expect(row1).toMatchObject({
+      row: 1,
+      e164: f.phones(1)[0],
+      fields: { Phone: f.phones(1)[0], 'First Name': 'Name0', City: 'Town0' },
+    });
     expect(row1.envelopeId).toBeTruthy();
     expect(row1.outcome).toBe(f.sandbox.dialer.outcomeFor(f.phones(1)[0]!).resultKind);
 
@@ -315,23 +392,35 @@ describe('over IPC: progress events, results and the audit trail', () => {
     dialogs.willSave(csvPath);
     const exported = await handlers['results:export']({ campaignId: id });
     expect(exported.saved).toEqual({ path: csvPath, rows: 9 });
-    const lines = readFileSync(csvPath, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = readFileSync(csvPath, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     // The export uses the screen's words: no "E.164", "envelope id", "human" or "machine".
     expect(lines[0]).toBe('Phone,First Name,City,Number called,Status,Outcome,Omnigage reference');
     expect(lines).toHaveLength(10);
     expect(lines[8]).toBe('12,Bad,Row,,Not called — invalid number,Not called — invalid number,');
-    expect(lines[9]).toBe(`${f.phones(1)[0]},Twice,Again,${f.phones(1)[0]},Not called — repeats row 1,Not called — repeats row 1,`);
+    expect(lines[9]).toBe(
+      `${f.phones(1)[0]},Twice,Again,${f.phones(1)[0]},Not called — repeats row 1,Not called — repeats row 1,`,
+    );
     expect(lines.join('\n')).not.toMatch(/,(human|machine|pending),/);
-    const envelope = f.sandbox.state.envelopesOf(f.services.send.status(id)!.engagementId!).find((e) => e.attributes['phone-number'] === f.phones(1)[0]);
+    const envelope = f.sandbox.state
+      .envelopesOf(f.services.send.status(id)!.engagementId!)
+      .find((e) => e.attributes['phone-number'] === f.phones(1)[0]);
     expect(lines[1]!.endsWith(`,${envelope!.id}`)).toBe(true);
     expect(lines[1]).toMatch(/,(Answered by a person|Voicemail|No answer|Busy|Failed|Answered),/);
 
     const auditPath = join(f.dir, 'audit.csv');
     dialogs.willSave(auditPath);
     const audit = await handlers['audit:export']({ campaignId: id });
-    const auditLines = readFileSync(auditPath, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const auditLines = readFileSync(auditPath, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(audit.saved?.rows).toBe(auditLines.length - 1);
-    expect(auditLines[0]).toBe('time,action,outcome,campaign id,campaign name,profile id,recipients sha256,remote type,remote id,count,detail');
+    expect(auditLines[0]).toBe(
+      'time,action,outcome,campaign id,campaign name,profile id,recipients sha256,remote type,remote id,count,detail',
+    );
     expect(auditLines.filter((l) => l.includes(',create,ok,'))).toHaveLength(8);
     expect(auditLines.at(-1)).toMatch(/,send\.scheduled,ok,/);
     // Cancelled dialogs write nothing.

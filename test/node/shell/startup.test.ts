@@ -7,6 +7,7 @@ import { createMemoryLogger } from '../../../electron/logging/logger';
 import { dataPaths } from '../../../electron/paths';
 import { openDatabase } from '../../../electron/db/open';
 import { useTempDir } from '../../helpers/temp';
+import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 
 const tempDir = useTempDir();
 
@@ -15,17 +16,32 @@ describe('start-up errors', () => {
     const dataDir = tempDir();
     const file = dataPaths(dataDir).database;
     const db = openDatabase(file);
-    db.prepare("INSERT INTO campaigns (id, name, created_at, updated_at) VALUES ('a', 'Precious', 'x', 'x')").run();
+    db.prepare(
+      "INSERT INTO campaigns (id, name, created_at, updated_at) VALUES ('a', 'Precious', 'x', 'x')",
+    ).run();
     db.prepare('INSERT INTO schema_migrations VALUES (999, ?, ?, ?)').run('future', 'x', 'x');
     db.close();
 
-    const backend = createBackend({ dataDir, log: createMemoryLogger(), emit: () => {}, version: '1.0.0' });
-    expect(backend.status).toMatchObject({ state: 'startup-error', code: 'database-too-new', dataDir });
+    const backend = createBackend({
+      dataDir,
+      log: createMemoryLogger(),
+      emit: () => {},
+      version: '1.0.0',
+      secrets: new MemorySecretStore(),
+    });
+    expect(backend.status).toMatchObject({
+      state: 'startup-error',
+      code: 'database-too-new',
+      dataDir,
+    });
     await expect(backend.dispatch('app:status', undefined)).resolves.toMatchObject({
       ok: true,
       value: { state: 'startup-error', title: expect.stringMatching(/newer version/) },
     });
-    await expect(backend.dispatch('campaigns:list', {})).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await expect(backend.dispatch('campaigns:list', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
 
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT name FROM campaigns').pluck().all()).toEqual(['Precious']);
@@ -36,7 +52,13 @@ describe('start-up errors', () => {
     // A file where the data folder should be: mkdir fails the way a read-only or blocked folder would.
     const blocker = join(tempDir(), 'not-a-folder');
     writeFileSync(blocker, '');
-    const backend = createBackend({ dataDir: join(blocker, 'data'), log: createMemoryLogger(), emit: () => {}, version: '1.0.0' });
+    const backend = createBackend({
+      dataDir: join(blocker, 'data'),
+      log: createMemoryLogger(),
+      emit: () => {},
+      version: '1.0.0',
+      secrets: new MemorySecretStore(),
+    });
     expect(backend.status).toMatchObject({ state: 'startup-error', code: 'database-unwritable' });
   });
 });
