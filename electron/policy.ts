@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OrganisationPolicyView } from '../shared/app-info';
+import { firstIssue } from '../shared/validation';
 
 /**
  * The organisation's policy file: how an IT department presets and locks settings on every
@@ -103,12 +104,11 @@ export function readPolicy(
   }
   const parsed = policySchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the file';
-    const what =
-      issue.code === 'unrecognized_keys'
-        ? `has a setting this version does not know (${issue.keys.join(', ')})`
-        : issue.message;
+    const issue = firstIssue(parsed.error, 'is not a policy file');
+    const where = issue.path ? `"${issue.path}"` : 'the file';
+    const what = issue.unknownKeys.length
+      ? `has a setting this version does not know (${issue.unknownKeys.join(', ')})`
+      : issue.message;
     return {
       state: 'invalid',
       path,

@@ -91,7 +91,14 @@ export {
   type TemplateKind,
   type TriggerEvent,
 } from './decisions';
-export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryPolicy, type Timing } from './http';
+export {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  backoff,
+  sleep,
+  type RetryPolicy,
+  type Timing,
+} from './http';
 export {
   ApiError,
   toAppError,

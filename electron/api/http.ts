@@ -67,12 +67,49 @@ export const realTiming: Timing = {
   random: () => Math.random(),
 };
 
+/**
+ * Capped exponential backoff with "equal jitter": at least half the step, so retries never bunch
+ * at zero. The one formula for every wait between attempts (requests, send rounds, the outbox,
+ * result polling).
+ */
+export function backoff(
+  attempt: number,
+  timing?: Partial<Pick<Timing, 'random'>>,
+  baseMs = 1000,
+  capMs = 60_000,
+): number {
+  const cap = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  const random = timing?.random ?? Math.random;
+  return cap / 2 + random() * (cap / 2);
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export async function sleep(
+  ms: number,
+  signal: AbortSignal,
+  timing?: Partial<Timing>,
+): Promise<void> {
+  if (ms <= 0) {
+    if (signal.aborted) throw signal.reason;
+    return;
+  }
+  return (timing?.sleep ?? realTiming.sleep)(ms, signal);
+}
+
 export interface HttpOptions {
   fetch?: typeof globalThis.fetch;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   timing?: Partial<Timing>;
   log?: Logger;
+  /** Told of every repeated attempt (the send's progress counts them). */
+  onRetry?: (retry: {
+    method: Method;
+    path: string;
+    kind: string;
+    attempt: number;
+    delayMs: number;
+  }) => void;
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -211,17 +248,17 @@ export function createHttp(options: HttpOptions = {}): Http {
         if (error.retryAfterMs > policy.maxRetryAfterMs) throw error;
         delay = error.retryAfterMs;
       } else {
-        const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
-        // "Equal jitter": at least half the step, so retries never bunch at zero.
-        delay = cap / 2 + timing.random() * (cap / 2);
+        delay = backoff(n, timing, policy.baseDelayMs, policy.maxDelayMs);
       }
-      log?.info('omnigage request retried', {
+      const retry = {
         method: req.method,
         path,
         kind: error.kind,
         attempt: n,
         delayMs: Math.round(delay),
-      });
+      };
+      log?.info('omnigage request retried', retry);
+      options.onRetry?.(retry);
       try {
         await timing.sleep(delay, req.signal);
       } catch (sleepError) {

@@ -20,7 +20,11 @@ import {
   win32,
 } from 'node:path';
 import type { CampaignSummary, Message } from '../../shared/campaign';
-import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
+import {
+  campaignFileSchema,
+  fileMergeSettings,
+  type CampaignFile,
+} from '../../shared/campaign-file';
 import { meaningfulSettings } from '../../shared/recipients/merge-settings';
 import { AppError } from '../../shared/errors';
 import type { SavedFiles } from '../../shared/workspace';
@@ -29,6 +33,7 @@ import type { Db } from '../db/open';
 import type { RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from '../send/csv';
 import type { CampaignService } from './service';
+import { describeFirstIssue } from '../../shared/validation';
 
 export interface CampaignFileDeps {
   db: Db;
@@ -236,11 +241,9 @@ export class CampaignFiles {
     }
     const parsed = campaignFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       throw new AppError(
         'invalid_input',
-        `${fileName}: ${where}${issue?.message ?? 'not a campaign file.'}`,
+        `${fileName}: ${describeFirstIssue(parsed.error, 'not a campaign file.')}`,
       );
     }
     const spec = parsed.data;

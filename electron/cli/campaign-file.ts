@@ -1,10 +1,15 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Message } from '../../shared/campaign';
-import { campaignFileSchema, fileMergeSettings, type CampaignFile } from '../../shared/campaign-file';
+import {
+  campaignFileSchema,
+  fileMergeSettings,
+  type CampaignFile,
+} from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
 import { CampaignPathError, resolveCampaignPath } from '../campaigns/campaign-file';
 import type { Services } from '../services';
+import { describeFirstIssue } from '../../shared/validation';
 
 /** Input the CLI cannot use at all (exit 2): a missing or unreadable file, bad JSON, a wrong shape. */
 export class UnusableInput extends Error {
@@ -57,10 +62,8 @@ export function loadCampaignFile(input: string, cwd = process.cwd()): LoadedCamp
   }
   const parsed = campaignFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     throw new UnusableInput(
-      `The campaign file ${path} is not a campaign file: ${where}${issue?.message ?? 'unexpected content'}.`,
+      `The campaign file ${path} is not a campaign file: ${describeFirstIssue(parsed.error, 'unexpected content')}.`,
     );
   }
   const spec = parsed.data;

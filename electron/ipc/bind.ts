@@ -6,6 +6,7 @@ import {
   type ParsedInput,
 } from '../../shared/contract';
 import type { Logger } from '../logging/logger';
+import { describeFirstIssue } from '../../shared/validation';
 
 export type Handlers = {
   [K in ChannelName]: (input: ParsedInput<K>) => Promise<ChannelOutput<K>> | ChannelOutput<K>;
@@ -21,16 +22,20 @@ export type Dispatch = (channel: string, rawInput: unknown) => Promise<Result<un
 export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
   return async (channel, rawInput) => {
     if (!Object.hasOwn(contract, channel)) {
-      return { ok: false, error: { code: 'invalid_input', message: `Unknown operation "${channel}".` } };
+      return {
+        ok: false,
+        error: { code: 'invalid_input', message: `Unknown operation "${channel}".` },
+      };
     }
     const name = channel as ChannelName;
     const parsed = contract[name].input.safeParse(rawInput ?? undefined);
     if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
       return {
         ok: false,
-        error: { code: 'invalid_input', message: `${where}${first?.message ?? 'Invalid input.'}` },
+        error: {
+          code: 'invalid_input',
+          message: describeFirstIssue(parsed.error, 'Invalid input.'),
+        },
       };
     }
     try {
@@ -47,7 +52,8 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
         ok: false,
         error: {
           code: 'internal',
-          message: 'Something went wrong inside the app. Your work is saved; try again, and if it keeps happening, send the log file to support.',
+          message:
+            'Something went wrong inside the app. Your work is saved; try again, and if it keeps happening, send the log file to support.',
         },
       };
     }

@@ -13,9 +13,11 @@ import type { ApiError } from '../api/client';
 import {
   DEFAULT_ENVELOPE_BATCH_SIZE,
   DEFAULT_VOICE,
+  backoff,
   createOmnigageClient,
   isApiError,
   isTransient,
+  sleep,
   toAppError,
   type CreatedEnvelope,
   type Engagement,
@@ -127,27 +129,17 @@ export interface RunContext {
   checkedCallerId?: string;
 }
 
-/** Retries the client logs, counted for progress. */
-function countingLogger(log: Logger, onRetry: () => void): Logger {
-  return {
-    ...log,
-    info: (message, fields) => {
-      if (message === 'omnigage request retried') onRetry();
-      log.info(message, fields);
-    },
-  };
-}
-
 export function clientFor(
   credentials: Credentials,
   log: Logger,
   options: Pick<EngineOptions, 'timeoutMs' | 'retry' | 'timing' | 'fetch'>,
-  extra: { signal?: AbortSignal; retry?: Partial<RetryPolicy> } = {},
+  extra: { signal?: AbortSignal; retry?: Partial<RetryPolicy>; onRetry?: () => void } = {},
 ): OmnigageClient {
   return createOmnigageClient({
     ...clientConnection(credentials),
     log,
     signal: extra.signal,
+    onRetry: extra.onRetry,
     timeoutMs: options.timeoutMs,
     retry: { ...options.retry, ...extra.retry },
     timing: options.timing,
@@ -222,9 +214,13 @@ export class SendRun {
     this.#ctx = ctx;
     this.#metaFields = campaignMetaFields(ctx.campaign, ctx.columns);
     this.#id = ctx.send.campaign_id;
-    const log = countingLogger(ctx.log, ctx.onRetry);
-    this.#client = clientFor(ctx.credentials, log, ctx.options);
-    this.#oneShot = clientFor(ctx.credentials, log, ctx.options, { retry: { maxAttempts: 1 } });
+    // Retries are counted for the progress line as the client reports them.
+    const onRetry = () => ctx.onRetry();
+    this.#client = clientFor(ctx.credentials, ctx.log, ctx.options, { onRetry });
+    this.#oneShot = clientFor(ctx.credentials, ctx.log, ctx.options, {
+      retry: { maxAttempts: 1 },
+      onRetry,
+    });
   }
 
   get client(): OmnigageClient {
@@ -1076,40 +1072,4 @@ class StopSignal extends Error {
   constructor(readonly reason: StopReason) {
     super(`send stopped: ${reason}`);
   }
-}
-
-/** Capped exponential backoff with equal jitter. */
-export function backoff(
-  attempt: number,
-  timing?: Partial<Timing>,
-  baseMs = 1000,
-  capMs = 60_000,
-): number {
-  const cap = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  const random = timing?.random ?? Math.random;
-  return cap / 2 + random() * (cap / 2);
-}
-
-export async function sleep(
-  ms: number,
-  signal: AbortSignal,
-  timing?: Partial<Timing>,
-): Promise<void> {
-  if (ms <= 0) {
-    if (signal.aborted) throw signal.reason;
-    return;
-  }
-  if (timing?.sleep) return timing.sleep(ms, signal);
-  await new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

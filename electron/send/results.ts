@@ -7,7 +7,8 @@ import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import type { RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from './csv';
-import { backoff, clientFor } from './engine';
+import { backoff } from '../api/http';
+import { clientFor } from './engine';
 import { envelopeIdSql, remoteCounts } from './journal';
 import type { SendService } from './service';
 

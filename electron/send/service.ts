@@ -1,6 +1,10 @@
 import { accessSync, constants } from 'node:fs';
 import type { CampaignStatus } from '../../shared/campaign';
-import { describeUnknownField, extractMergeFields, unknownMergeFields } from '../../shared/recipients/merge';
+import {
+  describeUnknownField,
+  extractMergeFields,
+  unknownMergeFields,
+} from '../../shared/recipients/merge';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import { AppError } from '../../shared/errors';
 import type {
@@ -21,11 +25,11 @@ import type { Logger } from '../logging/logger';
 import { resolveCredentials, type Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
 import type { RecipientService } from '../recipients/service';
+import { backoff } from '../api/http';
 import { AuditLog } from './audit';
 import {
   DEFAULT_ENGINE_OPTIONS,
   SendRun,
-  backoff,
   clientFor,
   matchCallerId,
   messageSlots,
@@ -114,7 +118,11 @@ export class SendService {
       busy: () => this.#live.size > 0,
       fetch: deps.engine?.fetch,
     });
-    this.#options = { ...DEFAULT_ENGINE_OPTIONS, ...deps.engine, fetch: this.reachability.wrap(deps.engine?.fetch) };
+    this.#options = {
+      ...DEFAULT_ENGINE_OPTIONS,
+      ...deps.engine,
+      fetch: this.reachability.wrap(deps.engine?.fetch),
+    };
     this.#lease = new Lease(deps.db, deps.leaseMs);
     // The window hears at once when a running or queued send's Omnigage stops or starts answering,
     // and a queued send goes as soon as its Omnigage answers again.
@@ -123,7 +131,12 @@ export class SendService {
       for (const status of this.outbox()) {
         const { journal: _journal, ...progress } = status;
         this.#emit({ type: 'progress', progress });
-        if (status.state === 'queued' && status.omnigage === 'answering' && (status.errorCode === 'network' || status.errorCode === 'timeout') && !woke) {
+        if (
+          status.state === 'queued' &&
+          status.omnigage === 'answering' &&
+          (status.errorCode === 'network' || status.errorCode === 'timeout') &&
+          !woke
+        ) {
           woke = true;
           this.wake();
         }
@@ -196,30 +209,61 @@ export class SendService {
    * `full`: the whole validation summary for the window. Send itself only needs its blocking
    * problems, which a few counts answer without reading every row.
    */
-  async #check(campaignId: string, profileId: string | null | undefined, full: boolean): Promise<SendCheck> {
+  async #check(
+    campaignId: string,
+    profileId: string | null | undefined,
+    full: boolean,
+  ): Promise<SendCheck> {
     const { campaigns, recipients, profiles } = this.#deps;
     const campaign = campaigns.detail(campaignId);
     const problems: SendProblem[] = [];
     const existing = this.journal.get(campaignId);
     if (existing && (existing.state === 'scheduled' || existing.state === 'completed')) {
-      problems.push({ code: 'already_sent', blocking: true, message: `"${campaign.name}" has already been scheduled in Omnigage. Duplicate it to send it again.` });
+      problems.push({
+        code: 'already_sent',
+        blocking: true,
+        message: `"${campaign.name}" has already been scheduled in Omnigage. Duplicate it to send it again.`,
+      });
     } else if (this.#live.has(campaignId)) {
-      problems.push({ code: 'in_progress', blocking: true, message: `"${campaign.name}" is being sent.` });
+      problems.push({
+        code: 'in_progress',
+        blocking: true,
+        message: `"${campaign.name}" is being sent.`,
+      });
     }
-    if (!campaign.human) problems.push({ code: 'no_message', blocking: true, message: 'Write the message for people who answer, or choose an audio file.' });
-    if (!campaign.callerId) problems.push({ code: 'no_caller_id', blocking: true, message: 'Choose the caller ID the calls come from.' });
+    if (!campaign.human)
+      problems.push({
+        code: 'no_message',
+        blocking: true,
+        message: 'Write the message for people who answer, or choose an audio file.',
+      });
+    if (!campaign.callerId)
+      problems.push({
+        code: 'no_caller_id',
+        blocking: true,
+        message: 'Choose the caller ID the calls come from.',
+      });
     for (const { slot, message } of messageSlots(campaign)) {
       if (message.kind !== 'audio') continue;
       try {
         accessSync(message.file, constants.R_OK);
       } catch {
-        problems.push({ code: 'audio_missing', blocking: true, message: `The ${slot === 'human' ? '' : 'voicemail '}audio file ${message.file} cannot be read. Choose it again.` });
+        problems.push({
+          code: 'audio_missing',
+          blocking: true,
+          message: `The ${slot === 'human' ? '' : 'voicemail '}audio file ${message.file} cannot be read. Choose it again.`,
+        });
       }
     }
     const profile = profileId ? profiles.get(profileId) : profiles.forCampaign(campaignId);
-    const texts = [campaign.human, campaign.machine].flatMap((m) => (m?.kind === 'text' ? [m.body] : []));
-    const summary = full ? recipients.summary(campaignId, { profileId: profile?.id ?? null, texts }) : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
-    for (const p of summary.problems) if (p.blocking) problems.push({ code: 'recipients', blocking: true, message: p.message });
+    const texts = [campaign.human, campaign.machine].flatMap((m) =>
+      m?.kind === 'text' ? [m.body] : [],
+    );
+    const summary = full
+      ? recipients.summary(campaignId, { profileId: profile?.id ?? null, texts })
+      : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
+    for (const p of summary.problems)
+      if (p.blocking) problems.push({ code: 'recipients', blocking: true, message: p.message });
 
     let online = false;
     let callerId: SendCheck['callerId'] = null;
@@ -232,39 +276,84 @@ export class SendService {
     }
     if (credentials) {
       try {
-        const api = clientFor(credentials, this.#deps.log.child('api'), { ...this.#options, timeoutMs: Math.min(this.#options.timeoutMs ?? 15_000, 15_000) }, { retry: { maxAttempts: 2 } });
+        const api = clientFor(
+          credentials,
+          this.#deps.log.child('api'),
+          { ...this.#options, timeoutMs: Math.min(this.#options.timeoutMs ?? 15_000, 15_000) },
+          { retry: { maxAttempts: 2 } },
+        );
         const verified = await api.callerIds.list({ verifiedOnly: true });
         online = true;
         if (campaign.callerId) {
-          callerId = matchCallerId(campaign.callerId, verified.filter((c) => c.status === null || c.status === 'success'));
+          callerId = matchCallerId(
+            campaign.callerId,
+            verified.filter((c) => c.status === null || c.status === 'success'),
+          );
           if (!callerId) {
-            problems.push({ code: 'caller_id_unverified', blocking: true, message: `The caller ID ${campaign.callerId} is not verified in this Omnigage account. Verify it in Omnigage, or choose another.` });
+            problems.push({
+              code: 'caller_id_unverified',
+              blocking: true,
+              message: `The caller ID ${campaign.callerId} is not verified in this Omnigage account. Verify it in Omnigage, or choose another.`,
+            });
           }
         }
       } catch (error) {
         if (!isApiError(error)) throw error;
-        if (error.kind === 'bad_credentials' || error.kind === 'forbidden' || error.kind === 'not_found') {
+        if (
+          error.kind === 'bad_credentials' ||
+          error.kind === 'forbidden' ||
+          error.kind === 'not_found'
+        ) {
           online = true;
-          problems.push({ code: 'credentials', blocking: true, message: toAppError(error).message });
+          problems.push({
+            code: 'credentials',
+            blocking: true,
+            message: toAppError(error).message,
+          });
         } else {
-          problems.push({ code: 'offline', blocking: false, message: 'Omnigage cannot be reached right now. Send will keep the campaign in the outbox and send it when the connection returns.' });
+          problems.push({
+            code: 'offline',
+            blocking: false,
+            message:
+              'Omnigage cannot be reached right now. Send will keep the campaign in the outbox and send it when the connection returns.',
+          });
         }
       }
     }
-    return { ok: !problems.some((p) => p.blocking), online, problems, recipients: summary, callerId };
+    return {
+      ok: !problems.some((p) => p.blocking),
+      online,
+      problems,
+      recipients: summary,
+      callerId,
+    };
   }
 
   /** The blocking part of the validation summary (no list, unknown merge fields, nobody sendable), from counts. */
-  #blockingSummary(campaignId: string, profileId: string | null, texts: readonly string[]): ValidationSummary {
+  #blockingSummary(
+    campaignId: string,
+    profileId: string | null,
+    texts: readonly string[],
+  ): ValidationSummary {
     const list = this.#deps.recipients.getList(campaignId);
     const used = [...new Set(texts.flatMap((t) => extractMergeFields(t)))];
     const problems: ValidationSummary['problems'] = [];
     const counts = { total: 0, valid: 0, invalid: 0, duplicates: 0, optedOut: 0 };
     if (!list) {
-      problems.push({ row: 0, code: 'no_recipient_list', message: 'This campaign has no recipients yet. Import a CSV or Excel file first.', blocking: true });
+      problems.push({
+        row: 0,
+        code: 'no_recipient_list',
+        message: 'This campaign has no recipients yet. Import a CSV or Excel file first.',
+        blocking: true,
+      });
     } else {
       for (const unknown of unknownMergeFields(used, list.mergeFields)) {
-        problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });
+        problems.push({
+          row: 0,
+          code: 'unknown_merge_field',
+          message: describeUnknownField(unknown),
+          blocking: true,
+        });
       }
       counts.valid = this.#deps.db
         .prepare(
@@ -274,10 +363,20 @@ export class SendService {
         .pluck()
         .get(campaignId, profileId) as number;
       if (counts.valid === 0) {
-        problems.push({ row: 0, code: 'no_recipients', message: 'No recipient can be called: every row is invalid, a duplicate or opted out.', blocking: true });
+        problems.push({
+          row: 0,
+          code: 'no_recipients',
+          message: 'No recipient can be called: every row is invalid, a duplicate or opted out.',
+          blocking: true,
+        });
       }
     }
-    return { ok: problems.length === 0, recipients: counts, problems, mergeFields: { used, missing: [] } };
+    return {
+      ok: problems.length === 0,
+      recipients: counts,
+      problems,
+      mergeFields: { used, missing: [] },
+    };
   }
 
   // ---- start / resume / pause / cancel -------------------------------------------------------
@@ -287,12 +386,19 @@ export class SendService {
    * status comes back without any request to Omnigage. Returns once the run has started (or
    * the campaign is queued); `settled()` waits for the run to end.
    */
-  async start(campaignId: string, options: { profileId?: string | null } = {}): Promise<SendStatus> {
+  async start(
+    campaignId: string,
+    options: { profileId?: string | null } = {},
+  ): Promise<SendStatus> {
     const existing = this.journal.get(campaignId);
     if (existing) {
-      if (existing.state === 'scheduled' || existing.state === 'completed') return this.status(campaignId)!;
+      if (existing.state === 'scheduled' || existing.state === 'completed')
+        return this.status(campaignId)!;
       if (existing.state === 'cancelled') {
-        throw new AppError('conflict', 'This campaign\'s send was cancelled. Duplicate the campaign to send it again.');
+        throw new AppError(
+          'conflict',
+          "This campaign's send was cancelled. Duplicate the campaign to send it again.",
+        );
       }
       if (!(existing.state === 'failed' && this.#discardable(existing))) {
         this.#resumeRun(campaignId, 'send.resume');
@@ -303,10 +409,13 @@ export class SendService {
 
     const check = await this.#check(campaignId, options.profileId, false);
     const blocking = check.problems.filter((p) => p.blocking);
-    if (blocking.length > 0) throw new AppError('invalid_input', blocking.map((p) => p.message).join(' '));
+    if (blocking.length > 0)
+      throw new AppError('invalid_input', blocking.map((p) => p.message).join(' '));
 
     const { recipients, profiles } = this.#deps;
-    const profile = options.profileId ? profiles.get(options.profileId) : profiles.forCampaign(campaignId);
+    const profile = options.profileId
+      ? profiles.get(options.profileId)
+      : profiles.forCampaign(campaignId);
     const profileId = profile?.id ?? null;
     const credentials = await this.credentials(campaignId, options.profileId);
     const list = recipients.getList(campaignId);
@@ -328,10 +437,16 @@ export class SendService {
       action: 'send.start',
       count: send.total,
       outcome: 'ok',
-      detail: offline ? `queued in the outbox (offline); ${credentials.apiUrl}` : credentials.apiUrl,
+      detail: offline
+        ? `queued in the outbox (offline); ${credentials.apiUrl}`
+        : credentials.apiUrl,
     });
     if (offline) {
-      this.journal.update(campaignId, { next_attempt_at: Date.now(), error_code: 'network', error_message: 'Waiting for the connection to Omnigage.' });
+      this.journal.update(campaignId, {
+        next_attempt_at: Date.now(),
+        error_code: 'network',
+        error_message: 'Waiting for the connection to Omnigage.',
+      });
       this.#setCampaignStatus(campaignId, 'queued');
       this.#changed(campaignId);
       return this.status(campaignId)!;
@@ -345,9 +460,14 @@ export class SendService {
   async resume(campaignId: string): Promise<SendStatus> {
     const send = this.#require(campaignId);
     if (send.state === 'scheduled' || send.state === 'completed') return this.status(campaignId)!;
-    if (send.state === 'cancelled') throw new AppError('conflict', 'A cancelled send cannot be resumed. Duplicate the campaign to send it again.');
+    if (send.state === 'cancelled')
+      throw new AppError(
+        'conflict',
+        'A cancelled send cannot be resumed. Duplicate the campaign to send it again.',
+      );
     // Failed before any envelope request: the campaign may have been edited since; start afresh.
-    if (send.state === 'failed' && this.#discardable(send)) return this.start(campaignId, { profileId: send.profile_id });
+    if (send.state === 'failed' && this.#discardable(send))
+      return this.start(campaignId, { profileId: send.profile_id });
     this.#resumeRun(campaignId, 'send.resume');
     return this.status(campaignId)!;
   }
@@ -356,7 +476,14 @@ export class SendService {
     if (this.#live.has(campaignId)) return;
     const send = this.journal.get(campaignId)!;
     if (send.state !== 'sending') {
-      this.audit.record({ campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256, action, outcome: 'ok', detail: `from ${send.state}` });
+      this.audit.record({
+        campaignId,
+        profileId: send.profile_id,
+        recipientsSha256: send.recipients_sha256,
+        action,
+        outcome: 'ok',
+        detail: `from ${send.state}`,
+      });
     }
     this.#launch(campaignId);
   }
@@ -371,7 +498,13 @@ export class SendService {
       await live.promise;
     } else if (send.state === 'queued' || send.state === 'failed') {
       this.journal.update(campaignId, { state: 'paused', next_attempt_at: null });
-      this.audit.record({ campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256, action: 'send.pause', outcome: 'ok' });
+      this.audit.record({
+        campaignId,
+        profileId: send.profile_id,
+        recipientsSha256: send.recipients_sha256,
+        action: 'send.pause',
+        outcome: 'ok',
+      });
       this.#setCampaignStatus(campaignId, 'sending');
       this.#changed(campaignId);
     }
@@ -385,7 +518,10 @@ export class SendService {
   async cancel(campaignId: string): Promise<CancelReport> {
     const send = this.#require(campaignId);
     if (send.state === 'scheduled' || send.state === 'completed') {
-      throw new AppError('conflict', 'This campaign is already scheduled in Omnigage, so it can no longer be cancelled here. Stop it in Omnigage.');
+      throw new AppError(
+        'conflict',
+        'This campaign is already scheduled in Omnigage, so it can no longer be cancelled here. Stop it in Omnigage.',
+      );
     }
     const live = this.#live.get(campaignId);
     if (live) {
@@ -396,21 +532,35 @@ export class SendService {
     const after = this.journal.get(campaignId)!;
     const objects: Record<string, number> = {};
     const typeOf = (step: string) =>
-      step.startsWith('upload') ? 'uploads' : step.startsWith('template') ? 'voice-templates' : step.startsWith('trigger') ? 'triggers' : step === 'engagement' ? 'engagements' : step === 'activity' ? 'activities' : null;
+      step.startsWith('upload')
+        ? 'uploads'
+        : step.startsWith('template')
+          ? 'voice-templates'
+          : step.startsWith('trigger')
+            ? 'triggers'
+            : step === 'engagement'
+              ? 'engagements'
+              : step === 'activity'
+                ? 'activities'
+                : null;
     for (const s of this.journal.steps(campaignId)) {
       const type = typeOf(s.step);
       if (type && s.state === 'done') objects[type] = (objects[type] ?? 0) + 1;
     }
     const envelopes = this.journal.sentCount(campaignId);
-    const unanswered = this.journal.openBatches(campaignId).filter((b) => b.state === 'in_flight').length;
+    const unanswered = this.journal
+      .openBatches(campaignId)
+      .filter((b) => b.state === 'in_flight').length;
     if (envelopes > 0) objects.envelopes = envelopes;
     const engagementId = after.engagement_id;
     const parts = Object.entries(objects).map(([type, n]) => `${n} ${type}`);
     let message: string;
-    if (parts.length === 0 && unanswered === 0) message = 'Cancelled. Nothing had been created in Omnigage.';
+    if (parts.length === 0 && unanswered === 0)
+      message = 'Cancelled. Nothing had been created in Omnigage.';
     else {
       message = `Cancelled before scheduling. Omnigage has ${parts.join(', ')}${engagementId ? ` (engagement ${engagementId}, not scheduled)` : ''}`;
-      if (unanswered > 0) message += `, and may have envelopes from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
+      if (unanswered > 0)
+        message += `, and may have envelopes from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
       message += '. Nobody will be called for them.';
     }
     const discard = this.#discardable(after);
@@ -431,13 +581,22 @@ export class SendService {
       status = null;
       message += ' The campaign can be edited and sent again.';
     } else {
-      this.journal.update(campaignId, { state: 'cancelled', next_attempt_at: null, error_code: 'cancelled', error_message: message });
+      this.journal.update(campaignId, {
+        state: 'cancelled',
+        next_attempt_at: null,
+        error_code: 'cancelled',
+        error_message: message,
+      });
       this.#setCampaignStatus(campaignId, 'failed');
       status = this.status(campaignId);
       message += ' Duplicate the campaign to send it again.';
     }
     this.#changed(campaignId);
-    return { status: status ?? this.#emptyStatus(campaignId, after), remote: { engagementId, envelopes, objects }, message };
+    return {
+      status: status ?? this.#emptyStatus(campaignId, after),
+      remote: { engagementId, envelopes, objects },
+      message,
+    };
   }
 
   /** Resolves when the current run (if any) ends, with the send's status then. */
@@ -464,7 +623,10 @@ export class SendService {
 
   /** A send whose envelopes were never requested: dropping it leaves nothing that could call anyone. */
   #discardable(send: SendRow): boolean {
-    return !this.journal.envelopesAttempted(send.campaign_id) && this.journal.step(send.campaign_id, 'schedule') === undefined;
+    return (
+      !this.journal.envelopesAttempted(send.campaign_id) &&
+      this.journal.step(send.campaign_id, 'schedule') === undefined
+    );
   }
 
   #require(campaignId: string): SendRow {
@@ -499,7 +661,8 @@ export class SendService {
     this.#live.set(campaignId, live);
     live.promise = this.#drive(campaignId, live, checkedCallerId)
       .catch((error: unknown) => {
-        if (!(error instanceof BusyElsewhere)) this.#deps.log.error('send run crashed', { campaignId, error });
+        if (!(error instanceof BusyElsewhere))
+          this.#deps.log.error('send run crashed', { campaignId, error });
         return this.status(campaignId);
       })
       .finally(() => {
@@ -509,7 +672,11 @@ export class SendService {
     return live;
   }
 
-  async #drive(campaignId: string, live: LiveRun, checkedCallerId?: string): Promise<SendStatus | null> {
+  async #drive(
+    campaignId: string,
+    live: LiveRun,
+    checkedCallerId?: string,
+  ): Promise<SendStatus | null> {
     const { log } = this.#deps;
     if (!this.#lease.acquire(campaignId)) {
       log.info('send is being driven elsewhere', { campaignId });
@@ -519,7 +686,8 @@ export class SendService {
     renew.unref?.();
     try {
       const send = this.journal.get(campaignId)!;
-      if (send.state === 'scheduled' || send.state === 'completed' || send.state === 'cancelled') return this.status(campaignId);
+      if (send.state === 'scheduled' || send.state === 'completed' || send.state === 'cancelled')
+        return this.status(campaignId);
       this.journal.update(campaignId, { state: 'sending', next_attempt_at: null });
       this.#setCampaignStatus(campaignId, 'sending');
       this.#changed(campaignId);
@@ -528,10 +696,17 @@ export class SendService {
       try {
         credentials = await this.credentials(campaignId, send.profile_id);
       } catch (error) {
-        outcome = { kind: 'failed', error: error instanceof AppError ? error : new AppError('internal', String(error)) };
+        outcome = {
+          kind: 'failed',
+          error: error instanceof AppError ? error : new AppError('internal', String(error)),
+        };
       }
       const list = this.#deps.recipients.getList(campaignId);
-      if (credentials && !list) outcome = { kind: 'failed', error: new AppError('not_found', 'The campaign has no recipient list any more.') };
+      if (credentials && !list)
+        outcome = {
+          kind: 'failed',
+          error: new AppError('not_found', 'The campaign has no recipient list any more.'),
+        };
       if (credentials && list) {
         const run = new SendRun({
           journal: this.journal,
@@ -569,7 +744,11 @@ export class SendService {
 
   #apply(campaignId: string, outcome: RunOutcome, live: LiveRun): void {
     const send = this.journal.get(campaignId)!;
-    const base = { campaignId, profileId: send.profile_id, recipientsSha256: send.recipients_sha256 };
+    const base = {
+      campaignId,
+      profileId: send.profile_id,
+      recipientsSha256: send.recipients_sha256,
+    };
     const now = this.#clock().toISOString();
     switch (outcome.kind) {
       case 'scheduled': {
@@ -582,7 +761,13 @@ export class SendService {
           next_poll_at: Date.now() + 5_000,
         });
         this.#setCampaignStatus(campaignId, 'scheduled');
-        this.audit.record({ ...base, action: 'send.scheduled', remoteId: send.engagement_id, count: this.journal.sentCount(campaignId), outcome: 'ok' });
+        this.audit.record({
+          ...base,
+          action: 'send.scheduled',
+          remoteId: send.engagement_id,
+          count: this.journal.sentCount(campaignId),
+          outcome: 'ok',
+        });
         break;
       }
       case 'stopped': {
@@ -591,7 +776,11 @@ export class SendService {
           break;
         }
         if (outcome.reason === 'pause') {
-          this.journal.update(campaignId, { state: 'paused', error_code: null, error_message: 'Paused. Resume to continue; nothing has been scheduled.' });
+          this.journal.update(campaignId, {
+            state: 'paused',
+            error_code: null,
+            error_message: 'Paused. Resume to continue; nothing has been scheduled.',
+          });
           this.audit.record({ ...base, action: 'send.pause', outcome: 'ok' });
         }
         // cancel: cancel() records it once the run has stopped.
@@ -607,14 +796,23 @@ export class SendService {
           error_message: `Everything is ready in Omnigage; it will be scheduled at ${when}, the campaign's send time. Nobody is called before then.`,
         });
         this.#setCampaignStatus(campaignId, 'queued');
-        this.audit.record({ ...base, action: 'send.waiting', remoteId: send.engagement_id, outcome: 'ok', detail: `schedule at ${when}` });
+        this.audit.record({
+          ...base,
+          action: 'send.waiting',
+          remoteId: send.engagement_id,
+          outcome: 'ok',
+          detail: `schedule at ${when}`,
+        });
         break;
       }
       case 'retry_later': {
         const said = this.#refusedBatches(campaignId, live, outcome.error.message);
         const attempts = send.attempts + 1;
         const { baseMs, capMs } = this.#deps.outboxBackoff ?? { baseMs: 15_000, capMs: 5 * 60_000 };
-        const wait = Math.max(outcome.retryAfterMs ?? 0, backoff(attempts, this.#options.timing, baseMs, capMs));
+        const wait = Math.max(
+          outcome.retryAfterMs ?? 0,
+          backoff(attempts, this.#options.timing, baseMs, capMs),
+        );
         this.journal.update(campaignId, {
           state: 'queued',
           attempts,
@@ -623,14 +821,31 @@ export class SendService {
           error_message: `${said} The send is saved and will continue by itself.`,
         });
         this.#setCampaignStatus(campaignId, 'queued');
-        this.audit.record({ ...base, action: 'send.queued', outcome: 'failed', detail: outcome.error.message });
+        this.audit.record({
+          ...base,
+          action: 'send.queued',
+          outcome: 'failed',
+          detail: outcome.error.message,
+        });
         break;
       }
       case 'failed': {
-        const said = outcome.explained ? outcome.error.message : this.#refusedBatches(campaignId, live, outcome.error.message);
-        this.journal.update(campaignId, { state: 'failed', next_attempt_at: null, error_code: outcome.error.code, error_message: said });
+        const said = outcome.explained
+          ? outcome.error.message
+          : this.#refusedBatches(campaignId, live, outcome.error.message);
+        this.journal.update(campaignId, {
+          state: 'failed',
+          next_attempt_at: null,
+          error_code: outcome.error.code,
+          error_message: said,
+        });
         this.#setCampaignStatus(campaignId, this.#discardable(send) ? 'ready' : 'failed');
-        this.audit.record({ ...base, action: 'send.failed', outcome: 'failed', detail: outcome.error.message });
+        this.audit.record({
+          ...base,
+          action: 'send.failed',
+          outcome: 'failed',
+          detail: outcome.error.message,
+        });
         break;
       }
     }
@@ -649,7 +864,8 @@ export class SendService {
       )
       .get(campaignId, live.startedIso) as { batches: number; people: number };
     if (batches === 0) return said;
-    const n = (k: number, one: string, many: string) => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+    const n = (k: number, one: string, many: string) =>
+      `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
     return `${said} This affected ${n(batches, 'batch', 'batches')} of recipients (${n(people, 'person', 'people')}).`;
   }
 
@@ -678,7 +894,12 @@ export class SendService {
       if (done > 0 && elapsed > 0) eta = Math.ceil(((send.total - sent) / done) * elapsed);
     }
     const counts = send.remote_counts
-      ? (JSON.parse(send.remote_counts) as { total: number | null; complete: number | null; incomplete: number | null; approved?: boolean | null })
+      ? (JSON.parse(send.remote_counts) as {
+          total: number | null;
+          complete: number | null;
+          incomplete: number | null;
+          approved?: boolean | null;
+        })
       : null;
     const remote: SendStatus['remote'] =
       send.polled_at && counts
@@ -704,7 +925,10 @@ export class SendService {
       // Said once even for sends stopped before messages were shortened.
       message: send.error_message === null ? null : sayOnce(send.error_message),
       errorCode: send.error_code,
-      nextAttemptAt: send.state === 'queued' && send.next_attempt_at ? new Date(send.next_attempt_at).toISOString() : null,
+      nextAttemptAt:
+        send.state === 'queued' && send.next_attempt_at
+          ? new Date(send.next_attempt_at).toISOString()
+          : null,
       journal,
       createdAt: send.created_at,
       updatedAt: send.updated_at,
@@ -744,7 +968,9 @@ export class SendService {
   /** Sends waiting in the outbox or running. */
   outbox(): SendStatus[] {
     const ids = this.#deps.db
-      .prepare("SELECT campaign_id FROM sends WHERE state IN ('queued','sending','paused') ORDER BY created_at")
+      .prepare(
+        "SELECT campaign_id FROM sends WHERE state IN ('queued','sending','paused') ORDER BY created_at",
+      )
       .pluck()
       .all() as string[];
     return ids.map((id) => this.status(id)!).filter(Boolean);
@@ -788,8 +1014,14 @@ export class SendService {
       try {
         const now = Date.now();
         const rows = this.#deps.db
-          .prepare("SELECT campaign_id, state, next_attempt_at FROM sends WHERE state IN ('queued','sending')")
-          .all() as Array<{ campaign_id: string; state: SendState; next_attempt_at: number | null }>;
+          .prepare(
+            "SELECT campaign_id, state, next_attempt_at FROM sends WHERE state IN ('queued','sending')",
+          )
+          .all() as Array<{
+          campaign_id: string;
+          state: SendState;
+          next_attempt_at: number | null;
+        }>;
         for (const row of rows) {
           if (this.#live.has(row.campaign_id)) continue;
           if (row.state === 'queued' && !force && (row.next_attempt_at ?? 0) > now) continue;
@@ -809,13 +1041,17 @@ export class SendService {
 
 class BusyElsewhere extends AppError {
   constructor() {
-    super('conflict', 'This campaign is being sent by another window or command. Wait for it to finish.');
+    super(
+      'conflict',
+      'This campaign is being sent by another window or command. Wait for it to finish.',
+    );
   }
 }
 
 function stepFromJournal(state: SendState, journal: JournalStep[], sent: number): SendStep {
   if (state === 'scheduled' || state === 'completed') return 'done';
-  const has = (prefix: string) => journal.some((s) => s.step.startsWith(prefix) && s.state === 'done');
+  const has = (prefix: string) =>
+    journal.some((s) => s.step.startsWith(prefix) && s.state === 'done');
   if (has('schedule')) return 'done';
   if (sent > 0) return 'envelopes';
   if (has('trigger')) return 'envelopes';

@@ -18,15 +18,9 @@ import { resolveCredentials, type Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
 import { PhoneValidator, describePhoneProblem } from '../recipients/phone';
 import type { RecipientService } from '../recipients/service';
+import { sleep } from '../api/http';
 import type { AuditLog, AuditRecord } from './audit';
-import {
-  clientFor,
-  matchCallerId,
-  messageSlots,
-  sleep,
-  uploadAudio,
-  type EngineOptions,
-} from './engine';
+import { clientFor, matchCallerId, messageSlots, uploadAudio, type EngineOptions } from './engine';
 
 /**
  * "Call me first": one real call to the person's own number, before the campaign goes out.

@@ -44,6 +44,30 @@ describe('a repeated refusal is said once', () => {
   });
 });
 
+describe('requests repeated after a transient failure', () => {
+  it('are counted for the progress line as the API client reports them', async () => {
+    const f = await sendFixture({ engine: { batchSize: 50 } });
+    const id = f.campaign({ count: 50 });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'voice-templates',
+      action: { type: 'status', status: 429 },
+      times: 2,
+    });
+    // The count is live while the send runs: read it at each progress event.
+    let seen = 0;
+    const unsubscribe = f.services.send.subscribe((event) => {
+      if (event.type === 'progress')
+        seen = Math.max(seen, f.services.send.status(id)?.retries ?? 0);
+    });
+    await f.services.send.start(id);
+    const status = await f.services.send.settled(id);
+    unsubscribe();
+    expect(status?.state).toBe('scheduled');
+    expect(seen).toBe(2);
+  });
+});
+
 describe('whether Omnigage answers', () => {
   const quiet = () => createMemoryLogger();
 
