@@ -51,8 +51,6 @@ export const audioMessageSchema = z.object({
   durationMs: z.number().int().nonnegative().optional(),
 });
 export const messageSchema = z.discriminatedUnion('kind', [textMessageSchema, audioMessageSchema]);
-export type TextMessage = z.infer<typeof textMessageSchema>;
-export type AudioMessage = z.infer<typeof audioMessageSchema>;
 export type Message = z.infer<typeof messageSchema>;
 
 /** Only "immediately" is known to the API; a send-at time is kept by the app itself. */

@@ -44,13 +44,3 @@ export class AppError extends Error {
     return { code: this.code, message: this.message };
   }
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
-}
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({
-  ok: false,
-  error: { code, message },
-});

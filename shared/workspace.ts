@@ -15,14 +15,21 @@ export const profilePreferencesSchema = z.object({
   /** E.164, saved after a test call was placed to it. */
   testNumber: z.string().max(40).optional(),
   /** Price of one minute of calls, in the account's currency (optional; used for the cost estimate). */
-  ratePerMinute: z.number().min(0, 'The rate cannot be negative.').max(100, 'Enter the rate per minute, e.g. 0.02.').optional(),
+  ratePerMinute: z
+    .number()
+    .min(0, 'The rate cannot be negative.')
+    .max(100, 'Enter the rate per minute, e.g. 0.02.')
+    .optional(),
 });
-export type ProfilePreferences = z.infer<typeof profilePreferencesSchema>;
 
 export const settingsSchema = z.object({
   defaultCountry: defaultCountrySchema,
   defaultVoice: z.string().trim().min(1, 'Choose a voice.').max(80),
-  batchSize: z.number().int().min(1, 'Send at least one envelope per request.').max(1000, 'At most 1,000 envelopes per request.'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1, 'Send at least one envelope per request.')
+    .max(1000, 'At most 1,000 envelopes per request.'),
   /** What the person keeps per API profile (by profile id): see ProfilePreferences. */
   profilePreferences: z.record(z.string().max(64), profilePreferencesSchema),
 });
@@ -49,7 +56,10 @@ export interface ChosenFile {
 /** What the window sends to name a file: a handle from `dialog:openFile` or `files:stageDropped`, never a path. */
 export const fileHandleSchema = z
   .string({ error: 'Choose the file again.' })
-  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'Choose the file again: the app reads only files chosen or dropped in this window.');
+  .regex(
+    /^[A-Za-z0-9_-]{16,64}$/,
+    'Choose the file again: the app reads only files chosen or dropped in this window.',
+  );
 
 /** The first rows of a spreadsheet, for the mapping step before the import. */
 export interface SheetPeek {
@@ -87,15 +97,18 @@ export const droppedFileSchema = z.object({
     .max(255)
     .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..', 'Not a file name.'),
   /** The file's bytes, Base64 (the browser transport speaks JSON). */
-  base64: z.string().max(Math.ceil((MAX_DROPPED_BYTES * 4) / 3) + 8, 'The file is too large to drop here; use "Choose a file".'),
+  base64: z
+    .string()
+    .max(
+      Math.ceil((MAX_DROPPED_BYTES * 4) / 3) + 8,
+      'The file is too large to drop here; use "Choose a file".',
+    ),
 });
 
 export const fileKindSchema = z.enum(['recipients', 'audio']);
-export type FileKind = z.infer<typeof fileKindSchema>;
 
 /** What a saved campaign file or results export wrote. */
 export interface SavedFiles {
   path: string;
   files: string[];
 }
-

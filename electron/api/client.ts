@@ -85,28 +85,11 @@ export type * from './resources';
 export {
   DEFAULT_ENVELOPE_BATCH_SIZE,
   DEFAULT_VOICE,
-  envelopesByPhoneNumber,
-  SUGGESTED_VOICES,
-  TRIGGER_EVENTS,
   type TemplateKind,
   type TriggerEvent,
 } from './decisions';
-export {
-  DEFAULT_RETRY,
-  DEFAULT_TIMEOUT_MS,
-  backoff,
-  sleep,
-  type RetryPolicy,
-  type Timing,
-} from './http';
-export {
-  ApiError,
-  toAppError,
-  isApiError,
-  isTransient,
-  type ApiErrorKind,
-  type ApiErrorDetail,
-} from './errors';
+export { backoff, sleep, type RetryPolicy, type Timing } from './http';
+export { ApiError, toAppError, isApiError, isTransient } from './errors';
 
 export interface OmnigageCredentials {
   tokenKey: string;

@@ -31,27 +31,11 @@ export function triggerKindForTemplate(kind: TemplateKind): TriggerKind {
 }
 
 // Decision 3 ------------------------------------------------------------------------------
-/** `voice` is a free string; these are offered, in the `Polly-<Name>` form the seed uses. */
+/**
+ * `voice` is a free string; the app offers Amazon Polly voices in the `Polly-<Name>` form the
+ * seed uses (the list the picker shows is shared/voices.ts).
+ */
 export const DEFAULT_VOICE = 'Polly-Joanna';
-
-export const SUGGESTED_VOICES: readonly { voice: string; language: string }[] = [
-  { voice: 'Polly-Joanna', language: 'en-US' },
-  { voice: 'Polly-Matthew', language: 'en-US' },
-  { voice: 'Polly-Salli', language: 'en-US' },
-  { voice: 'Polly-Kimberly', language: 'en-US' },
-  { voice: 'Polly-Kendra', language: 'en-US' },
-  { voice: 'Polly-Joey', language: 'en-US' },
-  { voice: 'Polly-Justin', language: 'en-US' },
-  { voice: 'Polly-Ivy', language: 'en-US' },
-  { voice: 'Polly-Brian', language: 'en-GB' },
-  { voice: 'Polly-Amy', language: 'en-GB' },
-  { voice: 'Polly-Emma', language: 'en-GB' },
-  { voice: 'Polly-Nicole', language: 'en-AU' },
-  { voice: 'Polly-Russell', language: 'en-AU' },
-  { voice: 'Polly-Penelope', language: 'es-US' },
-  { voice: 'Polly-Miguel', language: 'es-US' },
-  { voice: 'Polly-Lupe', language: 'es-US' },
-];
 
 // Decision 4 ------------------------------------------------------------------------------
 /** `X-Account-Key` goes out whenever an account key is configured, and is never required. */

@@ -1,4 +1,4 @@
-import { Metadata, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
+import { Metadata } from 'libphonenumber-js/max';
 import { DigitPattern, UnsupportedPattern } from './digit-regex';
 
 /**
@@ -119,14 +119,5 @@ export class NanpFastPath {
       if (decided) return k;
     }
     return LENGTH;
-  }
-}
-
-/** Whether numbers typed without a country code in this region are +1 numbers. */
-export function isNanpRegion(country: CountryCode): boolean {
-  try {
-    return getCountryCallingCode(country) === '1';
-  } catch {
-    return false;
   }
 }

@@ -1,12 +1,12 @@
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn, findColumn } from '../../shared/recipients/columns';
-import type { OptOutChange, OptOutEntry, OptOutList } from '../../shared/recipients/types';
+import type { OptOutChange, OptOutList } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { PhoneValidator, describePhoneProblem } from './phone';
 import { readTable } from './read-table';
 
-export type { OptOutChange, OptOutEntry, OptOutList };
+export type { OptOutChange, OptOutList };
 
 const MAX_REJECTED = 1000;
 
@@ -33,12 +33,15 @@ export class OptOutService {
     mode: 'add' | 'remove',
     source: string,
   ): OptOutChange {
-    if (!profileId) throw new AppError('invalid_input', 'Choose an API profile for the opt-out list.');
+    if (!profileId)
+      throw new AppError('invalid_input', 'Choose an API profile for the opt-out list.');
     const validator = new PhoneValidator(defaultCountry);
     const now = this.#clock().toISOString();
     const statement =
       mode === 'add'
-        ? this.#db.prepare('INSERT OR IGNORE INTO opt_outs (profile_id, e164, source, added_at) VALUES (?, ?, ?, ?)')
+        ? this.#db.prepare(
+            'INSERT OR IGNORE INTO opt_outs (profile_id, e164, source, added_at) VALUES (?, ?, ?, ?)',
+          )
         : this.#db.prepare('DELETE FROM opt_outs WHERE profile_id = ? AND e164 = ?');
     const result: OptOutChange = { changed: 0, unchanged: 0, rejected: [] };
     for (const { value, row } of values) {
@@ -51,7 +54,10 @@ export class OptOutService {
         }
         continue;
       }
-      const info = mode === 'add' ? statement.run(profileId, check.e164, source, now) : statement.run(profileId, check.e164);
+      const info =
+        mode === 'add'
+          ? statement.run(profileId, check.e164, source, now)
+          : statement.run(profileId, check.e164);
       if (info.changes > 0) result.changed++;
       else result.unchanged++;
     }
@@ -60,13 +66,25 @@ export class OptOutService {
 
   add(profileId: string, numbers: readonly string[], defaultCountry = 'US'): OptOutChange {
     return this.#db.transaction(() =>
-      this.#apply(profileId, numbers.map((value) => ({ value })), defaultCountry, 'add', 'manual'),
+      this.#apply(
+        profileId,
+        numbers.map((value) => ({ value })),
+        defaultCountry,
+        'add',
+        'manual',
+      ),
     )();
   }
 
   remove(profileId: string, numbers: readonly string[], defaultCountry = 'US'): OptOutChange {
     return this.#db.transaction(() =>
-      this.#apply(profileId, numbers.map((value) => ({ value })), defaultCountry, 'remove', 'manual'),
+      this.#apply(
+        profileId,
+        numbers.map((value) => ({ value })),
+        defaultCountry,
+        'remove',
+        'manual',
+      ),
     )();
   }
 
@@ -74,7 +92,11 @@ export class OptOutService {
    * Adds every number in a CSV or Excel file. The phone column is found from the header (or
    * named); a file with a single column and no header is read as a plain list of numbers.
    */
-  importFile(profileId: string, filePath: string, options: { phoneColumn?: string; defaultCountry?: string } = {}): OptOutChange & { fileName: string } {
+  importFile(
+    profileId: string,
+    filePath: string,
+    options: { phoneColumn?: string; defaultCountry?: string } = {},
+  ): OptOutChange & { fileName: string } {
     const defaultCountry = options.defaultCountry ?? 'US';
     const values: Array<{ value: string; row?: number }> = [];
     let column = 0;
@@ -84,7 +106,9 @@ export class OptOutService {
       const table = readTable(filePath, {
         onHeader: (headers, info) => {
           fileName = info.fileName;
-          column = options.phoneColumn ? findColumn(headers, options.phoneColumn) : detectPhoneColumn(headers);
+          column = options.phoneColumn
+            ? findColumn(headers, options.phoneColumn)
+            : detectPhoneColumn(headers);
           if (column >= 0) return;
           // No phone header: a single column of numbers whose first line is itself a number.
           if (headers.length === 1 && probe.check(headers[0] ?? '').ok) {
@@ -108,28 +132,45 @@ export class OptOutService {
     });
     const total: OptOutChange = { changed: 0, unchanged: 0, rejected: [] };
     const flush = () => {
-      const part = this.#apply(profileId, values.splice(0), defaultCountry, 'add', `file:${fileName}`);
+      const part = this.#apply(
+        profileId,
+        values.splice(0),
+        defaultCountry,
+        'add',
+        `file:${fileName}`,
+      );
       total.changed += part.changed;
       total.unchanged += part.unchanged;
-      for (const r of part.rejected) if (total.rejected.length < MAX_REJECTED) total.rejected.push(r);
+      for (const r of part.rejected)
+        if (total.rejected.length < MAX_REJECTED) total.rejected.push(r);
     };
     run();
     this.#log?.info('opt-outs imported', { profileId, fileName, added: total.changed });
     return { ...total, fileName };
   }
 
-  list(profileId: string, options: { offset?: number; limit?: number; search?: string } = {}): OptOutList {
+  list(
+    profileId: string,
+    options: { offset?: number; limit?: number; search?: string } = {},
+  ): OptOutList {
     const search = options.search?.replace(/[^\d+]/g, '') ?? '';
     const like = `%${search}%`;
     const total = (
-      this.#db.prepare('SELECT count(*) AS n FROM opt_outs WHERE profile_id = ? AND e164 LIKE ?').get(profileId, like) as { n: number }
+      this.#db
+        .prepare('SELECT count(*) AS n FROM opt_outs WHERE profile_id = ? AND e164 LIKE ?')
+        .get(profileId, like) as { n: number }
     ).n;
     const entries = (
       this.#db
         .prepare(
           'SELECT e164, source, added_at FROM opt_outs WHERE profile_id = ? AND e164 LIKE ? ORDER BY added_at DESC, e164 LIMIT ? OFFSET ?',
         )
-        .all(profileId, like, Math.min(1000, options.limit ?? 100), Math.max(0, options.offset ?? 0)) as Array<{
+        .all(
+          profileId,
+          like,
+          Math.min(1000, options.limit ?? 100),
+          Math.max(0, options.offset ?? 0),
+        ) as Array<{
         e164: string;
         source: string;
         added_at: string;
@@ -142,6 +183,10 @@ export class OptOutService {
   isOptedOut(profileId: string, number: string, defaultCountry = 'US'): boolean {
     const check = new PhoneValidator(defaultCountry).check(number);
     if (!check.ok) return false;
-    return this.#db.prepare('SELECT 1 FROM opt_outs WHERE profile_id = ? AND e164 = ?').get(profileId, check.e164) !== undefined;
+    return (
+      this.#db
+        .prepare('SELECT 1 FROM opt_outs WHERE profile_id = ? AND e164 = ?')
+        .get(profileId, check.e164) !== undefined
+    );
   }
 }

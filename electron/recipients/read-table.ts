@@ -40,8 +40,6 @@ export interface TableResult {
   sha256: string;
 }
 
-/** Longest cell accepted: far beyond any real value, small enough to keep memory bounded. */
-export const MAX_CELL_LENGTH = LIMITS.cellLength;
 const CHUNK = 1 << 16;
 
 /** The file's problem, in words that name the file (and the line or row where there is one). */

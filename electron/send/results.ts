@@ -166,7 +166,7 @@ export class ResultsService {
     }
     const credentials = await sendService.credentials(campaignId, send.profile_id);
     const api = clientFor(credentials, log.child('api'), sendService.options);
-    const engagement = await api.engagements.get(send.engagement_id);
+    let engagement = await api.engagements.get(send.engagement_id);
     const { envelopes, calls } = await api.envelopes.listAll(send.engagement_id, {
       includeCalls: true,
     });
@@ -251,11 +251,17 @@ export class ResultsService {
 
     const polls = send.polls + 1;
     const sent = journal.sentCount(campaignId);
+    const allFinal = sent > 0 && finished >= sent && wanted.length <= limit;
+    // The engagement was read before the envelopes: when the last calls ended in between, its
+    // counts are older than the statuses just stored. Read once more, so the last poll does not
+    // leave "processing" on screen for a finished campaign.
+    if (allFinal && engagement.countIncomplete !== 0 && engagement.countTotal !== null) {
+      engagement = await api.engagements.get(send.engagement_id).catch(() => engagement);
+    }
     const countsDone =
       engagement.countTotal !== null &&
       engagement.countTotal > 0 &&
       engagement.countIncomplete === 0;
-    const allFinal = sent > 0 && finished >= sent && wanted.length <= limit;
     const age = Date.now() - (send.scheduled_at ? Date.parse(send.scheduled_at) : Date.now());
     const giveUp =
       polls >= (this.#deps.maxPolls ?? 500) || age > (this.#deps.maxAgeMs ?? 72 * 3600_000);

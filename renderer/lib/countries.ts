@@ -12,5 +12,3 @@ export const COUNTRIES: Array<{ code: string; name: string }> = [
   { code: 'PH', name: 'Philippines' },
   { code: 'ZA', name: 'South Africa' },
 ];
-
-export const countryName = (code: string) => COUNTRIES.find((c) => c.code === code)?.name ?? code;

@@ -1,4 +1,4 @@
-import { DEFAULT_VOICE, type Message } from '../../shared/campaign';
+import type { Message } from '../../shared/campaign';
 import { estimateSpokenMs } from '../../shared/message-checks';
 import { VOICES as SHARED_VOICES, findVoice } from '../../shared/voices';
 
@@ -11,8 +11,11 @@ export interface VoiceOption {
   label: string;
 }
 
-export const VOICES: VoiceOption[] = SHARED_VOICES.map((v) => ({ value: v.id, label: `${v.name} — ${v.language}, ${v.gender}` }));
-export { DEFAULT_VOICE, estimateSpokenMs };
+export const VOICES: VoiceOption[] = SHARED_VOICES.map((v) => ({
+  value: v.id,
+  label: `${v.name} — ${v.language}, ${v.gender}`,
+}));
+export { estimateSpokenMs };
 
 /** Unknown voices are allowed (Omnigage takes a free string) but worth a second look. */
 export function isKnownVoice(voice: string): boolean {
@@ -42,7 +45,12 @@ export function messageLengthMs(message: Message | null): number {
 }
 
 /** Inserts `{{field}}` at the cursor, with a space on either side when the text needs one. */
-export function insertField(text: string, field: string, start: number, end: number): { text: string; cursor: number } {
+export function insertField(
+  text: string,
+  field: string,
+  start: number,
+  end: number,
+): { text: string; cursor: number } {
   const before = text.slice(0, start);
   const after = text.slice(end);
   const token = `{{${field}}}`;

@@ -29,10 +29,6 @@ export const DEFAULT_CALLING_WINDOW: CallingWindow = {
   endMinute: 21 * 60,
   days: [0, 1, 2, 3, 4, 5, 6],
 };
-export const QUIET_HOURS = {
-  startMinute: DEFAULT_CALLING_WINDOW.startMinute,
-  endMinute: DEFAULT_CALLING_WINDOW.endMinute,
-} as const;
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
