@@ -54,12 +54,16 @@ export function createBackend(options: BackendOptions): Backend {
     log.info('backend ready', { dataDir });
     // The window's header shows whether Omnigage answers, kept fresh by a light probe.
     services.send.reachability.start();
+    // The office's shared do-not-call file: read now, then every 30 s (a stat when unchanged).
+    void services.optOuts.refresh();
+    const stopWatching = services.optOuts.watch();
     return {
       dispatch: createDispatcher(handlers, log.child('ipc')),
       status: { state: 'ready', dataDir, version: options.version },
       services,
       close: () => {
         services.send.reachability.stop();
+        stopWatching();
         services.close();
       },
     };

@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { AudioStore } from './audio';
 import { CampaignFiles } from './campaigns/campaign-file';
 import { CampaignService } from './campaigns/service';
@@ -7,7 +8,7 @@ import { dataPaths } from './paths';
 import { ConnectionTester, apiCallerIdFetcher, type FetchCallerIds } from './profiles/connection';
 import { ProfileService, copyCampaignProfile } from './profiles/service';
 import { RecipientEditor } from './recipients/editing';
-import { OptOutService } from './recipients/opt-outs';
+import { OptOutService, type Who } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
@@ -34,6 +35,24 @@ export interface ServiceOptions {
    * harness pass none, so a token set in the environment never replaces the keychain profile.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The office's shared do-not-call file instead of the one chosen in Settings, and the age
+   * limit of its last copy (the CLI's OMNIGAGE_DNC_FILE and OMNIGAGE_DNC_MAX_AGE_DAYS).
+   */
+  doNotCall?: { sharedFile?: string; maxAgeDays?: number };
+  /** Who works here, recorded with each do-not-call number; the OS user and hostname unless a test says. */
+  who?: Who;
+}
+
+/** The OS user and the computer's name; "unknown" where the system will not say. */
+function currentWho(): Who {
+  let user = 'unknown';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // No passwd entry for this uid (some containers): keep "unknown".
+  }
+  return { user, computer: hostname() || 'unknown' };
 }
 
 /**
@@ -76,6 +95,8 @@ export function createServices({
   fetchCallerIds,
   send: engine,
   env,
+  doNotCall,
+  who = currentWho(),
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
@@ -84,7 +105,16 @@ export function createServices({
   campaigns.duplicateHooks.push(copyCampaignProfile);
   const recipients = new RecipientService({ db, log: log.child('recipients'), clock });
   campaigns.duplicateHooks.push(recipients.duplicateHook);
-  const optOuts = new OptOutService({ db, log: log.child('opt-outs'), clock });
+  const settings = new SettingsService(paths.settings);
+  const optOuts = new OptOutService({
+    db,
+    log: log.child('opt-outs'),
+    clock,
+    who,
+    sharedFile: doNotCall?.sharedFile,
+    maxAgeDays: doNotCall?.maxAgeDays,
+    defaultCountry: () => settings.get().defaultCountry,
+  });
   const connection = new ConnectionTester({
     profiles,
     log: log.child('connection'),
@@ -93,7 +123,6 @@ export function createServices({
   const recipientEditor = new RecipientEditor({ db, clock });
   const audio = new AudioStore(dataDir);
   const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
-  const settings = new SettingsService(paths.settings);
   // The batch size chosen in Settings (read at start-up); a caller's explicit options win.
   const send = new SendService({
     db,
@@ -105,6 +134,7 @@ export function createServices({
     env,
     // Recordings are uploaded only from the app's own audio folder.
     readFile: (path) => audio.readStored(path),
+    doNotCall: optOuts,
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
   const results = new ResultsService({

@@ -56,6 +56,7 @@ import {
   type OptOutChange,
   type OptOutList,
   type Preview,
+  type SharedDncStatus,
   type RecipientList,
   type RecipientPage,
 } from './recipients/types';
@@ -199,37 +200,57 @@ export const contract = {
   'settings:get': channel(none).returns<Settings>(),
   'settings:update': channel(settingsPatchSchema).returns<Settings>(),
 
-  // The local opt-out (do-not-call) list of an API profile.
+  // The do-not-call list of this data folder: one list for every API profile (`onlyForProfile`:
+  // an addition for one profile), merged with the office's shared file when Settings names one.
+  /** A page of numbers, newest first; `profileId` adds that profile's own additions. */
   'optouts:list': channel(
     z.object({
-      profileId: profileIdSchema,
+      profileId: profileIdSchema.optional(),
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
       search: z.string().max(40).optional(),
     }),
   ).returns<OptOutList>(),
+  /** Adds numbers (and writes them to the office's shared file when one is used). */
   'optouts:add': channel(
     z.object({
-      profileId: profileIdSchema,
       numbers: z.array(z.string().max(100)).min(1).max(10_000),
       defaultCountry: defaultCountrySchema.optional(),
+      onlyForProfile: profileIdSchema.optional(),
     }),
   ).returns<OptOutChange>(),
+  /** Refused (unavailable) without removing anything when the shared file cannot be written. */
   'optouts:remove': channel(
     z.object({
-      profileId: profileIdSchema,
       numbers: z.array(z.string().max(100)).min(1).max(10_000),
       defaultCountry: defaultCountrySchema.optional(),
+      onlyForProfile: profileIdSchema.optional(),
     }),
   ).returns<OptOutChange>(),
   'optouts:import': channel(
     z.object({
-      profileId: profileIdSchema,
       file: fileHandleSchema,
       phoneColumn: z.string().trim().min(1).max(200).optional(),
       defaultCountry: defaultCountrySchema.optional(),
+      onlyForProfile: profileIdSchema.optional(),
     }),
-  ).returns<OptOutChange & { fileName: string }>(),
+  ).returns<OptOutChange & { fileName: string; invalid: number }>(),
+  /** Asks where to save, then writes every number with where it came from, and every removal (null: cancelled). */
+  'optouts:export': channel(none).returns<{ saved: ExportedFile | null }>(),
+  /**
+   * The office's shared file: `choose` an existing one or `create` a new one in a shared folder
+   * (a native dialog asks which; cancelled: shared unchanged), or `stop` using it.
+   */
+  'optouts:sharedFile': channel(z.object({ action: z.enum(['choose', 'create', 'stop']) })).returns<{
+    shared: SharedDncStatus | null;
+    cancelled: boolean;
+  }>(),
+  /** Reads the shared file now (and writes the numbers added here that it lacks). */
+  'optouts:refresh': channel(none).returns<SharedDncStatus | null>(),
+  /** How old the last copy of the shared file may be for a send to go ahead when it cannot be read. */
+  'optouts:sharedLimit': channel(
+    z.object({ maxAgeDays: z.number().int().min(1, 'At least 1 day.').max(365, 'At most 365 days.') }),
+  ).returns<SharedDncStatus | null>(),
 
   // Sending (electron/send; types in shared/send.ts). start returns once the run has begun or
   // the campaign is queued; `send:progress` events follow. A scheduled campaign is never sent

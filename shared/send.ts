@@ -166,7 +166,9 @@ export interface SendProblem {
     | 'credentials'
     | 'offline'
     | 'already_sent'
-    | 'in_progress';
+    | 'in_progress'
+    /** The office's shared do-not-call file cannot be read (blocking when the last copy is too old). */
+    | 'do_not_call';
   message: string;
   /** True: the send cannot start. False: a warning (offline means "it will be queued"). */
   blocking: boolean;

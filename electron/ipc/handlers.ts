@@ -30,7 +30,8 @@ export interface HandlerContext {
 /** One handler per contract channel; each is a thin call into a service. */
 export function createHandlers({ services, emit, version, about = staticAbout(version), dialogs = noDialogs }: HandlerContext): Handlers {
   const { campaigns, profiles, recipients, optOuts } = services;
-  // Opt-outs belong to a profile: the one asked for, else the campaign's (or the active one).
+  // The do-not-call list holds for every profile, plus the additions of the campaign's profile:
+  // the one asked for, else the campaign's (or the active one).
   const profileFor = (campaignId: string, profileId?: string) =>
     profileId ?? profiles.forCampaign(campaignId)?.id ?? null;
   const profilesChanged = (...ids: string[]) => {
@@ -50,6 +51,14 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     else campaignsChanged(event.campaignId);
   });
   services.send.reachability.subscribe((state) => emit('connection:changed', state));
+  // Numbers added here go to the office's shared file at once; if it cannot be written now they
+  // wait on this computer (still never called) and the person is told.
+  const sharedNote = async (wrote: boolean): Promise<{ shared?: string }> => {
+    if (!wrote) return {};
+    const refreshed = await optOuts.refresh();
+    if (!refreshed.configured || refreshed.error === null) return {};
+    return { shared: `Saved on this computer. The office's shared file could not be updated (${refreshed.error}); they will be written to it when it can be reached.` };
+  };
   const fileNameOf = (id: string) => campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
@@ -206,11 +215,37 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'settings:get': () => services.settings.get(),
     'settings:update': (patch) => services.settings.update(patch),
 
-    'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list(profileId, { offset, limit, search }),
-    'optouts:add': ({ profileId, numbers, defaultCountry }) => optOuts.add(profileId, numbers, defaultCountry),
-    'optouts:remove': ({ profileId, numbers, defaultCountry }) => optOuts.remove(profileId, numbers, defaultCountry),
-    'optouts:import': ({ profileId, file, phoneColumn, defaultCountry }) =>
-      optOuts.importFile(profileId, pathOf(file), { phoneColumn, defaultCountry }),
+    'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list({ profileId, offset, limit, search }),
+    'optouts:add': async ({ numbers, defaultCountry, onlyForProfile }) => {
+      const change = optOuts.add(numbers, { defaultCountry, profileId: onlyForProfile });
+      return { ...change, ...(await sharedNote(change.changed > 0 && !onlyForProfile)) };
+    },
+    'optouts:remove': ({ numbers, defaultCountry, onlyForProfile }) => optOuts.remove(numbers, { defaultCountry, profileId: onlyForProfile }),
+    'optouts:import': async ({ file, phoneColumn, defaultCountry, onlyForProfile }) => {
+      const change = optOuts.importFile(pathOf(file), { phoneColumn, defaultCountry, profileId: onlyForProfile });
+      return { ...change, ...(await sharedNote(change.changed > 0 && !onlyForProfile)) };
+    },
+    'optouts:export': async () => {
+      const path = await dialogs.saveFile({ title: 'Export the do-not-call list', defaultName: 'Do-not-call list.csv', filters: CSV_FILTERS });
+      if (path === null) return { saved: null };
+      const names = new Map(profiles.list().map((p) => [p.id, p.name]));
+      const lines = writeLines(path, optOuts.csv((id) => names.get(id) ?? id));
+      return { saved: { path, rows: Math.max(0, lines - 1) } };
+    },
+    'optouts:sharedFile': async ({ action }) => {
+      if (action === 'stop') return { shared: await optOuts.useSharedFile(null), cancelled: false };
+      const path =
+        action === 'create'
+          ? await dialogs.saveFile({ title: 'Create the office do-not-call file in a shared folder', defaultName: 'do-not-call.csv', filters: CSV_FILTERS })
+          : await dialogs.openFile({ title: 'Choose the office do-not-call file', filters: CSV_FILTERS });
+      if (path === null) return { shared: optOuts.sharedStatus(), cancelled: true };
+      return { shared: await optOuts.useSharedFile(path, { create: action === 'create' }), cancelled: false };
+    },
+    'optouts:refresh': async () => {
+      await optOuts.refresh();
+      return optOuts.sharedStatus();
+    },
+    'optouts:sharedLimit': ({ maxAgeDays }) => optOuts.setMaxAgeDays(maxAgeDays),
 
     'send:check': ({ campaignId, profileId }) => services.send.check(campaignId, profileId),
     'send:start': ({ campaignId, profileId }) => services.send.start(campaignId, { profileId }),

@@ -1,49 +1,185 @@
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn, findColumn } from '../../shared/recipients/columns';
-import type { OptOutChange, OptOutList } from '../../shared/recipients/types';
+import type {
+  OptOutChange,
+  OptOutEntry,
+  OptOutList,
+  OptOutSource,
+  SharedDncStatus,
+} from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
+import { csvLine } from '../send/csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
 import { readTable } from './read-table';
+import {
+  appendToSharedFile,
+  createSharedFile,
+  describeFileError,
+  readSharedFile,
+  type SharedLine,
+  type SharedRead,
+} from './shared-dnc-file';
 
-export type { OptOutChange, OptOutList };
+export type { OptOutChange, OptOutEntry, OptOutList, SharedDncStatus };
 
 const MAX_REJECTED = 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The local do-not-call list of one API profile. Numbers are stored in E.164, so "(212) 555-0100"
- * and "+12125550100" are the same entry; campaigns check against it when they are validated and
- * again at send time.
+ * Whether the number in `number` (an SQL expression holding an E.164) is on the do-not-call list
+ * for the profile in `profile` (an SQL expression or placeholder; NULL: no profile): this
+ * computer's list for everyone, the profile's own additions, or the office's shared file as last
+ * read. THE rule every query that decides who is called uses (validation, review, send, results);
+ * it takes exactly one parameter, the profile.
+ */
+export function onDoNotCallSql(number: string, profile: string): string {
+  return `(EXISTS (SELECT 1 FROM do_not_call dnc WHERE dnc.e164 = ${number} AND dnc.profile_id IN ('', COALESCE(${profile}, '')))
+    OR EXISTS (SELECT 1 FROM do_not_call_shared dncs WHERE dncs.e164 = ${number}))`;
+}
+
+/** A recipient row (`alias` of table recipients) that may be called: a valid number not on the list. */
+export function sendableSql(alias: string, profile: string): string {
+  return `(${alias}.status = 'valid' AND NOT ${onDoNotCallSql(`${alias}.e164`, profile)})`;
+}
+
+/** Who is adding or removing numbers here, for the record a compliance review reads. */
+export interface Who {
+  /** The OS user name. */
+  user: string;
+  /** The computer's name (hostname). */
+  computer: string;
+}
+
+export interface OptOutServiceDeps {
+  db: Db;
+  log?: Logger;
+  clock?: () => Date;
+  who?: Who;
+  /**
+   * The office's shared file to use instead of the one chosen in Settings (the CLI passes
+   * OMNIGAGE_DNC_FILE); undefined: the one in Settings.
+   */
+  sharedFile?: string;
+  /** Replaces the age limit chosen in Settings (days). */
+  maxAgeDays?: number;
+  /** The country for numbers written without a code in the shared file. */
+  defaultCountry?: () => string;
+}
+
+/** What reading the shared file came to. */
+export interface SharedRefresh {
+  /** False: no shared file is used. */
+  configured: boolean;
+  /** The file was read just now, so the list is current. */
+  read: boolean;
+  /** Why reading or writing it failed. */
+  error: string | null;
+}
+
+/** A send's view of the shared file: nothing to say, a warning, or a reason not to send. */
+export interface SendReadiness {
+  blocking: boolean;
+  message: string;
+}
+
+interface StateRow {
+  path: string | null;
+  max_age_days: number;
+  read_path: string | null;
+  read_at: string | null;
+  size: number | null;
+  mtime_ms: number | null;
+  skipped: number;
+  error: string | null;
+}
+
+interface EntryRow {
+  e164: string;
+  profile_id: string;
+  source: OptOutSource;
+  detail: string | null;
+  added_by: string | null;
+  added_on: string | null;
+  added_at: string;
+  shared_at?: string | null;
+}
+
+/**
+ * Local entries (`scope`: which profile_id values), then the shared file's numbers this computer
+ * does not also hold for everyone.
+ */
+function entriesSql(scope: string): string {
+  return `
+  SELECT e164, profile_id, source, detail, added_by, added_on, added_at, shared_at FROM do_not_call WHERE ${scope}
+  UNION ALL
+  SELECT e164, '', 'shared-file', CASE WHEN source IS NULL THEN NULL ELSE source || COALESCE(' (' || detail || ')', '') END,
+    added_by, added_on, COALESCE(added_at, ''), NULL FROM do_not_call_shared s
+   WHERE NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.e164 = s.e164 AND d.profile_id = '')`;
+}
+const ENTRIES_SQL = entriesSql("profile_id IN ('', @profile)");
+
+/**
+ * The do-not-call list of this data folder: one list for every API profile (with optional
+ * additions for one profile), kept in E.164 so "(212) 555-0100" and "+12125550100" are one
+ * entry, with who added each number, on which computer, when and how. When Settings (or the
+ * CLI's OMNIGAGE_DNC_FILE) names the office's shared file, the list also holds every number on
+ * that file: it is read at start, every 30 s in the app and before every send, and the numbers
+ * added here are appended to it. Owns the do_not_call* tables.
  */
 export class OptOutService {
   readonly #db: Db;
   readonly #log: Logger | undefined;
   readonly #clock: () => Date;
+  readonly #who: Who;
+  readonly #sharedOverride: string | undefined;
+  readonly #maxAgeOverride: number | undefined;
+  readonly #country: () => string;
+  /** Reads and writes of the shared file, one at a time in this process. */
+  #queue: Promise<unknown> = Promise.resolve();
 
-  constructor({ db, log, clock = () => new Date() }: { db: Db; log?: Logger; clock?: () => Date }) {
+  constructor({
+    db,
+    log,
+    clock = () => new Date(),
+    who,
+    sharedFile,
+    maxAgeDays,
+    defaultCountry,
+  }: OptOutServiceDeps) {
     this.#db = db;
     this.#log = log;
     this.#clock = clock;
+    this.#who = who ?? { user: 'unknown', computer: 'unknown' };
+    this.#sharedOverride = sharedFile?.trim() || undefined;
+    this.#maxAgeOverride = maxAgeDays;
+    this.#country = defaultCountry ?? (() => 'US');
   }
 
+  // ---- the list on this computer -------------------------------------------------------------
+
   #apply(
-    profileId: string,
     values: Iterable<{ value: string; row?: number }>,
     defaultCountry: string,
-    mode: 'add' | 'remove',
-    source: string,
-  ): OptOutChange {
-    if (!profileId)
-      throw new AppError('invalid_input', 'Choose an API profile for the opt-out list.');
+    mode: 'add' | 'check',
+    scope: string,
+    source: OptOutSource,
+    detail: string | null,
+  ): OptOutChange & { numbers: string[] } {
     const validator = new PhoneValidator(defaultCountry);
     const now = this.#clock().toISOString();
     const statement =
       mode === 'add'
         ? this.#db.prepare(
-            'INSERT OR IGNORE INTO opt_outs (profile_id, e164, source, added_at) VALUES (?, ?, ?, ?)',
+            `INSERT OR IGNORE INTO do_not_call (e164, profile_id, source, detail, added_by, added_on, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
           )
-        : this.#db.prepare('DELETE FROM opt_outs WHERE profile_id = ? AND e164 = ?');
-    const result: OptOutChange = { changed: 0, unchanged: 0, rejected: [] };
+        : null;
+    const result: OptOutChange & { numbers: string[] } = {
+      changed: 0,
+      unchanged: 0,
+      rejected: [],
+      numbers: [],
+    };
     for (const { value, row } of values) {
       const check = validator.check(value);
       if (!check.ok) {
@@ -54,38 +190,163 @@ export class OptOutService {
         }
         continue;
       }
-      const info =
-        mode === 'add'
-          ? statement.run(profileId, check.e164, source, now)
-          : statement.run(profileId, check.e164);
-      if (info.changes > 0) result.changed++;
+      result.numbers.push(check.e164);
+      if (!statement) continue;
+      // A number the office's file already holds counts as there already (it is on the list).
+      const already =
+        scope === '' &&
+        this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?').get(check.e164) !==
+          undefined;
+      const info = statement.run(
+        check.e164,
+        scope,
+        source,
+        detail,
+        this.#who.user,
+        this.#who.computer,
+        now,
+      );
+      if (info.changes > 0 && !already) result.changed++;
       else result.unchanged++;
     }
     return result;
   }
 
-  add(profileId: string, numbers: readonly string[], defaultCountry = 'US'): OptOutChange {
-    return this.#db.transaction(() =>
-      this.#apply(
-        profileId,
+  /**
+   * Adds numbers (any format; `defaultCountry` for those without a code) for everyone, or for
+   * one profile only. Nothing is added when `all` is set and any value is not a phone number.
+   */
+  add(
+    numbers: readonly string[],
+    options: {
+      defaultCountry?: string;
+      profileId?: string | null;
+      source?: 'typed' | 'call-result';
+      detail?: string;
+      all?: boolean;
+    } = {},
+  ): OptOutChange {
+    const { numbers: _numbers, ...change } = this.#db.transaction(() => {
+      if (options.all) {
+        const probe = this.#apply(
+          numbers.map((value) => ({ value })),
+          options.defaultCountry ?? 'US',
+          'check',
+          '',
+          'typed',
+          null,
+        );
+        if (probe.rejected.length > 0) return { ...probe, changed: 0, unchanged: 0 };
+      }
+      return this.#apply(
         numbers.map((value) => ({ value })),
-        defaultCountry,
+        options.defaultCountry ?? 'US',
         'add',
-        'manual',
-      ),
-    )();
+        options.profileId ?? '',
+        options.source ?? 'typed',
+        options.detail ?? null,
+      );
+    })();
+    return change;
   }
 
-  remove(profileId: string, numbers: readonly string[], defaultCountry = 'US'): OptOutChange {
-    return this.#db.transaction(() =>
-      this.#apply(
-        profileId,
-        numbers.map((value) => ({ value })),
-        defaultCountry,
-        'remove',
-        'manual',
-      ),
-    )();
+  /**
+   * Takes numbers off the list (everyone's, or one profile's additions). With a shared file, a
+   * number taken off everyone's list is taken off the office's list too: a removal line is
+   * appended first, and when the file cannot be written nothing is removed (the number would
+   * come back from the file at its next read).
+   */
+  async remove(
+    numbers: readonly string[],
+    options: { defaultCountry?: string; profileId?: string | null } = {},
+  ): Promise<OptOutChange> {
+    const scope = options.profileId ?? '';
+    const checked = this.#apply(
+      numbers.map((value) => ({ value })),
+      options.defaultCountry ?? 'US',
+      'check',
+      scope,
+      'typed',
+      null,
+    );
+    const unique = [...new Set(checked.numbers)];
+    const onList = unique.filter(
+      (e164) =>
+        this.#db
+          .prepare('SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = ?')
+          .get(e164, scope) !== undefined ||
+        (scope === '' &&
+          this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?').get(e164) !==
+            undefined),
+    );
+    const result: OptOutChange = {
+      changed: onList.length,
+      unchanged: checked.numbers.length - onList.length,
+      rejected: checked.rejected,
+    };
+    if (onList.length === 0) return result;
+    const path = this.#path();
+    if (scope === '' && path) {
+      await this.#serial(async () => {
+        const now = this.#clock().toISOString();
+        const lines: SharedLine[] = onList.map((e164) => ({
+          e164,
+          action: 'remove',
+          source: 'typed',
+          detail: null,
+          addedBy: this.#who.user,
+          computer: this.#who.computer,
+          addedAt: now,
+        }));
+        try {
+          await appendToSharedFile(path, lines, this.#owner());
+        } catch (error) {
+          const reason = describeFileError(error, path);
+          this.#setError(reason);
+          throw new AppError(
+            'unavailable',
+            `Nothing was removed: the office's do-not-call file cannot be written (${reason}), and a number removed only here would come back from it. Try again when the shared folder is connected.`,
+          );
+        }
+      });
+    }
+    this.#db.transaction(() => {
+      const now = this.#clock().toISOString();
+      for (const e164 of onList)
+        this.#forget(e164, scope, { by: this.#who.user, on: this.#who.computer, at: now });
+    })();
+    this.#log?.info('opt-outs removed', {
+      count: onList.length,
+      shared: scope === '' && Boolean(path),
+    });
+    return result;
+  }
+
+  /** Removes a number here (and from the shared copy), keeping who removed it and when. */
+  #forget(
+    e164: string,
+    scope: string,
+    removal: { by: string | null; on: string | null; at: string },
+  ): void {
+    const rows = [
+      ...(this.#db
+        .prepare('SELECT source, added_at FROM do_not_call WHERE e164 = ? AND profile_id = ?')
+        .all(e164, scope) as Array<{ source: string; added_at: string }>),
+      ...(scope === ''
+        ? (this.#db
+            .prepare(
+              "SELECT 'shared-file' AS source, added_at FROM do_not_call_shared WHERE e164 = ?",
+            )
+            .all(e164) as Array<{ source: string; added_at: string }>)
+        : []),
+    ];
+    const record = this.#db.prepare(
+      'INSERT INTO do_not_call_removed (e164, profile_id, source, added_at, removed_by, removed_on, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const r of rows)
+      record.run(e164, scope, r.source, r.added_at, removal.by, removal.on, removal.at);
+    this.#db.prepare('DELETE FROM do_not_call WHERE e164 = ? AND profile_id = ?').run(e164, scope);
+    if (scope === '') this.#db.prepare('DELETE FROM do_not_call_shared WHERE e164 = ?').run(e164);
   }
 
   /**
@@ -93,10 +354,9 @@ export class OptOutService {
    * named); a file with a single column and no header is read as a plain list of numbers.
    */
   importFile(
-    profileId: string,
     filePath: string,
-    options: { phoneColumn?: string; defaultCountry?: string } = {},
-  ): OptOutChange & { fileName: string } {
+    options: { phoneColumn?: string; defaultCountry?: string; profileId?: string | null } = {},
+  ): OptOutChange & { fileName: string; invalid: number } {
     const defaultCountry = options.defaultCountry ?? 'US';
     const values: Array<{ value: string; row?: number }> = [];
     let column = 0;
@@ -131,62 +391,463 @@ export class OptOutService {
       fileName = table.info.fileName;
     });
     const total: OptOutChange = { changed: 0, unchanged: 0, rejected: [] };
+    let invalid = 0;
     const flush = () => {
       const part = this.#apply(
-        profileId,
         values.splice(0),
         defaultCountry,
         'add',
-        `file:${fileName}`,
+        options.profileId ?? '',
+        'imported',
+        fileName,
       );
       total.changed += part.changed;
       total.unchanged += part.unchanged;
+      invalid += part.rejected.length;
       for (const r of part.rejected)
         if (total.rejected.length < MAX_REJECTED) total.rejected.push(r);
     };
     run();
-    this.#log?.info('opt-outs imported', { profileId, fileName, added: total.changed });
-    return { ...total, fileName };
+    this.#log?.info('opt-outs imported', { fileName, added: total.changed });
+    return { ...total, fileName, invalid };
   }
 
+  #entry(r: EntryRow): OptOutEntry {
+    return {
+      e164: r.e164,
+      source: r.source,
+      addedAt: r.added_at,
+      detail: r.detail,
+      addedBy: r.added_by,
+      addedOn: r.added_on,
+      profileId: r.profile_id === '' ? null : r.profile_id,
+    };
+  }
+
+  /** One page, newest first: everyone's numbers, the office file's, and `profileId`'s own additions. */
   list(
-    profileId: string,
-    options: { offset?: number; limit?: number; search?: string } = {},
+    options: { offset?: number; limit?: number; search?: string; profileId?: string | null } = {},
   ): OptOutList {
     const search = options.search?.replace(/[^\d+]/g, '') ?? '';
-    const like = `%${search}%`;
-    const total = (
-      this.#db
-        .prepare('SELECT count(*) AS n FROM opt_outs WHERE profile_id = ? AND e164 LIKE ?')
-        .get(profileId, like) as { n: number }
-    ).n;
+    const params = {
+      profile: options.profileId ?? '',
+      like: `%${search}%`,
+      limit: Math.min(1000, options.limit ?? 100),
+      offset: Math.max(0, options.offset ?? 0),
+    };
+    const total = this.#db
+      .prepare(`SELECT count(*) FROM (${ENTRIES_SQL}) WHERE e164 LIKE @like`)
+      .pluck()
+      .get(params) as number;
     const entries = (
       this.#db
         .prepare(
-          'SELECT e164, source, added_at FROM opt_outs WHERE profile_id = ? AND e164 LIKE ? ORDER BY added_at DESC, e164 LIMIT ? OFFSET ?',
+          `SELECT * FROM (${ENTRIES_SQL}) WHERE e164 LIKE @like ORDER BY added_at DESC, e164 LIMIT @limit OFFSET @offset`,
         )
-        .all(
-          profileId,
-          like,
-          Math.min(1000, options.limit ?? 100),
-          Math.max(0, options.offset ?? 0),
-        ) as Array<{
-        e164: string;
-        source: string;
-        added_at: string;
-      }>
-    ).map((r) => ({ e164: r.e164, source: r.source, addedAt: r.added_at }));
-    return { total, entries };
+        .all(params) as EntryRow[]
+    ).map((r) => this.#entry(r));
+    return { total, entries, shared: this.sharedStatus() };
   }
 
-  /** Whether a number (any format) is on the profile's list right now. */
-  isOptedOut(profileId: string, number: string, defaultCountry = 'US'): boolean {
+  /** Every number that applies to every profile (this computer's and the office file's), oldest first. */
+  *everyone(): Generator<OptOutEntry> {
+    const rows = this.#db
+      .prepare(`SELECT * FROM (${ENTRIES_SQL}) WHERE profile_id = '' ORDER BY added_at, e164`)
+      .iterate({ profile: '' }) as IterableIterator<EntryRow>;
+    for (const r of rows) yield this.#entry(r);
+  }
+
+  /**
+   * The whole record for a compliance review, as CSV lines (header first): every number on the
+   * list with where it came from, then every number taken off it, by whom and when.
+   */
+  *csv(profileName: (id: string) => string = (id) => id): Generator<string> {
+    yield csvLine([
+      'Number',
+      'Applies to',
+      'Source',
+      'Details',
+      'Added by',
+      'Computer',
+      'Added at',
+      'Written to the office file at',
+      'Removed by',
+      'Removed on computer',
+      'Removed at',
+    ]);
+    const every = this.#db
+      .prepare(`SELECT * FROM (${entriesSql('1')}) ORDER BY profile_id, added_at, e164`)
+      .iterate() as IterableIterator<EntryRow>;
+    for (const r of every) {
+      const applies = r.profile_id === '' ? 'Every profile' : `Only "${profileName(r.profile_id)}"`;
+      yield csvLine([
+        r.e164,
+        applies,
+        SOURCE_WORDS[r.source],
+        r.detail ?? '',
+        r.added_by ?? '',
+        r.added_on ?? '',
+        r.added_at,
+        r.shared_at ?? '',
+        '',
+        '',
+        '',
+      ]);
+    }
+    const removed = this.#db
+      .prepare(
+        'SELECT e164, profile_id, source, added_at, removed_by, removed_on, removed_at FROM do_not_call_removed ORDER BY removed_at, e164',
+      )
+      .iterate() as IterableIterator<{
+      e164: string;
+      profile_id: string;
+      source: OptOutSource;
+      added_at: string | null;
+      removed_by: string | null;
+      removed_on: string | null;
+      removed_at: string;
+    }>;
+    for (const r of removed) {
+      const applies = r.profile_id === '' ? 'Every profile' : `Only "${profileName(r.profile_id)}"`;
+      yield csvLine([
+        r.e164,
+        applies,
+        SOURCE_WORDS[r.source] ?? r.source,
+        'Removed from the list',
+        '',
+        '',
+        r.added_at ?? '',
+        '',
+        r.removed_by ?? '',
+        r.removed_on ?? '',
+        r.removed_at,
+      ]);
+    }
+  }
+
+  /** Whether a number (any format) is on the list for this profile (or for everyone) right now. */
+  isOptedOut(number: string, profileId: string | null = null, defaultCountry = 'US'): boolean {
     const check = new PhoneValidator(defaultCountry).check(number);
     if (!check.ok) return false;
     return (
-      this.#db
-        .prepare('SELECT 1 FROM opt_outs WHERE profile_id = ? AND e164 = ?')
-        .get(profileId, check.e164) !== undefined
+      (this.#db
+        .prepare(`SELECT ${onDoNotCallSql('?', '?')}`)
+        .pluck()
+        .get(check.e164, profileId, check.e164) as number) === 1
     );
   }
+
+  // ---- the office's shared file --------------------------------------------------------------
+
+  #state(): StateRow {
+    return this.#db.prepare('SELECT * FROM do_not_call_shared_file WHERE id = 1').get() as StateRow;
+  }
+
+  #path(): string | null {
+    return this.#sharedOverride ?? this.#state().path;
+  }
+
+  #maxAgeDays(): number {
+    return this.#maxAgeOverride ?? this.#state().max_age_days;
+  }
+
+  #owner(): string {
+    return `${this.#who.user} on ${this.#who.computer} (process ${process.pid})`;
+  }
+
+  #setError(message: string | null): void {
+    this.#db.prepare('UPDATE do_not_call_shared_file SET error = ? WHERE id = 1').run(message);
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work, work);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The shared file as last seen here; null when none is used. */
+  sharedStatus(): SharedDncStatus | null {
+    const path = this.#path();
+    if (!path) return null;
+    const state = this.#state();
+    const current = state.read_path === path;
+    return {
+      path,
+      maxAgeDays: this.#maxAgeDays(),
+      readAt: current ? state.read_at : null,
+      numbers: this.#db.prepare('SELECT count(*) FROM do_not_call_shared').pluck().get() as number,
+      skipped: current ? state.skipped : 0,
+      error: state.error,
+      pending: this.#db
+        .prepare("SELECT count(*) FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL")
+        .pluck()
+        .get() as number,
+    };
+  }
+
+  /**
+   * Uses `path` as the office's file from now on (Settings), creating it with its header line
+   * when `create` is set and it does not exist; null stops using a shared file. Numbers read from
+   * the earlier file stay on this computer's list: a change of file never lets anyone be called.
+   */
+  async useSharedFile(
+    path: string | null,
+    options: { create?: boolean } = {},
+  ): Promise<SharedDncStatus | null> {
+    if (path !== null && options.create) {
+      try {
+        await createSharedFile(path);
+      } catch (error) {
+        throw new AppError(
+          'invalid_input',
+          `The shared do-not-call file cannot be created: ${describeFileError(error, path)}.`,
+        );
+      }
+    }
+    this.#db.transaction(() => {
+      this.#keepSharedCopy();
+      this.#db
+        .prepare(
+          'UPDATE do_not_call_shared_file SET path = ?, read_path = NULL, read_at = NULL, size = NULL, mtime_ms = NULL, skipped = 0, error = NULL WHERE id = 1',
+        )
+        .run(path);
+    })();
+    this.#log?.info('shared do-not-call file chosen', { path });
+    if (path !== null) {
+      const refreshed = await this.refresh();
+      if (!refreshed.read)
+        throw new AppError(
+          'invalid_input',
+          `The shared do-not-call file cannot be used: ${refreshed.error ?? 'it could not be read'}.`,
+        );
+    }
+    return this.sharedStatus();
+  }
+
+  /** How old a copy of the shared file a send may rely on when the file cannot be read (Settings). */
+  setMaxAgeDays(days: number): SharedDncStatus | null {
+    this.#db
+      .prepare('UPDATE do_not_call_shared_file SET max_age_days = ? WHERE id = 1')
+      .run(Math.round(days));
+    return this.sharedStatus();
+  }
+
+  /** The copy of a file no longer read becomes part of this computer's list (nothing is dropped). */
+  #keepSharedCopy(): void {
+    const from = this.#state().read_path;
+    this.#db
+      .prepare(
+        `INSERT OR IGNORE INTO do_not_call (e164, profile_id, source, detail, added_by, added_on, added_at)
+         SELECT e164, '', 'shared-file', ?, added_by, added_on, COALESCE(added_at, ?) FROM do_not_call_shared`,
+      )
+      .run(`kept from ${from ?? 'an earlier office file'}`, this.#clock().toISOString());
+    this.#db.prepare('DELETE FROM do_not_call_shared').run();
+  }
+
+  /**
+   * Reads the shared file (when it changed since the last read), then appends the numbers added
+   * here that it does not have yet. Never throws: what went wrong is in the answer and in
+   * sharedStatus().error, and the last copy read stays in use.
+   */
+  refresh(): Promise<SharedRefresh> {
+    return this.#serial(() => this.#refresh());
+  }
+
+  async #refresh(): Promise<SharedRefresh> {
+    const path = this.#path();
+    if (!path) return { configured: false, read: true, error: null };
+    const state = this.#state();
+    let read: SharedRead | null;
+    try {
+      read = await this.#read(path, state);
+    } catch (error) {
+      const reason = describeFileError(error, path);
+      if (!this.#db.open) return { configured: true, read: false, error: reason };
+      this.#setError(reason);
+      this.#log?.warn('shared do-not-call file unreadable', { path, reason });
+      return { configured: true, read: false, error: reason };
+    }
+    // The app may have closed while the file was read: nothing more to record.
+    if (!this.#db.open) return { configured: true, read: false, error: 'the app is closing' };
+    const now = this.#clock().toISOString();
+    this.#db.transaction(() => {
+      if (read) this.#replaceCopy(path, state, read, now);
+      this.#db
+        .prepare('UPDATE do_not_call_shared_file SET read_at = ?, error = NULL WHERE id = 1')
+        .run(now);
+    })();
+    const pending = this.#db
+      .prepare(
+        "SELECT e164, source, detail, added_by, added_on, added_at FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL ORDER BY added_at, e164",
+      )
+      .all() as EntryRow[];
+    if (pending.length === 0) return { configured: true, read: true, error: null };
+    try {
+      await appendToSharedFile(
+        path,
+        pending.map((r) => ({
+          e164: r.e164,
+          action: 'add',
+          source: r.source,
+          detail: r.detail,
+          addedBy: r.added_by,
+          computer: r.added_on,
+          addedAt: r.added_at,
+        })),
+        this.#owner(),
+      );
+    } catch (error) {
+      const reason = describeFileError(error, path);
+      if (!this.#db.open) return { configured: true, read: true, error: reason };
+      this.#setError(`the numbers added here could not be written to it: ${reason}`);
+      this.#log?.warn('shared do-not-call file not written', {
+        path,
+        reason,
+        pending: pending.length,
+      });
+      return { configured: true, read: true, error: reason };
+    }
+    if (!this.#db.open) return { configured: true, read: true, error: null };
+    const mark = this.#db.prepare(
+      "UPDATE do_not_call SET shared_at = ? WHERE e164 = ? AND profile_id = '' AND shared_at IS NULL",
+    );
+    // The copy holds what the file now holds (line 0: written here, its place is known at the next read).
+    const copy = this.#db.prepare(
+      'INSERT OR IGNORE INTO do_not_call_shared (e164, source, detail, added_by, added_on, added_at, line) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    );
+    this.#db.transaction(() => {
+      for (const r of pending) {
+        mark.run(now, r.e164);
+        copy.run(r.e164, r.source, r.detail, r.added_by, r.added_on, r.added_at);
+      }
+    })();
+    this.#log?.info('numbers written to the shared do-not-call file', {
+      path,
+      count: pending.length,
+    });
+    return { configured: true, read: true, error: null };
+  }
+
+  /** The file's list, or null when it is the same file, unchanged since the copy was read. */
+  async #read(path: string, state: StateRow): Promise<SharedRead | null> {
+    const known =
+      state.read_path === path && state.size !== null && state.mtime_ms !== null
+        ? { size: state.size, mtimeMs: state.mtime_ms }
+        : undefined;
+    try {
+      return await readSharedFile(path, this.#country(), { now: this.#clock().getTime(), known });
+    } catch (error) {
+      // A file never read here that does not exist yet is a new office list: it is created. One
+      // read before that has gone is an error (a disconnected drive must not look like an empty list).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || state.read_path === path)
+        throw error;
+      await createSharedFile(path);
+      return readSharedFile(path, this.#country(), { now: this.#clock().getTime() });
+    }
+  }
+
+  #replaceCopy(path: string, state: StateRow, read: SharedRead, now: string): void {
+    if (state.read_path !== null && state.read_path !== path) this.#keepSharedCopy();
+    this.#db.prepare('DELETE FROM do_not_call_shared').run();
+    const insert = this.#db.prepare(
+      'INSERT INTO do_not_call_shared (e164, source, detail, added_by, added_on, added_at, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const e of read.entries.values())
+      insert.run(e.e164, e.source, e.detail, e.addedBy, e.computer, e.addedAt, e.line);
+    // A number removed in the file after this computer wrote it there is removed here too. One
+    // added here since (not written yet) is newer than that removal and stays.
+    const written = this.#db.prepare(
+      "SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = '' AND shared_at IS NOT NULL",
+    );
+    for (const [e164, line] of read.removed) {
+      if (written.get(e164) !== undefined)
+        this.#forget(e164, '', { by: line.addedBy, on: line.computer, at: line.addedAt ?? now });
+    }
+    // Numbers written here before that the file no longer has (a new or replaced file) are written
+    // again; numbers added here that the file already has need not be.
+    const inFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
+    const locals = this.#db
+      .prepare("SELECT e164, shared_at FROM do_not_call WHERE profile_id = ''")
+      .all() as Array<{ e164: string; shared_at: string | null }>;
+    const setShared = this.#db.prepare(
+      "UPDATE do_not_call SET shared_at = ? WHERE e164 = ? AND profile_id = ''",
+    );
+    for (const l of locals) {
+      const there = inFile.get(l.e164) !== undefined;
+      if (there && l.shared_at === null) setShared.run(now, l.e164);
+      else if (!there && l.shared_at !== null && !read.removed.has(l.e164))
+        setShared.run(null, l.e164);
+    }
+    this.#db
+      .prepare(
+        'UPDATE do_not_call_shared_file SET read_path = ?, size = ?, mtime_ms = ?, skipped = ? WHERE id = 1',
+      )
+      .run(path, read.size, read.mtimeMs, read.skipped);
+    if (read.problems.length > 0)
+      this.#log?.warn('shared do-not-call file has lines that are not numbers', {
+        path,
+        skipped: read.skipped,
+        first: read.problems.slice(0, 3),
+      });
+  }
+
+  /**
+   * Called before every send: reads the shared file. When it cannot be read, the send goes on
+   * with the last copy read if that copy is younger than the office's limit (and says how old
+   * it is); otherwise the send is refused, saying why.
+   */
+  async beforeSend(): Promise<SendReadiness | null> {
+    const refreshed = await this.refresh();
+    if (!refreshed.configured || refreshed.read) return null;
+    const path = this.#path()!;
+    const state = this.#state();
+    const limit = this.#maxAgeDays();
+    const readAt = state.read_path === path && state.read_at ? Date.parse(state.read_at) : null;
+    const cannot = `The office's do-not-call file cannot be read: ${refreshed.error}.`;
+    const fix =
+      'Connect the shared folder (or choose the file again in Settings → Do-not-call list) and send again.';
+    if (readAt === null) {
+      return {
+        blocking: true,
+        message: `${cannot} It has never been read on this computer, so the numbers on it are not known and nothing was sent. ${fix}`,
+      };
+    }
+    const age = this.#clock().getTime() - readAt;
+    const old = `The last copy read here is ${describeAge(age)} old (read ${state.read_at})`;
+    if (age > limit * DAY_MS) {
+      return {
+        blocking: true,
+        message: `${cannot} ${old}, older than the ${limit}-day limit, so nothing was sent. ${fix}`,
+      };
+    }
+    return {
+      blocking: false,
+      message: `${cannot} ${old}; numbers are checked against that copy (the limit is ${limit} day${limit === 1 ? '' : 's'}).`,
+    };
+  }
+
+  /** Re-reads the shared file every `intervalMs` (the app); returns a function that stops it. */
+  watch(intervalMs = 30_000): () => void {
+    const timer = setInterval(() => void this.refresh(), intervalMs);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+}
+
+/** Source names as a compliance reviewer reads them. */
+export const SOURCE_WORDS: Record<OptOutSource, string> = {
+  typed: 'Typed in',
+  imported: 'Imported from a file',
+  'shared-file': "The office's shared file",
+  'call-result': 'A call result',
+};
+
+/** "3 hours", "9 days": how old a copy is. */
+export function describeAge(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 90) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  const days = Math.floor(hours / 24);
+  return `${days} days`;
 }

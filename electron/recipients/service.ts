@@ -24,6 +24,7 @@ import type {
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
+import { onDoNotCallSql, sendableSql } from './opt-outs';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
 import { importError, readTable, type CellProblem, type TableInfo } from './read-table';
 
@@ -353,12 +354,12 @@ export class RecipientService {
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
     const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 100)));
     const profileId = options.profileId ?? null;
-    const optedOut = `EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = @profileId AND o.e164 = r.e164)`;
+    const optedOut = onDoNotCallSql('r.e164', '@profileId');
     const where =
       options.filter === 'problems'
         ? `AND (r.status != 'valid' OR r.cell_problems IS NOT NULL OR ${optedOut})`
         : options.filter === 'sendable'
-          ? `AND r.status = 'valid' AND NOT ${optedOut}`
+          ? `AND ${sendableSql('r', '@profileId')}`
           : '';
     const params = { campaignId, profileId, limit, offset };
     const total = (
@@ -445,9 +446,8 @@ export class RecipientService {
     const rows = this.#db
       .prepare(
         `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, '' AS fields,
-           EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) AS opted_out
-         FROM recipients r WHERE r.campaign_id = ? AND (r.status != 'valid' OR EXISTS
-           (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164))
+           ${onDoNotCallSql('r.e164', '?')} AS opted_out
+         FROM recipients r WHERE r.campaign_id = ? AND NOT ${sendableSql('r', '?')}
          ORDER BY r.row`,
       )
       .all(profileId, campaignId, profileId) as RecipientRow[];
@@ -528,8 +528,7 @@ export class RecipientService {
       const unreadable = known.map(() => [] as Array<{ row: number; value: string }>);
       const iterate = this.#db
         .prepare(
-          `SELECT r.row, r.fields FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
-             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) ORDER BY r.row`,
+          `SELECT r.row, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
         )
         .iterate(campaignId, profileId) as IterableIterator<{ row: number; fields: string }>;
       for (const r of iterate) {
@@ -593,8 +592,7 @@ export class RecipientService {
     const list = this.#requireList(campaignId);
     const iterate = this.#db
       .prepare(
-        `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
-           AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164) ORDER BY r.row`,
+        `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
       )
       .iterate(campaignId, profileId) as IterableIterator<{ row: number; e164: string; fields: string }>;
     for (const r of iterate) {
@@ -650,8 +648,7 @@ export class RecipientService {
       .prepare(
         `SELECT CASE WHEN substr(r.e164, 1, 2) = '+1' THEN substr(r.e164, 1, 5) ELSE substr(r.e164, 1, 7) END AS prefix,
            min(r.e164) AS sample, count(*) AS n
-         FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
-           AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)
+         FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
          GROUP BY prefix`,
       )
       .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;

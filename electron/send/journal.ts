@@ -2,6 +2,7 @@ import type { JournalStep, SendState } from '../../shared/send';
 import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
+import { onDoNotCallSql, sendableSql } from '../recipients/opt-outs';
 
 /**
  * The send journal in SQLite. Every write here is committed before the engine makes its next
@@ -156,8 +157,7 @@ export class Journal {
           `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta)
            SELECT r.campaign_id, r.row, r.e164, (ROW_NUMBER() OVER (ORDER BY r.row) - 1) / CAST(? AS INTEGER), ''
            FROM recipients r
-           WHERE r.campaign_id = ? AND r.status = 'valid'
-             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)
+           WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
            ORDER BY r.row`,
         )
         .run(batchSize, campaignId, input.profileId);
@@ -365,7 +365,7 @@ export class Journal {
       dropped = this.#db
         .prepare(
           `DELETE FROM send_recipients WHERE campaign_id = ?
-             AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = send_recipients.e164)
+             AND ${onDoNotCallSql('send_recipients.e164', '?')}
              AND NOT EXISTS (SELECT 1 FROM send_batches b WHERE b.campaign_id = send_recipients.campaign_id
                AND b.batch = send_recipients.batch AND ${envelopeIdSql('send_recipients')} IS NOT NULL)`,
         )

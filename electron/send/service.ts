@@ -24,6 +24,7 @@ import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { resolveCredentials, type Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
+import { sendableSql, type SendReadiness } from '../recipients/opt-outs';
 import type { RecipientService } from '../recipients/service';
 import { backoff } from '../api/http';
 import { AuditLog } from './audit';
@@ -62,6 +63,11 @@ export interface SendServiceDeps {
   outboxBackoff?: { baseMs: number; capMs: number };
   /** Reads an audio message's file (tests can stand in for the disk). */
   readFile?: (path: string) => Uint8Array;
+  /**
+   * Reads the office's shared do-not-call file before every send (OptOutService.beforeSend):
+   * a warning when only an older copy could be used, a refusal when that copy is too old.
+   */
+  doNotCall?: { beforeSend(): Promise<SendReadiness | null> };
 }
 
 interface LiveRun {
@@ -255,6 +261,8 @@ export class SendService {
         });
       }
     }
+    const readiness = await this.#deps.doNotCall?.beforeSend();
+    if (readiness) problems.push({ code: 'do_not_call', blocking: readiness.blocking, message: readiness.message });
     const profile = profileId ? profiles.get(profileId) : profiles.forCampaign(campaignId);
     const texts = [campaign.human, campaign.machine].flatMap((m) =>
       m?.kind === 'text' ? [m.body] : [],
@@ -357,8 +365,7 @@ export class SendService {
       }
       counts.valid = this.#deps.db
         .prepare(
-          `SELECT count(*) FROM recipients r WHERE r.campaign_id = ? AND r.status = 'valid'
-             AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.profile_id = ? AND o.e164 = r.e164)`,
+          `SELECT count(*) FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}`,
         )
         .pluck()
         .get(campaignId, profileId) as number;
@@ -701,6 +708,13 @@ export class SendService {
           error: error instanceof AppError ? error : new AppError('internal', String(error)),
         };
       }
+      // The office's do-not-call file is read again right before the envelopes go (a queued
+      // send may start hours after its check).
+      const readiness = credentials ? await this.#deps.doNotCall?.beforeSend() : null;
+      if (readiness?.blocking) {
+        outcome = { kind: 'failed', explained: true, error: new AppError('unavailable', readiness.message) };
+        credentials = undefined;
+      } else if (readiness) log.warn('sending with an older copy of the shared do-not-call file', { campaignId, message: readiness.message });
       const list = this.#deps.recipients.getList(campaignId);
       if (credentials && !list)
         outcome = {

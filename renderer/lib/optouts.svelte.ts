@@ -44,7 +44,7 @@ export class OptOutsState {
     const numbers = text.split(/[\n,;]+/).map((n) => n.trim()).filter(Boolean);
     if (numbers.length === 0) return false;
     try {
-      const change = await this.#call('optouts:add', { profileId: this.profileId, numbers, defaultCountry });
+      const change = await this.#call('optouts:add', { numbers, defaultCountry });
       const rejected = change.rejected.length ? ` ${change.rejected.length} not added: ${change.rejected.slice(0, 3).map((r) => `"${r.value}"`).join(', ')} ${change.rejected.length === 1 ? 'is' : 'are'} not a phone number.` : '';
       this.notice = `Added ${change.changed} number${change.changed === 1 ? '' : 's'}${change.unchanged ? ` (${change.unchanged} already on the list)` : ''}.${rejected}`;
       this.error = null;
@@ -58,7 +58,7 @@ export class OptOutsState {
 
   async remove(e164: string): Promise<void> {
     try {
-      await this.#call('optouts:remove', { profileId: this.profileId, numbers: [e164] });
+      await this.#call('optouts:remove', { numbers: [e164] });
       this.notice = `${e164} can be called again.`;
       this.error = null;
       await this.load(this.profileId, this.offset);
@@ -71,7 +71,7 @@ export class OptOutsState {
     try {
       const { file } = await this.#call('dialog:openFile', { kind: 'recipients' }, { timeoutMs: 10 * 60_000 });
       if (!file) return;
-      const change = await this.#call('optouts:import', { profileId: this.profileId, file: file.handle, defaultCountry }, { timeoutMs: 10 * 60_000 });
+      const change = await this.#call('optouts:import', { file: file.handle, defaultCountry }, { timeoutMs: 10 * 60_000 });
       this.notice = `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.rejected.length ? `, ${change.rejected.length} rows not phone numbers` : ''}.`;
       this.error = null;
       await this.load(this.profileId);

@@ -84,17 +84,51 @@ export interface OptOutChange {
   unchanged: number;
   /** Values that are not phone numbers, with the reason (at most 1000). */
   rejected: Array<{ value: string; row?: number; message: string }>;
+  /** What happened with the office's shared file, when one is used and something is worth saying. */
+  shared?: string;
 }
+
+/**
+ * Where a number on the do-not-call list came from: typed in (Settings, the CLI), imported from a
+ * file, read from the office's shared file, or a call's result.
+ */
+export type OptOutSource = 'typed' | 'imported' | 'shared-file' | 'call-result';
 
 export interface OptOutEntry {
   e164: string;
-  source: string;
+  source: OptOutSource;
   addedAt: string;
+  /** The file it was imported from, or for a shared-file number how it was added there. */
+  detail: string | null;
+  /** The OS user and the computer that added it (null when not recorded, e.g. before 2026). */
+  addedBy: string | null;
+  addedOn: string | null;
+  /** null: every profile; otherwise the one API profile this addition applies to. */
+  profileId: string | null;
+}
+
+/** The office's shared do-not-call file, as this computer last saw it. */
+export interface SharedDncStatus {
+  path: string;
+  /** A send refuses when the file cannot be read and the last copy read is older than this. */
+  maxAgeDays: number;
+  /** When the file was last read successfully here (null: never). */
+  readAt: string | null;
+  /** Numbers on the office's list as last read. */
+  numbers: number;
+  /** Lines of the file that are not phone numbers. */
+  skipped: number;
+  /** Why the last attempt to read or write it failed (null: it worked). */
+  error: string | null;
+  /** Numbers added on this computer that are not in the file yet. */
+  pending: number;
 }
 
 export interface OptOutList {
   total: number;
   entries: OptOutEntry[];
+  /** null when no shared file is used. */
+  shared?: SharedDncStatus | null;
 }
 
 /** Two-letter region code for numbers written without a country code. */

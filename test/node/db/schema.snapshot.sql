@@ -4,6 +4,8 @@ CREATE INDEX audit_log_campaign ON audit_log (campaign_id, id);
 CREATE INDEX campaigns_profile_id ON campaigns (profile_id);
 -- index campaigns_updated_at
 CREATE INDEX campaigns_updated_at ON campaigns (updated_at DESC);
+-- index do_not_call_by_profile
+CREATE INDEX do_not_call_by_profile ON do_not_call (profile_id, added_at);
 -- index profiles_name
 CREATE UNIQUE INDEX profiles_name ON profiles (name COLLATE NOCASE);
 -- index profiles_one_active
@@ -18,8 +20,14 @@ CREATE TABLE caller_ids ( profile_id TEXT NOT NULL REFERENCES profiles (id) ON D
 CREATE TABLE campaigns ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft','ready','queued','sending','scheduled','completed','failed')), created_at TEXT NOT NULL, updated_at TEXT NOT NULL , profile_id TEXT REFERENCES profiles (id) ON DELETE SET NULL, caller_id TEXT, human_message TEXT CHECK (human_message IS NULL OR json_valid(human_message)), machine_message TEXT CHECK (machine_message IS NULL OR json_valid(machine_message)), delivery TEXT NOT NULL DEFAULT '{"type":"immediately"}' CHECK (json_valid(delivery)), merge_settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(merge_settings)));
 -- table cli_campaigns
 CREATE TABLE cli_campaigns ( file_path TEXT PRIMARY KEY, campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, linked_at TEXT NOT NULL );
--- table opt_outs
-CREATE TABLE opt_outs ( profile_id TEXT NOT NULL, e164 TEXT NOT NULL, source TEXT NOT NULL DEFAULT 'manual', added_at TEXT NOT NULL, PRIMARY KEY (profile_id, e164) ) WITHOUT ROWID;
+-- table do_not_call
+CREATE TABLE do_not_call ( e164 TEXT NOT NULL, profile_id TEXT NOT NULL DEFAULT '', source TEXT NOT NULL CHECK (source IN ('typed', 'imported', 'shared-file', 'call-result')), detail TEXT, added_by TEXT, added_on TEXT, added_at TEXT NOT NULL, shared_at TEXT, PRIMARY KEY (e164, profile_id) ) WITHOUT ROWID;
+-- table do_not_call_removed
+CREATE TABLE do_not_call_removed ( e164 TEXT NOT NULL, profile_id TEXT NOT NULL DEFAULT '', source TEXT NOT NULL, added_at TEXT, removed_by TEXT, removed_on TEXT, removed_at TEXT NOT NULL );
+-- table do_not_call_shared
+CREATE TABLE do_not_call_shared ( e164 TEXT PRIMARY KEY, source TEXT, detail TEXT, added_by TEXT, added_on TEXT, added_at TEXT, line INTEGER NOT NULL ) WITHOUT ROWID;
+-- table do_not_call_shared_file
+CREATE TABLE do_not_call_shared_file ( id INTEGER PRIMARY KEY CHECK (id = 1), path TEXT, max_age_days INTEGER NOT NULL DEFAULT 7 CHECK (max_age_days BETWEEN 1 AND 365), read_path TEXT, read_at TEXT, size INTEGER, mtime_ms REAL, skipped INTEGER NOT NULL DEFAULT 0, error TEXT );
 -- table profiles
 CREATE TABLE profiles ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80), api_url TEXT NOT NULL, account_key TEXT NOT NULL DEFAULT '', token_key TEXT NOT NULL, has_secret INTEGER NOT NULL DEFAULT 0 CHECK (has_secret IN (0, 1)), is_active INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)), caller_ids_fetched_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
 -- table recipient_lists

@@ -38,7 +38,7 @@ describe('IPC calls that name files by raw path are refused', () => {
     const { dataDir, services, dispatch } = setup();
     const outside = secretFile(tempDir());
     const campaign = services.campaigns.create('Target');
-    const profile = await services.profiles.save({
+    await services.profiles.save({
       name: 'P',
       apiUrl: 'https://api.omnigage.io/api/v1/',
       accountKey: '',
@@ -60,7 +60,7 @@ describe('IPC calls that name files by raw path are refused', () => {
         await dispatch('recipients:import', { campaignId: campaign.id, filePath: path }),
         await dispatch('audio:import', { file: path }),
         await dispatch('audio:import', { filePath: path }),
-        await dispatch('optouts:import', { profileId: profile.id, file: path }),
+        await dispatch('optouts:import', { file: path }),
       );
     }
     for (const answer of answers) {

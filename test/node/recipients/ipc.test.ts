@@ -31,7 +31,7 @@ function setup() {
 }
 
 describe('recipients and opt-outs over the IPC contract', () => {
-  it('imports, pages, summarises, previews and applies the campaign profile’s opt-outs', async () => {
+  it('imports, pages, summarises, previews and applies the do-not-call list', async () => {
     const { dataDir, services, events, call } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Clinic reminders' });
     const profile = await services.profiles.save({
@@ -59,7 +59,7 @@ describe('recipients and opt-outs over the IPC contract', () => {
       list: { phoneColumn: 'Mobile', mergeFields: ['first-name'], defaultCountry: 'US' },
     });
 
-    await call('optouts:add', { profileId: profile.id, numbers: ['+12127365000'] });
+    await call('optouts:add', { numbers: ['+12127365000'] });
     const summary = await call<{ recipients: unknown; mergeFields: unknown }>(
       'recipients:summary',
       {
@@ -102,7 +102,7 @@ describe('recipients and opt-outs over the IPC contract', () => {
       total: 1,
     });
     await expect(
-      call('optouts:remove', { profileId: profile.id, numbers: ['212 736 5000'] }),
+      call('optouts:remove', { numbers: ['212 736 5000'] }),
     ).resolves.toMatchObject({ changed: 1 });
     services.close();
   });

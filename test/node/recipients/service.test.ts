@@ -87,19 +87,24 @@ describe('RecipientService import', () => {
     expect(summary.mergeFields.used).toEqual(['First Name', 'nickname']);
   });
 
-  it('holds back opted-out recipients, checked against the list as it is when asked', () => {
+  it('holds back opted-out recipients, checked against the list as it is when asked', async () => {
     const { recipients, optOuts, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
     expect(recipients.summary(campaign.id, { profileId: 'p1' }).recipients.optedOut).toBe(0);
-    expect(optOuts.add('p1', ['212-736-5000', 'garbage'])).toMatchObject({ changed: 1, rejected: [{ value: 'garbage' }] });
+    expect(optOuts.add(['212-736-5000', 'garbage'])).toMatchObject({ changed: 1, rejected: [{ value: 'garbage' }] });
     const now = recipients.summary(campaign.id, { profileId: 'p1' });
     expect(now.recipients).toEqual({ total: 7, valid: 2, invalid: 3, duplicates: 1, optedOut: 1 });
     expect(now.problems.find((p) => p.code === 'opted_out')).toMatchObject({ row: 1, blocking: false });
-    // Another profile's list does not apply.
-    expect(recipients.summary(campaign.id, { profileId: 'p2' }).recipients.optedOut).toBe(0);
-    expect([...recipients.sendable(campaign.id, 'p1')].map((s) => s.e164)).toEqual(['+13125550142', '+447911123456']);
-    optOuts.remove('p1', ['+12127365000']);
-    expect([...recipients.sendable(campaign.id, 'p1')]).toHaveLength(3);
+    // One list for every profile, and for a campaign without one (the CLI's environment token).
+    expect(recipients.summary(campaign.id, { profileId: 'p2' }).recipients.optedOut).toBe(1);
+    expect(recipients.summary(campaign.id, { profileId: null }).recipients.optedOut).toBe(1);
+    // A profile's own addition holds for that profile only.
+    optOuts.add(['+13125550142'], { profileId: 'p1' });
+    expect([...recipients.sendable(campaign.id, 'p1')].map((s) => s.e164)).toEqual(['+447911123456']);
+    expect([...recipients.sendable(campaign.id, 'p2')].map((s) => s.e164)).toEqual(['+13125550142', '+447911123456']);
+    await optOuts.remove(['+12127365000']);
+    expect([...recipients.sendable(campaign.id, 'p2')]).toHaveLength(3);
+    expect([...recipients.sendable(campaign.id, 'p1')]).toHaveLength(2);
   });
 
   it('says when nobody can be called', () => {

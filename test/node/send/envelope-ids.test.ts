@@ -92,7 +92,7 @@ describe('envelope ids kept per batch', () => {
     const notYet = phones[19]!;
     expect(remoteIds(f, id).has(sentAlready)).toBe(true);
     expect(remoteIds(f, id).has(notYet)).toBe(false);
-    f.services.optOuts.add(profile.id, [sentAlready, notYet]);
+    f.services.optOuts.add([sentAlready, notYet]);
 
     await f.services.send.resume(id);
     const done = await f.services.send.settled(id);

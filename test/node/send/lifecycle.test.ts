@@ -245,7 +245,7 @@ describe('checks at send time', () => {
     const id = f.campaign({ count: 5 });
     f.services.profiles.useForCampaign(id, profile.id);
     const [a, b] = f.phones(2);
-    f.services.optOuts.add(profile.id, [a!, b!]);
+    f.services.optOuts.add([a!, b!]);
     const check = await f.services.send.check(id);
     expect(check.recipients.recipients).toMatchObject({ valid: 3, optedOut: 2 });
     await f.services.send.start(id);
