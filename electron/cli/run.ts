@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import { sendStateLabel, waitingForApproval, type SendStatus } from '../../shared/send';
@@ -7,6 +8,7 @@ import type { SecretStore } from '../secrets/store';
 import { clientFor } from '../send/engine';
 import type { PreparedTestCall } from '../send/test-call';
 import { createServices, type Services } from '../services';
+import { OPTOUTS_USAGE, optOutsArgsProblem, readShared, runOptOuts } from './optouts';
 import {
   UnusableInput,
   applyCampaignFile,
@@ -18,8 +20,9 @@ import {
 } from './campaign-file';
 
 /**
- * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, over the
- * same services and database as the app. stdout carries only the command's output (JSON with --json);
+ * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, and
+ * `optouts` on the data folder's do-not-call list (optouts.ts), over the same services and
+ * database as the app. stdout carries only the command's output (JSON with --json);
  * everything else goes to stderr. Exit codes: 0 success (sendable / scheduled / status shown),
  * 1 not sendable or not sent, 2 unusable input.
  */
@@ -46,8 +49,13 @@ Commands:
                                       of data row N (default: the first valid row); the campaign
                                       itself is not sent or changed (exit 0 once the call is scheduled)
 
+The do-not-call list of the data folder (the app's Settings → Do-not-call list, for every profile):
+${OPTOUTS_USAGE}
+
 Environment: OMNIGAGE_API_URL, OMNIGAGE_ACCOUNT_KEY, OMNIGAGE_API_KEY, OMNIGAGE_API_SECRET,
-OMNIGAGE_CAMPAIGNS_HOME (data folder), OMNIGAGE_BATCH_SIZE (envelopes per request, default 100).`;
+OMNIGAGE_CAMPAIGNS_HOME (data folder), OMNIGAGE_BATCH_SIZE (envelopes per request, default 100),
+OMNIGAGE_DNC_FILE (the office's shared do-not-call file, instead of the one chosen in Settings),
+OMNIGAGE_DNC_MAX_AGE_DAYS (how old its last copy may be when it cannot be read; default: Settings, 7).`;
 
 interface Parsed {
   command: string | undefined;
@@ -59,6 +67,9 @@ interface Parsed {
   to: string | null | undefined;
   row: string | null | undefined;
   unknown: string[];
+  /** optouts: the action (add, remove…) and its numbers or file. */
+  sub: string | undefined;
+  values: string[];
 }
 
 /** Options that take a value (`--to +12025550123` or `--to=+12025550123`); only test-call has them. */
@@ -91,19 +102,22 @@ function parseArgs(argv: readonly string[]): Parsed {
   // Elsewhere --to and --row mean nothing: refused as before.
   if (command !== 'test-call')
     for (const option of VALUE_OPTIONS) if (option in values) unknown.push(option);
+  const optouts = command === 'optouts';
   return {
     command,
-    file: positional[1],
+    file: optouts ? undefined : positional[1],
     json,
     verbose,
     help,
     to: values['--to'],
     row: values['--row'],
-    unknown: [...unknown, ...positional.slice(2)],
+    unknown: optouts ? unknown : [...unknown, ...positional.slice(2)],
+    sub: optouts ? positional[1] : undefined,
+    values: optouts ? positional.slice(2) : [],
   };
 }
 
-const COMMANDS = new Set(['validate', 'send', 'status', 'test-call']);
+const COMMANDS = new Set(['validate', 'send', 'status', 'test-call', 'optouts']);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
@@ -117,6 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return 2;
   }
+  if (args.command === 'optouts') return optOutsCommand(args, io);
   if (!args.file) {
     io.stderr(
       `${args.command}: give the campaign file, e.g. npm run -s cli -- ${args.command} campaign.json\n`,
@@ -146,28 +161,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     throw error;
   }
 
-  const dataDir = resolveDataDir(io.env);
-  const log = createFileLogger({
-    dir: dataPaths(dataDir).logs,
-    fileName: 'cli.log',
-    echo: args.verbose,
-  });
-  let services: Services;
+  const opened = openServices(args, io, batchSize);
+  if (typeof opened === 'number') return opened;
+  const services = opened;
+  services.log.info('cli', { command: args.command, file: file.path });
   try {
-    services = createServices({
-      dataDir,
-      log,
-      env: io.env,
-      secrets: io.secrets,
-      send: batchSize ? { batchSize } : undefined,
-    });
-  } catch (error) {
-    io.stderr(`Cannot open the data folder ${dataDir}: ${(error as Error).message}\n`);
-    return 2;
-  }
-  log.info('cli', { command: args.command, file: file.path });
-  try {
-    if (args.command === 'validate') return validate(services, file, args.json, io);
+    if (args.command === 'validate') {
+      // The office's shared do-not-call file as it is now: its numbers count as opted out.
+      await readShared(services, io);
+      return validate(services, file, args.json, io);
+    }
     if (args.command === 'send') return await send(services, file, args.json, io);
     if (args.command === 'test-call') return await testCall(services, file, args, io);
     return await status(services, file, args.json, io);
@@ -180,7 +183,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`${error.message}\n`);
       return 1;
     }
-    log.error('cli failed', { error });
+    services.log.error('cli failed', { error });
     io.stderr(`Something went wrong: ${(error as Error).message}\n`);
     return 1;
   } finally {
@@ -250,6 +253,70 @@ async function testCall(
       `Test call scheduled: engagement ${placed.engagementId} calls ${placed.to} with the values of row ${placed.row}. The campaign itself was not sent.\n`,
     );
   return 0;
+}
+
+/** The services on the data folder, with the shared do-not-call file the environment names; a number is the exit code. */
+function openServices(args: Parsed, io: CliIo, batchSize?: number): Services | number {
+  const doNotCall = readDoNotCallEnv(io);
+  if (doNotCall instanceof Error) {
+    io.stderr(`${doNotCall.message}\n`);
+    return 2;
+  }
+  const dataDir = resolveDataDir(io.env);
+  const log = createFileLogger({ dir: dataPaths(dataDir).logs, fileName: 'cli.log', echo: args.verbose });
+  try {
+    return createServices({
+      dataDir,
+      log,
+      env: io.env,
+      secrets: io.secrets,
+      send: batchSize ? { batchSize } : undefined,
+      doNotCall,
+    });
+  } catch (error) {
+    io.stderr(`Cannot open the data folder ${dataDir}: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+/** OMNIGAGE_DNC_FILE (relative to the working folder) and OMNIGAGE_DNC_MAX_AGE_DAYS. */
+function readDoNotCallEnv(io: CliIo): { sharedFile?: string; maxAgeDays?: number } | Error {
+  const file = io.env.OMNIGAGE_DNC_FILE?.trim();
+  const age = io.env.OMNIGAGE_DNC_MAX_AGE_DAYS?.trim();
+  const days = age ? Number(age) : undefined;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
+    return new Error(`OMNIGAGE_DNC_MAX_AGE_DAYS must be a whole number of days from 1 to 365, not "${age}".`);
+  }
+  return { ...(file ? { sharedFile: resolve(io.cwd, file) } : {}), ...(days ? { maxAgeDays: days } : {}) };
+}
+
+/** `optouts …`: see optouts.ts for the contract. */
+async function optOutsCommand(args: Parsed, io: CliIo): Promise<number> {
+  const problem =
+    args.unknown.length > 0
+      ? `optouts: unknown option ${args.unknown.map((a) => `"${a}"`).join(', ')}.`
+      : optOutsArgsProblem(args.sub, args.values);
+  if (problem) {
+    io.stderr(`${problem}\n${USAGE}\n`);
+    return 2;
+  }
+  const opened = openServices(args, io);
+  if (typeof opened === 'number') return opened;
+  const services = opened;
+  services.log.info('cli', { command: 'optouts', action: args.sub, count: args.values.length });
+  try {
+    return await runOptOuts(services, args.sub!, args.values, args.json, io);
+  } catch (error) {
+    if (error instanceof AppError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    services.log.error('cli failed', { error });
+    io.stderr(`Something went wrong: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    services.close();
+  }
 }
 
 function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {
@@ -361,6 +428,13 @@ async function send(
       'This campaign is being sent by another process (the app or another command). Try again when it has finished.\n',
     );
     return 1;
+  }
+  // The office's shared do-not-call file, read now: refused (exit 1) when it cannot be read and
+  // the last copy is older than the office's limit; a warning saying its age when younger.
+  const readiness = await services.optOuts.beforeSend();
+  if (readiness) {
+    io.stderr(`${readiness.message}\n`);
+    if (readiness.blocking) return 1;
   }
   let stopping = false;
   io.onInterrupt?.(async () => {

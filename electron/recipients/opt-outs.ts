@@ -226,27 +226,31 @@ export class OptOutService {
       all?: boolean;
     } = {},
   ): OptOutChange {
-    const { numbers: _numbers, ...change } = this.#db.transaction(() => {
-      if (options.all) {
-        const probe = this.#apply(
+    // Every write here is an IMMEDIATE transaction: one that read first and then wrote could find
+    // that another process (the app, a CLI run) wrote in between, and fail as "database is locked".
+    const { numbers: _numbers, ...change } = this.#db
+      .transaction(() => {
+        if (options.all) {
+          const probe = this.#apply(
+            numbers.map((value) => ({ value })),
+            options.defaultCountry ?? 'US',
+            'check',
+            '',
+            'typed',
+            null,
+          );
+          if (probe.rejected.length > 0) return { ...probe, changed: 0, unchanged: 0 };
+        }
+        return this.#apply(
           numbers.map((value) => ({ value })),
           options.defaultCountry ?? 'US',
-          'check',
-          '',
-          'typed',
-          null,
+          'add',
+          options.profileId ?? '',
+          options.source ?? 'typed',
+          options.detail ?? null,
         );
-        if (probe.rejected.length > 0) return { ...probe, changed: 0, unchanged: 0 };
-      }
-      return this.#apply(
-        numbers.map((value) => ({ value })),
-        options.defaultCountry ?? 'US',
-        'add',
-        options.profileId ?? '',
-        options.source ?? 'typed',
-        options.detail ?? null,
-      );
-    })();
+      })
+      .immediate();
     return change;
   }
 
@@ -299,7 +303,7 @@ export class OptOutService {
           addedAt: now,
         }));
         try {
-          await appendToSharedFile(path, lines, this.#owner());
+          await appendToSharedFile(path, this.#owner(), () => lines);
         } catch (error) {
           const reason = describeFileError(error, path);
           this.#setError(reason);
@@ -310,11 +314,13 @@ export class OptOutService {
         }
       });
     }
-    this.#db.transaction(() => {
-      const now = this.#clock().toISOString();
-      for (const e164 of onList)
-        this.#forget(e164, scope, { by: this.#who.user, on: this.#who.computer, at: now });
-    })();
+    this.#db
+      .transaction(() => {
+        const now = this.#clock().toISOString();
+        for (const e164 of onList)
+          this.#forget(e164, scope, { by: this.#who.user, on: this.#who.computer, at: now });
+      })
+      .immediate();
     this.#log?.info('opt-outs removed', {
       count: onList.length,
       shared: scope === '' && Boolean(path),
@@ -407,7 +413,8 @@ export class OptOutService {
       for (const r of part.rejected)
         if (total.rejected.length < MAX_REJECTED) total.rejected.push(r);
     };
-    run();
+    // IMMEDIATE: a write that starts as a read could find another process has written since.
+    run.immediate();
     this.#log?.info('opt-outs imported', { fileName, added: total.changed });
     return { ...total, fileName, invalid };
   }
@@ -604,14 +611,16 @@ export class OptOutService {
         );
       }
     }
-    this.#db.transaction(() => {
-      this.#keepSharedCopy();
-      this.#db
-        .prepare(
-          'UPDATE do_not_call_shared_file SET path = ?, read_path = NULL, read_at = NULL, size = NULL, mtime_ms = NULL, skipped = 0, error = NULL WHERE id = 1',
-        )
-        .run(path);
-    })();
+    this.#db
+      .transaction(() => {
+        this.#keepSharedCopy();
+        this.#db
+          .prepare(
+            'UPDATE do_not_call_shared_file SET path = ?, read_path = NULL, read_at = NULL, size = NULL, mtime_ms = NULL, skipped = 0, error = NULL WHERE id = 1',
+          )
+          .run(path);
+      })
+      .immediate();
     this.#log?.info('shared do-not-call file chosen', { path });
     if (path !== null) {
       const refreshed = await this.refresh();
@@ -657,6 +666,9 @@ export class OptOutService {
     const path = this.#path();
     if (!path) return { configured: false, read: true, error: null };
     const state = this.#state();
+    // What this process or another of this data folder writes to the file from now on may be
+    // missing from this read: the copy's conclusions below leave such numbers alone.
+    const started = this.#clock().toISOString();
     let read: SharedRead | null;
     try {
       read = await this.#read(path, state);
@@ -670,62 +682,72 @@ export class OptOutService {
     // The app may have closed while the file was read: nothing more to record.
     if (!this.#db.open) return { configured: true, read: false, error: 'the app is closing' };
     const now = this.#clock().toISOString();
-    this.#db.transaction(() => {
-      if (read) this.#replaceCopy(path, state, read, now);
-      this.#db
-        .prepare('UPDATE do_not_call_shared_file SET read_at = ?, error = NULL WHERE id = 1')
-        .run(now);
-    })();
-    const pending = this.#db
-      .prepare(
-        "SELECT e164, source, detail, added_by, added_on, added_at FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL ORDER BY added_at, e164",
-      )
-      .all() as EntryRow[];
-    if (pending.length === 0) return { configured: true, read: true, error: null };
+    this.#db
+      .transaction(() => {
+        if (read) this.#replaceCopy(path, state, read, now, started);
+        this.#db
+          .prepare('UPDATE do_not_call_shared_file SET read_at = ?, error = NULL WHERE id = 1')
+          .run(now);
+      })
+      .immediate();
+    // The numbers added here that the file lacks, read under the file's lock and marked written
+    // before it is released: another process of this data folder then finds nothing to write.
+    const pendingSql = this.#db.prepare(
+      "SELECT e164, source, detail, added_by, added_on, added_at FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL ORDER BY added_at, e164",
+    );
+    if (pendingSql.get() === undefined) return { configured: true, read: true, error: null };
+    let pending: EntryRow[] = [];
+    let count: number;
     try {
-      await appendToSharedFile(
+      count = await appendToSharedFile(
         path,
-        pending.map((r) => ({
-          e164: r.e164,
-          action: 'add',
-          source: r.source,
-          detail: r.detail,
-          addedBy: r.added_by,
-          computer: r.added_on,
-          addedAt: r.added_at,
-        })),
         this.#owner(),
+        () => {
+          if (!this.#db.open) return [];
+          pending = pendingSql.all() as EntryRow[];
+          return pending.map((r) => ({
+            e164: r.e164,
+            action: 'add' as const,
+            source: r.source,
+            detail: r.detail,
+            addedBy: r.added_by,
+            computer: r.added_on,
+            addedAt: r.added_at,
+          }));
+        },
+        () => this.#markWritten(pending),
       );
     } catch (error) {
       const reason = describeFileError(error, path);
       if (!this.#db.open) return { configured: true, read: true, error: reason };
       this.#setError(`the numbers added here could not be written to it: ${reason}`);
-      this.#log?.warn('shared do-not-call file not written', {
-        path,
-        reason,
-        pending: pending.length,
-      });
+      this.#log?.warn('shared do-not-call file not written', { path, reason });
       return { configured: true, read: true, error: reason };
     }
-    if (!this.#db.open) return { configured: true, read: true, error: null };
+    if (count > 0)
+      this.#log?.info('numbers written to the shared do-not-call file', { path, count });
+    return { configured: true, read: true, error: null };
+  }
+
+  /** Numbers just appended to the file: written, and in the copy (line 0: its place is known at the next read). */
+  #markWritten(rows: readonly EntryRow[]): void {
+    if (!this.#db.open) return;
+    // The time of marking (not of the read before): a reader that started earlier leaves it alone.
+    const now = this.#clock().toISOString();
     const mark = this.#db.prepare(
       "UPDATE do_not_call SET shared_at = ? WHERE e164 = ? AND profile_id = '' AND shared_at IS NULL",
     );
-    // The copy holds what the file now holds (line 0: written here, its place is known at the next read).
     const copy = this.#db.prepare(
       'INSERT OR IGNORE INTO do_not_call_shared (e164, source, detail, added_by, added_on, added_at, line) VALUES (?, ?, ?, ?, ?, ?, 0)',
     );
-    this.#db.transaction(() => {
-      for (const r of pending) {
-        mark.run(now, r.e164);
-        copy.run(r.e164, r.source, r.detail, r.added_by, r.added_on, r.added_at);
-      }
-    })();
-    this.#log?.info('numbers written to the shared do-not-call file', {
-      path,
-      count: pending.length,
-    });
-    return { configured: true, read: true, error: null };
+    this.#db
+      .transaction(() => {
+        for (const r of rows) {
+          mark.run(now, r.e164);
+          copy.run(r.e164, r.source, r.detail, r.added_by, r.added_on, r.added_at);
+        }
+      })
+      .immediate();
   }
 
   /** The file's list, or null when it is the same file, unchanged since the copy was read. */
@@ -746,7 +768,13 @@ export class OptOutService {
     }
   }
 
-  #replaceCopy(path: string, state: StateRow, read: SharedRead, now: string): void {
+  #replaceCopy(
+    path: string,
+    state: StateRow,
+    read: SharedRead,
+    now: string,
+    started: string,
+  ): void {
     if (state.read_path !== null && state.read_path !== path) this.#keepSharedCopy();
     this.#db.prepare('DELETE FROM do_not_call_shared').run();
     const insert = this.#db.prepare(
@@ -757,10 +785,10 @@ export class OptOutService {
     // A number removed in the file after this computer wrote it there is removed here too. One
     // added here since (not written yet) is newer than that removal and stays.
     const written = this.#db.prepare(
-      "SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = '' AND shared_at IS NOT NULL",
+      "SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = '' AND shared_at <= ?",
     );
     for (const [e164, line] of read.removed) {
-      if (written.get(e164) !== undefined)
+      if (written.get(e164, started) !== undefined)
         this.#forget(e164, '', { by: line.addedBy, on: line.computer, at: line.addedAt ?? now });
     }
     // Numbers written here before that the file no longer has (a new or replaced file) are written
@@ -775,7 +803,12 @@ export class OptOutService {
     for (const l of locals) {
       const there = inFile.get(l.e164) !== undefined;
       if (there && l.shared_at === null) setShared.run(now, l.e164);
-      else if (!there && l.shared_at !== null && !read.removed.has(l.e164))
+      else if (
+        !there &&
+        l.shared_at !== null &&
+        l.shared_at <= started &&
+        !read.removed.has(l.e164)
+      )
         setShared.run(null, l.e164);
     }
     this.#db

@@ -249,20 +249,24 @@ export async function createSharedFile(path: string): Promise<boolean> {
 /**
  * Appends lines to an existing file: under `<file>.lock` (created exclusively; one left by a
  * process that died is broken after 30 s), with one write of every line at the end of the file.
- * A file whose last line lacks its line break gets one first, so no line is ever glued to another.
+ * `lines` is asked for under the lock and `written` is called before it is released, so two
+ * processes of one data folder never both write the same pending numbers. A file whose last line
+ * lacks its line break gets one first, so no line is ever glued to another.
  */
 export async function appendToSharedFile(
   path: string,
-  lines: readonly SharedLine[],
   owner: string,
-): Promise<void> {
-  if (lines.length === 0) return;
+  lines: () => readonly SharedLine[],
+  written: () => void = () => {},
+): Promise<number> {
   const release = await lock(path, owner);
   try {
+    const wanted = lines();
+    if (wanted.length === 0) return 0;
     const handle = await timed('Opening', path, open(path, constants.O_RDWR | constants.O_APPEND));
     try {
       const { size } = await handle.stat();
-      let text = lines.map(sharedLine).join('');
+      let text = wanted.map(sharedLine).join('');
       if (size === 0) text = csvLine([...SHARED_FILE_HEADER]) + text;
       else if (!(await endsWithBreak(handle, size))) text = `\r\n${text}`;
       await timed('Writing to', path, handle.write(text));
@@ -270,6 +274,8 @@ export async function appendToSharedFile(
     } finally {
       await handle.close();
     }
+    written();
+    return wanted.length;
   } finally {
     await release();
   }
