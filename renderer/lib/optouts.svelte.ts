@@ -1,14 +1,32 @@
-import type { OptOutList } from '../../shared/recipients/types';
+import type { OptOutEntry, OptOutList, SharedDncStatus } from '../../shared/recipients/types';
 import { call as defaultCall, messageOf } from './api';
 
 type Call = typeof defaultCall;
 
 export const OPT_OUT_PAGE = 50;
 
+/** Where a number came from, in the words Settings shows. */
+export function sourceWords(entry: Pick<OptOutEntry, 'source' | 'detail'>): string {
+  const words = {
+    typed: 'Typed in',
+    imported: 'Imported',
+    'shared-file': 'Office file',
+    'call-result': 'Call result',
+  }[entry.source];
+  return entry.detail ? `${words} (${entry.detail})` : words;
+}
+
+/** Who added a number and on which computer ("alice on FRONT-DESK"), or "" when not recorded. */
+export function addedByWords(entry: Pick<OptOutEntry, 'addedBy' | 'addedOn'>): string {
+  if (!entry.addedBy && !entry.addedOn) return '';
+  return [entry.addedBy, entry.addedOn && `on ${entry.addedOn}`].filter(Boolean).join(' ');
+}
+
 /**
- * A profile's do-not-call list as Settings shows it: a searchable page of numbers, numbers typed
- * or pasted in, numbers removed, and a spreadsheet of them imported. Campaigns hold these
- * numbers back when they are checked and again when they are sent.
+ * The do-not-call list as Settings shows it: one list for every API profile (with additions for
+ * the profile in use, when asked), a searchable page of numbers, numbers typed or pasted in,
+ * removed, imported from a spreadsheet or exported for a compliance review, and the office's
+ * shared file. Campaigns hold these numbers back when they are checked and again when sent.
  */
 export class OptOutsState {
   list = $state.raw<OptOutList | null>(null);
@@ -16,11 +34,17 @@ export class OptOutsState {
   offset = $state(0);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
+  busy = $state(false);
+  /** The profile whose own additions are shown with everyone's numbers. */
   profileId = '';
   readonly #call: Call;
 
   constructor(call: Call = defaultCall) {
     this.#call = call;
+  }
+
+  get shared(): SharedDncStatus | null {
+    return this.list?.shared ?? null;
   }
 
   async load(profileId: string, offset = 0): Promise<void> {
@@ -39,14 +63,26 @@ export class OptOutsState {
     }
   }
 
-  /** Numbers typed or pasted, one per line or separated by commas. */
-  async add(text: string, defaultCountry: string): Promise<boolean> {
-    const numbers = text.split(/[\n,;]+/).map((n) => n.trim()).filter(Boolean);
+  /** Numbers typed or pasted, one per line or separated by commas; `onlyThisProfile`: for this profile only. */
+  async add(text: string, defaultCountry: string, onlyThisProfile = false): Promise<boolean> {
+    const numbers = text
+      .split(/[\n,;]+/)
+      .map((n) => n.trim())
+      .filter(Boolean);
     if (numbers.length === 0) return false;
     try {
-      const change = await this.#call('optouts:add', { numbers, defaultCountry });
-      const rejected = change.rejected.length ? ` ${change.rejected.length} not added: ${change.rejected.slice(0, 3).map((r) => `"${r.value}"`).join(', ')} ${change.rejected.length === 1 ? 'is' : 'are'} not a phone number.` : '';
-      this.notice = `Added ${change.changed} number${change.changed === 1 ? '' : 's'}${change.unchanged ? ` (${change.unchanged} already on the list)` : ''}.${rejected}`;
+      const change = await this.#call('optouts:add', {
+        numbers,
+        defaultCountry,
+        ...(onlyThisProfile ? { onlyForProfile: this.profileId } : {}),
+      });
+      const rejected = change.rejected.length
+        ? ` ${change.rejected.length} not added: ${change.rejected
+            .slice(0, 3)
+            .map((r) => `"${r.value}"`)
+            .join(', ')} ${change.rejected.length === 1 ? 'is' : 'are'} not a phone number.`
+        : '';
+      this.notice = `Added ${change.changed} number${change.changed === 1 ? '' : 's'}${change.unchanged ? ` (${change.unchanged} already on the list)` : ''}.${rejected}${change.shared ? ` ${change.shared}` : ''}`;
       this.error = null;
       await this.load(this.profileId);
       return change.rejected.length === 0;
@@ -56,10 +92,13 @@ export class OptOutsState {
     }
   }
 
-  async remove(e164: string): Promise<void> {
+  async remove(entry: Pick<OptOutEntry, 'e164' | 'profileId'>): Promise<void> {
     try {
-      await this.#call('optouts:remove', { numbers: [e164] });
-      this.notice = `${e164} can be called again.`;
+      await this.#call('optouts:remove', {
+        numbers: [entry.e164],
+        ...(entry.profileId ? { onlyForProfile: entry.profileId } : {}),
+      });
+      this.notice = `${entry.e164} can be called again${entry.profileId ? ' with this profile' : ''}.`;
       this.error = null;
       await this.load(this.profileId, this.offset);
     } catch (error) {
@@ -69,12 +108,83 @@ export class OptOutsState {
 
   async importFile(defaultCountry: string): Promise<void> {
     try {
-      const { file } = await this.#call('dialog:openFile', { kind: 'recipients' }, { timeoutMs: 10 * 60_000 });
+      const { file } = await this.#call(
+        'dialog:openFile',
+        { kind: 'recipients' },
+        { timeoutMs: 10 * 60_000 },
+      );
       if (!file) return;
-      const change = await this.#call('optouts:import', { file: file.handle, defaultCountry }, { timeoutMs: 10 * 60_000 });
-      this.notice = `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.rejected.length ? `, ${change.rejected.length} rows not phone numbers` : ''}.`;
+      this.busy = true;
+      const change = await this.#call(
+        'optouts:import',
+        { file: file.handle, defaultCountry },
+        { timeoutMs: 10 * 60_000 },
+      );
+      this.notice = `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.invalid ? `, ${change.invalid} rows not phone numbers` : ''}.${change.shared ? ` ${change.shared}` : ''}`;
       this.error = null;
       await this.load(this.profileId);
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Every number with where it came from, and every removal, as a CSV for a compliance review. */
+  async exportList(): Promise<void> {
+    try {
+      const { saved } = await this.#call('optouts:export', undefined, { timeoutMs: 10 * 60_000 });
+      if (!saved) return;
+      this.notice = `Saved ${saved.rows.toLocaleString()} row${saved.rows === 1 ? '' : 's'} to ${saved.path}.`;
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  /** Choose or create the office's shared file, or stop using it. */
+  async sharedFile(action: 'choose' | 'create' | 'stop'): Promise<void> {
+    this.busy = true;
+    try {
+      const { shared, cancelled } = await this.#call(
+        'optouts:sharedFile',
+        { action },
+        { timeoutMs: 10 * 60_000 },
+      );
+      if (cancelled) return;
+      this.notice = shared
+        ? `This computer now shares its do-not-call list through ${shared.path}.`
+        : 'The office file is no longer used. Its numbers stay on this computer’s list.';
+      this.error = null;
+      await this.load(this.profileId);
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Reads the office's file now. */
+  async readShared(): Promise<void> {
+    this.busy = true;
+    try {
+      const shared = await this.#call('optouts:refresh', undefined, { timeoutMs: 60_000 });
+      this.error = null;
+      this.notice = shared?.error ? null : 'The office file was read just now.';
+      await this.load(this.profileId, this.offset);
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async setLimit(days: number): Promise<void> {
+    try {
+      await this.#call('optouts:sharedLimit', { maxAgeDays: days });
+      this.notice = `A send now refuses to rely on a copy of the office file older than ${days} day${days === 1 ? '' : 's'}.`;
+      this.error = null;
+      await this.load(this.profileId, this.offset);
     } catch (error) {
       this.error = messageOf(error);
     }

@@ -347,7 +347,7 @@ describe('OptOutsState', () => {
     optOuts.search = '0199';
     await optOuts.load(profile.id);
     expect(optOuts.list?.entries.map((e) => e.e164)).toEqual(['+12125550199']);
-    await optOuts.remove('+12125550199');
+    await optOuts.remove({ e164: '+12125550199', profileId: null });
     expect(optOuts.list?.total).toBe(0);
 
     const file = join(dataDir, 'dnc.csv');
@@ -357,5 +357,61 @@ describe('OptOutsState', () => {
     await optOuts.importFile('US');
     expect(optOuts.notice).toMatch(/^Imported dnc.csv: 2 numbers added/);
     expect(optOuts.list?.total).toBe(3);
+  });
+
+  it('keeps one list across profiles, with additions for one profile, and exports it', async () => {
+    const { call, dialogs, dataDir } = realBackend();
+    const main = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const other = await call('profiles:save', { name: 'Rehearsal', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key2', tokenSecret: 'secret' });
+    const optOuts = new OptOutsState(call);
+    await optOuts.load(other.id);
+    expect(await optOuts.add('(212) 555-0142', 'US')).toBe(true);
+    expect(await optOuts.add('(212) 555-0199', 'US', true)).toBe(true);
+    expect(optOuts.list?.entries.map((e) => [e.e164, e.profileId, e.source]).sort()).toEqual([
+      ['+12125550142', null, 'typed'],
+      ['+12125550199', other.id, 'typed'],
+    ]);
+    // Another profile sees everyone's number, not the rehearsal's own addition ("0 numbers" no more).
+    const onMain = new OptOutsState(call);
+    await onMain.load(main.id);
+    expect(onMain.list?.entries.map((e) => e.e164)).toEqual(['+12125550142']);
+
+    const saved = join(dataDir, 'dnc export.csv');
+    dialogs.willSave(saved);
+    await optOuts.exportList();
+    expect(optOuts.notice).toBe(`Saved 2 rows to ${saved}.`);
+    const lines = readFileSync(saved, 'utf8').split('\r\n');
+    expect(lines[1]).toMatch(/^\+12125550142,Every profile,Typed in,,/);
+    expect(lines[2]).toMatch(/^\+12125550199,"Only ""Rehearsal""",Typed in,,/);
+  });
+
+  it('shares the list through an office file: create, read, limit, stop', async () => {
+    const { call, dialogs, dataDir } = realBackend();
+    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const optOuts = new OptOutsState(call);
+    await optOuts.load(profile.id);
+    expect(optOuts.shared).toBeNull();
+    await optOuts.add('212 555 0142', 'US');
+
+    const office = join(dataDir, 'office-dnc.csv');
+    dialogs.willSave(office);
+    await optOuts.sharedFile('create');
+    expect(optOuts.error).toBeNull();
+    expect(optOuts.notice).toBe(`This computer now shares its do-not-call list through ${office}.`);
+    expect(optOuts.shared).toMatchObject({ path: office, maxAgeDays: 7, pending: 0, error: null });
+    expect(readFileSync(office, 'utf8')).toMatch(/^number,action,source,detail,added_by,computer,added_at\r\n\+12125550142,add,typed,/);
+
+    // Another computer adds a number to the file by hand: read it now and it is on the list.
+    writeFileSync(office, `${readFileSync(office, 'utf8')}(646) 555-0100\r\n`);
+    await optOuts.readShared();
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+16465550100']);
+    expect(optOuts.list?.entries.find((e) => e.e164 === '+16465550100')?.source).toBe('shared-file');
+
+    await optOuts.setLimit(3);
+    expect(optOuts.shared?.maxAgeDays).toBe(3);
+    await optOuts.sharedFile('stop');
+    expect(optOuts.shared).toBeNull();
+    // Its numbers stay on this computer's list.
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+16465550100']);
   });
 });
