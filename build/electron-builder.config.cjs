@@ -25,7 +25,9 @@ module.exports = {
     runAsNode: false,
     enableCookieEncryption: true,
     enableNodeOptionsEnvironmentVariable: false,
-    enableNodeCliInspectArguments: false,
+    // Only the CI build the Electron end-to-end test drives (OMNIGAGE_E2E_INSPECTABLE=1, never
+    // shipped) keeps --inspect, which Playwright attaches through; every other fuse is the same.
+    enableNodeCliInspectArguments: process.env.OMNIGAGE_E2E_INSPECTABLE === '1',
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     grantFileProtocolExtraPrivileges: false,

@@ -46,11 +46,48 @@ describe('the CI workflow', () => {
     const text = readFileSync(join(WORKFLOWS, 'ci.yml'), 'utf8');
     expect(text).toMatch(/os: \[ubuntu-latest, windows-latest, macos-latest\]/);
     expect(text).toMatch(/npm test/);
-    expect(text).toMatch(/test\/e2e\/electron-app\.test\.ts/);
+    expect(text).toMatch(/\.github\/scripts\/electron-e2e\.sh/);
+    expect(text).toMatch(
+      /OMNIGAGE_E2E_INSPECTABLE=1 npx electron-builder --dir[^\n]*\n[\s\S]*OMNIGAGE_APP_EXECUTABLE="\$PWD\/\$exe" \.github\/scripts\/electron-e2e\.sh/,
+    );
     expect(text).toMatch(
       /electron-builder --config build\/electron-builder\.config\.cjs --publish never/,
     );
     expect(text).toMatch(/actions\/upload-artifact/);
+  });
+});
+
+describe('the Electron end-to-end script the workflow runs', () => {
+  const script = join(ROOT, '.github', 'scripts', 'electron-e2e.sh');
+
+  it('is valid bash and runs the Electron test, inside a keyring session on Linux', () => {
+    const text = readFileSync(script, 'utf8');
+    expect(spawnSync('bash', ['-n', script]).status).toBe(0);
+    expect(text).toMatch(/npx vitest run test\/e2e\/electron-app\.test\.ts/);
+    expect(text).toMatch(/dbus-run-session[\s\S]*gnome-keyring-daemon --unlock/);
+  });
+
+  it('only the end-to-end build keeps the --inspect fuse Playwright needs', () => {
+    const load = (env: Record<string, string | undefined>) => {
+      const saved = process.env.OMNIGAGE_E2E_INSPECTABLE;
+      const path = join(ROOT, 'build', 'electron-builder.config.cjs');
+      const req = createRequire(import.meta.url);
+      delete req.cache[req.resolve(path)];
+      if (env.OMNIGAGE_E2E_INSPECTABLE === undefined) delete process.env.OMNIGAGE_E2E_INSPECTABLE;
+      else process.env.OMNIGAGE_E2E_INSPECTABLE = env.OMNIGAGE_E2E_INSPECTABLE;
+      try {
+        return (req(path) as { electronFuses: Record<string, boolean> }).electronFuses;
+      } finally {
+        if (saved === undefined) delete process.env.OMNIGAGE_E2E_INSPECTABLE;
+        else process.env.OMNIGAGE_E2E_INSPECTABLE = saved;
+      }
+    };
+    expect(load({}).enableNodeCliInspectArguments).toBe(false);
+    expect(load({ OMNIGAGE_E2E_INSPECTABLE: '1' })).toMatchObject({
+      enableNodeCliInspectArguments: true,
+      runAsNode: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 });
 
