@@ -409,7 +409,19 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
       .getByText(/Added 1 number\. 1 not added: "not a number" is not a phone number\./)
       .waitFor();
     expect(await page.getByTestId('optout-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('optout-row').first().textContent()).toMatch(/\+17185550123.*Typed in.*Every profile/);
     await shot('do-not-call');
+
+    // One list for every profile: the number is still there with the other profile in use
+    // (issue 18: it used to vanish, "0 numbers"), then the first profile is put back.
+    const active = page.getByText('Used for new campaigns');
+    await page.getByRole('button', { name: 'Use for new campaigns' }).click();
+    await page.getByText('Only for campaigns sent with “Sandbox (this computer)”').waitFor();
+    await expect.poll(() => page.getByTestId('optout-row').count()).toBe(1);
+    expect(await page.getByTestId('optout-row').first().textContent()).toContain('+17185550123');
+    await page.getByRole('button', { name: 'Use for new campaigns' }).click();
+    await page.getByText('Only for campaigns sent with “Sandbox (this computer) 2”').waitFor();
+    expect(await active.count()).toBe(1);
 
     await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
     await page.getByRole('button', { name: 'Open December rate specials' }).first().click();
