@@ -79,7 +79,10 @@ export class CampaignsState {
   async importFile(): Promise<CampaignSummary | undefined> {
     const result = await this.#act(
       () => this.#call('campaigns:importFile', undefined, { timeoutMs: 10 * 60_000 }),
-      ({ campaign }) => (campaign ? `Imported "${campaign.name}" with ${campaign.recipientCount.toLocaleString()} recipients.` : (this.notice ?? '')),
+      ({ campaign }) =>
+        campaign
+          ? `Imported "${campaign.name}" with ${campaign.recipientCount.toLocaleString()} recipients.`
+          : (this.notice ?? ''),
     );
     return result?.campaign ?? undefined;
   }
@@ -88,7 +91,30 @@ export class CampaignsState {
   exportFile(campaign: CampaignSummary) {
     return this.#act(
       () => this.#call('campaigns:exportFile', { id: campaign.id }, { timeoutMs: 10 * 60_000 }),
-      ({ saved }) => (saved ? `Exported "${campaign.name}": ${saved.files.join(', ')}.` : (this.notice ?? '')),
+      ({ saved }) =>
+        saved ? `Exported "${campaign.name}": ${saved.files.join(', ')}.` : (this.notice ?? ''),
+    );
+  }
+
+  /** The results CSV of a sent campaign, offered before it is deleted. */
+  exportResults(campaign: CampaignSummary) {
+    return this.#act(
+      () => this.#call('results:export', { campaignId: campaign.id }, { timeoutMs: 10 * 60_000 }),
+      ({ saved }) =>
+        saved
+          ? `Exported the results of "${campaign.name}" (${saved.rows.toLocaleString()} rows) to ${saved.path}.`
+          : (this.notice ?? ''),
+    );
+  }
+
+  /** The campaign's audit trail as CSV, offered before it is deleted. */
+  exportAudit(campaign: CampaignSummary) {
+    return this.#act(
+      () => this.#call('audit:export', { campaignId: campaign.id }, { timeoutMs: 10 * 60_000 }),
+      ({ saved }) =>
+        saved
+          ? `Exported the audit trail of "${campaign.name}" (${saved.rows.toLocaleString()} entries) to ${saved.path}.`
+          : (this.notice ?? ''),
     );
   }
 

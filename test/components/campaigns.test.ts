@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
@@ -9,6 +9,8 @@ import { createMemoryLogger } from '../../electron/logging/logger';
 import { ApiCallError, type call as Call } from '../../renderer/lib/api';
 import { CampaignsState } from '../../renderer/lib/campaigns.svelte';
 import CampaignsScreen from '../../renderer/screens/CampaignsScreen.svelte';
+import type { Navigation } from '../../renderer/lib/navigation.svelte';
+import { realBackend } from './helpers';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 
 /** The renderer's call() wired straight to a real backend on a temporary SQLite file. */
@@ -111,5 +113,61 @@ describe('CampaignsScreen', () => {
     await waitFor(() =>
       expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy(),
     );
+  });
+
+  it("says a sent campaign's calls still go ahead, offers copies, and deletes only on confirmation", async () => {
+    const { call, backend, dialogs, dataDir } = realBackend();
+    const state = new CampaignsState(call);
+    const sent = await state.create('Flu shots');
+    backend.services!.campaigns.setStatus(sent!.id, 'scheduled');
+    await state.load();
+    render(CampaignsScreen, { props: { campaigns: state } });
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete Flu shots' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete a sent campaign?' });
+    expect(within(dialog).getByTestId('delete-remote').textContent).toMatch(
+      /The calls still go ahead\.\s+“Flu shots” is scheduled in Omnigage; deleting it\s+here does not stop or cancel any call/,
+    );
+    expect(within(dialog).getByTestId('delete-local').textContent).toMatch(
+      /its results .* are deleted, and its audit trail can no longer be/s,
+    );
+
+    // A copy of the audit trail first: written where the person chose, reported inside the dialog.
+    const target = join(dataDir, 'flu-audit.csv');
+    dialogs.willSave(target);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Export audit trail…' }));
+    await waitFor(() =>
+      expect(within(dialog).getByTestId('copy-note').textContent).toContain(
+        'Exported the audit trail of "Flu shots"',
+      ),
+    );
+    expect(readFileSync(target, 'utf8')).toMatch(/^\uFEFFtime,action,outcome,/);
+
+    await fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Delete from this computer' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { name: 'No campaigns yet' })).toBeTruthy(),
+    );
+  });
+
+  it('does not offer to delete a campaign that is being sent, and leads to the send instead', async () => {
+    const { call, backend } = realBackend();
+    const state = new CampaignsState(call);
+    const busy = await state.create('Closure');
+    backend.services!.campaigns.setStatus(busy!.id, 'sending');
+    await state.load();
+    const opened: Array<[string, string | undefined]> = [];
+    const navigation = {
+      openCampaign: (id: string, tab?: string) => (opened.push([id, tab]), Promise.resolve()),
+    } as unknown as Navigation;
+    render(CampaignsScreen, { props: { campaigns: state, navigation } });
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete Closure' }));
+    const dialog = screen.getByRole('dialog', { name: 'This campaign is being sent' });
+    expect(within(dialog).queryByRole('button', { name: /Delete/ })).toBeNull();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Open the send' }));
+    expect(opened).toEqual([[busy!.id, 'review']]);
+    expect(screen.getAllByTestId('campaign-row')).toHaveLength(1);
   });
 });
