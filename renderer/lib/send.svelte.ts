@@ -25,6 +25,8 @@ export class SendState {
   readonly done = $derived(this.status !== null && (this.status.state === 'scheduled' || this.status.state === 'completed'));
   /** Blocking problems main found that the checklist cannot see (credentials rejected, caller ID not verified online…). */
   readonly blocking = $derived(this.check?.problems.filter((p) => p.blocking && p.code !== 'in_progress' && p.code !== 'already_sent') ?? []);
+  /** Warnings main found besides "offline" (e.g. only an older copy of the office's do-not-call file could be read). */
+  readonly warnings = $derived(this.check?.problems.filter((p) => !p.blocking && p.code !== 'offline') ?? []);
   /** False only when the check could not reach Omnigage (missing credentials are a blocking problem, not "offline"). */
   readonly reachable = $derived(!(this.check?.problems.some((p) => p.code === 'offline') ?? false));
 
