@@ -12,6 +12,7 @@ import { OptOutService, type Who } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
+import type { ResultsServiceDeps } from './send/results';
 import { FileHandles } from './file-handles';
 import { SettingsService } from './settings';
 import { StagedFiles } from './staged-files';
@@ -42,6 +43,8 @@ export interface ServiceOptions {
   doNotCall?: { sharedFile?: string; maxAgeDays?: number };
   /** Who works here, recorded with each do-not-call number; the OS user and hostname unless a test says. */
   who?: Who;
+  /** Results polling's waits and limits; tests shorten them. */
+  results?: Pick<ResultsServiceDeps, 'pollBackoff' | 'maxPolls' | 'maxAgeMs' | 'resultsPerPoll'>;
 }
 
 /** The OS user and the computer's name; "unknown" where the system will not say. */
@@ -97,14 +100,18 @@ export function createServices({
   env,
   doNotCall,
   who = currentWho(),
+  results: resultsOptions,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
-  const campaigns = new CampaignService({ db, clock });
-  const profiles = new ProfileService({ db, secrets, log: log.child('profiles'), clock });
-  campaigns.duplicateHooks.push(copyCampaignProfile);
   const recipients = new RecipientService({ db, log: log.child('recipients'), clock });
-  campaigns.duplicateHooks.push(recipients.duplicateHook);
+  // A copy of a campaign keeps its profile choice and its recipient list.
+  const campaigns = new CampaignService({
+    db,
+    clock,
+    duplicateHooks: [copyCampaignProfile, recipients.duplicateHook],
+  });
+  const profiles = new ProfileService({ db, secrets, log: log.child('profiles'), clock });
   const settings = new SettingsService(paths.settings);
   const optOuts = new OptOutService({
     db,
@@ -124,7 +131,10 @@ export function createServices({
   const audio = new AudioStore(dataDir);
   const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
   // The batch size chosen in Settings (read at start-up); a caller's explicit options win.
-  const send = new SendService({
+  const send: SendService = new SendService({
+    // The outbox worker also polls results: through the results service made just below (it
+    // reads this service's journal), called only once both exist.
+    pollResults: (now): Promise<void> => results.pollDue(now),
     db,
     log: log.child('send'),
     clock,
@@ -137,13 +147,14 @@ export function createServices({
     doNotCall: optOuts,
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
-  const results = new ResultsService({
+  const results: ResultsService = new ResultsService({
     db,
     log: log.child('results'),
     clock,
     send,
     campaigns,
     recipients,
+    ...resultsOptions,
   });
   const testCalls = new TestCallService({
     campaigns,

@@ -11,7 +11,11 @@ import {
   type Message,
 } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
-import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, type MergeSettings } from '../../shared/recipients/merge-settings';
+import {
+  EMPTY_MERGE_SETTINGS,
+  mergeSettingsSchema,
+  type MergeSettings,
+} from '../../shared/recipients/merge-settings';
 import { canonicalVoice } from '../../shared/voices';
 import type { Db } from '../db/open';
 
@@ -33,10 +37,15 @@ const toSummary = (row: CampaignRow): CampaignSummary => ({
   updatedAt: row.updated_at,
 });
 
+/** Copies what another service keeps for a campaign; runs inside duplicate()'s transaction. */
+export type DuplicateHook = (db: Db, sourceId: string, copyId: string) => void;
+
 export interface CampaignServiceDeps {
   db: Db;
   clock?: () => Date;
   newId?: () => string;
+  /** What else a copy takes (the profile choice, the recipient list), in this order. */
+  duplicateHooks?: readonly DuplicateHook[];
 }
 
 /**
@@ -47,11 +56,18 @@ export class CampaignService {
   readonly #db: Db;
   readonly #clock: () => Date;
   readonly #newId: () => string;
+  readonly #duplicateHooks: readonly DuplicateHook[];
 
-  constructor({ db, clock = () => new Date(), newId = randomUUID }: CampaignServiceDeps) {
+  constructor({
+    db,
+    clock = () => new Date(),
+    newId = randomUUID,
+    duplicateHooks = [],
+  }: CampaignServiceDeps) {
     this.#db = db;
     this.#clock = clock;
     this.#newId = newId;
+    this.#duplicateHooks = [...duplicateHooks];
   }
 
   // Recipient counts come from later migrations; until the table exists the count is 0.
@@ -72,17 +88,22 @@ export class CampaignService {
     if (term) {
       const escaped = term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
       const rows = this.#db
-        .prepare(`${this.#select("WHERE c.name LIKE ? ESCAPE '\\'")} ORDER BY c.updated_at DESC, c.name`)
+        .prepare(
+          `${this.#select("WHERE c.name LIKE ? ESCAPE '\\'")} ORDER BY c.updated_at DESC, c.name`,
+        )
         .all(`%${escaped}%`) as CampaignRow[];
       return rows.map(toSummary);
     }
-    const rows = this.#db.prepare(`${this.#select('')} ORDER BY c.updated_at DESC, c.name`).all() as CampaignRow[];
+    const rows = this.#db
+      .prepare(`${this.#select('')} ORDER BY c.updated_at DESC, c.name`)
+      .all() as CampaignRow[];
     return rows.map(toSummary);
   }
 
   get(id: string): CampaignSummary {
     const row = this.#db.prepare(this.#select('WHERE c.id = ?')).get(id) as CampaignRow | undefined;
-    if (!row) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    if (!row)
+      throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     return toSummary(row);
   }
 
@@ -90,7 +111,9 @@ export class CampaignService {
     const id = this.#newId();
     const now = this.#clock().toISOString();
     this.#db
-      .prepare('INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(id, name, 'draft', now, now);
     return this.get(id);
   }
@@ -108,7 +131,9 @@ export class CampaignService {
   detail(id: string): CampaignDetail {
     const summary = this.get(id);
     const row = this.#db
-      .prepare('SELECT caller_id, human_message, machine_message, delivery, merge_settings, profile_id FROM campaigns WHERE id = ?')
+      .prepare(
+        'SELECT caller_id, human_message, machine_message, delivery, merge_settings, profile_id FROM campaigns WHERE id = ?',
+      )
       .get(id) as {
       caller_id: string | null;
       human_message: string | null;
@@ -138,10 +163,14 @@ export class CampaignService {
       values.push(value);
     };
     if (patch.callerId !== undefined) put('caller_id', patch.callerId || null);
-    if (patch.human !== undefined) put('human_message', patch.human ? JSON.stringify(withKnownVoice(patch.human)) : null);
-    if (patch.machine !== undefined) put('machine_message', patch.machine ? JSON.stringify(withKnownVoice(patch.machine)) : null);
-    if (patch.delivery !== undefined) put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
-    if (patch.merge !== undefined) put('merge_settings', JSON.stringify(patch.merge satisfies MergeSettings));
+    if (patch.human !== undefined)
+      put('human_message', patch.human ? JSON.stringify(withKnownVoice(patch.human)) : null);
+    if (patch.machine !== undefined)
+      put('machine_message', patch.machine ? JSON.stringify(withKnownVoice(patch.machine)) : null);
+    if (patch.delivery !== undefined)
+      put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
+    if (patch.merge !== undefined)
+      put('merge_settings', JSON.stringify(patch.merge satisfies MergeSettings));
     if (sets.length > 0) {
       put('updated_at', this.#clock().toISOString());
       this.#db.prepare(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
@@ -151,7 +180,9 @@ export class CampaignService {
 
   /** Moves a campaign through its life (the send engine and outbox use this). */
   setStatus(id: string, status: CampaignStatus): void {
-    this.#db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(status, this.#clock().toISOString(), id);
+    this.#db
+      .prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?')
+      .run(status, this.#clock().toISOString(), id);
   }
 
   /** An editable copy named "<name> (copy)"; hooks let later features copy their own rows. */
@@ -162,7 +193,9 @@ export class CampaignService {
     const name = copyName(source.name);
     this.#db.transaction(() => {
       this.#db
-        .prepare('INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(copyId, name, 'draft', now, now);
       this.#db
         .prepare(
@@ -171,7 +204,7 @@ export class CampaignService {
            WHERE id = ?`,
         )
         .run(source.id, copyId);
-      for (const hook of this.duplicateHooks) hook(this.#db, source.id, copyId);
+      for (const hook of this.#duplicateHooks) hook(this.#db, source.id, copyId);
     })();
     return this.get(copyId);
   }
@@ -179,13 +212,13 @@ export class CampaignService {
   delete(id: string): void {
     const current = this.get(id);
     if (current.status === 'sending' || current.status === 'queued') {
-      throw new AppError('locked', `"${current.name}" is being sent. Cancel the send before deleting it.`);
+      throw new AppError(
+        'locked',
+        `"${current.name}" is being sent. Cancel the send before deleting it.`,
+      );
     }
     this.#db.prepare('DELETE FROM campaigns WHERE id = ?').run(id);
   }
-
-  /** Called inside duplicate()'s transaction with (db, sourceId, copyId). */
-  readonly duplicateHooks: Array<(db: Db, sourceId: string, copyId: string) => void> = [];
 
   #assertEditable(campaign: CampaignSummary): void {
     if (!EDITABLE_STATUSES.includes(campaign.status)) {
@@ -202,7 +235,10 @@ function withKnownVoice(message: Message): Message {
   return message.kind === 'text' ? { ...message, voice: canonicalVoice(message.voice) } : message;
 }
 
-function parseJson<T>(text: string | null, parse: (v: unknown) => { success: true; data: T } | { success: false }): T | undefined {
+function parseJson<T>(
+  text: string | null,
+  parse: (v: unknown) => { success: true; data: T } | { success: false },
+): T | undefined {
   if (!text) return undefined;
   try {
     const result = parse(JSON.parse(text));

@@ -72,7 +72,6 @@ export class ResultsService {
   constructor(deps: ResultsServiceDeps) {
     this.#deps = deps;
     this.#clock = deps.clock ?? (() => new Date());
-    deps.send.pollResults = (now) => this.pollDue(now);
   }
 
   /** Polls every scheduled send whose next poll is due, one after the other. */

@@ -68,6 +68,8 @@ export interface SendServiceDeps {
    * a warning when only an older copy could be used, a refusal when that copy is too old.
    */
   doNotCall?: { beforeSend(): Promise<SendReadiness | null> };
+  /** Each outbox tick also polls the results of scheduled sends through this (ResultsService.pollDue). */
+  pollResults?: (now: number) => Promise<void>;
 }
 
 interface LiveRun {
@@ -109,8 +111,6 @@ export class SendService {
   readonly #listeners = new Set<(event: SendEvent) => void>();
   #outboxTimer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
-  /** Set by the results service so the outbox tick also polls results. */
-  pollResults: ((now: number) => Promise<void>) | undefined;
 
   constructor(deps: SendServiceDeps) {
     this.#deps = deps;
@@ -262,7 +262,12 @@ export class SendService {
       }
     }
     const readiness = await this.#deps.doNotCall?.beforeSend();
-    if (readiness) problems.push({ code: 'do_not_call', blocking: readiness.blocking, message: readiness.message });
+    if (readiness)
+      problems.push({
+        code: 'do_not_call',
+        blocking: readiness.blocking,
+        message: readiness.message,
+      });
     const profile = profileId ? profiles.get(profileId) : profiles.forCampaign(campaignId);
     const texts = [campaign.human, campaign.machine].flatMap((m) =>
       m?.kind === 'text' ? [m.body] : [],
@@ -712,9 +717,17 @@ export class SendService {
       // send may start hours after its check).
       const readiness = credentials ? await this.#deps.doNotCall?.beforeSend() : null;
       if (readiness?.blocking) {
-        outcome = { kind: 'failed', explained: true, error: new AppError('unavailable', readiness.message) };
+        outcome = {
+          kind: 'failed',
+          explained: true,
+          error: new AppError('unavailable', readiness.message),
+        };
         credentials = undefined;
-      } else if (readiness) log.warn('sending with an older copy of the shared do-not-call file', { campaignId, message: readiness.message });
+      } else if (readiness)
+        log.warn('sending with an older copy of the shared do-not-call file', {
+          campaignId,
+          message: readiness.message,
+        });
       const list = this.#deps.recipients.getList(campaignId);
       if (credentials && !list)
         outcome = {
@@ -1042,7 +1055,7 @@ export class SendService {
           if (this.#lease.heldElsewhere(row.campaign_id)) continue;
           this.#launch(row.campaign_id);
         }
-        await this.pollResults?.(now);
+        await this.#deps.pollResults?.(now);
       } catch (error) {
         this.#deps.log.error('outbox tick failed', { error });
       }

@@ -9,7 +9,11 @@ const tempDir = useTempDir();
 function service(file = join(tempDir(), 'db.sqlite')) {
   let tick = Date.parse('2026-11-27T09:00:00Z');
   const db = openDatabase(file);
-  return { db, file, campaigns: new CampaignService({ db, clock: () => new Date((tick += 1000)) }) };
+  return {
+    db,
+    file,
+    campaigns: new CampaignService({ db, clock: () => new Date((tick += 1000)) }),
+  };
 }
 
 describe('CampaignService', () => {
@@ -49,18 +53,25 @@ describe('CampaignService', () => {
   });
 
   it('duplicates as an editable draft and runs the duplicate hooks in the same transaction', () => {
-    const { db, campaigns } = service();
+    const { db } = service();
+    const seen: string[] = [];
+    let failing = false;
+    const campaigns = new CampaignService({
+      db,
+      duplicateHooks: [
+        (_db, from, to) => seen.push(`${from}->${to}`),
+        () => {
+          if (failing) throw new Error('copy failed');
+        },
+      ],
+    });
     const source = campaigns.create('Original');
     db.prepare("UPDATE campaigns SET status = 'scheduled' WHERE id = ?").run(source.id);
-    const seen: string[] = [];
-    campaigns.duplicateHooks.push((_db, from, to) => seen.push(`${from}->${to}`));
     const copy = campaigns.duplicate(source.id);
     expect(copy).toMatchObject({ name: 'Original (copy)', status: 'draft' });
     expect(seen).toEqual([`${source.id}->${copy.id}`]);
 
-    campaigns.duplicateHooks.push(() => {
-      throw new Error('copy failed');
-    });
+    failing = true;
     expect(() => campaigns.duplicate(source.id)).toThrow('copy failed');
     expect(campaigns.list()).toHaveLength(2);
     db.close();
@@ -70,7 +81,9 @@ describe('CampaignService', () => {
     const { db, campaigns } = service();
     const sent = campaigns.create('Sent');
     db.prepare("UPDATE campaigns SET status = 'scheduled' WHERE id = ?").run(sent.id);
-    expect(() => campaigns.rename(sent.id, 'x')).toThrow(expect.objectContaining({ code: 'locked', message: expect.stringMatching(/Duplicate it/) }));
+    expect(() => campaigns.rename(sent.id, 'x')).toThrow(
+      expect.objectContaining({ code: 'locked', message: expect.stringMatching(/Duplicate it/) }),
+    );
 
     const sending = campaigns.create('Sending');
     db.prepare("UPDATE campaigns SET status = 'sending' WHERE id = ?").run(sending.id);
@@ -82,7 +95,9 @@ describe('CampaignService', () => {
 
   it('reports a missing campaign as not found', () => {
     const { db, campaigns } = service();
-    expect(() => campaigns.rename('00000000-0000-4000-8000-000000000000', 'x')).toThrow(expect.objectContaining({ code: 'not_found' }));
+    expect(() => campaigns.rename('00000000-0000-4000-8000-000000000000', 'x')).toThrow(
+      expect.objectContaining({ code: 'not_found' }),
+    );
     db.close();
   });
 
@@ -98,16 +113,30 @@ describe('campaign content', () => {
   it('saves only the fields in the patch, reads them back, and copies them on duplicate', () => {
     const { db, campaigns } = service();
     const c = campaigns.create('Clinic');
-    expect(campaigns.detail(c.id)).toMatchObject({ callerId: null, human: null, machine: null, delivery: { type: 'immediately' } });
-    campaigns.update(c.id, { callerId: 'Lv8UgucPVGWcwZd9Hre9dn', human: { kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' } });
-    const updated = campaigns.update(c.id, { machine: { kind: 'audio', file: '/data/audio/vm.mp3', fileName: 'vm.mp3' } });
+    expect(campaigns.detail(c.id)).toMatchObject({
+      callerId: null,
+      human: null,
+      machine: null,
+      delivery: { type: 'immediately' },
+    });
+    campaigns.update(c.id, {
+      callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
+      human: { kind: 'text', body: 'Hello {{first-name}}', voice: 'Polly-Joanna' },
+    });
+    const updated = campaigns.update(c.id, {
+      machine: { kind: 'audio', file: '/data/audio/vm.mp3', fileName: 'vm.mp3' },
+    });
     expect(updated).toMatchObject({
       callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
       human: { kind: 'text', body: 'Hello {{first-name}}' },
       machine: { kind: 'audio', fileName: 'vm.mp3' },
     });
     const copy = campaigns.detail(campaigns.duplicate(c.id).id);
-    expect(copy).toMatchObject({ callerId: 'Lv8UgucPVGWcwZd9Hre9dn', human: updated.human, machine: updated.machine });
+    expect(copy).toMatchObject({
+      callerId: 'Lv8UgucPVGWcwZd9Hre9dn',
+      human: updated.human,
+      machine: updated.machine,
+    });
     db.close();
   });
 
@@ -115,7 +144,9 @@ describe('campaign content', () => {
     const { db, campaigns } = service();
     const c = campaigns.create('Sent');
     campaigns.setStatus(c.id, 'sending');
-    expect(() => campaigns.update(c.id, { callerId: 'x' })).toThrow(expect.objectContaining({ code: 'locked' }));
+    expect(() => campaigns.update(c.id, { callerId: 'x' })).toThrow(
+      expect.objectContaining({ code: 'locked' }),
+    );
     db.close();
   });
 

@@ -15,9 +15,8 @@ function setup() {
   const dir = tempDir();
   const db = openDatabase(join(dir, 'db.sqlite'));
   const clock = () => new Date('2026-07-01T17:00:00Z');
-  const campaigns = new CampaignService({ db, clock });
   const recipients = new RecipientService({ db, clock });
-  campaigns.duplicateHooks.push(recipients.duplicateHook);
+  const campaigns = new CampaignService({ db, clock, duplicateHooks: [recipients.duplicateHook] });
   const optOuts = new OptOutService({ db, clock });
   const campaign = campaigns.create('Weekly specials');
   const file = (name: string, content: string | Buffer) => {
@@ -54,8 +53,16 @@ describe('RecipientService import', () => {
     });
     expect(campaigns.get(campaign.id).recipientCount).toBe(7);
 
-    const summary = recipients.summary(campaign.id, { texts: ['Hello {{first-name}} in {{ city }}'] });
-    expect(summary.recipients).toEqual({ total: 7, valid: 3, invalid: 3, duplicates: 1, optedOut: 0 });
+    const summary = recipients.summary(campaign.id, {
+      texts: ['Hello {{first-name}} in {{ city }}'],
+    });
+    expect(summary.recipients).toEqual({
+      total: 7,
+      valid: 3,
+      invalid: 3,
+      duplicates: 1,
+      optedOut: 0,
+    });
     const r = summary.recipients;
     expect(r.total).toBe(r.valid + r.invalid + r.duplicates + r.optedOut);
     expect(summary.problems.map((p) => [p.row, p.code, p.column, p.blocking])).toEqual([
@@ -65,9 +72,14 @@ describe('RecipientService import', () => {
       [5, 'empty_phone', 'Phone', false],
       [6, 'empty_merge_field', 'First Name', false],
     ]);
-    expect(summary.problems[1]!.message).toBe('+12127365000 repeats row 1; it will be called once.');
+    expect(summary.problems[1]!.message).toBe(
+      '+12127365000 repeats row 1; it will be called once.',
+    );
     expect(summary.problems[2]!.message).toMatch(/scientific notation/);
-    expect(summary.mergeFields).toEqual({ used: ['first-name', 'city'], missing: [{ field: 'first-name', rows: [6] }] });
+    expect(summary.mergeFields).toEqual({
+      used: ['first-name', 'city'],
+      missing: [{ field: 'first-name', rows: [6] }],
+    });
     expect(summary.ok).toBe(true);
     // The JSON the CLI prints has exactly these keys.
     expect(Object.keys(summary).sort()).toEqual(['mergeFields', 'ok', 'problems', 'recipients']);
@@ -76,7 +88,9 @@ describe('RecipientService import', () => {
   it('blocks sending on a merge field that is not a column', () => {
     const { recipients, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
-    const summary = recipients.summary(campaign.id, { texts: ['Hi {{First Name}}', 'Bye {{nickname}}'] });
+    const summary = recipients.summary(campaign.id, {
+      texts: ['Hi {{First Name}}', 'Bye {{nickname}}'],
+    });
     expect(summary.ok).toBe(false);
     const blocking = summary.problems.filter((p) => p.blocking);
     expect(blocking.map((p) => [p.row, p.code])).toEqual([
@@ -91,17 +105,28 @@ describe('RecipientService import', () => {
     const { recipients, optOuts, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
     expect(recipients.summary(campaign.id, { profileId: 'p1' }).recipients.optedOut).toBe(0);
-    expect(optOuts.add(['212-736-5000', 'garbage'])).toMatchObject({ changed: 1, rejected: [{ value: 'garbage' }] });
+    expect(optOuts.add(['212-736-5000', 'garbage'])).toMatchObject({
+      changed: 1,
+      rejected: [{ value: 'garbage' }],
+    });
     const now = recipients.summary(campaign.id, { profileId: 'p1' });
     expect(now.recipients).toEqual({ total: 7, valid: 2, invalid: 3, duplicates: 1, optedOut: 1 });
-    expect(now.problems.find((p) => p.code === 'opted_out')).toMatchObject({ row: 1, blocking: false });
+    expect(now.problems.find((p) => p.code === 'opted_out')).toMatchObject({
+      row: 1,
+      blocking: false,
+    });
     // One list for every profile, and for a campaign without one (the CLI's environment token).
     expect(recipients.summary(campaign.id, { profileId: 'p2' }).recipients.optedOut).toBe(1);
     expect(recipients.summary(campaign.id, { profileId: null }).recipients.optedOut).toBe(1);
     // A profile's own addition holds for that profile only.
     optOuts.add(['+13125550142'], { profileId: 'p1' });
-    expect([...recipients.sendable(campaign.id, 'p1')].map((s) => s.e164)).toEqual(['+447911123456']);
-    expect([...recipients.sendable(campaign.id, 'p2')].map((s) => s.e164)).toEqual(['+13125550142', '+447911123456']);
+    expect([...recipients.sendable(campaign.id, 'p1')].map((s) => s.e164)).toEqual([
+      '+447911123456',
+    ]);
+    expect([...recipients.sendable(campaign.id, 'p2')].map((s) => s.e164)).toEqual([
+      '+13125550142',
+      '+447911123456',
+    ]);
     await optOuts.remove(['+12127365000']);
     expect([...recipients.sendable(campaign.id, 'p2')]).toHaveLength(3);
     expect([...recipients.sendable(campaign.id, 'p1')]).toHaveLength(2);
@@ -109,7 +134,10 @@ describe('RecipientService import', () => {
 
   it('says when nobody can be called', () => {
     const { recipients, campaign, file } = setup();
-    recipients.import({ campaignId: campaign.id, filePath: file('bad.csv', 'Phone,Name\nnope,Ann\n') });
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('bad.csv', 'Phone,Name\nnope,Ann\n'),
+    });
     const summary = recipients.summary(campaign.id);
     expect(summary.ok).toBe(false);
     expect(summary.problems.at(0)).toMatchObject({ row: 0, code: 'no_recipients', blocking: true });
@@ -149,7 +177,9 @@ describe('RecipientService import', () => {
   it('previews the message for any recipient', () => {
     const { recipients, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
-    expect(recipients.preview(campaign.id, 7, 'Bonjour {{first-name}} {{last-name}} ({{city}})')).toEqual({
+    expect(
+      recipients.preview(campaign.id, 7, 'Bonjour {{first-name}} {{last-name}} ({{city}})'),
+    ).toEqual({
       row: 7,
       e164: '+447911123456',
       text: 'Bonjour Élodie Martin (London)',
@@ -167,7 +197,12 @@ describe('RecipientService import', () => {
   it('keeps the column mapping with the campaign and honours a chosen phone column and country', () => {
     const { recipients, campaign, file } = setup();
     const csv = 'Home Phone,Name,Cell\n020 7946 0958,Ann,07911 123456\n';
-    recipients.import({ campaignId: campaign.id, filePath: file('gb.csv', csv), phoneColumn: 'home phone', defaultCountry: 'gb' });
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('gb.csv', csv),
+      phoneColumn: 'home phone',
+      defaultCountry: 'gb',
+    });
     expect(recipients.getList(campaign.id)).toMatchObject({
       headers: ['Home Phone', 'Name', 'Cell'],
       keys: ['home-phone', 'name', 'cell'],
@@ -175,9 +210,16 @@ describe('RecipientService import', () => {
       mergeFields: ['name', 'cell'],
       defaultCountry: 'GB',
     });
-    expect(recipients.page(campaign.id).rows[0]).toMatchObject({ e164: '+442079460958', lineType: 'landline', fields: { cell: '07911 123456' } });
+    expect(recipients.page(campaign.id).rows[0]).toMatchObject({
+      e164: '+442079460958',
+      lineType: 'landline',
+      fields: { cell: '07911 123456' },
+    });
     // Re-importing without a country keeps the campaign's.
-    recipients.import({ campaignId: campaign.id, filePath: file('gb2.csv', 'Mobile\n07911 123456\n') });
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('gb2.csv', 'Mobile\n07911 123456\n'),
+    });
     expect(recipients.getList(campaign.id)?.defaultCountry).toBe('GB');
   });
 
@@ -190,7 +232,11 @@ describe('RecipientService import', () => {
       ['Bob', '0212 736 5000'],
     ]);
     const result = recipients.import({ campaignId: campaign.id, filePath: path });
-    expect(result).toMatchObject({ format: 'xlsx', phoneColumn: 'Mobile Number', counts: { valid: 1, invalid: 1 } });
+    expect(result).toMatchObject({
+      format: 'xlsx',
+      phoneColumn: 'Mobile Number',
+      counts: { valid: 1, invalid: 1 },
+    });
   });
 });
 
@@ -200,9 +246,17 @@ describe('RecipientService bad input keeps what is stored', () => {
     s.recipients.import({ campaignId: s.campaign.id, filePath: s.file('good.csv', LIST) });
     const before = s.recipients.page(s.campaign.id, { limit: 100 });
     const listBefore = s.recipients.getList(s.campaign.id);
-    const refuse = (name: string, content: string | Buffer, options: { phoneColumn?: string } = {}): string => {
+    const refuse = (
+      name: string,
+      content: string | Buffer,
+      options: { phoneColumn?: string } = {},
+    ): string => {
       try {
-        s.recipients.import({ campaignId: s.campaign.id, filePath: s.file(name, content), ...options });
+        s.recipients.import({
+          campaignId: s.campaign.id,
+          filePath: s.file(name, content),
+          ...options,
+        });
       } catch (error) {
         expect(error).toBeInstanceOf(AppError);
         expect(s.recipients.page(s.campaign.id, { limit: 100 })).toEqual(before);
@@ -234,17 +288,27 @@ describe('RecipientService bad input keeps what is stored', () => {
   it('an empty, header-only, binary or broken file is refused by name', () => {
     const { refuse } = withStoredList();
     expect(refuse('empty.csv', '')).toBe('empty.csv: the file is empty.');
-    expect(refuse('header.csv', 'Phone,Name\r\n\r\n')).toBe('header.csv: the file has a header row but no recipients below it.');
+    expect(refuse('header.csv', 'Phone,Name\r\n\r\n')).toBe(
+      'header.csv: the file has a header row but no recipients below it.',
+    );
     const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256));
     expect(refuse('image.csv', binary)).toMatch(/^image\.csv: .*binary file/);
     // The failure comes after thousands of rows were already written inside the transaction.
-    const rows = Array.from({ length: 5000 }, (_, i) => `21255${String(i).padStart(5, '0')},x`).join('\n');
-    expect(refuse('late.csv', `Phone,Name\n${rows}\n2125550100,"never closed\n`)).toMatch(/^late\.csv: a quoted value that starts on line 5002/);
+    const rows = Array.from(
+      { length: 5000 },
+      (_, i) => `21255${String(i).padStart(5, '0')},x`,
+    ).join('\n');
+    expect(refuse('late.csv', `Phone,Name\n${rows}\n2125550100,"never closed\n`)).toMatch(
+      /^late\.csv: a quoted value that starts on line 5002/,
+    );
   });
 
   it('re-import replaces the list atomically', () => {
     const { recipients, campaign, file } = withStoredList();
-    recipients.import({ campaignId: campaign.id, filePath: file('new.csv', 'Phone\n3125550142\n') });
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('new.csv', 'Phone\n3125550142\n'),
+    });
     const page = recipients.page(campaign.id);
     expect(page.total).toBe(1);
     expect(page.rows[0]).toMatchObject({ row: 1, e164: '+13125550142' });
@@ -258,10 +322,21 @@ describe('RecipientService and the campaign lifecycle', () => {
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
     const copy = campaigns.duplicate(campaign.id);
     expect(copy.recipientCount).toBe(7);
-    expect(recipients.page(copy.id, { limit: 100 }).rows).toEqual(recipients.page(campaign.id, { limit: 100 }).rows);
-    expect(recipients.getList(copy.id)).toMatchObject({ fileName: 'list.csv', phoneColumn: 'Phone' });
+    expect(recipients.page(copy.id, { limit: 100 }).rows).toEqual(
+      recipients.page(campaign.id, { limit: 100 }).rows,
+    );
+    expect(recipients.getList(copy.id)).toMatchObject({
+      fileName: 'list.csv',
+      phoneColumn: 'Phone',
+    });
     campaigns.delete(campaign.id);
-    expect((db.prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?').get(campaign.id) as { n: number }).n).toBe(0);
+    expect(
+      (
+        db
+          .prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?')
+          .get(campaign.id) as { n: number }
+      ).n,
+    ).toBe(0);
     expect(recipients.getList(campaign.id)).toBeNull();
     expect(recipients.page(copy.id).total).toBe(7);
   });
@@ -269,15 +344,26 @@ describe('RecipientService and the campaign lifecycle', () => {
   it('refuses to change the recipients of a campaign that has been sent', () => {
     const { db, recipients, campaign, file } = setup();
     db.prepare("UPDATE campaigns SET status = 'scheduled' WHERE id = ?").run(campaign.id);
-    expect(() => recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) })).toThrow(/Duplicate it/);
+    expect(() =>
+      recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) }),
+    ).toThrow(/Duplicate it/);
   });
 
   it('refuses an unknown campaign and an unknown country', () => {
     const { recipients, campaign, file } = setup();
-    expect(() => recipients.import({ campaignId: '00000000-0000-4000-8000-000000000000', filePath: file('a.csv', LIST) })).toThrow(
-      /no longer exists/,
-    );
-    expect(() => recipients.import({ campaignId: campaign.id, filePath: file('a.csv', LIST), defaultCountry: 'XX' })).toThrow(/"XX"/);
+    expect(() =>
+      recipients.import({
+        campaignId: '00000000-0000-4000-8000-000000000000',
+        filePath: file('a.csv', LIST),
+      }),
+    ).toThrow(/no longer exists/);
+    expect(() =>
+      recipients.import({
+        campaignId: campaign.id,
+        filePath: file('a.csv', LIST),
+        defaultCountry: 'XX',
+      }),
+    ).toThrow(/"XX"/);
   });
 
   it('reports quiet hours for the sendable recipients', () => {
@@ -287,12 +373,22 @@ describe('RecipientService and the campaign lifecycle', () => {
     // (the +44 number is checked too, in its own zone).
     const report = recipients.quietHours(campaign.id, null, new Date('2026-07-01T12:30:00Z'));
     expect(report).toMatchObject({ outside: 1, inside: 2, unknown: 0 });
-    expect(report.zones.find((z) => z.zone === 'Europe/Guernsey')).toMatchObject({ allowed: true, localTime: '13:30', recipients: 1 });
+    expect(report.zones.find((z) => z.zone === 'Europe/Guernsey')).toMatchObject({
+      allowed: true,
+      localTime: '13:30',
+      recipients: 1,
+    });
     // At 00:38 there it is outside as well.
-    expect(recipients.quietHours(campaign.id, null, new Date('2026-07-01T23:38:00Z')).zones.find((z) => z.zone === 'Europe/Guernsey')).toMatchObject({
+    expect(
+      recipients
+        .quietHours(campaign.id, null, new Date('2026-07-01T23:38:00Z'))
+        .zones.find((z) => z.zone === 'Europe/Guernsey'),
+    ).toMatchObject({
       allowed: false,
       localTime: '00:38',
     });
-    expect(report.warning).toMatch(/^1 recipient would be called outside 08:00–21:00 local time: America\/Chicago/);
+    expect(report.warning).toMatch(
+      /^1 recipient would be called outside 08:00–21:00 local time: America\/Chicago/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { afterEach, expect, vi } from 'vitest';
 import type { Message } from '../../../shared/campaign';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices, type Services } from '../../../electron/services';
+import { createServices, type ServiceOptions, type Services } from '../../../electron/services';
 import type { EngineOptions } from '../../../electron/send/index';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../electron/sandbox';
 
@@ -54,7 +54,11 @@ export function phoneFor(i: number): string {
 
 /** A sandbox and real services (temp SQLite, in-memory keychain, env credentials) per test. */
 export async function sendFixture(
-  options: { sandbox?: SandboxOptions; engine?: Partial<EngineOptions> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    engine?: Partial<EngineOptions>;
+    results?: ServiceOptions['results'];
+  } = {},
 ): Promise<SendFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-'));
   const sandbox = await startSandbox({ seed: 'send', ...options.sandbox });
@@ -65,6 +69,7 @@ export async function sendFixture(
     secrets: new MemorySecretStore(),
     env: sandboxEnv(sandbox),
     send: { ...FAST, ...options.engine },
+    results: options.results,
   });
   afterEach(async () => {
     await services.send.stopOutbox();

@@ -6,7 +6,6 @@ import { ScriptedDialogs } from '../../../electron/dialogs';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { ResultsService } from '../../../electron/send/index';
 import { createServices } from '../../../electron/services';
 import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import {
@@ -288,17 +287,10 @@ describe('checks at send time', () => {
 
 describe('results polling', () => {
   it('the worker polls a scheduled send with backoff until every recipient has an outcome', async () => {
-    const f = await sendFixture();
+    // Short waits between polls, so the test sees several.
+    const f = await sendFixture({ results: { pollBackoff: { baseMs: 20, capMs: 80 } } });
     const id = f.campaign({ count: 25 });
-    // A results service with short waits replaces the default one in the outbox worker.
-    const results = new ResultsService({
-      db: f.services.db,
-      log: f.log,
-      send: f.services.send,
-      campaigns: f.services.campaigns,
-      recipients: f.services.recipients,
-      pollBackoff: { baseMs: 20, capMs: 80 },
-    });
+    const results = f.services.results;
     await f.services.send.start(id);
     await f.services.send.settled(id);
     f.services.db.prepare('UPDATE sends SET next_poll_at = 0').run();
