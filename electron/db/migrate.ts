@@ -18,9 +18,14 @@ interface AppliedRow {
  * version of the app and one whose applied migrations no longer match the code; each pending
  * migration runs in its own transaction together with its bookkeeping row.
  */
-export function migrate(db: Database.Database, migrations: readonly Migration[], now = () => new Date()): number[] {
+export function migrate(
+  db: Database.Database,
+  migrations: readonly Migration[],
+  now = () => new Date(),
+): number[] {
   migrations.forEach((m, index) => {
-    if (m.version !== index + 1) throw new Error(`Migration ${m.name} is out of order (expected version ${index + 1}).`);
+    if (m.version !== index + 1)
+      throw new Error(`Migration ${m.name} is out of order (expected version ${index + 1}).`);
   });
 
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -56,13 +61,19 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
   const record = db.prepare(
     'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
   );
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const ran: number[] = [];
   for (const m of migrations.slice(newest)) {
     try {
+      // The app and a CLI run may open a new data folder at the same moment. BEGIN IMMEDIATE
+      // takes the write lock first (the other waits, busy_timeout), and the version is checked
+      // again under it: a migration the other process applied meanwhile is not applied twice.
       db.transaction(() => {
+        if (isApplied.get(m.version)) return;
         db.exec(m.sql);
         record.run(m.version, m.name, checksum(m.sql), now().toISOString());
-      })();
+        ran.push(m.version);
+      }).immediate();
     } catch (error) {
       throw new DatabaseError(
         'migration-failed',
@@ -71,7 +82,6 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
         { cause: error },
       );
     }
-    ran.push(m.version);
   }
   return ran;
 }
