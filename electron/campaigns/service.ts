@@ -221,13 +221,24 @@ export class CampaignService {
   }
 
   #assertEditable(campaign: CampaignSummary): void {
-    if (!EDITABLE_STATUSES.includes(campaign.status)) {
-      throw new AppError(
-        'locked',
-        `"${campaign.name}" has been sent and can no longer be changed. Duplicate it to make an editable copy.`,
-      );
-    }
+    assertEditable(campaign);
   }
+}
+
+/**
+ * The one rule for what may still change: a campaign that has started sending is locked, and
+ * every service that edits a campaign or its list asks here (`part` names what was refused).
+ */
+export function assertEditable(
+  campaign: { name: string; status: CampaignStatus },
+  part: 'campaign' | 'recipients' = 'campaign',
+): void {
+  if (EDITABLE_STATUSES.includes(campaign.status)) return;
+  const what = part === 'recipients' ? 'its recipients ' : '';
+  throw new AppError(
+    'locked',
+    `"${campaign.name}" has been sent and ${what}can no longer be changed. Duplicate it to make an editable copy.`,
+  );
 }
 
 /** A voice typed by its shown name ("Lupe") is stored as Omnigage names it ("Polly-Lupe"); others as typed. */

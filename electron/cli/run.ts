@@ -18,6 +18,7 @@ import {
   messageTexts,
   type LoadedCampaignFile,
 } from './campaign-file';
+import { EDITABLE_STATUSES } from '../../shared/campaign';
 
 /**
  * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, and
@@ -263,7 +264,11 @@ function openServices(args: Parsed, io: CliIo, batchSize?: number): Services | n
     return 2;
   }
   const dataDir = resolveDataDir(io.env);
-  const log = createFileLogger({ dir: dataPaths(dataDir).logs, fileName: 'cli.log', echo: args.verbose });
+  const log = createFileLogger({
+    dir: dataPaths(dataDir).logs,
+    fileName: 'cli.log',
+    echo: args.verbose,
+  });
   try {
     return createServices({
       dataDir,
@@ -285,9 +290,14 @@ function readDoNotCallEnv(io: CliIo): { sharedFile?: string; maxAgeDays?: number
   const age = io.env.OMNIGAGE_DNC_MAX_AGE_DAYS?.trim();
   const days = age ? Number(age) : undefined;
   if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
-    return new Error(`OMNIGAGE_DNC_MAX_AGE_DAYS must be a whole number of days from 1 to 365, not "${age}".`);
+    return new Error(
+      `OMNIGAGE_DNC_MAX_AGE_DAYS must be a whole number of days from 1 to 365, not "${age}".`,
+    );
   }
-  return { ...(file ? { sharedFile: resolve(io.cwd, file) } : {}), ...(days ? { maxAgeDays: days } : {}) };
+  return {
+    ...(file ? { sharedFile: resolve(io.cwd, file) } : {}),
+    ...(days ? { maxAgeDays: days } : {}),
+  };
 }
 
 /** `optouts …`: see optouts.ts for the contract. */
@@ -397,7 +407,7 @@ async function send(
     }
   }
   const editable = campaignId
-    ? ['draft', 'ready'].includes(services.campaigns.get(campaignId).status)
+    ? EDITABLE_STATUSES.includes(services.campaigns.get(campaignId).status)
     : true;
   if (editable) {
     campaignId = services.db.transaction(() => {

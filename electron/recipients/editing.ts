@@ -1,4 +1,5 @@
-import { EDITABLE_STATUSES, type CampaignStatus } from '../../shared/campaign';
+import type { CampaignStatus } from '../../shared/campaign';
+import { assertEditable } from '../campaigns/service';
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn } from '../../shared/recipients/columns';
 import type { SheetPeek } from '../../shared/workspace';
@@ -45,34 +46,50 @@ export class RecipientEditor {
       if (!(error instanceof EnoughRows)) throw error;
     }
     const phoneIndex = detectPhoneColumn(headers);
-    return { fileName, format, headers, rows, detectedPhoneColumn: phoneIndex >= 0 ? (headers[phoneIndex] ?? null) : null };
+    return {
+      fileName,
+      format,
+      headers,
+      rows,
+      detectedPhoneColumn: phoneIndex >= 0 ? (headers[phoneIndex] ?? null) : null,
+    };
   }
 
   #editable(campaignId: string): { defaultCountry: string; phoneIndex: number } {
-    const campaign = this.#db.prepare('SELECT name, status FROM campaigns WHERE id = ?').get(campaignId) as
-      | { name: string; status: CampaignStatus }
-      | undefined;
-    if (!campaign) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
-    if (!EDITABLE_STATUSES.includes(campaign.status)) {
-      throw new AppError('locked', `"${campaign.name}" has been sent and its recipients can no longer be changed. Duplicate it to make an editable copy.`);
-    }
-    const list = this.#db.prepare('SELECT default_country, phone_index FROM recipient_lists WHERE campaign_id = ?').get(campaignId) as
-      | { default_country: string; phone_index: number }
-      | undefined;
-    if (!list) throw new AppError('not_found', 'This campaign has no recipients yet. Import a CSV or Excel file first.');
+    const campaign = this.#db
+      .prepare('SELECT name, status FROM campaigns WHERE id = ?')
+      .get(campaignId) as { name: string; status: CampaignStatus } | undefined;
+    if (!campaign)
+      throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    assertEditable(campaign, 'recipients');
+    const list = this.#db
+      .prepare('SELECT default_country, phone_index FROM recipient_lists WHERE campaign_id = ?')
+      .get(campaignId) as { default_country: string; phone_index: number } | undefined;
+    if (!list)
+      throw new AppError(
+        'not_found',
+        'This campaign has no recipients yet. Import a CSV or Excel file first.',
+      );
     return { defaultCountry: list.default_country, phoneIndex: list.phone_index };
   }
 
   /** Corrects one recipient's number; duplicates are worked out again for the whole list. */
-  setPhone(campaignId: string, row: number, phone: string): { row: number; e164: string | null; status: string } {
+  setPhone(
+    campaignId: string,
+    row: number,
+    phone: string,
+  ): { row: number; e164: string | null; status: string } {
     const { defaultCountry, phoneIndex } = this.#editable(campaignId);
-    const current = this.#db.prepare('SELECT fields FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as
-      | { fields: string }
-      | undefined;
+    const current = this.#db
+      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? AND row = ?')
+      .get(campaignId, row) as { fields: string } | undefined;
     if (!current) throw new AppError('not_found', `There is no row ${row} in the recipient list.`);
     const check = new PhoneValidator(defaultCountry).check(phone);
     if (!check.ok) {
-      throw new AppError('invalid_input', `"${phone}" is not a phone number the app can call. Type it with its area code, for example (212) 555-0142.`);
+      throw new AppError(
+        'invalid_input',
+        `"${phone}" is not a phone number the app can call. Type it with its area code, for example (212) 555-0142.`,
+      );
     }
     const cells = JSON.parse(current.fields) as string[];
     cells[phoneIndex] = phone.trim();
@@ -86,7 +103,9 @@ export class RecipientEditor {
       this.#recomputeDuplicates(campaignId);
       this.#touch(campaignId);
     })();
-    const after = this.#db.prepare('SELECT row, e164, status FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as {
+    const after = this.#db
+      .prepare('SELECT row, e164, status FROM recipients WHERE campaign_id = ? AND row = ?')
+      .get(campaignId, row) as {
       row: number;
       e164: string | null;
       status: string;
@@ -112,8 +131,15 @@ export class RecipientEditor {
   /** The first row with a number is the one called; later rows with the same number are duplicates of it. */
   #recomputeDuplicates(campaignId: string): void {
     const rows = this.#db
-      .prepare(`SELECT row, e164, status, duplicate_of FROM recipients WHERE campaign_id = ? AND e164 IS NOT NULL AND status != 'invalid' ORDER BY row`)
-      .all(campaignId) as Array<{ row: number; e164: string; status: string; duplicate_of: number | null }>;
+      .prepare(
+        `SELECT row, e164, status, duplicate_of FROM recipients WHERE campaign_id = ? AND e164 IS NOT NULL AND status != 'invalid' ORDER BY row`,
+      )
+      .all(campaignId) as Array<{
+      row: number;
+      e164: string;
+      status: string;
+      duplicate_of: number | null;
+    }>;
     const first = new Map<string, number>();
     const makeValid = this.#db.prepare(
       `UPDATE recipients SET status = 'valid', problem = NULL, duplicate_of = NULL WHERE campaign_id = ? AND row = ?`,
@@ -133,6 +159,8 @@ export class RecipientEditor {
   }
 
   #touch(campaignId: string): void {
-    this.#db.prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?').run(this.#clock().toISOString(), campaignId);
+    this.#db
+      .prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?')
+      .run(this.#clock().toISOString(), campaignId);
   }
 }

@@ -1,4 +1,5 @@
-import { EDITABLE_STATUSES, type CampaignStatus } from '../../shared/campaign';
+import type { CampaignStatus } from '../../shared/campaign';
+import { assertEditable } from '../campaigns/service';
 import { AppError } from '../../shared/errors';
 import {
   detectPhoneColumn,
@@ -7,12 +8,37 @@ import {
   mergeKeysFor,
   type ColumnMapping,
 } from '../../shared/recipients/columns';
-import { describeUnknownField, extractMergeFields, unknownMergeFields } from '../../shared/recipients/merge';
-import { mergedMessage, mergedValue, metaFields, unknownSendColumns } from '../../shared/recipients/envelope-meta';
-import { EMPTY_MERGE_SETTINGS, mergeSettingsSchema, readAsOf, type MergeSettings } from '../../shared/recipients/merge-settings';
+import {
+  describeUnknownField,
+  extractMergeFields,
+  unknownMergeFields,
+} from '../../shared/recipients/merge';
+import {
+  mergedMessage,
+  mergedValue,
+  metaFields,
+  unknownSendColumns,
+} from '../../shared/recipients/envelope-meta';
+import {
+  EMPTY_MERGE_SETTINGS,
+  mergeSettingsSchema,
+  readAsOf,
+  type MergeSettings,
+} from '../../shared/recipients/merge-settings';
 import { READ_AS_LABELS, suggestReadAs } from '../../shared/recipients/read-as';
-import { callingHoursReport, zonesForNumber, type CallingWindow, type QuietHoursReport, type ZoneGroup } from '../../shared/recipients/quiet-hours';
-import type { LineType, Problem, RecipientStatus, ValidationSummary } from '../../shared/recipients/summary';
+import {
+  callingHoursReport,
+  zonesForNumber,
+  type CallingWindow,
+  type QuietHoursReport,
+  type ZoneGroup,
+} from '../../shared/recipients/quiet-hours';
+import type {
+  LineType,
+  Problem,
+  RecipientStatus,
+  ValidationSummary,
+} from '../../shared/recipients/summary';
 import type {
   ImportResult,
   PageFilter,
@@ -123,10 +149,11 @@ export class RecipientService {
   };
 
   #campaign(campaignId: string): { name: string; status: CampaignStatus } {
-    const campaign = this.#db.prepare('SELECT name, status FROM campaigns WHERE id = ?').get(campaignId) as
-      | { name: string; status: CampaignStatus }
-      | undefined;
-    if (!campaign) throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
+    const campaign = this.#db
+      .prepare('SELECT name, status FROM campaigns WHERE id = ?')
+      .get(campaignId) as { name: string; status: CampaignStatus } | undefined;
+    if (!campaign)
+      throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     return campaign;
   }
 
@@ -137,16 +164,18 @@ export class RecipientService {
   import(options: ImportOptions): ImportResult {
     const started = performance.now();
     const campaign = this.#campaign(options.campaignId);
-    if (!EDITABLE_STATUSES.includes(campaign.status)) {
-      throw new AppError(
-        'locked',
-        `"${campaign.name}" has been sent and its recipients can no longer be changed. Duplicate it to make an editable copy.`,
-      );
-    }
+    assertEditable(campaign, 'recipients');
     const previous = this.getList(options.campaignId);
-    const defaultCountry = (options.defaultCountry ?? previous?.defaultCountry ?? 'US').toUpperCase();
+    const defaultCountry = (
+      options.defaultCountry ??
+      previous?.defaultCountry ??
+      'US'
+    ).toUpperCase();
     if (!isSupportedCountry(defaultCountry)) {
-      throw new AppError('invalid_input', `"${defaultCountry}" is not a country code the phone metadata knows (use e.g. US, CA, GB).`);
+      throw new AppError(
+        'invalid_input',
+        `"${defaultCountry}" is not a country code the phone metadata knows (use e.g. US, CA, GB).`,
+      );
     }
     const validator = new PhoneValidator(defaultCountry);
     const insert = this.#db.prepare(
@@ -164,10 +193,14 @@ export class RecipientService {
       this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
       const table = readTable(options.filePath, {
         onHeader: (headers, info) => {
-          phoneIndex = options.phoneColumn ? findColumn(headers, options.phoneColumn) : detectPhoneColumn(headers);
+          phoneIndex = options.phoneColumn
+            ? findColumn(headers, options.phoneColumn)
+            : detectPhoneColumn(headers);
           if (phoneIndex < 0) {
             const list = headers.map((h) => `"${h}"`).join(', ');
-            const numberAsHeader = options.phoneColumn ? undefined : headers.find((h) => validator.check(h).ok);
+            const numberAsHeader = options.phoneColumn
+              ? undefined
+              : headers.find((h) => validator.check(h).ok);
             if (numberAsHeader !== undefined) {
               throw importError(
                 info.fileName,
@@ -198,23 +231,59 @@ export class RecipientService {
           const cellProblems = kept && kept.length > 0 ? JSON.stringify(kept) : null;
           if (!check.ok) {
             counts.invalid++;
-            insert.run(campaignId, row, raw, null, 'invalid', check.code, null, null, fields, cellProblems);
+            insert.run(
+              campaignId,
+              row,
+              raw,
+              null,
+              'invalid',
+              check.code,
+              null,
+              null,
+              fields,
+              cellProblems,
+            );
             return;
           }
           const key = e164Key(check.e164);
           const first = seen.get(key);
           if (first !== undefined) {
             counts.duplicates++;
-            insert.run(campaignId, row, raw, check.e164, 'duplicate', 'duplicate', first, check.lineType, fields, cellProblems);
+            insert.run(
+              campaignId,
+              row,
+              raw,
+              check.e164,
+              'duplicate',
+              'duplicate',
+              first,
+              check.lineType,
+              fields,
+              cellProblems,
+            );
             return;
           }
           seen.set(key, row);
           counts.valid++;
-          insert.run(campaignId, row, raw, check.e164, 'valid', null, null, check.lineType, fields, cellProblems);
+          insert.run(
+            campaignId,
+            row,
+            raw,
+            check.e164,
+            'valid',
+            null,
+            null,
+            check.lineType,
+            fields,
+            cellProblems,
+          );
         },
       });
       if (table.rows === 0) {
-        throw importError(table.info.fileName, 'the file has a header row but no recipients below it.');
+        throw importError(
+          table.info.fileName,
+          'the file has a header row but no recipients below it.',
+        );
       }
       const map = mapping as ColumnMapping | null;
       if (!map) throw importError(table.info.fileName, 'the file has no header row.');
@@ -274,7 +343,9 @@ export class RecipientService {
 
   /** The imported list's file and column mapping, or null before any import. */
   getList(campaignId: string): RecipientList | null {
-    const row = this.#db.prepare('SELECT * FROM recipient_lists WHERE campaign_id = ?').get(campaignId) as ListRow | undefined;
+    const row = this.#db
+      .prepare('SELECT * FROM recipient_lists WHERE campaign_id = ?')
+      .get(campaignId) as ListRow | undefined;
     if (!row) return null;
     const headers = JSON.parse(row.headers) as string[];
     const keys = JSON.parse(row.merge_keys) as string[];
@@ -299,13 +370,20 @@ export class RecipientService {
   #requireList(campaignId: string): RecipientList {
     this.#campaign(campaignId);
     const list = this.getList(campaignId);
-    if (!list) throw new AppError('not_found', 'This campaign has no recipients yet. Import a CSV or Excel file first.');
+    if (!list)
+      throw new AppError(
+        'not_found',
+        'This campaign has no recipients yet. Import a CSV or Excel file first.',
+      );
     return list;
   }
 
   /** The campaign's merge settings (read as, fallbacks, columns sent); defaults when unreadable. */
   #mergeSettings(campaignId: string): MergeSettings {
-    const text = this.#db.prepare('SELECT merge_settings FROM campaigns WHERE id = ?').pluck().get(campaignId) as string | undefined;
+    const text = this.#db
+      .prepare('SELECT merge_settings FROM campaigns WHERE id = ?')
+      .pluck()
+      .get(campaignId) as string | undefined;
     try {
       const parsed = mergeSettingsSchema.safeParse(JSON.parse(text ?? '{}'));
       return parsed.success ? parsed.data : EMPTY_MERGE_SETTINGS;
@@ -315,19 +393,31 @@ export class RecipientService {
   }
 
   /** A row for the table: each field as it will be said (read as, fallback), the words the envelope would carry. */
-  #view(list: RecipientList, row: RecipientRow, settings: MergeSettings = EMPTY_MERGE_SETTINGS): RecipientView {
+  #view(
+    list: RecipientList,
+    row: RecipientRow,
+    settings: MergeSettings = EMPTY_MERGE_SETTINGS,
+  ): RecipientView {
     const cells = JSON.parse(row.fields) as string[];
     const fields: Record<string, string> = {};
     const fallbacks: string[] = [];
     list.keys.forEach((key, index) => {
       if (index === list.phoneIndex) return;
-      const value = mergedValue({ readAs: readAsOf(settings, key), fallback: (settings.fallbacks[key] ?? '').trim() }, cells[index] ?? '');
+      const value = mergedValue(
+        { readAs: readAsOf(settings, key), fallback: (settings.fallbacks[key] ?? '').trim() },
+        cells[index] ?? '',
+      );
       fields[key] = value.text;
       if (value.fallback) fallbacks.push(key);
     });
     let status: RecipientView['status'] = row.status;
     let problem: string | null = null;
-    if (row.status === 'invalid') problem = describePhoneProblem(row.problem ?? 'invalid_phone', row.phone_raw, list.defaultCountry);
+    if (row.status === 'invalid')
+      problem = describePhoneProblem(
+        row.problem ?? 'invalid_phone',
+        row.phone_raw,
+        list.defaultCountry,
+      );
     else if (row.status === 'duplicate') problem = `${row.e164} repeats row ${row.duplicate_of}.`;
     else if (row.opted_out) {
       status = 'opted-out';
@@ -335,11 +425,22 @@ export class RecipientService {
     }
     if (row.cell_problems) {
       const cellText = (JSON.parse(row.cell_problems) as CellProblem[])
-        .map((p) => describeCellProblem(p, list.headers[p.column] ?? `column ${p.column + 1}`, row.row))
+        .map((p) =>
+          describeCellProblem(p, list.headers[p.column] ?? `column ${p.column + 1}`, row.row),
+        )
         .join(' ');
       problem = problem ? `${problem} ${cellText}` : cellText;
     }
-    return { row: row.row, phone: row.phone_raw, e164: row.e164, status, problem, lineType: row.line_type, fields, fallbacks };
+    return {
+      row: row.row,
+      phone: row.phone_raw,
+      e164: row.e164,
+      status,
+      problem,
+      lineType: row.line_type,
+      fields,
+      fallbacks,
+    };
   }
 
   /**
@@ -348,7 +449,12 @@ export class RecipientService {
    */
   page(
     campaignId: string,
-    options: { offset?: number; limit?: number; filter?: PageFilter; profileId?: string | null } = {},
+    options: {
+      offset?: number;
+      limit?: number;
+      filter?: PageFilter;
+      profileId?: string | null;
+    } = {},
   ): RecipientPage {
     const list = this.#requireList(campaignId);
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
@@ -363,7 +469,11 @@ export class RecipientService {
           : '';
     const params = { campaignId, profileId, limit, offset };
     const total = (
-      this.#db.prepare(`SELECT count(*) AS n FROM recipients r WHERE r.campaign_id = @campaignId ${where}`).get(params) as {
+      this.#db
+        .prepare(
+          `SELECT count(*) AS n FROM recipients r WHERE r.campaign_id = @campaignId ${where}`,
+        )
+        .get(params) as {
         n: number;
       }
     ).n;
@@ -391,7 +501,9 @@ export class RecipientService {
       if (index === list.phoneIndex) return [];
       const values = cells.map((c) => c[index] ?? '');
       const samples = [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].slice(0, 5);
-      return [{ key, header: list.headers[index] ?? key, samples, suggested: suggestReadAs(key, values) }];
+      return [
+        { key, header: list.headers[index] ?? key, samples, suggested: suggestReadAs(key, values) },
+      ];
     });
   }
 
@@ -404,16 +516,33 @@ export class RecipientService {
          FROM recipients WHERE campaign_id = ? AND row = ?`,
       )
       .get(campaignId, row) as RecipientRow | undefined;
-    if (!found) throw new AppError('not_found', `There is no row ${row} in the recipient list (it has ${list.rowCount} rows).`);
+    if (!found)
+      throw new AppError(
+        'not_found',
+        `There is no row ${row} in the recipient list (it has ${list.rowCount} rows).`,
+      );
     const settings = this.#mergeSettings(campaignId);
     const view = this.#view(list, found, settings);
     const used = extractMergeFields(text);
     const unknown = unknownMergeFields(used, list.mergeFields).map((u) => u.field);
-    const emptyFields = used.filter((field) => !unknown.includes(field) && (view.fields[field] ?? '').trim() === '');
+    const emptyFields = used.filter(
+      (field) => !unknown.includes(field) && (view.fields[field] ?? '').trim() === '',
+    );
     // Merged exactly as the envelope's meta will be (envelope-meta.ts), so the preview is what is said.
-    const merged = mergedMessage(text, metaFields([text], settings, list), JSON.parse(found.fields) as string[]);
+    const merged = mergedMessage(
+      text,
+      metaFields([text], settings, list),
+      JSON.parse(found.fields) as string[],
+    );
     const fallbackFields = used.filter((field) => view.fallbacks?.includes(field));
-    return { row, e164: view.e164, text: merged, emptyFields, unknownFields: unknown, ...(fallbackFields.length > 0 ? { fallbackFields } : {}) };
+    return {
+      row,
+      e164: view.e164,
+      text: merged,
+      emptyFields,
+      unknownFields: unknown,
+      ...(fallbackFields.length > 0 ? { fallbackFields } : {}),
+    };
   }
 
   /**
@@ -421,11 +550,15 @@ export class RecipientService {
    * profile's list as it is now: call it again at send time. `texts` are the campaign's text
    * message bodies (audio messages have no merge fields).
    */
-  summary(campaignId: string, options: { profileId?: string | null; texts?: readonly string[] } = {}): ValidationSummary {
+  summary(
+    campaignId: string,
+    options: { profileId?: string | null; texts?: readonly string[] } = {},
+  ): ValidationSummary {
     this.#campaign(campaignId);
     const list = this.getList(campaignId);
     const used: string[] = [];
-    for (const text of options.texts ?? []) for (const f of extractMergeFields(text)) if (!used.includes(f)) used.push(f);
+    for (const text of options.texts ?? [])
+      for (const f of extractMergeFields(text)) if (!used.includes(f)) used.push(f);
     if (!list) {
       return {
         ok: false,
@@ -461,8 +594,15 @@ export class RecipientService {
         problems.push({
           row: r.row,
           column: phoneColumn,
-          code: r.problem === 'empty_phone' || r.problem === 'scientific_notation' ? r.problem : 'invalid_phone',
-          message: describePhoneProblem(r.problem ?? 'invalid_phone', r.phone_raw, list.defaultCountry),
+          code:
+            r.problem === 'empty_phone' || r.problem === 'scientific_notation'
+              ? r.problem
+              : 'invalid_phone',
+          message: describePhoneProblem(
+            r.problem ?? 'invalid_phone',
+            r.phone_raw,
+            list.defaultCountry,
+          ),
           blocking: false,
         });
       } else if (r.status === 'duplicate') {
@@ -486,7 +626,9 @@ export class RecipientService {
       }
     }
     const total = (
-      this.#db.prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?').get(campaignId) as { n: number }
+      this.#db
+        .prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?')
+        .get(campaignId) as { n: number }
     ).n;
     const valid = total - invalid - duplicates - optedOut;
 
@@ -499,12 +641,23 @@ export class RecipientService {
     for (const r of withCellProblems) {
       for (const p of JSON.parse(r.cell_problems) as CellProblem[]) {
         const column = list.headers[p.column] ?? `column ${p.column + 1}`;
-        problems.push({ row: r.row, column, code: p.code, message: describeCellProblem(p, column, r.row), blocking: false });
+        problems.push({
+          row: r.row,
+          column,
+          code: p.code,
+          message: describeCellProblem(p, column, r.row),
+          blocking: false,
+        });
       }
     }
 
     for (const unknown of unknownMergeFields(used, list.mergeFields)) {
-      problems.push({ row: 0, code: 'unknown_merge_field', message: describeUnknownField(unknown), blocking: true });
+      problems.push({
+        row: 0,
+        code: 'unknown_merge_field',
+        message: describeUnknownField(unknown),
+        blocking: true,
+      });
     }
     const settings = this.#mergeSettings(campaignId);
     for (const name of unknownSendColumns(settings, list)) {
@@ -542,7 +695,8 @@ export class RecipientService {
       }
       known.forEach((field, i) => {
         const column = list.headers[positions[i]!] ?? field;
-        if (fallbackRows[i]! > 0) fallbackUse.push({ field, fallback: reader[i]!.fallback, rows: fallbackRows[i]! });
+        if (fallbackRows[i]! > 0)
+          fallbackUse.push({ field, fallback: reader[i]!.fallback, rows: fallbackRows[i]! });
         const kind = READ_AS_LABELS[reader[i]!.readAs].toLowerCase();
         for (const { row, value } of unreadable[i]!) {
           problems.push({
@@ -594,7 +748,11 @@ export class RecipientService {
       .prepare(
         `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
       )
-      .iterate(campaignId, profileId) as IterableIterator<{ row: number; e164: string; fields: string }>;
+      .iterate(campaignId, profileId) as IterableIterator<{
+      row: number;
+      e164: string;
+      fields: string;
+    }>;
     for (const r of iterate) {
       const cells = JSON.parse(r.fields) as string[];
       const fields: Record<string, string> = {};
@@ -614,11 +772,14 @@ export class RecipientService {
     const found =
       row === undefined
         ? (this.#db
-            .prepare(`SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`)
+            .prepare(
+              `SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`,
+            )
             .get(campaignId) as { row: number; fields: string; e164: string | null } | undefined)
-        : (this.#db.prepare('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?').get(campaignId, row) as
-            | { row: number; fields: string; e164: string | null }
-            | undefined);
+        : (this.#db
+            .prepare('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?')
+            .get(campaignId, row) as
+            { row: number; fields: string; e164: string | null } | undefined);
     if (!found) {
       throw new AppError(
         'invalid_input',
@@ -631,7 +792,12 @@ export class RecipientService {
   }
 
   /** Calling hours for the sendable recipients at `now` (default: the clock), every number checked. */
-  quietHours(campaignId: string, profileId: string | null, now: Date = this.#clock(), window?: CallingWindow): QuietHoursReport {
+  quietHours(
+    campaignId: string,
+    profileId: string | null,
+    now: Date = this.#clock(),
+    window?: CallingWindow,
+  ): QuietHoursReport {
     return callingHoursReport(now, this.zoneGroups(campaignId, profileId), window);
   }
 
