@@ -134,6 +134,11 @@ export interface Profile {
   isActive: boolean;
   /** True when the API address is on this computer (the sandbox). */
   isLocal: boolean;
+  /**
+   * When the connection test last passed with the current address, token and secret (null:
+   * never, or the settings changed since). Only a tested profile is shown as ready.
+   */
+  testedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

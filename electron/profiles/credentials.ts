@@ -117,7 +117,7 @@ export async function resolveCredentials({
   if (!profile) {
     throw new AppError(
       'invalid_input',
-      `No API profile is set up. Add one in Settings${orEnvironment}.`,
+      `No Omnigage account is set up on this computer. Add your Omnigage account in Settings${orEnvironment}.`,
     );
   }
   const tokenSecret = await profiles.readSecret(profile.id);

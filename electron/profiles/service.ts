@@ -44,6 +44,7 @@ const toProfile = (row: ProfileRow): Profile => ({
   hasSecret: row.has_secret === 1,
   isActive: row.is_active === 1,
   isLocal: isLoopbackUrl(row.api_url),
+  testedAt: row.caller_ids_fetched_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -153,6 +154,8 @@ export class ProfileService {
       // An entry the app did not know about (added outside it) must not follow the new address either.
       else if (secretBound) await this.#secrets.delete(id).catch(() => false);
       const endpointChanged = secretBound || before.account_key !== input.accountKey;
+      // A new secret has not been tested: the profile is trusted again after a connection test.
+      const untested = endpointChanged || Boolean(tokenSecret);
       this.#db.transaction(() => {
         this.#db
           .prepare(
@@ -170,7 +173,7 @@ export class ProfileService {
             id,
           );
         // Caller IDs belong to the account the old settings reached; they must be fetched again.
-        if (endpointChanged) this.#forgetCallerIds(id);
+        if (untested) this.#forgetCallerIds(id);
       })();
       this.#log.info('profile updated', {
         profileId: id,
@@ -217,9 +220,13 @@ export class ProfileService {
     const row = this.#row(id);
     registerSecret(this.#log, row.token_key, tokenSecret);
     await this.#storeSecret(id, tokenSecret);
-    this.#db
-      .prepare('UPDATE profiles SET has_secret = 1, updated_at = ? WHERE id = ?')
-      .run(this.#clock().toISOString(), id);
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('UPDATE profiles SET has_secret = 1, updated_at = ? WHERE id = ?')
+        .run(this.#clock().toISOString(), id);
+      // Untested until the next connection test (caller IDs are fetched again then).
+      this.#forgetCallerIds(id);
+    })();
     this.#log.info('profile secret stored', { profileId: id });
     return this.get(id);
   }
@@ -257,9 +264,18 @@ export class ProfileService {
     this.#log.info('profile deleted', { profileId: id });
   }
 
+  /**
+   * Makes a profile the one new campaigns use. Existing campaigns that were following the
+   * active profile keep the one they had: "Use for new campaigns" never moves a draft.
+   */
   setActive(id: string): Profile {
     this.#row(id);
     this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          'UPDATE campaigns SET profile_id = (SELECT id FROM profiles WHERE is_active = 1) WHERE profile_id IS NULL',
+        )
+        .run();
       this.#db.prepare('UPDATE profiles SET is_active = 0 WHERE is_active = 1').run();
       this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(id);
     })();

@@ -24,6 +24,8 @@ export interface Check {
   detail: string;
   /** Where to fix it. */
   fix?: { tab: Tab } | { settings: true };
+  /** The fix button's name, unique in the list ("Fix the caller ID"), read out and shown. */
+  action?: string;
 }
 
 export interface ChecklistInput {
@@ -61,10 +63,12 @@ export function buildChecklist(input: ChecklistInput): Check[] {
   if (!profile) {
     checks.push({
       id: 'profile',
-      label: 'API profile',
+      label: 'Omnigage account',
       state: 'blocking',
-      detail: 'No API profile is set up. Add one in Settings.',
+      detail:
+        'Add your Omnigage account in Settings (or the sandbox, to rehearse without calling anyone).',
       fix: { settings: true },
+      action: 'Add your Omnigage account',
     });
   } else if (keychain && !keychain.available) {
     checks.push({
@@ -73,6 +77,7 @@ export function buildChecklist(input: ChecklistInput): Check[] {
       state: 'blocking',
       detail: `The keychain is not available: ${keychain.message}`,
       fix: { settings: true },
+      action: 'Open Settings',
     });
   } else if (!profile.hasSecret) {
     checks.push({
@@ -81,6 +86,17 @@ export function buildChecklist(input: ChecklistInput): Check[] {
       state: 'blocking',
       detail: `"${profile.name}" has no token secret stored. Add it in Settings.`,
       fix: { settings: true },
+      action: 'Open Settings',
+    });
+  } else if (!profile.testedAt) {
+    // Saved keys are only typed text until Omnigage has accepted them once.
+    checks.push({
+      id: 'profile',
+      label: 'API profile',
+      state: 'warning',
+      detail: `"${profile.name}" has not passed a connection test, so its token is not known to work. Test the connection in Settings.`,
+      fix: { settings: true },
+      action: 'Test the connection in Settings',
     });
   } else {
     checks.push({
@@ -257,8 +273,19 @@ export function buildChecklist(input: ChecklistInput): Check[] {
     }
   }
 
+  for (const check of checks) if (check.fix && !check.action) check.action = FIX_NAMES[check.id];
   return checks;
 }
+
+/** Each check's fix button is named for what it fixes: three buttons called just "Fix" tell nobody which is which. */
+const FIX_NAMES: Record<Check['id'], string> = {
+  profile: 'Open Settings',
+  'caller-id': 'Fix the caller ID',
+  messages: 'Fix the messages',
+  recipients: 'Fix the recipients',
+  'merge-fields': 'Fix the merge fields',
+  'quiet-hours': 'Fix the calling hours',
+};
 
 /** How long sending takes: a few setup requests, then one request per batch of envelopes. */
 export function estimateSendMs(recipients: number, batchSize: number): number {

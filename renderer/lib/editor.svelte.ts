@@ -34,7 +34,11 @@ export class MessageDraft {
       this.voice = message.voice;
     } else if (message?.kind === 'audio') {
       this.kind = 'audio';
-      this.audio = { file: message.file, fileName: message.fileName ?? 'recording', durationMs: message.durationMs ?? 0 };
+      this.audio = {
+        file: message.file,
+        fileName: message.fileName ?? 'recording',
+        durationMs: message.durationMs ?? 0,
+      };
     }
   }
 
@@ -52,7 +56,14 @@ export class MessageDraft {
   /** What is stored: null while an audio message has no file yet. */
   toMessage(): Message | null {
     if (this.kind === 'audio') {
-      return this.audio ? { kind: 'audio', file: this.audio.file, fileName: this.audio.fileName, durationMs: this.audio.durationMs } : null;
+      return this.audio
+        ? {
+            kind: 'audio',
+            file: this.audio.file,
+            fileName: this.audio.fileName,
+            durationMs: this.audio.durationMs,
+          }
+        : null;
     }
     return { kind: 'text', body: this.body, voice: canonicalVoice(this.voice) || DEFAULT_VOICE };
   }
@@ -135,7 +146,9 @@ export class CampaignEditor {
     return at ? { type: 'at', at } : { type: 'immediately' };
   });
 
-  readonly locked = $derived(this.detail !== null && !EDITABLE_STATUSES.includes(this.detail.status));
+  readonly locked = $derived(
+    this.detail !== null && !EDITABLE_STATUSES.includes(this.detail.status),
+  );
   readonly nameProblem = $derived(
     this.name.trim() === ''
       ? 'Give the campaign a name.'
@@ -213,7 +226,8 @@ export class CampaignEditor {
       // Only fields that differ from what main has count as restored (a save may have landed
       // after the last keystroke was remembered, e.g. the flush on closing).
       const stored = this.detail!;
-      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const same = (a: unknown, b: unknown) =>
+        JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
       const differs: Record<Field, boolean> = {
         name: this.name.trim() !== stored.name,
         callerId: (this.callerId.trim() || null) !== stored.callerId,
@@ -272,6 +286,12 @@ export class CampaignEditor {
       this.callerIds = list.callerIds;
       this.callerIdsFetchedAt = list.fetchedAt;
       this.#callerIdProfile = list.profileId;
+      // The account has exactly one verified number: there is nothing to choose, so it is chosen.
+      const only = list.callerIds.length === 1 ? list.callerIds[0] : undefined;
+      if (only && !this.locked && this.callerId.trim() === '') {
+        this.callerId = only.id;
+        this.changed('callerId');
+      }
       await this.checkCallerId();
     } catch {
       this.#callerIdProfile = null;
@@ -279,6 +299,19 @@ export class CampaignEditor {
       this.callerIds = [];
       this.callerIdsFetchedAt = null;
       this.callerIdCheck = null;
+    }
+  }
+
+  /** Sends this campaign with another profile (only this campaign moves); its caller IDs follow. */
+  async useProfile(profileId: string): Promise<void> {
+    if (!this.detail || this.locked) return;
+    try {
+      await this.flush();
+      await this.#call('profiles:useForCampaign', { campaignId: this.detail.id, profileId });
+      this.detail = { ...this.detail, profileId };
+      await this.loadCallerIds();
+    } catch (error) {
+      this.saveError = messageOf(error);
     }
   }
 
@@ -295,7 +328,11 @@ export class CampaignEditor {
     }
     const id = this.#callerIdProfile;
     if (!id) {
-      this.callerIdCheck = { status: 'unverified', value, warning: `${value} has not been checked: set up an API profile in Settings and test the connection.` };
+      this.callerIdCheck = {
+        status: 'unverified',
+        value,
+        warning: `${value} has not been checked: set up an API profile in Settings and test the connection.`,
+      };
       return;
     }
     try {
@@ -360,7 +397,11 @@ export class CampaignEditor {
   /** Asks for a recording in a native dialog, has main check and keep it, and uses it. */
   async pickAudio(which: 'human' | 'machine'): Promise<void> {
     try {
-      const { file } = await this.#call('dialog:openFile', { kind: 'audio' }, { timeoutMs: 10 * 60_000 });
+      const { file } = await this.#call(
+        'dialog:openFile',
+        { kind: 'audio' },
+        { timeoutMs: 10 * 60_000 },
+      );
       if (!file) return;
       const stored = await this.#call('audio:import', { file: file.handle }, { timeoutMs: 60_000 });
       this.setAudio(which, stored);
@@ -395,9 +436,11 @@ export class CampaignEditor {
       if (fields.has('delivery')) patch.delivery = this.delivery;
       if (fields.has('merge')) patch.merge = this.merge;
       if (fields.has('human')) patch.human = this.human.toMessage();
-      if (fields.has('machine') || fields.has('human')) patch.machine = this.sameForVoicemail ? null : this.machine.toMessage();
+      if (fields.has('machine') || fields.has('human'))
+        patch.machine = this.sameForVoicemail ? null : this.machine.toMessage();
       let detail = this.detail;
-      if (Object.keys(patch).length > 0) detail = await this.#call('campaigns:update', { id, patch });
+      if (Object.keys(patch).length > 0)
+        detail = await this.#call('campaigns:update', { id, patch });
       else detail = await this.#call('campaigns:get', { id });
       this.detail = detail;
       this.saveError = null;

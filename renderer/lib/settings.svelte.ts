@@ -96,14 +96,14 @@ export class SettingsState {
   addSandbox(apiUrl: string): Promise<boolean> {
     return this.#act(async () => {
       const profile = await this.#call('profiles:addSandbox', { apiUrl }, { timeoutMs: 30_000 });
-      return `"${profile.name}" is ready: campaigns sent with it reach the sandbox, not real phones.`;
+      return `"${profile.name}" is set up: campaigns sent with it reach the sandbox, not real phones. Test its connection to fetch its caller IDs.`;
     });
   }
 
   setActive(profile: Profile): Promise<boolean> {
     return this.#act(async () => {
       await this.#call('profiles:setActive', { id: profile.id });
-      return `New campaigns send with "${profile.name}".`;
+      return `New campaigns send with "${profile.name}". Existing campaigns keep the profile they had (change it on a campaign's Message tab).`;
     });
   }
 
@@ -128,6 +128,8 @@ export class SettingsState {
     } finally {
       this.testing = null;
     }
+    // Whether the profile is trusted (testedAt) is main's to say.
+    await this.reloadProfiles();
   }
 
   /** The profile's price per minute of calls, as typed (blank: none); saved with the defaults. */

@@ -115,7 +115,7 @@ describe('resolveCredentials (send engine and CLI)', () => {
     ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/https/) });
     await expect(resolve({})).rejects.toMatchObject({
       code: 'invalid_input',
-      message: expect.stringMatching(/No API profile/),
+      message: expect.stringMatching(/No Omnigage account is set up/),
     });
 
     await fx.services.profiles.save(profileInputSchema.parse({ name: 'A', tokenKey: 'ka' }));
@@ -187,7 +187,8 @@ describe('the desktop app never takes credentials from the environment', () => {
     const error = await fx.services.send.credentials(campaign.id).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'invalid_input',
-      message: 'No API profile is set up. Add one in Settings.',
+      message:
+        'No Omnigage account is set up on this computer. Add your Omnigage account in Settings.',
     });
   });
 });

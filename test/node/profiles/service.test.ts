@@ -263,6 +263,45 @@ describe('ProfileService', () => {
     expect(fx.services.profiles.forCampaign(campaign.id)?.id).toBe(a.id);
   });
 
+  it('"Use for new campaigns" never moves an existing campaign: it keeps the profile it had', async () => {
+    const a = await fx.services.profiles.save(input({ name: 'A', tokenKey: 'ka' }));
+    const b = await fx.services.profiles.save(input({ name: 'B', tokenKey: 'kb' }));
+    const draft = fx.services.campaigns.create('School closure');
+    expect(fx.services.profiles.forCampaign(draft.id)?.id).toBe(a.id);
+
+    fx.services.profiles.setActive(b.id);
+    expect(fx.services.profiles.forCampaign(draft.id)?.id).toBe(a.id);
+    const fresh = fx.services.campaigns.create('Flu shots');
+    expect(fx.services.profiles.forCampaign(fresh.id)?.id).toBe(b.id);
+
+    // The sandbox made active by its one-click button does not take the drafts along either.
+    await fx.services.profiles.addSandbox();
+    expect(fx.services.profiles.forCampaign(draft.id)?.id).toBe(a.id);
+    expect(fx.services.profiles.forCampaign(fresh.id)?.id).toBe(b.id);
+  });
+
+  it('is tested only after a connection test with the current secret and address', async () => {
+    const p = await fx.services.profiles.save(
+      input({ name: 'A', tokenKey: 'ka', tokenSecret: 'made-up' }),
+    );
+    expect(p.testedAt).toBeNull();
+    fx.services.profiles.replaceCallerIds(p.id, [
+      { id: 'c1', phoneNumber: '+12125550100', label: 'Main' },
+    ]);
+    expect(fx.services.profiles.get(p.id).testedAt).not.toBeNull();
+
+    // Renaming keeps the test; a new secret (typed in the form or set alone) needs a new one.
+    await fx.services.profiles.save(input({ id: p.id, name: 'A2', tokenKey: 'ka' }));
+    expect(fx.services.profiles.get(p.id).testedAt).not.toBeNull();
+    await fx.services.profiles.save(
+      input({ id: p.id, name: 'A2', tokenKey: 'ka', tokenSecret: 'other' }),
+    );
+    expect(fx.services.profiles.get(p.id).testedAt).toBeNull();
+    fx.services.profiles.replaceCallerIds(p.id, []);
+    await fx.services.profiles.setSecret(p.id, 'third');
+    expect(fx.services.profiles.get(p.id).testedAt).toBeNull();
+  });
+
   it('keeps the remembered profile on a duplicated campaign', async () => {
     const a = await fx.services.profiles.save(input({ name: 'A', tokenKey: 'ka' }));
     await fx.services.profiles.save(input({ name: 'B', tokenKey: 'kb' }));
