@@ -10,15 +10,6 @@ import type { Services } from '../services';
  * Exit codes: 0 done, 1 not done (the shared file cannot be written), 2 unusable input.
  */
 
-export const OPTOUTS_USAGE = `  optouts add <number>... [--json]     put numbers on the do-not-call list ({ "added", "already" });
-                                      exit 2, adding nothing, if any is not a valid number
-  optouts remove <number>... [--json]  take numbers off it ({ "removed" })
-  optouts import <file.csv|file.xlsx> [--json]
-                                      add every number in the file's phone column
-                                      ({ "added", "already", "invalid" })
-  optouts list [--json]               every number ({ "numbers": [ { "e164", "source", "addedAt" } ] })
-  optouts export <file.csv>           the list with who added each number, where and when, and
-                                      every removal, for a compliance review`;
 
 const DEFAULT_COUNTRY = 'US';
 const SUBCOMMANDS = ['add', 'remove', 'import', 'list', 'export'] as const;

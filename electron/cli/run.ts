@@ -8,7 +8,8 @@ import type { SecretStore } from '../secrets/store';
 import { clientFor } from '../send/engine';
 import type { PreparedTestCall } from '../send/test-call';
 import { createServices, type Services } from '../services';
-import { OPTOUTS_USAGE, optOutsArgsProblem, readShared, runOptOuts } from './optouts';
+import { optOutsArgsProblem, readShared, runOptOuts } from './optouts';
+import { USAGE } from './usage';
 import {
   UnusableInput,
   applyCampaignFile,
@@ -39,24 +40,6 @@ export interface CliIo {
   onInterrupt?: (stop: () => Promise<void>) => void;
 }
 
-export const USAGE = `Usage: npm run -s cli -- <command> <campaign.json> [--json] [--verbose]
-
-Commands:
-  validate <campaign.json> [--json]   check the campaign and its recipients (exit 0 sendable, 1 not)
-  send <campaign.json> [--json]       send it (exit 0 once scheduled); re-run to resume
-  status <campaign.json> [--json]     the send's journal and, when online, Omnigage's status
-  test-call <campaign.json> --to <number> [--row N] [--json]
-                                      call <number> once with the campaign's messages and the values
-                                      of data row N (default: the first valid row); the campaign
-                                      itself is not sent or changed (exit 0 once the call is scheduled)
-
-The do-not-call list of the data folder (the app's Settings → Do-not-call list, for every profile):
-${OPTOUTS_USAGE}
-
-Environment: OMNIGAGE_API_URL, OMNIGAGE_ACCOUNT_KEY, OMNIGAGE_API_KEY, OMNIGAGE_API_SECRET,
-OMNIGAGE_CAMPAIGNS_HOME (data folder), OMNIGAGE_BATCH_SIZE (envelopes per request, default 100),
-OMNIGAGE_DNC_FILE (the office's shared do-not-call file, instead of the one chosen in Settings),
-OMNIGAGE_DNC_MAX_AGE_DAYS (how old its last copy may be when it cannot be read; default: Settings, 7).`;
 
 interface Parsed {
   command: string | undefined;

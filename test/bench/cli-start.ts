@@ -6,12 +6,17 @@
  *
  *   floor:   node -e ""
  *   built:   node build/cli.mjs --help        (what `npm run -s cli -- --help` runs)
- *   tsx:     node --import tsx electron/cli/main.ts --help   (how the CLI ran before it was built)
+ *   command: node build/cli.mjs optouts list --json   (a real command: every module loads and the
+ *            database of an empty data folder opens; not under the target, shown for scale)
+ *   tsx:     node --import tsx electron/cli/main.ts optouts list --json   (that command the way
+ *            the CLI ran before it was built)
  *
  * Flags: --runs N (default 15), --check (exit 1 when the built CLI misses the target).
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +32,7 @@ function time(command: string[]): number[] {
     const result = spawnSync(process.execPath, command, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OMNIGAGE_CAMPAIGNS_HOME: home },
     });
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0)
@@ -36,6 +42,10 @@ function time(command: string[]): number[] {
   return times.sort((a, b) => a - b);
 }
 
+// An empty data folder of the bench's own (its database is made by the first run).
+const home = mkdtempSync(join(tmpdir(), 'omnigage-bench-cli-'));
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+
 const median = (xs: number[]) => xs[Math.floor(xs.length / 2)]!;
 const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, best ${xs[0]!.toFixed(0)} ms`;
 
@@ -43,7 +53,9 @@ const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, best ${xs[0]!
 time(['build/cli.mjs', '--help']);
 const floor = time(['-e', '']);
 const built = time(['build/cli.mjs', '--help']);
-const tsx = time(['--import', 'tsx', 'electron/cli/main.ts', '--help']);
+time(['build/cli.mjs', 'optouts', 'list', '--json']);
+const command = time(['build/cli.mjs', 'optouts', 'list', '--json']);
+const tsx = time(['--import', 'tsx', 'electron/cli/main.ts', 'optouts', 'list', '--json']);
 
 console.log(
   `CLI start-up, ${runs} runs each (${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)})`,
@@ -53,7 +65,10 @@ console.log(
   `  built  node build/cli.mjs --help  ${fmt(built)}  → ${(median(built) - median(floor)).toFixed(0)} ms beyond the floor`,
 );
 console.log(
-  `  tsx    (the CLI before it was built) ${fmt(tsx)}  → ${(median(tsx) - median(floor)).toFixed(0)} ms beyond the floor`,
+  `  command  built, optouts list --json  ${fmt(command)}  → ${(median(command) - median(floor)).toFixed(0)} ms beyond the floor`,
+);
+console.log(
+  `  command  tsx (before the build)      ${fmt(tsx)}  → ${(median(tsx) - median(floor)).toFixed(0)} ms beyond the floor`,
 );
 const beyond = median(built) - median(floor);
 const ok = beyond <= TARGET_MS;
