@@ -15,6 +15,13 @@ const noElectronNoNode = {
   ],
 };
 
+// Everything under electron/ ships in the app (the sandbox too, for rehearsals): test code and
+// test tools stay out of it.
+const noTestCode = {
+  group: ['**/test/**', '../test', '../../test', 'vitest', 'vitest/*', '@testing-library/*', 'playwright*'],
+  message: 'electron/ ships with the app: it must not import test code or test tools.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'test-output/**', 'node_modules/**'] },
   js.configs.recommended,
@@ -51,9 +58,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'Services take what they need as parameters; only main.ts and preload.ts import electron.', allowTypeImports: true }] },
+        {
+          paths: [{ name: 'electron', message: 'Services take what they need as parameters; only main.ts and preload.ts import electron.', allowTypeImports: true }],
+          patterns: [noTestCode],
+        },
       ],
     },
+  },
+  {
+    files: ['electron/main.ts', 'electron/preload.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestCode] }] },
   },
   {
     files: ['electron/preload.ts'],

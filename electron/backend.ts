@@ -6,7 +6,7 @@ import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
 import { createHandlers, type AboutProvider, type EmitEvent } from './ipc/handlers';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/store';
-import { createServices, type Services } from './services';
+import { createServices, type ServiceOptions, type Services } from './services';
 
 export interface Backend {
   dispatch: Dispatch;
@@ -27,6 +27,8 @@ export interface BackendOptions {
   secrets: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
   dialogs?: NativeDialogs;
+  /** What the browser harness changes of the rehearsal sandbox (its dialer's pace). */
+  rehearsal?: ServiceOptions['rehearsal'];
 }
 
 /**
@@ -43,6 +45,11 @@ export function createBackend(options: BackendOptions): Backend {
       log,
       clock: options.clock,
       secrets: options.secrets,
+      // The organisation's policy may remove the in-app rehearsal; main refuses it then too.
+      rehearsal: {
+        hidden: () => options.about?.about().organisation.hideSandbox ?? false,
+        ...options.rehearsal,
+      },
     });
     const handlers = createHandlers({
       services,

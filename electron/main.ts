@@ -316,7 +316,12 @@ if (cliAt >= 0) {
     stopped = true;
     event.preventDefault();
     clearInterval(onlineWatch);
-    const stopping = backend?.services?.send.stopOutbox() ?? Promise.resolve();
+    // A rehearsal stops with the app (its port closes, new campaigns use the earlier profile),
+    // after the sends have stopped, so none of them loses its pretend Omnigage mid-request.
+    const services = backend?.services;
+    const stopping = (services?.send.stopOutbox() ?? Promise.resolve()).then(() =>
+      services?.rehearsal.stop().catch((error: unknown) => log.warn('rehearsal stop', { error })),
+    );
     void Promise.race([stopping, new Promise((resolve) => setTimeout(resolve, 10_000))]).finally(
       () => {
         backend?.close();

@@ -10,6 +10,7 @@ import { ProfileService, copyCampaignProfile } from './profiles/service';
 import { RecipientEditor } from './recipients/editing';
 import { OptOutService, type Who } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
+import { RehearsalService, type RehearsalDeps } from './rehearsal';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
 import type { ResultsServiceDeps } from './send/results';
@@ -45,6 +46,8 @@ export interface ServiceOptions {
   who?: Who;
   /** Results polling's waits and limits; tests shorten them. */
   results?: Pick<ResultsServiceDeps, 'pollBackoff' | 'maxPolls' | 'maxAgeMs' | 'resultsPerPoll'>;
+  /** The in-app rehearsal: whether policy hides it, and what tests change of its sandbox. */
+  rehearsal?: Pick<RehearsalDeps, 'hidden' | 'sandbox'>;
 }
 
 /** The OS user and the computer's name; "unknown" where the system will not say. */
@@ -87,6 +90,8 @@ export interface Services {
   results: ResultsService;
   /** "Call me first": one test call of a campaign to the person's own number. */
   testCalls: TestCallService;
+  /** "Rehearse without calling anyone": the sandbox run by the app and its profile. */
+  rehearsal: RehearsalService;
   close(): void;
 }
 
@@ -101,6 +106,7 @@ export function createServices({
   doNotCall,
   who = currentWho(),
   results: resultsOptions,
+  rehearsal: rehearsalOptions,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
@@ -165,6 +171,12 @@ export function createServices({
     options: () => send.options,
     env,
   });
+  const rehearsal = new RehearsalService({
+    profiles,
+    log: log.child('rehearsal'),
+    clock,
+    ...rehearsalOptions,
+  });
   return {
     dataDir,
     db,
@@ -185,6 +197,10 @@ export function createServices({
     send,
     results,
     testCalls,
-    close: () => db.close(),
+    rehearsal,
+    close: () => {
+      rehearsal.dispose();
+      db.close();
+    },
   };
 }

@@ -19,6 +19,7 @@ import {
   type Profile,
 } from './profiles';
 import type { QuietHoursReport } from './recipients/quiet-hours';
+import type { RehearsalStatus } from './rehearsal';
 import {
   droppedFileSchema,
   fileHandleSchema,
@@ -125,6 +126,14 @@ export const contract = {
   'profiles:setSecret': channel(z.object({ id: profileIdSchema, tokenSecret: tokenSecretSchema })).returns<Profile>(),
   'profiles:delete': channel(z.object({ id: profileIdSchema })).returns<{ deleted: true }>(),
   'profiles:setActive': channel(z.object({ id: profileIdSchema })).returns<Profile>(),
+  /**
+   * "Rehearse without calling anyone": the app runs a pretend Omnigage on this computer and a
+   * profile that points at it is used for new campaigns until it stops (refused when the
+   * organisation's policy hides it).
+   */
+  'rehearsal:status': channel(none).returns<RehearsalStatus>(),
+  'rehearsal:start': channel(none).returns<RehearsalStatus>(),
+  'rehearsal:stop': channel(none).returns<RehearsalStatus>(),
   'profiles:addSandbox': channel(z.object({ apiUrl: apiUrlSchema.optional() }).optional()).returns<Profile>(),
   /** Lists the account's caller IDs with the stored token and caches the verified ones. */
   'profiles:testConnection': channel(z.object({ id: profileIdSchema })).returns<ConnectionTestResult>(),

@@ -132,6 +132,18 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
       profilesChanged(id);
       return active;
     },
+    // The rehearsal changes the profiles too (its own, and which one new campaigns use).
+    'rehearsal:status': () => services.rehearsal.status(),
+    'rehearsal:start': async () => {
+      const status = await services.rehearsal.start();
+      profilesChanged(...(status.profileId ? [status.profileId] : []));
+      return status;
+    },
+    'rehearsal:stop': async () => {
+      const status = await services.rehearsal.stop();
+      profilesChanged(...(status.profileId ? [status.profileId] : []));
+      return status;
+    },
     'profiles:addSandbox': async (input) => {
       const sandbox = await profiles.addSandbox(input?.apiUrl);
       profilesChanged(sandbox.id);

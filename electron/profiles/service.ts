@@ -11,6 +11,7 @@ import {
   type Profile,
   type ProfileInput,
 } from '../../shared/profiles';
+import { REHEARSAL_TOKEN_PREFIX } from '../../shared/rehearsal';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { registerSecret, type SecretStore } from '../secrets/store';
@@ -438,12 +439,16 @@ export class ProfileService {
 }
 
 /**
- * The sandbox profile is the one that holds the sandbox's demo token: no real account accepts
- * that token, and the sandbox accepts no other. It may only point at this computer, so a
- * rehearsal can never reach a real server (and real phones) by an edited address.
+ * The sandbox profile is the one that holds the sandbox's demo token, or the token the app made
+ * for its own rehearsal (electron/rehearsal.ts): no real account accepts either. It may only
+ * point at this computer, so a rehearsal can never reach a real server (and real phones) by an
+ * edited address.
  */
 export function isSandboxProfile(profile: { tokenKey: string }): boolean {
-  return profile.tokenKey === SANDBOX_CREDENTIALS.tokenKey;
+  return (
+    profile.tokenKey === SANDBOX_CREDENTIALS.tokenKey ||
+    profile.tokenKey.startsWith(REHEARSAL_TOKEN_PREFIX)
+  );
 }
 
 function assertSandboxStaysLocal(input: { apiUrl: string; tokenKey: string }): void {

@@ -153,6 +153,11 @@ export interface CallerIdSeed {
   label: string;
   /** `success` = verified; `pending` otherwise. */
   status?: 'success' | 'pending';
+  /**
+   * A fixed id (default: one from the seed). The in-app rehearsal starts a fresh sandbox with a
+   * fresh seed each time, yet a draft made in an earlier rehearsal must keep its caller ID.
+   */
+  id?: string;
 }
 
 export interface OmnigageFakeOptions {
@@ -260,9 +265,10 @@ export class OmnigageFake {
       },
       relationships: {},
     });
+    const id = this.newId();
     return this.state.put({
       type: 'caller-ids',
-      id: this.newId(),
+      id: seed.id ?? id,
       attributes: {
         'phone-number': seed.phoneNumber,
         label: seed.label,

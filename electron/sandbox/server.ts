@@ -62,6 +62,12 @@ export interface SandboxOptions {
   now?: () => number;
   /** Told about every request once it is answered (or dropped: status undefined). */
   onRequest?: (record: RequestRecord) => void;
+  /**
+   * How many requests `state.requests` keeps, the newest (default: all, which tests read). A
+   * sandbox that runs for hours inside the app keeps a few, or its memory would grow with every
+   * envelope batch it has seen.
+   */
+  keepRequests?: number;
 }
 
 export interface Sandbox {
@@ -167,6 +173,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: undefined,
     };
     state.requests.push(record);
+    const keep = options.keepRequests;
+    if (keep !== undefined && state.requests.length > keep)
+      state.requests.splice(0, state.requests.length - keep);
     if (options.onRequest) res.once('close', () => options.onRequest?.(record));
     if (raw === undefined) {
       record.status = 413;

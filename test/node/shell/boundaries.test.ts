@@ -26,4 +26,12 @@ describe('process boundaries are enforced by lint', () => {
     expect(await ruleIds('electron/campaigns/x.ts', code)).toContain('no-restricted-imports');
     expect(await ruleIds('electron/main.ts', code)).toContain('no-restricted-syntax');
   });
+
+  it('nothing that ships (electron/, the sandbox included) imports test code or test tools', async () => {
+    const helper = "import { until } from '../../test/node/send/helpers';\nexport const r = until;\n";
+    expect(await ruleIds('electron/sandbox/x.ts', helper)).toContain('no-restricted-imports');
+    expect(await ruleIds('electron/main.ts', helper.replace('../../', '../'))).toContain('no-restricted-imports');
+    expect(await ruleIds('electron/sandbox/x.ts', "import { vi } from 'vitest';\nexport const r = vi;\n")).toContain('no-restricted-imports');
+    expect(await ruleIds('electron/sandbox/x.ts', "import { hash32 } from './random';\nexport const r = hash32;\n")).toEqual([]);
+  });
 });
