@@ -1,4 +1,5 @@
 import type { ConnectionTestResult, KeychainStatus, Profile } from '../../shared/profiles';
+import type { RehearsalStatus } from '../../shared/rehearsal';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/workspace';
 import { call as defaultCall, messageOf } from './api';
 
@@ -26,6 +27,9 @@ export class SettingsState {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   loaded = $state(false);
+  /** The in-app rehearsal (null until known); `rehearsing` while it starts or stops. */
+  rehearsal = $state.raw<RehearsalStatus | null>(null);
+  rehearsing = $state<'starting' | 'stopping' | null>(null);
 
   readonly active = $derived(this.profiles.find((p) => p.isActive) ?? null);
 
@@ -39,12 +43,14 @@ export class SettingsState {
 
   async load(): Promise<void> {
     try {
-      const [profiles, keychain, defaults] = await Promise.all([
+      const [profiles, keychain, defaults, rehearsal] = await Promise.all([
         this.#call('profiles:list'),
         this.#call('keychain:status', undefined, { timeoutMs: 20_000 }),
         this.#call('settings:get'),
+        this.#call('rehearsal:status'),
       ]);
       this.profiles = profiles;
+      this.rehearsal = rehearsal;
       this.keychain = keychain;
       this.defaults = defaults;
       this.error = null;
@@ -98,6 +104,35 @@ export class SettingsState {
       const profile = await this.#call('profiles:addSandbox', { apiUrl }, { timeoutMs: 30_000 });
       return `"${profile.name}" is set up: campaigns sent with it reach the sandbox, not real phones. Test its connection to fetch its caller IDs.`;
     });
+  }
+
+  /** Starts the sandbox inside the app and sends new campaigns to it. */
+  async startRehearsal(): Promise<boolean> {
+    this.rehearsing = 'starting';
+    try {
+      return await this.#act(async () => {
+        // Starting needs the keychain (the sandbox's token goes there), which may ask to unlock.
+        this.rehearsal = await this.#call('rehearsal:start', undefined, { timeoutMs: 60_000 });
+        return `Rehearsal started: new campaigns send to "${this.rehearsal.profileName}", and nobody is called.`;
+      });
+    } finally {
+      this.rehearsing = null;
+    }
+  }
+
+  async stopRehearsal(): Promise<boolean> {
+    const returnsTo = this.rehearsal?.returnsTo ?? null;
+    this.rehearsing = 'stopping';
+    try {
+      return await this.#act(async () => {
+        this.rehearsal = await this.#call('rehearsal:stop', undefined, { timeoutMs: 30_000 });
+        return returnsTo
+          ? `Stopped rehearsing. New campaigns send with "${returnsTo}" again.`
+          : `Stopped rehearsing. "${this.rehearsal.profileName}" is still chosen for new campaigns: choose your own profile with "Use for new campaigns".`;
+      });
+    } finally {
+      this.rehearsing = null;
+    }
   }
 
   setActive(profile: Profile): Promise<boolean> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName, Events } from '../../shared/contract';
-import { createBackend, type Backend } from '../../electron/backend';
+import { createBackend, type Backend, type BackendOptions } from '../../electron/backend';
 import { ScriptedDialogs } from '../../electron/dialogs';
 import { createFileLogger } from '../../electron/logging/logger';
 import { dataPaths } from '../../electron/paths';
@@ -42,7 +42,12 @@ export interface Harness {
  * backend on a temporary data folder behind it.
  */
 export async function startHarness(
-  options: { dataDir?: string; secrets?: SecretStore } = {},
+  options: {
+    dataDir?: string;
+    secrets?: SecretStore;
+    /** The in-app rehearsal's sandbox (its dialer's pace) and whether policy hides it. */
+    rehearsal?: BackendOptions['rehearsal'];
+  } = {},
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnigage-e2e-'));
   const token = randomBytes(24).toString('hex');
@@ -61,6 +66,7 @@ export async function startHarness(
       version: '0.0.0-e2e',
       dialogs,
       secrets: options.secrets ?? new MemorySecretStore(),
+      rehearsal: options.rehearsal,
     });
   let backend = open();
 

@@ -210,3 +210,47 @@ describe('rehearsal inside the app', () => {
     expect(await listening(portOf(apiUrl))).toBe(false);
   });
 });
+
+describe('a rehearsal that stopped half-way through a send', () => {
+  it('the next rehearsal (a fresh pretend Omnigage) stops the resumed send with words and schedules nothing', async () => {
+    const dataDir = tempDir();
+    const services = createServices({
+      dataDir,
+      log: createFileLogger({ dir: dataPaths(dataDir).logs }),
+      secrets: new MemorySecretStore(),
+      send: { ...FAST, batchSize: 2, maxFailedRounds: 1 },
+    });
+    opened.push(services);
+    await services.rehearsal.start();
+    const campaign = services.campaigns.create('Half');
+    services.campaigns.update(campaign.id, {
+      callerId: REHEARSAL_CALLER_ID,
+      human: { kind: 'text', body: 'Hello', voice: 'Polly-Joanna' },
+      machine: null,
+    });
+    const file = join(dataDir, 'f.csv');
+    writeFileSync(file, `Phone\n${Array.from({ length: 6 }, (_, i) => phoneFor(i)).join('\n')}\n`);
+    services.recipients.import({ campaignId: campaign.id, filePath: file });
+    services.rehearsal.sandbox!.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'status', status: 503 },
+      after: 1,
+      times: 50,
+    });
+    await services.send.start(campaign.id);
+    expect(await services.send.settled(campaign.id)).toMatchObject({
+      state: 'queued',
+      envelopesSent: 2,
+    });
+    await services.rehearsal.stop();
+    await services.rehearsal.start();
+    services.db.prepare('UPDATE sends SET next_attempt_at = 0').run();
+    services.send.startOutbox({ intervalMs: 10 });
+    await until(() => services.send.status(campaign.id)?.state === 'failed');
+    expect(services.send.status(campaign.id)?.message).toMatch(/nothing was scheduled/);
+    const fresh = services.rehearsal.sandbox!;
+    expect(fresh.state.envelopes).toHaveLength(0);
+    expect(fresh.state.schedulePatchCount()).toBe(0);
+  });
+});

@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REHEARSAL_CALLER_ID } from '../../electron/rehearsal';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { outcomeLabel } from '../../shared/results-words';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Settings → "Rehearse without calling anyone", in the real renderer, with the real backend. */
+describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  let hidden = false;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      secrets: new MemorySecretStore(),
+      rehearsal: {
+        hidden: () => hidden,
+        sandbox: { dialer: { intervalMs: 50, callsPerStep: 50 } },
+      },
+    });
+    await harness.backend.services!.profiles.save({
+      name: 'First Bank',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      accountKey: 'firstbank',
+      tokenKey: 'bank-key',
+      tokenSecret: 'bank-secret',
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const shoot = async (name: string) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const [size, width] of [
+        ['wide', 1280],
+        ['narrow', 900],
+      ] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-${size}`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
+
+  it('starts the sandbox from Settings, sends to it, shows invented outcomes in Results, and stops', async () => {
+    await page.goto(`${harness.url}#/settings`);
+    const card = page.getByRole('region', { name: 'Rehearse without calling anyone' });
+    await card.waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shoot('rehearsal-off');
+    expect(await page.getByTestId('rehearsing').count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Rehearse without calling anyone' }).click();
+    await card.getByTestId('rehearsal-state').waitFor();
+    expect(await card.getByTestId('rehearsal-state').textContent()).toContain('nobody is called');
+    expect(await card.textContent()).toContain(
+      'It stops when you quit the app. Then new campaigns send with “First Bank” again.',
+    );
+    // Every screen says so: the header names the rehearsal.
+    await page.getByTestId('rehearsing').waitFor();
+    const status = harness.backend.services!.rehearsal.status();
+    expect(status.state).toBe('running');
+    const port = Number(new URL(status.apiUrl!).port);
+    expect(await listening(port)).toBe(true);
+    await card.scrollIntoViewIfNeeded();
+    await shoot('rehearsal-running');
+
+    // A campaign sent now goes to the rehearsal, and the pretend dialer's outcomes reach Results.
+    const services = harness.backend.services!;
+    const campaign = services.campaigns.create('Snow day rehearsal');
+    services.campaigns.update(campaign.id, {
+      callerId: REHEARSAL_CALLER_ID,
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, school is closed.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-rehearsal-e2e-'));
+    writeFileSync(
+      join(dir, 'families.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n(303) 555-0144,Cy\n',
+    );
+    services.recipients.import({ campaignId: campaign.id, filePath: join(dir, 'families.csv') });
+    await services.send.start(campaign.id);
+    expect(await services.send.settled(campaign.id)).toMatchObject({ state: 'scheduled' });
+    const sandbox = services.rehearsal.sandbox!;
+    // The dialer runs by itself inside the app; once it is done, "Fetch now" shows every outcome.
+    await expect
+      .poll(() => sandbox.state.engagements[0]?.attributes.status, { timeout: 20_000 })
+      .toBe('completed');
+    await page.goto(`${harness.url}#/campaign/${campaign.id}/results`);
+    await page.getByTestId('result-row').nth(2).waitFor();
+    await page.getByRole('button', { name: 'Fetch now' }).click();
+    const expected = ['+12125550142', '+12125550143', '+13035550144'].map((n) =>
+      outcomeLabel(sandbox.dialer.outcomeFor(n).resultKind!),
+    );
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('result-row').locator('.pill').allTextContents()).map((t) =>
+          t.trim(),
+        ),
+      )
+      .toEqual(expected);
+    await shoot('rehearsal-results');
+
+    // "Stop rehearsing": the port closes and new campaigns use First Bank again.
+    await page.goto(`${harness.url}#/settings`);
+    await card.getByRole('button', { name: 'Stop rehearsing' }).click();
+    await page
+      .getByText('Stopped rehearsing. New campaigns send with "First Bank" again.')
+      .waitFor();
+    expect(await listening(port)).toBe(false);
+    await page.getByTestId('rehearsing').waitFor({ state: 'detached' });
+    expect(services.profiles.active()?.name).toBe('First Bank');
+    await card.getByRole('button', { name: 'Rehearse without calling anyone' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('is not offered when the organisation hides it', async () => {
+    hidden = true;
+    await page.goto(`${harness.url}#/settings`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'API profiles' }).waitFor();
+    await page.getByRole('heading', { name: 'Keyboard shortcuts' }).waitFor();
+    expect(
+      await page.getByRole('heading', { name: 'Rehearse without calling anyone' }).count(),
+    ).toBe(0);
+    expect(await page.getByRole('button', { name: 'Use the sandbox' }).count()).toBe(0);
+    hidden = false;
+  });
+});
