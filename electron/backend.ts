@@ -27,6 +27,8 @@ export interface BackendOptions {
   secrets: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
   dialogs?: NativeDialogs;
+  /** Electron's power management in the app (keep awake, battery); none elsewhere. */
+  power?: ServiceOptions['power'];
   /** What the browser harness changes of the rehearsal sandbox (its dialer's pace). */
   rehearsal?: ServiceOptions['rehearsal'];
 }
@@ -45,6 +47,7 @@ export function createBackend(options: BackendOptions): Backend {
       log,
       clock: options.clock,
       secrets: options.secrets,
+      power: options.power,
       // The organisation's policy may remove the in-app rehearsal; main refuses it then too.
       rehearsal: {
         hidden: () => options.about?.about().organisation.hideSandbox ?? false,
@@ -64,6 +67,8 @@ export function createBackend(options: BackendOptions): Backend {
     // The office's shared do-not-call file: read now, then every 30 s (a stat when unchanged).
     void services.optOuts.refresh();
     const stopWatching = services.optOuts.watch();
+    // A send waiting for its time since the last run keeps the computer awake from the start.
+    services.keepAwake.start();
     return {
       dispatch: createDispatcher(handlers, log.child('ipc')),
       status: { state: 'ready', dataDir, version: options.version },

@@ -8,6 +8,7 @@ import {
   ipcMain,
   net,
   powerMonitor,
+  powerSaveBlocker,
   protocol,
   screen,
   session,
@@ -255,6 +256,15 @@ if (cliAt >= 0) {
       dialogs,
       about,
       secrets: new KeytarSecretStore(),
+      // "At a set time" is started by the app itself: it keeps the computer from idle sleep
+      // until then ('prevent-app-suspension': the screen may still turn off).
+      power: {
+        preventSleep: () => {
+          const id = powerSaveBlocker.start('prevent-app-suspension');
+          return () => powerSaveBlocker.stop(id);
+        },
+        onBattery: () => powerMonitor.isOnBatteryPower(),
+      },
     });
     startOutbox(backend);
     backend.services?.send.subscribe(() => updates.sendingChanged());

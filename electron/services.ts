@@ -11,6 +11,8 @@ import { RecipientEditor } from './recipients/editing';
 import { OptOutService, type Who } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
 import { RehearsalService, type RehearsalDeps } from './rehearsal';
+import { NO_POWER, type Power } from './power';
+import { KeepAwake } from './send/keep-awake';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
 import type { ResultsServiceDeps } from './send/results';
@@ -46,6 +48,8 @@ export interface ServiceOptions {
   who?: Who;
   /** Results polling's waits and limits; tests shorten them. */
   results?: Pick<ResultsServiceDeps, 'pollBackoff' | 'maxPolls' | 'maxAgeMs' | 'resultsPerPoll'>;
+  /** The computer's power management (Electron's in the app; none in the CLI and tests). */
+  power?: Power;
   /** The in-app rehearsal: whether policy hides it, and what tests change of its sandbox. */
   rehearsal?: Pick<RehearsalDeps, 'hidden' | 'sandbox'>;
 }
@@ -92,6 +96,8 @@ export interface Services {
   testCalls: TestCallService;
   /** "Rehearse without calling anyone": the sandbox run by the app and its profile. */
   rehearsal: RehearsalService;
+  /** Keeps the computer from sleeping while a send waits for its "send at" time (start() to follow). */
+  keepAwake: KeepAwake;
   close(): void;
 }
 
@@ -107,6 +113,7 @@ export function createServices({
   who = currentWho(),
   results: resultsOptions,
   rehearsal: rehearsalOptions,
+  power = NO_POWER,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
@@ -177,6 +184,7 @@ export function createServices({
     clock,
     ...rehearsalOptions,
   });
+  const keepAwake = new KeepAwake({ send, power, log: log.child('power') });
   return {
     dataDir,
     db,
@@ -198,7 +206,9 @@ export function createServices({
     results,
     testCalls,
     rehearsal,
+    keepAwake,
     close: () => {
+      keepAwake.stop();
       rehearsal.dispose();
       db.close();
     },

@@ -37,12 +37,14 @@ import {
   auditListSchema,
   campaignRefSchema,
   resultsPageSchema,
+  sendResumeSchema,
   sendStartSchema,
   testCallSchema,
   type AuditList,
   type CancelReport,
   type ConnectionState,
   type ExportedFile,
+  type PowerState,
   type ResultsPage,
   type SendCheck,
   type SendProgress,
@@ -271,7 +273,10 @@ export const contract = {
   /** Stops after the requests in flight; nothing is scheduled. */
   'send:pause': channel(campaignRefSchema).returns<SendStatus>(),
   /** Continues a paused, queued or failed send from its journal. */
-  'send:resume': channel(campaignRefSchema).returns<SendStatus>(),
+  /** `callLate`: the send time passed while the computer was off, and the person says call now. */
+  'send:resume': channel(sendResumeSchema).returns<SendStatus>(),
+  /** Whether the app keeps the computer awake for a send time, and whether it runs on battery. */
+  'app:power': channel(none).returns<PowerState>(),
   /** Before scheduling only; says what already exists in Omnigage. */
   'send:cancel': channel(campaignRefSchema).returns<CancelReport>(),
   'send:status': channel(campaignRefSchema).returns<{ status: SendStatus | null }>(),

@@ -253,6 +253,16 @@ export const sendStartSchema = z.object({
   profileId: profileIdSchema.optional(),
 });
 export const campaignRefSchema = z.object({ campaignId: campaignIdSchema });
+/** `callLate`: the send time passed while the computer was off; the person says to call now. */
+export const sendResumeSchema = campaignRefSchema.extend({ callLate: z.boolean().optional() });
+
+/** The computer's power as it bears on "At a set time" (the app itself starts those calls). */
+export interface PowerState {
+  /** The app is keeping the computer from sleeping by itself until a send time. */
+  keepingAwake: boolean;
+  /** True on battery, false on mains power, null when unknown. */
+  onBattery: boolean | null;
+}
 export const resultsPageSchema = z.object({
   campaignId: campaignIdSchema,
   offset: z.number().int().min(0).default(0),

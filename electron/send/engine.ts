@@ -101,6 +101,11 @@ export type RunOutcome =
   | { kind: 'retry_later'; error: AppError; retryAfterMs?: number }
   /** Ready in Omnigage; the schedule waits for the campaign's "send at" time (epoch ms). */
   | { kind: 'waiting'; until: number }
+  /**
+   * Ready in Omnigage, but the "send at" time passed more than LATE_AFTER_MS ago (the computer
+   * was off or asleep): nobody is called until a person says to call late (step LATE_OK).
+   */
+  | { kind: 'late'; at: number }
   /** `explained`: the message already says what happened, what exists and what to do. */
   | { kind: 'failed'; error: AppError; explained?: boolean };
 
@@ -127,7 +132,17 @@ export interface RunContext {
   readFile?: (path: string) => Uint8Array;
   /** The caller ID the send-time check verified a moment ago (the run need not ask again). */
   checkedCallerId?: string;
+  /** The service's clock (epoch ms), against which the "send at" time is judged. */
+  now?: () => number;
 }
+
+/**
+ * How late a "send at" time may be started without asking: a computer that wakes a few minutes
+ * after the time still calls; one that was off for longer asks first (the hour may be wrong now).
+ */
+export const LATE_AFTER_MS = 15 * 60_000;
+/** The journal step that records a person's "call late anyway" (or a Send pressed after the time). */
+export const LATE_OK = 'late-ok';
 
 export function clientFor(
   credentials: Credentials,
@@ -459,13 +474,13 @@ export class SendRun {
 
       // A "send at" time is kept by the app (docs/omnigage-api.md, decision 7): everything is ready in
       // Omnigage, and the schedule waits for that time.
+      // Past the time by more than a few minutes (the computer was off or asleep): ask first.
       const at = campaign.delivery.type === 'at' ? Date.parse(campaign.delivery.at) : Number.NaN;
-      if (
-        Number.isFinite(at) &&
-        at > Date.now() &&
-        journal.step(this.#id, 'schedule') === undefined
-      ) {
-        return { kind: 'waiting', until: at };
+      if (Number.isFinite(at) && journal.step(this.#id, 'schedule') === undefined) {
+        const now = this.#ctx.now?.() ?? Date.now();
+        if (at > now) return { kind: 'waiting', until: at };
+        if (now - at > LATE_AFTER_MS && journal.step(this.#id, LATE_OK)?.state !== 'done')
+          return { kind: 'late', at };
       }
 
       ctx.onStep('schedule');

@@ -30,6 +30,7 @@ import { backoff } from '../api/http';
 import { AuditLog } from './audit';
 import {
   DEFAULT_ENGINE_OPTIONS,
+  LATE_OK,
   SendRun,
   clientFor,
   matchCallerId,
@@ -441,6 +442,11 @@ export class SendService {
       batchSize: this.#options.batchSize,
     });
     if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
+    // Send pressed after the campaign's time: the window said the calls start at once, so that is
+    // not "late" (which is for a time that passed while the computer was off).
+    const delivery = this.#deps.campaigns.detail(campaignId).delivery;
+    if (delivery.type === 'at' && Date.parse(delivery.at) <= this.#clock().getTime())
+      this.journal.stepDone(campaignId, LATE_OK, null, { sentAfterTime: true });
     const send = this.journal.get(campaignId)!;
     this.audit.record({
       campaignId,
@@ -469,9 +475,29 @@ export class SendService {
   }
 
   /** Continues a paused, queued or failed send from its journal. */
-  async resume(campaignId: string): Promise<SendStatus> {
+  /**
+   * Continues a paused, queued or failed send. A send paused because its time passed while the
+   * computer was off goes on only with `callLate` (the person saw the time and said yes).
+   */
+  async resume(campaignId: string, options: { callLate?: boolean } = {}): Promise<SendStatus> {
     const send = this.#require(campaignId);
     if (send.state === 'scheduled' || send.state === 'completed') return this.status(campaignId)!;
+    if (send.state === 'paused' && send.error_code === 'late') {
+      if (!options.callLate)
+        throw new AppError(
+          'invalid_input',
+          'The send time has passed. Say whether to call now, late, or cancel the send.',
+        );
+      this.journal.stepDone(campaignId, LATE_OK, null, { confirmedAt: this.#clock().toISOString() });
+      this.audit.record({
+        campaignId,
+        profileId: send.profile_id,
+        recipientsSha256: send.recipients_sha256,
+        action: 'send.call-late',
+        outcome: 'ok',
+        detail: 'a person chose to call after the send time',
+      });
+    }
     if (send.state === 'cancelled')
       throw new AppError(
         'conflict',
@@ -746,6 +772,7 @@ export class SendService {
           control: live.control,
           readFile: this.#deps.readFile,
           checkedCallerId,
+          now: () => this.#clock().getTime(),
           onStep: (step) => {
             const changed = live.step !== step;
             live.step = step;
@@ -829,6 +856,24 @@ export class SendService {
           remoteId: send.engagement_id,
           outcome: 'ok',
           detail: `schedule at ${when}`,
+        });
+        break;
+      }
+      case 'late': {
+        // Nobody is called late without a person saying so (resume with callLate).
+        const at = new Date(outcome.at).toISOString();
+        this.journal.update(campaignId, {
+          state: 'paused',
+          next_attempt_at: null,
+          error_code: 'late',
+          error_message: `Paused: the send time ${at} passed while this computer was off or asleep (it is now ${now}). Everything is ready in Omnigage, but nobody has been called. Call now, or cancel the send.`,
+        });
+        this.audit.record({
+          ...base,
+          action: 'send.late',
+          remoteId: send.engagement_id,
+          outcome: 'ok',
+          detail: `send time ${at} passed; asked before calling`,
         });
         break;
       }
@@ -990,6 +1035,21 @@ export class SendService {
       omnigage: 'unknown',
       waitingForApproval: false,
     };
+  }
+
+  /**
+   * Sends with a "send at" time that have not been scheduled yet and will go by themselves
+   * (queued or running; a paused one waits for a person): the app must be awake for them.
+   */
+  waitingForTime(): Array<{ campaignId: string; at: string }> {
+    const ids = this.#deps.db
+      .prepare("SELECT campaign_id FROM sends WHERE state IN ('queued','sending')")
+      .pluck()
+      .all() as string[];
+    return ids.flatMap((campaignId) => {
+      const delivery = this.#deps.campaigns.detail(campaignId).delivery;
+      return delivery.type === 'at' ? [{ campaignId, at: delivery.at }] : [];
+    });
   }
 
   /** Sends waiting in the outbox or running. */

@@ -6,6 +6,7 @@ import { afterEach, expect, vi } from 'vitest';
 import type { Message } from '../../../shared/campaign';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
+import type { Power } from '../../../electron/power';
 import { createServices, type ServiceOptions, type Services } from '../../../electron/services';
 import type { EngineOptions } from '../../../electron/send/index';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../electron/sandbox';
@@ -58,6 +59,9 @@ export async function sendFixture(
     sandbox?: SandboxOptions;
     engine?: Partial<EngineOptions>;
     results?: ServiceOptions['results'];
+    /** The services' clock (default the real one). */
+    clock?: () => Date;
+    power?: Power;
   } = {},
 ): Promise<SendFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-'));
@@ -70,6 +74,8 @@ export async function sendFixture(
     env: sandboxEnv(sandbox),
     send: { ...FAST, ...options.engine },
     results: options.results,
+    clock: options.clock,
+    power: options.power,
   });
   afterEach(async () => {
     await services.send.stopOutbox();
