@@ -866,7 +866,7 @@ export class SendService {
           state: 'paused',
           next_attempt_at: null,
           error_code: 'late',
-          error_message: `Paused: the send time ${at} passed while this computer was off or asleep (it is now ${now}). Everything is ready in Omnigage, but nobody has been called. Call now, or cancel the send.`,
+          error_message: `Paused: the send time ${at} passed while this computer was off or asleep (it is now ${now}). Everything is ready in Omnigage, but nobody has been called. Call now (in the app: Review & send) or cancel the send.`,
         });
         this.audit.record({
           ...base,

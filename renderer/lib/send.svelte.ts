@@ -1,4 +1,4 @@
-import type { CancelReport, SendCheck, SendProgress, SendStatus } from '../../shared/send';
+import type { CancelReport, PowerState, SendCheck, SendProgress, SendStatus } from '../../shared/send';
 import { call as defaultCall, messageOf } from './api';
 
 type Call = typeof defaultCall;
@@ -20,6 +20,8 @@ export class SendState {
   busy = $state(false);
   error = $state<string | null>(null);
   cancelReport = $state.raw<CancelReport | null>(null);
+  /** Whether the app keeps this computer awake for a send time, and whether it is on battery. */
+  power = $state.raw<PowerState | null>(null);
 
   readonly active = $derived(this.status !== null && ACTIVE.has(this.status.state));
   readonly done = $derived(this.status !== null && (this.status.state === 'scheduled' || this.status.state === 'completed'));
@@ -88,8 +90,19 @@ export class SendState {
     return this.#act(() => this.#call('send:pause', { campaignId: this.campaignId }, { timeoutMs: 60_000 }));
   }
 
-  resume(): Promise<boolean> {
-    return this.#act(() => this.#call('send:resume', { campaignId: this.campaignId }, { timeoutMs: 60_000 }));
+  /** `callLate`: the send time passed while the computer was off, and the person says call now. */
+  resume(callLate = false): Promise<boolean> {
+    return this.#act(() => this.#call('send:resume', { campaignId: this.campaignId, ...(callLate ? { callLate } : {}) }, { timeoutMs: 60_000 }));
+  }
+
+  /** Asks main about the computer's power now (battery changes; keeping awake follows the sends). */
+  async loadPower(): Promise<PowerState | null> {
+    try {
+      this.power = await this.#call('app:power');
+    } catch {
+      this.power = null;
+    }
+    return this.power;
   }
 
   async cancel(): Promise<boolean> {

@@ -47,6 +47,9 @@ export async function startHarness(
     secrets?: SecretStore;
     /** The in-app rehearsal's sandbox (its dialer's pace) and whether policy hides it. */
     rehearsal?: BackendOptions['rehearsal'];
+    /** The backend's clock and the computer's power (keep awake, battery), for send-time tests. */
+    clock?: BackendOptions['clock'];
+    power?: BackendOptions['power'];
   } = {},
 ): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'omnigage-e2e-'));
@@ -67,6 +70,8 @@ export async function startHarness(
       dialogs,
       secrets: options.secrets ?? new MemorySecretStore(),
       rehearsal: options.rehearsal,
+      clock: options.clock,
+      power: options.power,
     });
   let backend = open();
 

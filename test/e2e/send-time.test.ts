@@ -1,0 +1,156 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Power } from '../../electron/power';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+const HOUR = 60 * 60_000;
+
+/** "At a set time" in the real renderer: the warnings at Send, keeping awake, and a missed time. */
+describe.skipIf(!hasChromium)('Send at a set time', () => {
+  let harness: Harness;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let offset = 0;
+  let holds = 0;
+  const pageErrors: string[] = [];
+  const power: Power = {
+    preventSleep: () => (holds++, () => void holds--),
+    onBattery: () => true,
+  };
+
+  const campaign = (name: string) => {
+    const services = harness.backend.services!;
+    const created = services.campaigns.create(name);
+    services.campaigns.update(created.id, {
+      callerId: sandbox.callerId.id,
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, branch hours change.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
+    writeFileSync(
+      join(dir, 'list.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
+    );
+    services.recipients.import({ campaignId: created.id, filePath: join(dir, 'list.csv') });
+    return created.id;
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'send-time-e2e' });
+    harness = await startHarness({
+      secrets: new MemorySecretStore(),
+      clock: () => new Date(Date.now() + offset),
+      power,
+    });
+    await harness.backend.services!.profiles.addSandbox(sandbox.baseUrl);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await harness?.backend.services?.send.stopOutbox();
+    await browser?.close();
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  const shoot = async (name: string) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const [size, width] of [
+        ['wide', 1280],
+        ['narrow', 900],
+      ] as const) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-${size}`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
+
+  it('warns at Send that the time is days away and the computer is on battery, then says it keeps the computer awake', async () => {
+    const id = campaign('Branch hours');
+    // Two days ahead, at noon in New York (inside everyone's calling hours).
+    const at = new Date(Date.now() + 2 * 24 * HOUR);
+    at.setUTCHours(17, 0, 0, 0);
+    harness.backend.services!.campaigns.update(id, {
+      delivery: { type: 'at', at: at.toISOString() },
+    });
+    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    await page.getByText('the app itself starts the calls on').waitFor();
+    await page.getByRole('button', { name: 'Schedule for 2 recipients' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('send-warnings').getByText('running on battery').waitFor();
+    const warnings = await dialog.getByTestId('send-warnings').textContent();
+    expect(warnings).toMatch(
+      /The calls start in \d days?( and \d+ hours?)?\. The app starts them itself, so it must be open then/,
+    );
+    expect(warnings).toContain('This computer is running on battery. Plug it in');
+    await shoot('send-time-confirm');
+    await dialog.getByRole('button', { name: 'Schedule' }).click();
+
+    // Handed over, waiting for its time: the app says it keeps the computer awake, and does.
+    await page
+      .getByTestId('send-queued')
+      .getByText('it keeps the computer from going to sleep by itself')
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Try now' }).count()).toBe(0);
+    expect(holds).toBe(1);
+    expect(sandbox.state.envelopes).toHaveLength(2);
+    expect(sandbox.state.schedulePatchCount()).toBe(0);
+    await page.getByTestId('send-queued').scrollIntoViewIfNeeded();
+    await shoot('send-time-waiting');
+  });
+
+  it('a time that passed while the computer was off: nobody is called until the person says "call now"', async () => {
+    const id = campaign('Branch hours, missed');
+    const at = new Date(Date.now() + HOUR);
+    const services = harness.backend.services!;
+    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    await services.send.start(id);
+    expect(await services.send.settled(id)).toMatchObject({ state: 'queued' });
+    const before = sandbox.state.schedulePatchCount();
+
+    // Five hours later the outbox looks at it again (the computer was off meanwhile).
+    offset = 5 * HOUR;
+    services.db.prepare('UPDATE sends SET next_attempt_at = 0 WHERE campaign_id = ?').run(id);
+    services.send.startOutbox({ intervalMs: 20 });
+    await expect.poll(() => services.send.status(id)?.errorCode, { timeout: 20_000 }).toBe('late');
+
+    // The window's clock is pinned to 2:30 in the morning in New York: calling late needs the tick.
+    await page.clock.setFixedTime(new Date('2026-12-03T07:30:00Z'));
+    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    const banner = page.getByTestId('send-late');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(/passed while this computer was off or asleep/);
+    expect(await banner.textContent()).toContain('nobody has been called');
+    const callNow = page.getByRole('button', { name: 'Call 2 recipients now' });
+    await banner.getByText('Yes, call at 2:30 in the morning for 2 people').waitFor();
+    expect(await callNow.isEnabled()).toBe(false);
+    await banner.scrollIntoViewIfNeeded();
+    await shoot('send-time-late');
+    expect(sandbox.state.schedulePatchCount()).toBe(before);
+
+    await banner.getByRole('checkbox').check();
+    await callNow.click();
+    await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
+    expect(sandbox.state.schedulePatchCount()).toBe(before + 1);
+    expect(services.send.status(id)?.state).toBe('scheduled');
+    expect(pageErrors).toEqual([]);
+  });
+});
