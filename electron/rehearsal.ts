@@ -7,6 +7,7 @@ import {
   type RehearsalStatus,
 } from '../shared/rehearsal';
 import type { Logger } from './logging/logger';
+import type { ConnectionTester } from './profiles/connection';
 import type { ProfileService } from './profiles/service';
 import { DEMO_CALLER_IDS, startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 import { idGenerator, seededRandom } from './sandbox/random';
@@ -23,6 +24,8 @@ const KEEP_REQUESTS = 200;
 
 export interface RehearsalDeps {
   profiles: ProfileService;
+  /** "Test connection": run once against the new sandbox, so the profile is tested for real. */
+  connection: ConnectionTester;
   log: Logger;
   clock?: () => Date;
   /** The organisation's policy removes rehearsals (policy.json `hideSandbox`). */
@@ -139,8 +142,9 @@ export class RehearsalService {
         tokenKey: credentials.tokenKey,
         tokenSecret: credentials.tokenSecret,
       });
-      // Its caller ID is known without a connection test, so a draft can pick it at once.
-      profiles.replaceCallerIds(saved.id, [sandbox.callerId]);
+      // A real connection test against it: the profile counts as tested and its caller ID is
+      // cached, so a draft can pick it at once.
+      await this.#deps.connection.test(saved.id);
       profiles.setActive(saved.id);
       if (before && before.id !== saved.id) this.#returnsTo = before.id;
       this.#running = {

@@ -180,6 +180,7 @@ export function createServices({
   });
   const rehearsal = new RehearsalService({
     profiles,
+    connection,
     log: log.child('rehearsal'),
     clock,
     ...rehearsalOptions,

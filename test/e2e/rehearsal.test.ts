@@ -83,6 +83,9 @@ describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
     expect(await card.textContent()).toContain(
       'It stops when you quit the app. Then new campaigns send with “First Bank” again.',
     );
+    expect(await page.getByTestId('rehearsing').textContent()).toContain(
+      'Rehearsing — new campaigns call nobody',
+    );
     // Every screen says so: the header names the rehearsal.
     await page.getByTestId('rehearsing').waitFor();
     const status = harness.backend.services!.rehearsal.status();

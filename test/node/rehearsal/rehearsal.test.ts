@@ -82,6 +82,8 @@ describe('rehearsal inside the app', () => {
       hasSecret: true,
     });
     expect(started.returnsTo).toBe('First Bank');
+    // It was tested for real against the new sandbox (the connection test cached its caller ID).
+    expect(profile.testedAt).not.toBeNull();
     expect(profile.tokenKey).toMatch(/^rehearsal-[0-9a-f]{12}$/);
     // The caller ID is cached at once, so a draft can choose it without a connection test.
     expect(services.profiles.callerIds(profile.id).callerIds.map((c) => c.id)).toEqual([
@@ -98,7 +100,10 @@ describe('rehearsal inside the app', () => {
     expect(files).toContain('campaigns.sqlite');
     expect(leaks).toEqual([]);
 
+    // A draft made while rehearsing stays with the rehearsal once it stops; one made before keeps its own.
+    const during = services.campaigns.create('Made while rehearsing');
     const stopped = await services.rehearsal.stop();
+    expect(services.profiles.forCampaign(during.id)?.id).toBe(profile.id);
     expect(stopped).toMatchObject({ state: 'off', apiUrl: null, profileId: profile.id });
     expect(await listening(port)).toBe(false);
     expect(services.profiles.active()?.id).toBe(real.id);
