@@ -200,6 +200,8 @@ export const contract = {
   'recipients:removeRows': channel(
     z.object({ campaignId: campaignIdSchema, rows: z.array(z.number().int().min(1)).min(1).max(100_000) }),
   ).returns<{ removed: number }>(),
+  /** Puts back the rows of the last removal (this session; refused after the list was replaced). */
+  'recipients:undoRemove': channel(z.object({ campaignId: campaignIdSchema })).returns<{ restored: number; rows: number[] }>(),
   /** Checks a WAV/MP3 (format, length) and keeps a copy in the data folder. */
   'audio:import': channel(z.object({ file: fileHandleSchema })).returns<StoredAudio>(),
   /** A kept audio file's bytes, for the editor's player. */

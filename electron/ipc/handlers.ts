@@ -165,6 +165,8 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
 
     'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry }) => {
       const result = recipients.import({ campaignId, filePath: pathOf(file), phoneColumn, defaultCountry });
+      // Rows removed from the old list must never come back into the new one.
+      services.recipientEditor.forgetRemoval(campaignId);
       emit('campaigns:changed', { ids: [campaignId] });
       return result;
     },
@@ -195,6 +197,11 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     },
     'recipients:removeRows': ({ campaignId, rows }) => {
       const result = services.recipientEditor.removeRows(campaignId, rows);
+      campaignsChanged(campaignId);
+      return result;
+    },
+    'recipients:undoRemove': ({ campaignId }) => {
+      const result = services.recipientEditor.undoRemove(campaignId);
       campaignsChanged(campaignId);
       return result;
     },

@@ -113,19 +113,76 @@ export class RecipientEditor {
     return after;
   }
 
-  /** Removes rows from the list (not from the file); returns how many went. */
+  /**
+   * Removes rows from the list (not from the file); returns how many went. The rows as they
+   * were are kept in memory until the next removal, so the last one can be undone.
+   */
   removeRows(campaignId: string, rows: readonly number[]): { removed: number } {
     this.#editable(campaignId);
     let removed = 0;
+    const kept: Array<Record<string, unknown>> = [];
     this.#db.transaction(() => {
+      const read = this.#db.prepare('SELECT * FROM recipients WHERE campaign_id = ? AND row = ?');
       const remove = this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ? AND row = ?');
-      for (const row of new Set(rows)) removed += remove.run(campaignId, row).changes;
+      for (const row of new Set(rows)) {
+        const before = read.get(campaignId, row) as Record<string, unknown> | undefined;
+        if (!before) continue;
+        removed += remove.run(campaignId, row).changes;
+        kept.push(before);
+      }
       if (removed > 0) {
         this.#recomputeDuplicates(campaignId);
         this.#touch(campaignId);
       }
     })();
+    if (removed > 0)
+      this.#lastRemoval.set(campaignId, { importedAt: this.#importedAt(campaignId), rows: kept });
     return { removed };
+  }
+
+  /** Puts back the rows of the last removal; refused once the list has been replaced since. */
+  undoRemove(campaignId: string): { restored: number; rows: number[] } {
+    this.#editable(campaignId);
+    const last = this.#lastRemoval.get(campaignId);
+    if (!last) throw new AppError('not_found', 'There is no removal to undo.');
+    this.#lastRemoval.delete(campaignId);
+    if (last.importedAt !== this.#importedAt(campaignId)) {
+      throw new AppError(
+        'conflict',
+        'The list was replaced after those rows were removed, so they cannot be put back.',
+      );
+    }
+    let restored = 0;
+    this.#db.transaction(() => {
+      for (const row of last.rows) {
+        const columns = Object.keys(row);
+        restored += this.#db
+          .prepare(
+            `INSERT OR IGNORE INTO recipients (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          )
+          .run(...columns.map((c) => row[c])).changes;
+      }
+      this.#recomputeDuplicates(campaignId);
+      this.#touch(campaignId);
+    })();
+    return { restored, rows: last.rows.map((r) => r.row as number) };
+  }
+
+  /** A new list was imported: the last removal belongs to the old one. */
+  forgetRemoval(campaignId: string): void {
+    this.#lastRemoval.delete(campaignId);
+  }
+
+  readonly #lastRemoval = new Map<
+    string,
+    { importedAt: string | null; rows: Array<Record<string, unknown>> }
+  >();
+
+  #importedAt(campaignId: string): string | null {
+    const row = this.#db
+      .prepare('SELECT imported_at FROM recipient_lists WHERE campaign_id = ?')
+      .get(campaignId) as { imported_at: string } | undefined;
+    return row?.imported_at ?? null;
   }
 
   /** The first row with a number is the one called; later rows with the same number are duplicates of it. */

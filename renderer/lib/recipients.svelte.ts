@@ -34,6 +34,8 @@ export class RecipientsState {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   pending = $state<PendingImport | null>(null);
+  /** The notice is about a removal that Undo can still put back. */
+  undoable = $state(false);
   /** Rows ticked for removal; replaced whole on each change. */
   selected = $state.raw<ReadonlySet<number>>(NO_ROWS);
   /** The row whose message is shown, with its rendered text. */
@@ -239,6 +241,7 @@ export class RecipientsState {
         { timeoutMs: 10 * 60_000 },
       );
       this.pending = null;
+      this.undoable = false;
       this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.`;
       this.filter = 'all';
       this.selected = NO_ROWS;
@@ -270,11 +273,22 @@ export class RecipientsState {
 
   async removeRows(rows: number[]): Promise<boolean> {
     if (rows.length === 0) return false;
-    return this.#edit(async () => {
+    const done = await this.#edit(async () => {
       const { removed } = await this.#call('recipients:removeRows', { campaignId: this.campaignId, rows });
       this.selected = NO_ROWS;
       if (this.focusRow !== null && rows.includes(this.focusRow)) this.closeRow();
-      return `Removed ${removed} row${removed === 1 ? '' : 's'} from the list.`;
+      return removed === 1 && rows.length === 1 ? `Row ${rows[0]} removed from the list.` : `Removed ${removed.toLocaleString()} row${removed === 1 ? '' : 's'} from the list.`;
+    });
+    this.undoable = done;
+    return done;
+  }
+
+  /** Puts back the rows the last removal took out. */
+  async undoRemove(): Promise<boolean> {
+    this.undoable = false;
+    return this.#edit(async () => {
+      const { restored, rows } = await this.#call('recipients:undoRemove', { campaignId: this.campaignId });
+      return restored === 1 ? `Row ${rows[0]} is back in the list.` : `${restored.toLocaleString()} rows are back in the list.`;
     });
   }
 
@@ -286,6 +300,7 @@ export class RecipientsState {
   }
 
   async #edit(action: () => Promise<string>): Promise<boolean> {
+    this.undoable = false;
     try {
       this.notice = await action();
       this.error = null;

@@ -175,7 +175,9 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     );
     await page.getByTestId('recipient-row').first().click();
     await page.getByRole('button', { name: 'Remove this row' }).click();
-    await page.getByText('Removed 1 row from the list.').waitFor();
+    await page.getByText('Row 4 removed from the list.').waitFor();
+    // The way back is where the keyboard is.
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Undo');
     await page.getByRole('heading', { name: 'No problems' }).waitFor();
   });
 
@@ -225,6 +227,13 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
       .waitFor();
     await page.getByRole('heading', { name: 'When someone answers' }).waitFor();
     await shot('preview');
+
+    // The clicked row's details are in view and focused; Escape closes them and goes back to the row.
+    await page.waitForFunction(() => document.activeElement?.id === 'row-title');
+    expect(await page.getByTestId('row-panel').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('row-panel').waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes('Flo') ?? false);
 
     // From the keyboard: arrow up to the row above, Enter shows its message.
     await page.keyboard.press('ArrowUp');

@@ -109,6 +109,39 @@ describe('workspace channels', () => {
     expect(services.recipients.summary(campaign.id).recipients.duplicates).toBe(0);
   });
 
+  it('undoes the last removal exactly, once, and never into a list that was replaced since', async () => {
+    const { dataDir, services, call, choose } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Undo' });
+    const file = join(dataDir, 'list.csv');
+    writeFileSync(file, 'Phone,Name\n2125550142,Ann\n2125550142,Bo\n3125550199,Cy\n');
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
+    const before = services.recipients.page(campaign.id, { filter: 'all' }).rows;
+
+    await call('recipients:removeRows', { campaignId: campaign.id, rows: [1, 3] });
+    expect(
+      services.recipients.page(campaign.id, { filter: 'all' }).rows.map((r) => [r.row, r.status]),
+    ).toEqual([[2, 'valid']]);
+    await expect(call('recipients:undoRemove', { campaignId: campaign.id })).resolves.toEqual({
+      restored: 2,
+      rows: [1, 3],
+    });
+    // Everything as it was, Bo a duplicate of Ann again.
+    expect(services.recipients.page(campaign.id, { filter: 'all' }).rows).toEqual(before);
+    await expect(call('recipients:undoRemove', { campaignId: campaign.id })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+
+    await call('recipients:removeRows', { campaignId: campaign.id, rows: [3] });
+    writeFileSync(file, 'Phone,Name\n6465550100,Di\n');
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
+    await expect(call('recipients:undoRemove', { campaignId: campaign.id })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(
+      services.recipients.page(campaign.id, { filter: 'all' }).rows.map((r) => r.fields.name),
+    ).toEqual(['Di']);
+  });
+
   it('reads WAV and MP3 lengths from their headers and refuses other files', () => {
     expect(inspectAudio(wavBytes(3), 'a.wav')).toEqual({
       format: 'wav',

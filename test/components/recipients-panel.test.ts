@@ -1,0 +1,102 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecipientsState } from '../../renderer/lib/recipients.svelte';
+import RecipientsPanel from '../../renderer/panels/RecipientsPanel.svelte';
+import { realBackend } from './helpers';
+
+afterEach(() => cleanup());
+
+// jsdom has no layout, so no ResizeObserver: the table keeps its default height.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+} as unknown as typeof ResizeObserver;
+
+/** A campaign whose 300-row list has one bad number, near the end (row 290). */
+async function imported() {
+  const { call, dataDir, backend } = realBackend();
+  const campaign = await call('campaigns:create', { name: 'Rows' });
+  const file = join(dataDir, 'list.csv');
+  const rows = ['Phone,First Name'];
+  for (let i = 1; i <= 300; i++)
+    rows.push(`${i === 290 ? '555' : `212555${String(1000 + i)}`},P${i}`);
+  writeFileSync(file, rows.join('\n'));
+  const recipients = new RecipientsState(call);
+  await recipients.load(campaign.id, ['Hi {{first-name}}'], ['What they will hear']);
+  await recipients.choose(backend.services!.fileHandles.issue(file), 'US');
+  expect(await recipients.confirmImport()).toBe(true);
+  render(RecipientsPanel, { props: { recipients, editable: true, defaultCountry: 'US' } });
+  return { recipients, call, campaignId: campaign.id };
+}
+
+const rowEl = (n: number) =>
+  document.querySelector<HTMLElement>(`[data-testid="recipient-row"][data-row="${n}"]`);
+
+describe('RecipientsPanel', () => {
+  it("moves focus to a clicked row's details, and Escape closes them and returns to the row", async () => {
+    await imported();
+    await waitFor(() => expect(rowEl(3)).toBeTruthy());
+    await fireEvent.click(rowEl(3)!);
+    await waitFor(() => expect(document.activeElement?.id).toBe('row-title'));
+    expect(document.activeElement?.textContent).toBe('Row 3');
+    await waitFor(() => expect(screen.getByTestId('rendered-message').textContent).toBe('Hi P3'));
+
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('row-panel')).toBeNull());
+    expect(document.activeElement).toBe(rowEl(3));
+  });
+
+  it('starts "Problems only" at its first row, not at the old scroll position', async () => {
+    const { recipients } = await imported();
+    const viewport = screen.getByTestId('recipient-viewport');
+    viewport.scrollTop = 250 * 36;
+    await fireEvent.scroll(viewport);
+    await fireEvent.click(screen.getByRole('radio', { name: 'Problems only' }));
+    await waitFor(() => expect(recipients.total).toBe(1));
+    expect(viewport.scrollTop).toBe(0);
+    await waitFor(() => expect(rowEl(290)).toBeTruthy());
+    // And the column says what its numbers count.
+    expect(screen.getByRole('columnheader', { name: 'Row' }).getAttribute('title')).toMatch(
+      /^Row 1 is the first row under the column names/,
+    );
+  });
+
+  it('removes a row with Undo at hand (focused), and Undo puts it back with its number', async () => {
+    const { recipients } = await imported();
+    await waitFor(() => expect(rowEl(5)).toBeTruthy());
+    await fireEvent.click(rowEl(5)!);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Remove this row' }));
+    await screen.findByText('Row 5 removed from the list.');
+    await waitFor(() => expect(recipients.summary?.recipients.total).toBe(299));
+    const undo = await screen.findByRole('button', { name: 'Undo' });
+    await waitFor(() => expect(document.activeElement).toBe(undo));
+
+    await fireEvent.click(undo);
+    await screen.findByText('Row 5 is back in the list.');
+    await waitFor(() =>
+      expect(recipients.summary?.recipients).toMatchObject({ total: 300, valid: 299, invalid: 1 }),
+    );
+    await waitFor(() => expect(rowEl(5)?.textContent).toContain('P5'));
+    expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
+  });
+
+  it('asks before "Replace the list…", saying what is lost, and Keep this list keeps it', async () => {
+    const { recipients, call, campaignId } = await imported();
+    await call('recipients:removeRows', { campaignId, rows: [1, 2, 3] });
+    await recipients.refresh();
+    await fireEvent.click(screen.getByRole('button', { name: 'Replace the list…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Replace the recipient list?' });
+    expect(
+      dialog.querySelector('[data-testid="replace-loses"]')!.textContent!.replace(/\s+/g, ' '),
+    ).toMatch(
+      /take the place of all 300 rows of list\.csv\. Numbers corrected here and the 3 rows removed here are lost/,
+    );
+    await fireEvent.click(screen.getByRole('button', { name: 'Keep this list' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(recipients.pending).toBeNull();
+    expect(recipients.summary?.recipients.total).toBe(297);
+  });
+});
