@@ -53,10 +53,33 @@ export const audioMessageSchema = z.object({
 export const messageSchema = z.discriminatedUnion('kind', [textMessageSchema, audioMessageSchema]);
 export type Message = z.infer<typeof messageSchema>;
 
+/**
+ * The campaign's calling window in each recipient's local time (shared/recipients/quiet-hours.ts)
+ * and what Send does with recipients outside it at the moment the calls start: `warn` (the
+ * default: Review warns and Send asks in words at an odd hour), `leave-out` (they get no call,
+ * counted in Review and Results) or `refuse` (Send is refused until the window or time fits).
+ */
+export const callingWindowSchema = z
+  .object({
+    startMinute: z.number().int().min(0).max(1439),
+    endMinute: z.number().int().min(1).max(1440),
+    days: z.array(z.number().int().min(0).max(6)).min(1, 'Choose at least one day.').max(7),
+    outside: z.enum(['warn', 'leave-out', 'refuse']),
+  })
+  .refine((w) => w.endMinute > w.startMinute, {
+    message: 'The calling window must end after it starts.',
+  })
+  .refine((w) => new Set(w.days).size === w.days.length, { message: 'A day is listed twice.' });
+export type CampaignCallingWindow = z.infer<typeof callingWindowSchema>;
+
 /** Only "immediately" is known to the API; a send-at time is kept by the app itself. */
 export const deliverySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('immediately') }),
-  z.object({ type: z.literal('at'), at: z.string().datetime({ offset: true }) }),
+  z.object({ type: z.literal('immediately'), window: callingWindowSchema.optional() }),
+  z.object({
+    type: z.literal('at'),
+    at: z.string().datetime({ offset: true }),
+    window: callingWindowSchema.optional(),
+  }),
 ]);
 export type Delivery = z.infer<typeof deliverySchema>;
 

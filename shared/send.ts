@@ -165,6 +165,7 @@ export interface SendProblem {
     | 'recipients'
     | 'credentials'
     | 'offline'
+    | 'calling_hours'
     | 'already_sent'
     | 'in_progress'
     /** The office's shared do-not-call file cannot be read (blocking when the last copy is too old). */

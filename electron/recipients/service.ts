@@ -28,6 +28,7 @@ import {
 import { READ_AS_LABELS, suggestReadAs } from '../../shared/recipients/read-as';
 import {
   callingHoursReport,
+  outsideCallingHours,
   zonesForNumber,
   type CallingWindow,
   type QuietHoursReport,
@@ -809,18 +810,8 @@ export class RecipientService {
    * per prefix, so a 100,000-row list costs a few hundred lookups.
    */
   zoneGroups(campaignId: string, profileId: string | null): ZoneGroup[] {
-    this.#campaign(campaignId);
-    const prefixes = this.#db
-      .prepare(
-        `SELECT CASE WHEN substr(r.e164, 1, 2) = '+1' THEN substr(r.e164, 1, 5) ELSE substr(r.e164, 1, 7) END AS prefix,
-           min(r.e164) AS sample, count(*) AS n
-         FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
-         GROUP BY prefix`,
-      )
-      .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
     const groups = new Map<string, ZoneGroup>();
-    for (const { sample, n } of prefixes) {
-      const zones = zonesForNumber(sample, countryOf(sample));
+    for (const { zones, n } of this.#prefixZones(campaignId, profileId)) {
       const key = zones.join(' ');
       const group = groups.get(key);
       if (group) group.recipients += n;
@@ -828,4 +819,52 @@ export class RecipientService {
     }
     return [...groups.values()];
   }
+
+  /**
+   * The zone prefixes (zonePrefixSql) of the sendable recipients outside the calling window at
+   * `at`, and how many recipients they hold: those a "leave out" send gives no call.
+   */
+  outsideWindow(
+    campaignId: string,
+    profileId: string | null,
+    at: Date,
+    window: CallingWindow,
+  ): { prefixes: string[]; recipients: number } {
+    const prefixes: string[] = [];
+    let recipients = 0;
+    for (const { prefix, zones, n } of this.#prefixZones(campaignId, profileId)) {
+      if (!outsideCallingHours(at, zones, window)) continue;
+      prefixes.push(prefix);
+      recipients += n;
+    }
+    return { prefixes, recipients };
+  }
+
+  #prefixZones(
+    campaignId: string,
+    profileId: string | null,
+  ): Array<{ prefix: string; zones: readonly string[]; n: number }> {
+    this.#campaign(campaignId);
+    const rows = this.#db
+      .prepare(
+        `SELECT ${zonePrefixSql('r')} AS prefix, min(r.e164) AS sample, count(*) AS n
+         FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
+         GROUP BY prefix`,
+      )
+      .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
+    return rows.map(({ prefix, sample, n }) => ({
+      prefix,
+      zones: zonesForNumber(sample, countryOf(sample)),
+      n,
+    }));
+  }
+}
+
+/**
+ * The part of a number that decides its time zones (zoneGroups): +1 and the area code, else "+"
+ * and six digits. A send that leaves out recipients outside their calling hours records these,
+ * and Results reads them back to say why a row got no call.
+ */
+export function zonePrefixSql(alias: string): string {
+  return `CASE WHEN substr(${alias}.e164, 1, 2) = '+1' THEN substr(${alias}.e164, 1, 5) ELSE substr(${alias}.e164, 1, 7) END`;
 }

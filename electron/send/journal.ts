@@ -3,6 +3,13 @@ import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
 import { onDoNotCallSql, sendableSql } from '../recipients/opt-outs';
+import { zonePrefixSql } from '../recipients/service';
+
+/**
+ * The journal step that records who a send left out for being outside their calling hours when
+ * the calls start (detail: the zone prefixes, how many, when and the window), read by Results.
+ */
+export const CALLING_WINDOW_STEP = 'calling-window';
 
 /**
  * The send journal in SQLite. Every write here is committed before the engine makes its next
@@ -141,6 +148,8 @@ export class Journal {
     apiUrl: string;
     recipientsSha256: string | null;
     batchSize: number;
+    /** Zone prefixes (zonePrefixSql) of recipients left out: outside their calling hours. */
+    leaveOut?: readonly string[];
   }): SendRow {
     const now = this.#now();
     const { campaignId, batchSize } = input;
@@ -158,9 +167,10 @@ export class Journal {
            SELECT r.campaign_id, r.row, r.e164, (ROW_NUMBER() OVER (ORDER BY r.row) - 1) / CAST(? AS INTEGER), ''
            FROM recipients r
            WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
+             AND ${zonePrefixSql('r')} NOT IN (SELECT value FROM json_each(?))
            ORDER BY r.row`,
         )
-        .run(batchSize, campaignId, input.profileId);
+        .run(batchSize, campaignId, input.profileId, JSON.stringify(input.leaveOut ?? []));
       this.#db
         .prepare(
           `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at)

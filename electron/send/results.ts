@@ -5,11 +5,11 @@ import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
-import type { RecipientService } from '../recipients/service';
+import { zonePrefixSql, type RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
 import { clientFor } from './engine';
-import { envelopeIdSql, remoteCounts } from './journal';
+import { CALLING_WINDOW_STEP, envelopeIdSql, remoteCounts } from './journal';
 import type { SendService } from './service';
 
 /**
@@ -63,6 +63,8 @@ interface JoinedRow {
   status: string | null;
   outcome: string | null;
   call_status: string | null;
+  /** Left out by the send: outside their calling hours when the calls started. */
+  left_out: 0 | 1;
 }
 
 export class ResultsService {
@@ -289,18 +291,32 @@ export class ResultsService {
     return this.#deps.db
       .prepare(
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
-           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status
+           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status,
+           (${zonePrefixSql('r')} IN (SELECT value FROM json_each(?))) AS left_out
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
            LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
          WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
       )
-      .all(campaignId, limit, offset) as JoinedRow[];
+      .all(this.#leftOut(campaignId), campaignId, limit, offset) as JoinedRow[];
+  }
+
+  /** The zone prefixes the send left out for calling hours (journal step), as a JSON array. */
+  #leftOut(campaignId: string): string {
+    const detail = this.#deps.send.journal.step(campaignId, CALLING_WINDOW_STEP)?.detail;
+    if (!detail) return '[]';
+    const prefixes = (JSON.parse(detail) as { prefixes?: unknown }).prefixes;
+    return JSON.stringify(Array.isArray(prefixes) ? prefixes : []);
   }
 
   #statusOf(r: JoinedRow, sending: boolean): string {
     if (r.rstatus === 'invalid') return 'not called: invalid number';
     if (r.rstatus === 'duplicate') return `not called: repeats row ${r.duplicate_of}`;
-    if (r.in_send === null) return sending ? 'not called: opted out' : 'not sent';
+    if (r.in_send === null)
+      return sending
+        ? r.left_out
+          ? 'not called: outside calling hours'
+          : 'not called: opted out'
+        : 'not sent';
     if (!r.envelope_id) return 'not sent';
     return r.status ?? 'pending';
   }
@@ -345,13 +361,15 @@ export class ResultsService {
       // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
       const held = this.#deps.db
         .prepare(
-          `SELECT CASE r.status WHEN 'invalid' THEN 'not called: invalid number' WHEN 'duplicate' THEN 'not called: repeats another row'
+          `SELECT CASE WHEN r.status = 'invalid' THEN 'not called: invalid number'
+                  WHEN r.status = 'duplicate' THEN 'not called: repeats another row'
+                  WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN 'not called: outside calling hours'
                   ELSE 'not called: opted out' END AS o, count(*) AS n
            FROM recipients r WHERE r.campaign_id = ?
              AND NOT EXISTS (SELECT 1 FROM send_recipients s WHERE s.campaign_id = r.campaign_id AND s.row = r.row)
            GROUP BY o`,
         )
-        .all(campaignId) as Array<{ o: string; n: number }>;
+        .all(this.#leftOut(campaignId), campaignId) as Array<{ o: string; n: number }>;
       for (const c of held) outcomes[c.o] = c.n;
     }
     const total = this.#deps.db

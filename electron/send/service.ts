@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
-import type { CampaignStatus } from '../../shared/campaign';
+import type { CampaignDetail, CampaignStatus } from '../../shared/campaign';
+import { describeWindow } from '../../shared/recipients/quiet-hours';
 import {
   describeUnknownField,
   extractMergeFields,
@@ -39,7 +40,7 @@ import {
   type RunControl,
   type RunOutcome,
 } from './engine';
-import { Journal, type SendRow } from './journal';
+import { CALLING_WINDOW_STEP, Journal, type SendRow } from './journal';
 import { Lease } from './lease';
 import { Reachability } from './reachability';
 
@@ -278,6 +279,8 @@ export class SendService {
       : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
     for (const p of summary.problems)
       if (p.blocking) problems.push({ code: 'recipients', blocking: true, message: p.message });
+    const hours = this.#callingHours(campaign, profile?.id ?? null);
+    if (hours) problems.push(hours);
 
     let online = false;
     let callerId: SendCheck['callerId'] = null;
@@ -433,6 +436,15 @@ export class SendService {
     const credentials = await this.credentials(campaignId, options.profileId);
     const list = recipients.getList(campaignId);
     const offline = !check.online;
+    // Recipients outside their calling hours when the calls start are left out, if so chosen; the
+    // journal records which (by zone prefix), so Results can say why they got no call.
+    const campaign = this.#deps.campaigns.detail(campaignId);
+    const window = campaign.delivery.window;
+    const startsAt = this.#callsStart(campaign.delivery);
+    const leaveOut =
+      window?.outside === 'leave-out'
+        ? recipients.outsideWindow(campaignId, profileId, startsAt, window)
+        : null;
     this.journal.create({
       campaignId,
       state: offline ? 'queued' : 'sending',
@@ -440,7 +452,15 @@ export class SendService {
       apiUrl: credentials.apiUrl,
       recipientsSha256: list?.sha256 ?? null,
       batchSize: this.#options.batchSize,
+      leaveOut: leaveOut?.prefixes,
     });
+    if (leaveOut && window)
+      this.journal.stepDone(campaignId, CALLING_WINDOW_STEP, null, {
+        prefixes: leaveOut.prefixes,
+        recipients: leaveOut.recipients,
+        at: startsAt.toISOString(),
+        window: describeWindow(window),
+      });
     if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
     // Send pressed after the campaign's time: the window said the calls start at once, so that is
     // not "late" (which is for a time that passed while the computer was off).
@@ -660,6 +680,48 @@ export class SendService {
   }
 
   /** A send whose envelopes were never requested: dropping it leaves nothing that could call anyone. */
+  /** When the calls start: the send time still ahead, else now. */
+  #callsStart(delivery: CampaignDetail['delivery']): Date {
+    const now = this.#clock();
+    const at = delivery.type === 'at' ? new Date(delivery.at) : null;
+    return at && at.getTime() > now.getTime() ? at : now;
+  }
+
+  /**
+   * The campaign's calling window at the moment the calls start: `refuse` blocks the send while
+   * anyone is outside it; `leave-out` blocks it only when that would leave nobody to call.
+   */
+  #callingHours(campaign: CampaignDetail, profileId: string | null): SendProblem | null {
+    const window = campaign.delivery.window;
+    if (!window || window.outside === 'warn') return null;
+    const at = this.#callsStart(campaign.delivery);
+    const outside = this.#deps.recipients.outsideWindow(campaign.id, profileId, at, window);
+    if (outside.recipients === 0) return null;
+    const hours = describeWindow(window);
+    const when = at.getTime() > this.#clock().getTime() ? 'at the send time' : 'now';
+    const people = `${outside.recipients.toLocaleString('en-US')} recipient${outside.recipients === 1 ? '' : 's'}`;
+    if (window.outside === 'refuse')
+      return {
+        code: 'calling_hours',
+        blocking: true,
+        message: `${people} would be called outside their calling hours (${hours} their time) ${when}. Change the calling hours or the send time, or choose to leave them out.`,
+      };
+    const sendable = this.#deps.recipients
+      .zoneGroups(campaign.id, profileId)
+      .reduce((sum, group) => sum + group.recipients, 0);
+    if (outside.recipients >= sendable)
+      return {
+        code: 'calling_hours',
+        blocking: true,
+        message: `Every recipient is outside their calling hours (${hours} their time) ${when}, so nobody would be called. Change the calling hours or the send time.`,
+      };
+    return {
+      code: 'calling_hours',
+      blocking: false,
+      message: `${people} ${outside.recipients === 1 ? 'is' : 'are'} outside their calling hours (${hours} their time) ${when} and will be left out: they get no call.`,
+    };
+  }
+
   #discardable(send: SendRow): boolean {
     return (
       !this.journal.envelopesAttempted(send.campaign_id) &&

@@ -90,6 +90,22 @@ export function isWithinCallingHours(
   return clock !== null && open(clock, window);
 }
 
+/**
+ * Is a number with these possible zones outside the window at `now`? The most restrictive known
+ * zone decides (as in callingHoursReport); a number with no known zone is not "outside" (it is
+ * counted as not checked).
+ */
+export function outsideCallingHours(
+  now: Date,
+  zones: readonly string[],
+  window: CallingWindow = DEFAULT_CALLING_WINDOW,
+): boolean {
+  return zones.some((zone) => {
+    const clock = localClock(now, zone);
+    return clock !== null && !open(clock, window);
+  });
+}
+
 /** "08:00" */
 export const clockText = (minutes: number) =>
   `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
