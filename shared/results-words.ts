@@ -46,3 +46,32 @@ export function statusLabel(status: string): string {
 
 /** The columns the results export adds after the spreadsheet's own, named as the screen names them. */
 export const RESULTS_EXPORT_COLUMNS = ['Number called', 'Status', 'Outcome', 'Omnigage reference'];
+
+/**
+ * The columns results written back into a copy of the imported spreadsheet add after its last
+ * column (issue 14): the number handed to Omnigage, the call's status (or why the row was not
+ * called), its outcome, and when the call ended.
+ */
+export const WRITE_BACK_COLUMNS = ['Number called', 'Call status', 'Outcome', 'Called at'] as const;
+
+/**
+ * When a call ended, as a person reads it and a spreadsheet sorts it: "2025-03-05 14:32" in the
+ * given time zone (the computer's when omitted); empty when unknown or unreadable.
+ */
+export function calledAtLabel(iso: string | null, timeZone?: string): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}

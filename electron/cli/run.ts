@@ -7,6 +7,7 @@ import { dataPaths, resolveDataDir } from '../paths';
 import type { SecretStore } from '../secrets/store';
 import { clientFor } from '../send/engine';
 import type { PreparedTestCall } from '../send/test-call';
+import { sameFile } from '../recipients/write-back';
 import { createServices, type Services } from '../services';
 import { optOutsArgsProblem, readShared, runOptOuts } from './optouts';
 import { USAGE } from './usage';
@@ -22,8 +23,8 @@ import {
 import { EDITABLE_STATUSES } from '../../shared/campaign';
 
 /**
- * The headless CLI: `validate`, `send`, `status` and `test-call` on a campaign file, and
- * `optouts` on the data folder's do-not-call list (optouts.ts), over the same services and
+ * The headless CLI: `validate`, `send`, `status`, `test-call` and `results` on a campaign file,
+ * and `optouts` on the data folder's do-not-call list (optouts.ts), over the same services and
  * database as the app. stdout carries only the command's output (JSON with --json);
  * everything else goes to stderr. Exit codes: 0 success (sendable / scheduled / status shown),
  * 1 not sendable or not sent, 2 unusable input.
@@ -40,7 +41,6 @@ export interface CliIo {
   onInterrupt?: (stop: () => Promise<void>) => void;
 }
 
-
 interface Parsed {
   command: string | undefined;
   file: string | undefined;
@@ -50,14 +50,21 @@ interface Parsed {
   /** test-call's options, as typed (null: given without a value). */
   to: string | null | undefined;
   row: string | null | undefined;
+  /** results' option, as typed. */
+  out: string | null | undefined;
   unknown: string[];
   /** optouts: the action (add, remove…) and its numbers or file. */
   sub: string | undefined;
   values: string[];
 }
 
-/** Options that take a value (`--to +12025550123` or `--to=+12025550123`); only test-call has them. */
-const VALUE_OPTIONS = ['--to', '--row'] as const;
+/** Options that take a value (`--to +12025550123` or `--to=+12025550123`), and the command each belongs to. */
+const VALUE_OPTIONS = ['--to', '--row', '--out'] as const;
+const OPTION_COMMAND: Record<(typeof VALUE_OPTIONS)[number], string> = {
+  '--to': 'test-call',
+  '--row': 'test-call',
+  '--out': 'results',
+};
 
 function parseArgs(argv: readonly string[]): Parsed {
   const positional: string[] = [];
@@ -83,9 +90,9 @@ function parseArgs(argv: readonly string[]): Parsed {
     else positional.push(arg);
   }
   const command = positional[0];
-  // Elsewhere --to and --row mean nothing: refused as before.
-  if (command !== 'test-call')
-    for (const option of VALUE_OPTIONS) if (option in values) unknown.push(option);
+  // Elsewhere an option means nothing: refused as before.
+  for (const option of VALUE_OPTIONS)
+    if (option in values && OPTION_COMMAND[option] !== command) unknown.push(option);
   const optouts = command === 'optouts';
   return {
     command,
@@ -95,13 +102,14 @@ function parseArgs(argv: readonly string[]): Parsed {
     help,
     to: values['--to'],
     row: values['--row'],
+    out: values['--out'],
     unknown: optouts ? unknown : [...unknown, ...positional.slice(2)],
     sub: optouts ? positional[1] : undefined,
     values: optouts ? positional.slice(2) : [],
   };
 }
 
-const COMMANDS = new Set(['validate', 'send', 'status', 'test-call', 'optouts']);
+const COMMANDS = new Set(['validate', 'send', 'status', 'test-call', 'results', 'optouts']);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv);
@@ -157,6 +165,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (args.command === 'send') return await send(services, file, args.json, io);
     if (args.command === 'test-call') return await testCall(services, file, args, io);
+    if (args.command === 'results') return await results(services, file, args, io);
     return await status(services, file, args.json, io);
   } catch (error) {
     if (error instanceof UnusableInput) {
@@ -310,6 +319,67 @@ async function optOutsCommand(args: Parsed, io: CliIo): Promise<number> {
   } finally {
     services.close();
   }
+}
+
+/**
+ * `results`: the recipient list as imported, copied to --out with four columns of results
+ * (ResultsService.writeBack). Omnigage is asked for the latest outcomes first when it can be
+ * reached; otherwise the copy holds what was fetched last, and stderr says so.
+ */
+async function results(
+  services: Services,
+  file: LoadedCampaignFile,
+  args: Parsed,
+  io: CliIo,
+): Promise<number> {
+  if (args.out === undefined || args.out === null || args.out.trim() === '') {
+    io.stderr(
+      `results: give the file to write with --out, e.g. npm run -s cli -- results ${file.path} --out "list with results.${/\.xlsx$/i.test(file.recipientsPath) ? 'xlsx' : 'csv'}"\n`,
+    );
+    return 2;
+  }
+  const out = resolve(io.cwd, args.out);
+  if (sameFile(out, file.recipientsPath)) {
+    io.stderr(
+      `results: ${out} is the recipient list itself; the results go into a copy so the list stays as it was. Give another name with --out.\n`,
+    );
+    return 2;
+  }
+  if (sameFile(out, file.path)) {
+    io.stderr(`results: ${out} is the campaign file itself. Give another name with --out.\n`);
+    return 2;
+  }
+  const campaignId = linkedCampaign(services, file);
+  const state = campaignId ? services.send.journal.get(campaignId)?.state : undefined;
+  if (!campaignId || (state !== 'scheduled' && state !== 'completed')) {
+    io.stderr(
+      `"${file.spec.name}" has not been sent, so there are no results to write yet. Send it with: npm run -s cli -- send ${file.path}\n`,
+    );
+    return 1;
+  }
+  try {
+    await services.results.refresh(campaignId);
+  } catch (error) {
+    io.stderr(
+      `Omnigage could not be asked for the latest outcomes (${error instanceof Error ? error.message : String(error)}); writing the outcomes fetched last.\n`,
+    );
+  }
+  let written;
+  try {
+    written = services.results.writeBack(campaignId, file.recipientsPath, out);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_input') {
+      io.stderr(`results: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.json) io.stdout(`${JSON.stringify({ file: written.path, rows: written.rows })}\n`);
+  else
+    io.stdout(
+      `Wrote the results of ${written.rows.toLocaleString('en-US')} row${written.rows === 1 ? '' : 's'} into ${written.path}.\n`,
+    );
+  return 0;
 }
 
 function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {

@@ -23,6 +23,10 @@ Commands:
                                       call <number> once with the campaign's messages and the values
                                       of data row N (default: the first valid row); the campaign
                                       itself is not sent or changed (exit 0 once the call is scheduled)
+  results <campaign.json> --out <file> [--json]
+                                      write a copy of the recipient list with each row's results in
+                                      four new columns (same format as the list; the list itself is
+                                      never replaced). Exit 0 written, 1 not sent, 2 unusable input
 
 The do-not-call list of the data folder (the app's Settings → Do-not-call list, for every profile):
 ${OPTOUTS_USAGE}

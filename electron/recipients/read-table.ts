@@ -24,13 +24,20 @@ export interface TableInfo {
 
 export interface TableHandlers {
   /** Called once with the header row; throw to refuse the file. */
-  onHeader(headers: string[], info: TableInfo): void;
+  onHeader(headers: string[], info: TableInfo, sheetRow: number): void;
   /**
    * Called for each non-blank data row; `row` is 1-based, header excluded, blanks skipped.
    * `problems` lists the cells of an .xlsx row that could not be shown (an error such as #N/A,
    * or a formula saved without its result); those cells are empty. CSV rows have none.
+   * `sheetRow` is the row as a spreadsheet program numbers it: the CSV record (blank ones
+   * counted), or the .xlsx row's own number (what writing results back aligns to).
    */
-  onRow(cells: string[], row: number, problems?: readonly CellProblem[]): void;
+  onRow(
+    cells: string[],
+    row: number,
+    problems: readonly CellProblem[] | undefined,
+    sheetRow: number,
+  ): void;
 }
 
 export interface TableResult {
@@ -177,16 +184,19 @@ export function readTable(path: string, handlers: TableHandlers): TableResult {
 function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
   let headers: string[] | null = null;
   let row = 0;
+  let records = 0;
   return {
-    take(cells: string[], problems?: readonly CellProblem[]): void {
+    /** One record or sheet row; `sheetRow` defaults to counting them (a CSV's records). */
+    take(cells: string[], problems?: readonly CellProblem[], sheetRow: number = records + 1): void {
+      records = sheetRow;
       if (isBlank(cells) && !problems) return;
       if (headers === null) {
         headers = cells.map((h) => h.trim());
-        handlers.onHeader(headers, info);
+        handlers.onHeader(headers, info, sheetRow);
         return;
       }
       row++;
-      handlers.onRow(cells, row, problems);
+      handlers.onRow(cells, row, problems, sheetRow);
     },
     finish(): { headers: string[]; rows: number } {
       if (headers === null)
@@ -251,7 +261,7 @@ function readWorkbook(
   const sink = rowSink(fileName, info, handlers);
   try {
     // Cell, row and part sizes are checked inside the reader as the bytes arrive.
-    readXlsx(path, (cells, _row, problems) => sink.take(cells, problems));
+    readXlsx(path, (cells, sheetRow, problems) => sink.take(cells, problems, sheetRow));
   } catch (error) {
     if (error instanceof TableLimitError) throw limitError(fileName, error);
     if (error instanceof XlsxFormatError) {

@@ -167,6 +167,11 @@ interface WorkbookInfo {
   date1904: boolean;
 }
 
+/** The part of the worksheet the reader reads (the workbook's first sheet). */
+export function worksheetPath(zip: ZipReader): string {
+  return readWorkbookInfo(zip).sheetPath;
+}
+
 function readWorkbookInfo(zip: ZipReader): WorkbookInfo {
   let relId: string | undefined;
   let date1904 = false;

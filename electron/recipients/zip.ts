@@ -9,8 +9,12 @@ import { LIMITS, TableLimitError, megabytes } from './limits';
 export interface ZipEntry {
   name: string;
   method: number;
+  /** General-purpose flags; bit 3 means sizes and CRC follow the data (a data descriptor). */
+  flags: number;
   compressedSize: number;
   localHeaderOffset: number;
+  /** The entry's central-directory record as stored, for a copy of the archive. */
+  central: Buffer;
 }
 
 export class ZipFormatError extends Error {}
@@ -19,6 +23,8 @@ export class ZipReader {
   readonly #fd: number;
   readonly #size: number;
   readonly entries: ReadonlyMap<string, ZipEntry>;
+  /** The end-of-central-directory record as stored (with the archive comment). */
+  endRecord: Buffer = Buffer.alloc(0);
 
   constructor(path: string) {
     this.#fd = openSync(path, 'r');
@@ -67,12 +73,14 @@ export class ZipReader {
       throw new ZipFormatError('it is larger than 4 GB, which is not supported');
     if (dirOffset + dirSize > this.#size)
       throw new ZipFormatError('its archive directory points past the end of the file');
+    this.endRecord = Buffer.from(tail.subarray(eocd));
     const dir = this.#read(dirOffset, dirSize);
     const entries = new Map<string, ZipEntry>();
     let p = 0;
     for (let i = 0; i < count; i++) {
       if (dir.readUInt32LE(p) !== 0x02014b50)
         throw new ZipFormatError('its archive directory is damaged');
+      const flags = dir.readUInt16LE(p + 8);
       const method = dir.readUInt16LE(p + 10);
       const compressedSize = dir.readUInt32LE(p + 20);
       const nameLength = dir.readUInt16LE(p + 28);
@@ -80,10 +88,64 @@ export class ZipReader {
       const commentLength = dir.readUInt16LE(p + 32);
       const localHeaderOffset = dir.readUInt32LE(p + 42);
       const name = dir.toString('utf8', p + 46, p + 46 + nameLength);
-      entries.set(name, { name, method, compressedSize, localHeaderOffset });
-      p += 46 + nameLength + extraLength + commentLength;
+      const end = p + 46 + nameLength + extraLength + commentLength;
+      if (end > dir.length) throw new ZipFormatError('its archive directory is damaged');
+      entries.set(name, {
+        name,
+        method,
+        flags,
+        compressedSize,
+        localHeaderOffset,
+        central: Buffer.from(dir.subarray(p, end)),
+      });
+      p = end;
     }
     return entries;
+  }
+
+  /** An entry's local header (the fixed part, its name and extra field) as stored. */
+  localHeader(name: string): Buffer {
+    const entry = this.entries.get(name);
+    if (!entry) throw new ZipFormatError(`it has no ${name}`);
+    const fixed = this.#read(entry.localHeaderOffset, 30);
+    if (fixed.readUInt32LE(0) !== 0x04034b50)
+      throw new ZipFormatError(`its entry ${name} is damaged`);
+    return this.#read(
+      entry.localHeaderOffset,
+      30 + fixed.readUInt16LE(26) + fixed.readUInt16LE(28),
+    );
+  }
+
+  /**
+   * Copies an entry as stored (local header, compressed bytes, data descriptor) to `write`, in
+   * chunks, without decompressing it: a copy of the archive keeps the entry byte for byte.
+   * Returns how many bytes were written.
+   */
+  copyEntry(name: string, write: (bytes: Buffer) => void): number {
+    const entry = this.entries.get(name)!;
+    const header = this.localHeader(name);
+    write(header);
+    let position = entry.localHeaderOffset + header.length;
+    let remaining = entry.compressedSize;
+    if (position + remaining > this.#size)
+      throw new ZipFormatError(`its entry ${name} points past the end of the file`);
+    while (remaining > 0) {
+      const chunk = this.#read(position, Math.min(1 << 16, remaining));
+      write(chunk);
+      position += chunk.length;
+      remaining -= chunk.length;
+    }
+    let written = header.length + entry.compressedSize;
+    if (entry.flags & 0x0008) {
+      // A data descriptor: 12 bytes, or 16 with its optional signature.
+      const signed =
+        position + 4 <= this.#size && this.#read(position, 4).readUInt32LE(0) === 0x08074b50;
+      const length = signed ? 16 : 12;
+      if (position + length > this.#size) throw new ZipFormatError(`its entry ${name} is damaged`);
+      write(this.#read(position, length));
+      written += length;
+    }
+    return written;
   }
 
   /**

@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 
 /** One CSV line (RFC 4180: quotes when needed, CRLF), each cell through csvCell. */
 export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${cells.map((cell) => csvCell(cell)).join(',')}\r\n`;
 }
 
 // What a spreadsheet may take as the start of a formula (tab and CR too: Excel trims them).
@@ -20,11 +20,13 @@ const PLAIN_NUMBER = /^[+-]?[\d ().-]*\d[\d ().-]*$/;
 /**
  * One cell: a value that could start a formula gets a leading single quote (the OWASP advice;
  * Excel shows it as part of the text), except plain numbers and phone numbers, which stay as
- * they are; then quoted when it holds a comma, a quote or a line break.
+ * they are; then quoted when it holds the delimiter (a comma unless the file uses another), a
+ * quote or a line break.
  */
-export function csvCell(value: string): string {
+export function csvCell(value: string, delimiter = ','): string {
   const text = FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const needsQuotes = /["\r\n]/.test(text) || text.includes(delimiter);
+  return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**

@@ -1,11 +1,19 @@
+import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { RESULTS_EXPORT_COLUMNS, outcomeLabel, statusLabel } from '../../shared/results-words';
+import {
+  RESULTS_EXPORT_COLUMNS,
+  WRITE_BACK_COLUMNS,
+  calledAtLabel,
+  outcomeLabel,
+  statusLabel,
+} from '../../shared/results-words';
 import type { ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { zonePrefixSql, type RecipientService } from '../recipients/service';
+import { sameFile, writeBack } from '../recipients/write-back';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
 import { clientFor } from './engine';
@@ -65,6 +73,7 @@ interface JoinedRow {
   call_status: string | null;
   /** Left out by the send: outside their calling hours when the calls started. */
   left_out: 0 | 1;
+  finished_at: string | null;
 }
 
 export class ResultsService {
@@ -291,7 +300,7 @@ export class ResultsService {
     return this.#deps.db
       .prepare(
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
-           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status,
+           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status, s.finished_at,
            (${zonePrefixSql('r')} IN (SELECT value FROM json_each(?))) AS left_out
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
            LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
@@ -308,9 +317,15 @@ export class ResultsService {
     return JSON.stringify(Array.isArray(prefixes) ? prefixes : []);
   }
 
-  #statusOf(r: JoinedRow, sending: boolean): string {
+  /** `rowName` names another row as the reader sees it (the list's row, or the spreadsheet's in a written-back copy). */
+  #statusOf(
+    r: JoinedRow,
+    sending: boolean,
+    rowName: (row: number) => number = (row) => row,
+  ): string {
     if (r.rstatus === 'invalid') return 'not called: invalid number';
-    if (r.rstatus === 'duplicate') return `not called: repeats row ${r.duplicate_of}`;
+    if (r.rstatus === 'duplicate')
+      return `not called: repeats row ${r.duplicate_of === null ? '?' : rowName(r.duplicate_of)}`;
     if (r.in_send === null)
       return sending
         ? r.left_out
@@ -322,9 +337,9 @@ export class ResultsService {
   }
 
   /** A row's outcome: Omnigage's once known; for a row that was never handed over, why (never "waiting"). */
-  #outcomeOf(r: JoinedRow, sending: boolean): string | null {
+  #outcomeOf(r: JoinedRow, sending: boolean, rowName?: (row: number) => number): string | null {
     if (r.outcome) return r.outcome;
-    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, sending);
+    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, sending, rowName);
     return r.envelope_id ? null : 'not sent';
   }
 
@@ -416,5 +431,97 @@ export class ResultsService {
   exportCsv(campaignId: string, path: string): ExportedFile {
     const lines = writeLines(path, this.csv(campaignId));
     return { path, rows: Math.max(0, lines - 1) };
+  }
+
+  /**
+   * Results written into a copy of the spreadsheet the list was imported from (same format, every
+   * original cell kept, WRITE_BACK_COLUMNS appended; electron/recipients/write-back.ts). `source`
+   * must be that very file (checked by its SHA-256) and `out` may not be it. A row removed from
+   * the list in the app says so; a repeated number names the row it repeats as the spreadsheet
+   * numbers it. "Called at" is in `timeZone` (the computer's when omitted).
+   */
+  writeBack(
+    campaignId: string,
+    source: string,
+    out: string,
+    options: { timeZone?: string } = {},
+  ): ExportedFile {
+    const campaign = this.#deps.campaigns.get(campaignId);
+    const list = this.#deps.recipients.getList(campaignId);
+    const send = this.#deps.send.journal.get(campaignId);
+    if (!list || !send || (send.state !== 'scheduled' && send.state !== 'completed')) {
+      throw new AppError(
+        'conflict',
+        `"${campaign.name}" has not been sent, so there are no results to write into the spreadsheet yet.`,
+      );
+    }
+    if (sameFile(source, out)) {
+      throw new AppError(
+        'invalid_input',
+        `${out} is the list itself. Results go into a copy, so the original stays as it was: choose another name.`,
+      );
+    }
+    const workbook = /\.xlsx$/i.test(out);
+    if (list.format === 'xlsx' && !workbook) {
+      throw new AppError(
+        'invalid_input',
+        `${list.fileName} is an Excel workbook, so the copy is one too: name it ending in .xlsx (not ${basename(out)}).`,
+      );
+    }
+    if (list.format === 'csv' && /\.(xlsx|xlsm|xls|ods)$/i.test(out)) {
+      throw new AppError(
+        'invalid_input',
+        `${list.fileName} is a CSV file, so the copy is one too: name it ending in .csv (not ${basename(out)}).`,
+      );
+    }
+    const pageSize = 5000;
+    let page: JoinedRow[] = [];
+    let at = 0;
+    let offset = 0;
+    let exhausted = false;
+    /** The stored row `row`, or null when it was removed from the list in the app (rows are asked in order). */
+    const stored = (row: number): JoinedRow | null => {
+      for (;;) {
+        if (at < page.length) {
+          const r = page[at]!;
+          if (r.row > row) return null;
+          at++;
+          if (r.row === row) return r;
+          continue;
+        }
+        if (exhausted) return null;
+        page = this.#rows(campaignId, offset, pageSize);
+        offset += page.length;
+        at = 0;
+        if (page.length < pageSize) exhausted = true;
+      }
+    };
+    const removed = 'not called: removed from the list';
+    const written = writeBack({
+      source,
+      sha256: list.sha256,
+      out,
+      columns: {
+        headers: WRITE_BACK_COLUMNS,
+        cells: (row, sheetRowOf) => {
+          const r = stored(row);
+          if (!r) return ['', statusLabel(removed), outcomeLabel(removed), ''];
+          const outcome = this.#outcomeOf(r, true, sheetRowOf);
+          const called = r.envelope_id !== null;
+          return [
+            called ? (r.re164 ?? '') : '',
+            statusLabel(this.#statusOf(r, true, sheetRowOf)),
+            outcomeLabel(outcome ?? 'pending'),
+            called ? calledAtLabel(r.finished_at, options.timeZone) : '',
+          ];
+        },
+      },
+    });
+    this.#deps.log.info('results written back', {
+      campaignId,
+      format: written.format,
+      rows: written.rows,
+    });
+    return { path: out, rows: written.rows };
   }
 }

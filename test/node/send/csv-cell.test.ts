@@ -29,4 +29,12 @@ describe('csvCell', () => {
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
     expect(csvLine(['=1', '+12125550142', 'Ann'])).toBe(`'=1,+12125550142,Ann\r\n`);
   });
+
+  it("quotes the file's own delimiter when writing into a list that uses another (results written back)", () => {
+    expect(csvCell('Dee; Eve', ';')).toBe('"Dee; Eve"');
+    expect(csvCell('Dee, Eve', ';')).toBe('Dee, Eve');
+    expect(csvCell('a\tb', '\t')).toBe('"a\tb"');
+    // A line's cells are written with the comma, whatever the cell's position.
+    expect(csvLine(['10', '0', 'x0'])).toBe('10,0,x0\r\n');
+  });
 });
