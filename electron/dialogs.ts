@@ -12,18 +12,30 @@ export interface NativeDialogs {
   /** The chosen file's path, or null when the person cancelled. */
   openFile(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
   /** Where to save, or null when the person cancelled. */
-  saveFile(options: { title: string; defaultName: string; filters: FileFilter[] }): Promise<string | null>;
+  saveFile(options: {
+    title: string;
+    defaultName: string;
+    filters: FileFilter[];
+  }): Promise<string | null>;
   /** A yes/no question (e.g. "replace these files?"); true only when the person chose `confirm`. */
-  confirm(options: { title: string; message: string; detail: string; confirm: string }): Promise<boolean>;
+  confirm(options: {
+    title: string;
+    message: string;
+    detail: string;
+    confirm: string;
+  }): Promise<boolean>;
 }
 
 export const RECIPIENT_FILTERS: FileFilter[] = [
   { name: 'Spreadsheets', extensions: ['csv', 'xlsx', 'txt', 'tsv'] },
   { name: 'All files', extensions: ['*'] },
 ];
-export const AUDIO_FILTERS: FileFilter[] = [{ name: 'Audio (WAV, MP3)', extensions: ['wav', 'mp3'] }];
+export const AUDIO_FILTERS: FileFilter[] = [
+  { name: 'Audio (WAV, MP3)', extensions: ['wav', 'mp3'] },
+];
 export const CAMPAIGN_FILTERS: FileFilter[] = [{ name: 'Campaign file', extensions: ['json'] }];
 export const CSV_FILTERS: FileFilter[] = [{ name: 'CSV', extensions: ['csv'] }];
+export const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel workbook', extensions: ['xlsx'] }];
 
 /** For places with no window (the CLI, most tests): every dialog is cancelled. */
 export const noDialogs: NativeDialogs = {

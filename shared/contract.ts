@@ -106,9 +106,9 @@ export const contract = {
   /** Asks where to save, then writes a zip of the logs and versions for support (null: cancelled). */
   'app:saveDiagnostics': channel(none).returns<{ saved: { path: string; files: number } | null }>(),
 
-  'campaigns:list': channel(z.object({ search: z.string().max(200).optional() }).optional()).returns<
-    CampaignSummary[]
-  >(),
+  'campaigns:list': channel(
+    z.object({ search: z.string().max(200).optional() }).optional(),
+  ).returns<CampaignSummary[]>(),
   'campaigns:create': channel(z.object({ name: campaignNameSchema })).returns<CampaignSummary>(),
   'campaigns:rename': channel(
     z.object({ id: campaignIdSchema, name: campaignNameSchema }),
@@ -125,7 +125,9 @@ export const contract = {
   // keychain; what comes back says `hasSecret`, never the secret.
   'profiles:list': channel(none).returns<Profile[]>(),
   'profiles:save': channel(profileInputSchema).returns<Profile>(),
-  'profiles:setSecret': channel(z.object({ id: profileIdSchema, tokenSecret: tokenSecretSchema })).returns<Profile>(),
+  'profiles:setSecret': channel(
+    z.object({ id: profileIdSchema, tokenSecret: tokenSecretSchema }),
+  ).returns<Profile>(),
   'profiles:delete': channel(z.object({ id: profileIdSchema })).returns<{ deleted: true }>(),
   'profiles:setActive': channel(z.object({ id: profileIdSchema })).returns<Profile>(),
   /**
@@ -136,16 +138,25 @@ export const contract = {
   'rehearsal:status': channel(none).returns<RehearsalStatus>(),
   'rehearsal:start': channel(none).returns<RehearsalStatus>(),
   'rehearsal:stop': channel(none).returns<RehearsalStatus>(),
-  'profiles:addSandbox': channel(z.object({ apiUrl: apiUrlSchema.optional() }).optional()).returns<Profile>(),
+  'profiles:addSandbox': channel(
+    z.object({ apiUrl: apiUrlSchema.optional() }).optional(),
+  ).returns<Profile>(),
   /** Lists the account's caller IDs with the stored token and caches the verified ones. */
-  'profiles:testConnection': channel(z.object({ id: profileIdSchema })).returns<ConnectionTestResult>(),
+  'profiles:testConnection': channel(
+    z.object({ id: profileIdSchema }),
+  ).returns<ConnectionTestResult>(),
   'profiles:useForCampaign': channel(
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.nullable() }),
   ).returns<{ campaignId: string; profile: Profile | null }>(),
   /** Cached caller IDs of a profile (default: the active one), for choosing while offline. */
-  'callerIds:list': channel(z.object({ profileId: profileIdSchema.optional() }).optional()).returns<CallerIdList>(),
+  'callerIds:list': channel(
+    z.object({ profileId: profileIdSchema.optional() }).optional(),
+  ).returns<CallerIdList>(),
   'callerIds:check': channel(
-    z.object({ profileId: profileIdSchema, value: z.string().trim().min(1, 'Enter a caller ID.').max(100) }),
+    z.object({
+      profileId: profileIdSchema,
+      value: z.string().trim().min(1, 'Enter a caller ID.').max(100),
+    }),
   ).returns<CallerIdCheck>(),
   'keychain:status': channel(none).returns<KeychainStatus>(),
 
@@ -159,7 +170,9 @@ export const contract = {
       defaultCountry: defaultCountrySchema.optional(),
     }),
   ).returns<ImportResult>(),
-  'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{ list: RecipientList | null }>(),
+  'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{
+    list: RecipientList | null;
+  }>(),
   'recipients:page': channel(
     z.object({
       campaignId: campaignIdSchema,
@@ -178,36 +191,56 @@ export const contract = {
     }),
   ).returns<ValidationSummary>(),
   'recipients:preview': channel(
-    z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), text: messageTextSchema }),
+    z.object({
+      campaignId: campaignIdSchema,
+      row: z.number().int().min(1),
+      text: messageTextSchema,
+    }),
   ).returns<Preview>(),
   /** Each merge column with a few values as written and the "read as" the app suggests for it. */
-  'recipients:columns': channel(z.object({ campaignId: campaignIdSchema })).returns<{ columns: MergeColumn[] }>(),
+  'recipients:columns': channel(z.object({ campaignId: campaignIdSchema })).returns<{
+    columns: MergeColumn[];
+  }>(),
   'recipients:quietHours': channel(
     z.object({ campaignId: campaignIdSchema, profileId: profileIdSchema.optional() }),
   ).returns<QuietHoursReport>(),
 
   // The campaign workspace. The window never names a path: files come from a native dialog (main
   // asks NativeDialogs) or are dropped and their bytes staged, and the window gets a handle.
-  'dialog:openFile': channel(z.object({ kind: fileKindSchema })).returns<{ file: ChosenFile | null }>(),
+  'dialog:openFile': channel(z.object({ kind: fileKindSchema })).returns<{
+    file: ChosenFile | null;
+  }>(),
   'files:stageDropped': channel(droppedFileSchema).returns<ChosenFile>(),
   /** The header and first rows of a spreadsheet, for the mapping step before importing. */
   'recipients:peek': channel(
     z.object({ file: fileHandleSchema, rows: z.number().int().min(1).max(50).default(8) }),
   ).returns<SheetPeek>(),
   'recipients:setPhone': channel(
-    z.object({ campaignId: campaignIdSchema, row: z.number().int().min(1), phone: z.string().trim().min(1, 'Type the number.').max(100) }),
+    z.object({
+      campaignId: campaignIdSchema,
+      row: z.number().int().min(1),
+      phone: z.string().trim().min(1, 'Type the number.').max(100),
+    }),
   ).returns<{ row: number; e164: string | null; status: string }>(),
   'recipients:removeRows': channel(
-    z.object({ campaignId: campaignIdSchema, rows: z.array(z.number().int().min(1)).min(1).max(100_000) }),
+    z.object({
+      campaignId: campaignIdSchema,
+      rows: z.array(z.number().int().min(1)).min(1).max(100_000),
+    }),
   ).returns<{ removed: number }>(),
   /** Puts back the rows of the last removal (this session; refused after the list was replaced). */
   'recipients:undoRemove': channel(z.object({ campaignId: campaignIdSchema })).returns<{ restored: number; rows: number[] }>(),
   /** Checks a WAV/MP3 (format, length) and keeps a copy in the data folder. */
   'audio:import': channel(z.object({ file: fileHandleSchema })).returns<StoredAudio>(),
   /** A kept audio file's bytes, for the editor's player. */
-  'audio:read': channel(z.object({ file: z.string().min(1).max(4096) })).returns<{ mimeType: string; base64: string }>(),
+  'audio:read': channel(z.object({ file: z.string().min(1).max(4096) })).returns<{
+    mimeType: string;
+    base64: string;
+  }>(),
   /** Asks where to save, then writes the CLI's campaign file with its recipients CSV (null: cancelled). */
-  'campaigns:exportFile': channel(z.object({ id: campaignIdSchema })).returns<{ saved: SavedFiles | null }>(),
+  'campaigns:exportFile': channel(z.object({ id: campaignIdSchema })).returns<{
+    saved: SavedFiles | null;
+  }>(),
   /** Asks for a campaign file and makes a new draft from it (null: cancelled). */
   'campaigns:importFile': channel(none).returns<{ campaign: CampaignSummary | null }>(),
   'settings:get': channel(none).returns<Settings>(),
@@ -254,7 +287,9 @@ export const contract = {
    * The office's shared file: `choose` an existing one or `create` a new one in a shared folder
    * (a native dialog asks which; cancelled: shared unchanged), or `stop` using it.
    */
-  'optouts:sharedFile': channel(z.object({ action: z.enum(['choose', 'create', 'stop']) })).returns<{
+  'optouts:sharedFile': channel(
+    z.object({ action: z.enum(['choose', 'create', 'stop']) }),
+  ).returns<{
     shared: SharedDncStatus | null;
     cancelled: boolean;
   }>(),
@@ -262,7 +297,9 @@ export const contract = {
   'optouts:refresh': channel(none).returns<SharedDncStatus | null>(),
   /** How old the last copy of the shared file may be for a send to go ahead when it cannot be read. */
   'optouts:sharedLimit': channel(
-    z.object({ maxAgeDays: z.number().int().min(1, 'At least 1 day.').max(365, 'At most 365 days.') }),
+    z.object({
+      maxAgeDays: z.number().int().min(1, 'At least 1 day.').max(365, 'At most 365 days.'),
+    }),
   ).returns<SharedDncStatus | null>(),
 
   // Sending (electron/send; types in shared/send.ts). start returns once the run has begun or
@@ -297,6 +334,11 @@ export const contract = {
   'results:refresh': channel(campaignRefSchema).returns<ResultsPage>(),
   /** Asks where to save, then writes the original columns + E.164, envelope id, status, outcome (null: cancelled). */
   'results:export': channel(campaignRefSchema).returns<{ saved: ExportedFile | null }>(),
+  /**
+   * Asks for the spreadsheet the list was imported from (it must be that very file), then where
+   * to save, then writes a copy of it with the results in four new columns (null: cancelled).
+   */
+  'results:saveCopy': channel(campaignRefSchema).returns<{ saved: ExportedFile | null }>(),
   'audit:list': channel(auditListSchema).returns<AuditList>(),
   /** Asks where to save, then writes the audit trail as CSV (one campaign or all; null: cancelled). */
   'audit:export': channel(auditExportSchema).returns<{ saved: ExportedFile | null }>(),
@@ -337,4 +379,5 @@ export const EVENT_NAMES: readonly EventName[] = [
 export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;
 /** What a handler receives (after the schema has parsed it). */
 export type ParsedInput<K extends ChannelName> = z.output<Contract[K]['input']>;
-export type ChannelOutput<K extends ChannelName> = Contract[K] extends Channel<z.ZodType, infer O> ? O : never;
+export type ChannelOutput<K extends ChannelName> =
+  Contract[K] extends Channel<z.ZodType, infer O> ? O : never;

@@ -133,8 +133,15 @@ export interface RemoteProgress {
  * `delivery-compliance-is-approved: false` on accounts that do not need approval too (the
  * recorded schedule answer says false), so it counts only while no call has been completed.
  */
-export function waitingForApproval(state: SendState, remote: Pick<RemoteProgress, 'complianceApproved' | 'complete'> | null): boolean {
-  return state === 'scheduled' && remote?.complianceApproved === false && !(remote.complete && remote.complete > 0);
+export function waitingForApproval(
+  state: SendState,
+  remote: Pick<RemoteProgress, 'complianceApproved' | 'complete'> | null,
+): boolean {
+  return (
+    state === 'scheduled' &&
+    remote?.complianceApproved === false &&
+    !(remote.complete && remote.complete > 0)
+  );
 }
 
 /** A send's state in words, as the app and `status` show it. */
@@ -219,6 +226,8 @@ export interface ResultsPage {
   total: number;
   offset: number;
   rows: ResultRow[];
+  /** The spreadsheet the list was imported from (its name as imported), for "Save results into a copy". */
+  listFile: { name: string; format: 'csv' | 'xlsx' } | null;
 }
 
 export interface AuditEntry {

@@ -1,9 +1,19 @@
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { AppError } from '../../shared/errors';
 import { HELP_URL, type AboutInfo, type Licence, type UpdateStatus } from '../../shared/app-info';
 import type { Events, EventName } from '../../shared/contract';
 import { crashDetails } from '../../shared/crash';
 import { writeDiagnostics } from '../diagnostics';
-import { AUDIO_FILTERS, CAMPAIGN_FILTERS, CSV_FILTERS, RECIPIENT_FILTERS, noDialogs, type NativeDialogs } from '../dialogs';
+import {
+  AUDIO_FILTERS,
+  CAMPAIGN_FILTERS,
+  CSV_FILTERS,
+  RECIPIENT_FILTERS,
+  XLSX_FILTERS,
+  noDialogs,
+  type NativeDialogs,
+} from '../dialogs';
+import { assertImported } from '../recipients/write-back';
 import { writeLines } from '../send/csv';
 import type { Services } from '../services';
 import type { Handlers } from './bind';
@@ -28,7 +38,13 @@ export interface HandlerContext {
 }
 
 /** One handler per contract channel; each is a thin call into a service. */
-export function createHandlers({ services, emit, version, about = staticAbout(version), dialogs = noDialogs }: HandlerContext): Handlers {
+export function createHandlers({
+  services,
+  emit,
+  version,
+  about = staticAbout(version),
+  dialogs = noDialogs,
+}: HandlerContext): Handlers {
   const { campaigns, profiles, recipients, optOuts } = services;
   // The do-not-call list holds for every profile, plus the additions of the campaign's profile:
   // the one asked for, else the campaign's (or the active one).
@@ -57,16 +73,26 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     if (!wrote) return {};
     const refreshed = await optOuts.refresh();
     if (!refreshed.configured || refreshed.error === null) return {};
-    return { shared: `Saved on this computer. The office's shared file could not be updated (${refreshed.error}); they will be written to it when it can be reached.` };
+    return {
+      shared: `Saved on this computer. The office's shared file could not be updated (${refreshed.error}); they will be written to it when it can be reached.`,
+    };
   };
-  const fileNameOf = (id: string) => campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
+  const fileNameOf = (id: string) =>
+    campaigns
+      .get(id)
+      .name.replace(/[\\/:*?"<>|]+/g, ' ')
+      .trim() || 'campaign';
   return {
     'app:status': () => ({ state: 'ready', dataDir: services.dataDir, version }),
     'app:about': () => about.about(),
     'app:checkForUpdates': () => about.checkForUpdates(),
     'app:licences': () => about.licences(),
     'app:reportError': (report) => {
-      const details = crashDetails({ ...report, at: services.clock().toISOString(), versions: versionsOf(about) });
+      const details = crashDetails({
+        ...report,
+        at: services.clock().toISOString(),
+        versions: versionsOf(about),
+      });
       services.log.error('error in the window', { details });
       return { details };
     },
@@ -77,7 +103,11 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
         filters: [{ name: 'Zip archive', extensions: ['zip'] }],
       });
       if (path === null) return { saved: null };
-      const { files } = writeDiagnostics(path, { logsDir: join(services.dataDir, 'logs'), versions: versionsOf(about), now: services.clock() });
+      const { files } = writeDiagnostics(path, {
+        logsDir: join(services.dataDir, 'logs'),
+        versions: versionsOf(about),
+        now: services.clock(),
+      });
       return { saved: { path, files } };
     },
 
@@ -100,7 +130,8 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'campaigns:get': ({ id }) => campaigns.detail(id),
     'campaigns:update': ({ id, patch }) => {
       // A recording is one the app keeps in its audio folder (from audio:import), never a path the window made up.
-      for (const message of [patch.human, patch.machine]) if (message?.kind === 'audio') audio.assertStored(message.file);
+      for (const message of [patch.human, patch.machine])
+        if (message?.kind === 'audio') audio.assertStored(message.file);
       const updated = campaigns.update(id, patch);
       emit('campaigns:changed', { ids: [id] });
       return updated;
@@ -159,12 +190,18 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
       emit('campaigns:changed', { ids: [campaignId] });
       return { campaignId, profile: profiles.forCampaign(campaignId) };
     },
-    'callerIds:list': (input) => profiles.callerIds(input?.profileId ?? profiles.requireActive().id),
+    'callerIds:list': (input) =>
+      profiles.callerIds(input?.profileId ?? profiles.requireActive().id),
     'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
     'keychain:status': () => services.secrets.status(),
 
     'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry }) => {
-      const result = recipients.import({ campaignId, filePath: pathOf(file), phoneColumn, defaultCountry });
+      const result = recipients.import({
+        campaignId,
+        filePath: pathOf(file),
+        phoneColumn,
+        defaultCountry,
+      });
       // Rows removed from the old list must never come back into the new one.
       services.recipientEditor.forgetRemoval(campaignId);
       emit('campaigns:changed', { ids: [campaignId] });
@@ -172,7 +209,12 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     },
     'recipients:list': ({ campaignId }) => ({ list: recipients.getList(campaignId) }),
     'recipients:page': ({ campaignId, offset, limit, filter, profileId }) =>
-      recipients.page(campaignId, { offset, limit, filter, profileId: profileFor(campaignId, profileId) }),
+      recipients.page(campaignId, {
+        offset,
+        limit,
+        filter,
+        profileId: profileFor(campaignId, profileId),
+      }),
     'recipients:summary': ({ campaignId, texts, profileId }) =>
       recipients.summary(campaignId, { texts, profileId: profileFor(campaignId, profileId) }),
     'recipients:preview': ({ campaignId, row, text }) => recipients.preview(campaignId, row, text),
@@ -188,7 +230,8 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
         ),
       ),
     }),
-    'files:stageDropped': ({ fileName, base64 }) => fileHandles.issue(services.stagedFiles.stage(fileName, base64), fileName),
+    'files:stageDropped': ({ fileName, base64 }) =>
+      fileHandles.issue(services.stagedFiles.stage(fileName, base64), fileName),
     'recipients:peek': ({ file, rows }) => services.recipientEditor.peek(pathOf(file), rows),
     'recipients:setPhone': ({ campaignId, row, phone }) => {
       const updated = services.recipientEditor.setPhone(campaignId, row, phone);
@@ -208,15 +251,26 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'audio:import': ({ file }) => audio.import(pathOf(file)),
     'audio:read': ({ file }) => audio.read(file),
     'campaigns:exportFile': async ({ id }) => {
-      const name = campaigns.get(id).name.replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'campaign';
-      const path = await dialogs.saveFile({ title: 'Export campaign file', defaultName: `${name}.json`, filters: CAMPAIGN_FILTERS });
+      const name =
+        campaigns
+          .get(id)
+          .name.replace(/[\\/:*?"<>|]+/g, ' ')
+          .trim() || 'campaign';
+      const path = await dialogs.saveFile({
+        title: 'Export campaign file',
+        defaultName: `${name}.json`,
+        filters: CAMPAIGN_FILTERS,
+      });
       if (path === null) return { saved: null };
       // The dialog confirms replacing the JSON; the list and recordings written beside it are asked about here.
       const existing = services.campaignFiles.existingTargets(id, path);
       if (existing.length > 0) {
         const replace = await dialogs.confirm({
           title: 'Export campaign file',
-          message: existing.length === 1 ? `${existing[0]} already exists. Replace it?` : `${existing.length} files already exist. Replace them?`,
+          message:
+            existing.length === 1
+              ? `${existing[0]} already exists. Replace it?`
+              : `${existing.length} files already exist. Replace them?`,
           detail: `The export writes ${existing.join(', ')} in the folder you chose. Replacing them loses what they hold now; cancel to choose another name.`,
           confirm: 'Replace',
         });
@@ -225,7 +279,10 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
       return { saved: services.campaignFiles.export(id, path, { overwrite: true }) };
     },
     'campaigns:importFile': async () => {
-      const path = await dialogs.openFile({ title: 'Import a campaign file', filters: CAMPAIGN_FILTERS });
+      const path = await dialogs.openFile({
+        title: 'Import a campaign file',
+        filters: CAMPAIGN_FILTERS,
+      });
       if (path === null) return { campaign: null };
       const created = services.campaignFiles.import(path);
       campaignsChanged(created.id);
@@ -234,31 +291,54 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
     'settings:get': () => services.settings.get(),
     'settings:update': (patch) => services.settings.update(patch),
 
-    'optouts:list': ({ profileId, offset, limit, search }) => optOuts.list({ profileId, offset, limit, search }),
+    'optouts:list': ({ profileId, offset, limit, search }) =>
+      optOuts.list({ profileId, offset, limit, search }),
     'optouts:add': async ({ numbers, defaultCountry, onlyForProfile }) => {
       const change = optOuts.add(numbers, { defaultCountry, profileId: onlyForProfile });
       return { ...change, ...(await sharedNote(change.changed > 0 && !onlyForProfile)) };
     },
-    'optouts:remove': ({ numbers, defaultCountry, onlyForProfile }) => optOuts.remove(numbers, { defaultCountry, profileId: onlyForProfile }),
+    'optouts:remove': ({ numbers, defaultCountry, onlyForProfile }) =>
+      optOuts.remove(numbers, { defaultCountry, profileId: onlyForProfile }),
     'optouts:import': async ({ file, phoneColumn, defaultCountry, onlyForProfile }) => {
-      const change = optOuts.importFile(pathOf(file), { phoneColumn, defaultCountry, profileId: onlyForProfile });
+      const change = optOuts.importFile(pathOf(file), {
+        phoneColumn,
+        defaultCountry,
+        profileId: onlyForProfile,
+      });
       return { ...change, ...(await sharedNote(change.changed > 0 && !onlyForProfile)) };
     },
     'optouts:export': async () => {
-      const path = await dialogs.saveFile({ title: 'Export the do-not-call list', defaultName: 'Do-not-call list.csv', filters: CSV_FILTERS });
+      const path = await dialogs.saveFile({
+        title: 'Export the do-not-call list',
+        defaultName: 'Do-not-call list.csv',
+        filters: CSV_FILTERS,
+      });
       if (path === null) return { saved: null };
       const names = new Map(profiles.list().map((p) => [p.id, p.name]));
-      const lines = writeLines(path, optOuts.csv((id) => names.get(id) ?? id));
+      const lines = writeLines(
+        path,
+        optOuts.csv((id) => names.get(id) ?? id),
+      );
       return { saved: { path, rows: Math.max(0, lines - 1) } };
     },
     'optouts:sharedFile': async ({ action }) => {
       if (action === 'stop') return { shared: await optOuts.useSharedFile(null), cancelled: false };
       const path =
         action === 'create'
-          ? await dialogs.saveFile({ title: 'Create the office do-not-call file in a shared folder', defaultName: 'do-not-call.csv', filters: CSV_FILTERS })
-          : await dialogs.openFile({ title: 'Choose the office do-not-call file', filters: CSV_FILTERS });
+          ? await dialogs.saveFile({
+              title: 'Create the office do-not-call file in a shared folder',
+              defaultName: 'do-not-call.csv',
+              filters: CSV_FILTERS,
+            })
+          : await dialogs.openFile({
+              title: 'Choose the office do-not-call file',
+              filters: CSV_FILTERS,
+            });
       if (path === null) return { shared: optOuts.sharedStatus(), cancelled: true };
-      return { shared: await optOuts.useSharedFile(path, { create: action === 'create' }), cancelled: false };
+      return {
+        shared: await optOuts.useSharedFile(path, { create: action === 'create' }),
+        cancelled: false,
+      };
     },
     'optouts:refresh': async () => {
       await optOuts.refresh();
@@ -280,22 +360,69 @@ export function createHandlers({ services, emit, version, about = staticAbout(ve
       const profile = profileFor(campaignId, profileId);
       if (profile) {
         const { profilePreferences } = services.settings.get();
-        services.settings.update({ profilePreferences: { ...profilePreferences, [profile]: { ...profilePreferences[profile], testNumber: placed.to } } });
+        services.settings.update({
+          profilePreferences: {
+            ...profilePreferences,
+            [profile]: { ...profilePreferences[profile], testNumber: placed.to },
+          },
+        });
       }
       return placed;
     },
     'connection:status': () => services.send.reachability.state(),
-    'results:get': ({ campaignId, offset, limit }) => services.results.page(campaignId, offset, limit),
+    'results:get': ({ campaignId, offset, limit }) =>
+      services.results.page(campaignId, offset, limit),
     'results:refresh': ({ campaignId }) => services.results.refresh(campaignId),
     'results:export': async ({ campaignId }) => {
-      const path = await dialogs.saveFile({ title: 'Export results', defaultName: `${fileNameOf(campaignId)} results.csv`, filters: CSV_FILTERS });
+      const path = await dialogs.saveFile({
+        title: 'Export results',
+        defaultName: `${fileNameOf(campaignId)} results.csv`,
+        filters: CSV_FILTERS,
+      });
       return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
     },
-    'audit:list': (input) => services.send.audit.list({ campaignId: input?.campaignId, offset: input?.offset, limit: input?.limit }),
+    'results:saveCopy': async ({ campaignId }) => {
+      const list = recipients.getList(campaignId);
+      if (!list)
+        throw new AppError(
+          'not_found',
+          'This campaign has no recipient list, so there is no spreadsheet to copy.',
+        );
+      // The window cannot name the file; the person points at it, and only that very file is copied.
+      const source = await dialogs.openFile({
+        title: `Choose ${list.fileName}, the spreadsheet this list was imported from (it is left as it is)`,
+        filters: RECIPIENT_FILTERS,
+      });
+      if (source === null) return { saved: null };
+      assertImported(source, list.sha256);
+      const ext = list.format === 'xlsx' ? '.xlsx' : extname(list.fileName) || '.csv';
+      const stem =
+        list.fileName.slice(0, list.fileName.length - extname(list.fileName).length) ||
+        fileNameOf(campaignId);
+      const path = await dialogs.saveFile({
+        title: 'Save results into a copy of your spreadsheet',
+        defaultName: `${stem} with results${ext}`,
+        filters:
+          list.format === 'xlsx' ? XLSX_FILTERS : [{ name: 'CSV', extensions: [ext.slice(1)] }],
+      });
+      return { saved: path === null ? null : services.results.writeBack(campaignId, source, path) };
+    },
+    'audit:list': (input) =>
+      services.send.audit.list({
+        campaignId: input?.campaignId,
+        offset: input?.offset,
+        limit: input?.limit,
+      }),
     'audit:export': async (input) => {
       const campaignId = input?.campaignId;
-      const defaultName = campaignId ? `${fileNameOf(campaignId)} audit trail.csv` : 'Omnigage Campaigns audit trail.csv';
-      const path = await dialogs.saveFile({ title: 'Export the audit trail', defaultName, filters: CSV_FILTERS });
+      const defaultName = campaignId
+        ? `${fileNameOf(campaignId)} audit trail.csv`
+        : 'Omnigage Campaigns audit trail.csv';
+      const path = await dialogs.saveFile({
+        title: 'Export the audit trail',
+        defaultName,
+        filters: CSV_FILTERS,
+      });
       if (path === null) return { saved: null };
       const lines = writeLines(path, services.send.audit.csv(campaignId));
       return { saved: { path, rows: Math.max(0, lines - 1) } };

@@ -127,15 +127,6 @@ function sha256Of(path: string): string {
   return hash.digest('hex');
 }
 
-/** Is `path` the very file the list was imported from? (Its bytes, not its name.) */
-export function matchesImported(path: string, sha256: string): boolean {
-  try {
-    return sha256Of(path) === sha256;
-  } catch {
-    return false;
-  }
-}
-
 function readLayout(source: string): Layout {
   let headerRow = 0;
   let headerWidth = 0;
@@ -157,11 +148,15 @@ function readLayout(source: string): Layout {
   return { info: table.info, headerRow, headerWidth, dataRows, dataWidths, width };
 }
 
-export function writeBack(options: WriteBackOptions): WriteBackResult {
-  const fileName = basename(options.source);
+/**
+ * Refuses any file but the one the list was imported from (by its SHA-256), in words that say
+ * why: results sit next to the right people only in a copy of that very file.
+ */
+export function assertImported(path: string, sha256: string): void {
+  const fileName = basename(path);
   let actual: string;
   try {
-    actual = sha256Of(options.source);
+    actual = sha256Of(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new AppError(
@@ -171,12 +166,17 @@ export function writeBack(options: WriteBackOptions): WriteBackResult {
         : `${fileName}: the file cannot be read (${code ?? (error as Error).message}).`,
     );
   }
-  if (actual !== options.sha256) {
+  if (actual !== sha256) {
     throw new AppError(
       'invalid_input',
       `${fileName} is not the file this list was imported from: its content differs (it may have been edited and saved since). Results are written only into a copy of that very file, so they sit next to the right people. Choose the spreadsheet as it was imported.`,
     );
   }
+}
+
+export function writeBack(options: WriteBackOptions): WriteBackResult {
+  const fileName = basename(options.source);
+  assertImported(options.source, options.sha256);
   const layout = readLayout(options.source);
   const temp = `${options.out}.${process.pid}.tmp`;
   let fd: number;

@@ -400,6 +400,7 @@ export class ResultsService {
       total,
       offset,
       rows,
+      listFile: list ? { name: list.fileName, format: list.format } : null,
     };
   }
 

@@ -60,17 +60,50 @@ export class ResultsState {
   /** Every remote object created and every send action for this campaign, as CSV. */
   async exportAudit(): Promise<void> {
     try {
-      const { saved } = await this.#call('audit:export', { campaignId: this.campaignId }, { timeoutMs: 10 * 60_000 });
-      if (saved) this.notice = `Exported the audit trail (${saved.rows.toLocaleString()} entries) to ${saved.path}.`;
+      const { saved } = await this.#call(
+        'audit:export',
+        { campaignId: this.campaignId },
+        { timeoutMs: 10 * 60_000 },
+      );
+      if (saved)
+        this.notice = `Exported the audit trail (${saved.rows.toLocaleString()} entries) to ${saved.path}.`;
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);
     }
   }
 
+  /**
+   * Results into a copy of the spreadsheet the list came from: main asks for that file, then
+   * where to save the copy (two native dialogs; the notice says what the first one is for).
+   */
+  async saveCopy(fileName: string | null): Promise<void> {
+    this.error = null;
+    this.notice = fileName
+      ? `Choose ${fileName}, the spreadsheet you imported; it is left as it is, and the results go into a copy.`
+      : null;
+    try {
+      const { saved } = await this.#call(
+        'results:saveCopy',
+        { campaignId: this.campaignId },
+        { timeoutMs: 10 * 60_000 },
+      );
+      this.notice = saved
+        ? `Saved the results of ${saved.rows.toLocaleString()} rows into a copy of your spreadsheet: ${saved.path}.`
+        : null;
+    } catch (error) {
+      this.notice = null;
+      this.error = messageOf(error);
+    }
+  }
+
   async exportCsv(): Promise<void> {
     try {
-      const { saved } = await this.#call('results:export', { campaignId: this.campaignId }, { timeoutMs: 10 * 60_000 });
+      const { saved } = await this.#call(
+        'results:export',
+        { campaignId: this.campaignId },
+        { timeoutMs: 10 * 60_000 },
+      );
       if (saved) this.notice = `Exported ${saved.rows.toLocaleString()} rows to ${saved.path}.`;
       this.error = null;
     } catch (error) {

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { WRITE_BACK_COLUMNS } from '../../../shared/results-words';
+import { ScriptedDialogs } from '../../../electron/dialogs';
+import { createHandlers } from '../../../electron/ipc/handlers';
 import { readXlsx } from '../../../electron/recipients/xlsx';
 import { ZipReader } from '../../../electron/recipients/zip';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
@@ -315,5 +317,56 @@ describe('what writing back refuses', () => {
     expect(() =>
       f.services.results.writeBack(id, source, join(f.dir, 'no such folder', 'copy.csv')),
     ).toThrow(/its folder does not exist/);
+  });
+});
+
+describe('Results → "Save results into a copy of my spreadsheet…" over IPC', () => {
+  it('asks for the imported file, refuses another, then asks where to save and writes the copy', async () => {
+    const f = await fixture();
+    const source = join(f.dir, 'families.xlsx');
+    copyFileSync(join(FIXTURES, 'libreoffice.xlsx'), source);
+    const id = await sent(f, source);
+    const dialogs = new ScriptedDialogs();
+    const handlers = createHandlers({
+      services: f.services,
+      emit: () => {},
+      version: 'test',
+      dialogs,
+    });
+
+    expect(
+      (await handlers['results:get']({ campaignId: id, offset: 0, limit: 10 })).listFile,
+    ).toEqual({
+      name: 'families.xlsx',
+      format: 'xlsx',
+    });
+    // Cancelled at the first dialog: nothing asked further, nothing written.
+    expect(await handlers['results:saveCopy']({ campaignId: id })).toEqual({ saved: null });
+    expect(dialogs.asked.map((a) => a.kind)).toEqual(['open']);
+    expect(dialogs.asked[0]!.title).toMatch(
+      /Choose families\.xlsx, the spreadsheet this list was imported from/,
+    );
+
+    // Another workbook: refused before asking where to save.
+    dialogs.willOpen(join(FIXTURES, 'openpyxl.xlsx'));
+    await expect(handlers['results:saveCopy']({ campaignId: id })).rejects.toThrow(
+      /is not the file this list was imported from/,
+    );
+    expect(dialogs.asked.map((a) => a.kind)).toEqual(['open', 'open']);
+
+    // The right file, then cancelled where to save.
+    dialogs.willOpen(source);
+    expect(await handlers['results:saveCopy']({ campaignId: id })).toEqual({ saved: null });
+    expect(dialogs.asked.at(-1)).toEqual({
+      kind: 'save',
+      title: 'Save results into a copy of your spreadsheet',
+    });
+
+    const out = join(f.dir, 'families with results.xlsx');
+    dialogs.willOpen(source).willSave(out);
+    expect(await handlers['results:saveCopy']({ campaignId: id })).toEqual({
+      saved: { path: out, rows: 6 },
+    });
+    expect(sheetRows(out).get(1)!.slice(6)).toEqual([...WRITE_BACK_COLUMNS]);
   });
 });
