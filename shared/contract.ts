@@ -35,12 +35,14 @@ import type { ValidationSummary } from './recipients/summary';
 import {
   auditExportSchema,
   auditListSchema,
+  callAgainSchema,
   campaignRefSchema,
   resultsPageSchema,
   sendResumeSchema,
   sendStartSchema,
   testCallSchema,
   type AuditList,
+  type CallAgainResult,
   type CancelReport,
   type ConnectionState,
   type ExportedFile,
@@ -339,6 +341,11 @@ export const contract = {
    * to save, then writes a copy of it with the results in four new columns (null: cancelled).
    */
   'results:saveCopy': channel(campaignRefSchema).returns<{ saved: ExportedFile | null }>(),
+  /**
+   * A new draft with the same messages (editable) and only the recipients whose outcome is in
+   * the groups ticked; the do-not-call list applies again to it, as to any campaign.
+   */
+  'results:callAgain': channel(callAgainSchema).returns<CallAgainResult>(),
   'audit:list': channel(auditListSchema).returns<AuditList>(),
   /** Asks where to save, then writes the audit trail as CSV (one campaign or all; null: cancelled). */
   'audit:export': channel(auditExportSchema).returns<{ saved: ExportedFile | null }>(),

@@ -75,3 +75,36 @@ export function calledAtLabel(iso: string | null, timeZone?: string): string {
     parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
+
+/**
+ * Results → "Call again…": the outcomes a person can pick to call again, each with the names
+ * Omnigage may give it (result kinds and call statuses, as outcomeLabel knows them). Answered
+ * calls and calls not finished yet are never in a group.
+ */
+export const CALL_AGAIN_GROUPS = [
+  { id: 'not-reached', label: 'Not reached (no answer)', outcomes: ['no-answer', 'unanswered'] },
+  { id: 'busy', label: 'Busy', outcomes: ['busy'] },
+  { id: 'voicemail', label: 'Voicemail', outcomes: ['machine', 'voicemail'] },
+  { id: 'failed', label: 'Failed', outcomes: ['failed', 'canceled', 'cancelled'] },
+] as const;
+
+export type CallAgainGroup = (typeof CALL_AGAIN_GROUPS)[number]['id'];
+export const CALL_AGAIN_GROUP_IDS = CALL_AGAIN_GROUPS.map((g) => g.id) as [
+  CallAgainGroup,
+  ...CallAgainGroup[],
+];
+
+/** Recipients per group, from a results page's counts by outcome. */
+export function callAgainCounts(outcomes: Record<string, number>): Record<CallAgainGroup, number> {
+  const counts = {} as Record<CallAgainGroup, number>;
+  for (const group of CALL_AGAIN_GROUPS) {
+    counts[group.id] = group.outcomes.reduce((sum, outcome) => sum + (outcomes[outcome] ?? 0), 0);
+  }
+  return counts;
+}
+
+/** The follow-up draft's name: "<name> — call again", within the 120 characters a name may have. */
+export function callAgainName(name: string): string {
+  const suffix = ' — call again';
+  return `${name.slice(0, 120 - suffix.length)}${suffix}`;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { campaignIdSchema } from './campaign';
+import { campaignIdSchema, type CampaignSummary } from './campaign';
+import { CALL_AGAIN_GROUP_IDS } from './results-words';
 import { profileIdSchema } from './profiles';
 import type { ValidationSummary } from './recipients/summary';
 
@@ -273,6 +274,22 @@ export interface PowerState {
   /** True on battery, false on mains power, null when unknown. */
   onBattery: boolean | null;
 }
+
+/** Results → "Call again…": which outcomes to call again (shared/results-words.ts CALL_AGAIN_GROUPS). */
+export const callAgainSchema = z.object({
+  campaignId: campaignIdSchema,
+  groups: z.array(z.enum(CALL_AGAIN_GROUP_IDS)).min(1, 'Tick at least one outcome to call again.'),
+});
+
+export interface CallAgainResult {
+  /** The new draft: the same messages, caller ID and settings, and only the recipients picked. */
+  campaign: CampaignSummary;
+  /** Recipients copied into it. */
+  recipients: number;
+  /** Of those, on the do-not-call list now: they stay in the list but will not be called. */
+  heldBack: number;
+}
+
 export const resultsPageSchema = z.object({
   campaignId: campaignIdSchema,
   offset: z.number().int().min(0).default(0),

@@ -38,7 +38,19 @@ const toSummary = (row: CampaignRow): CampaignSummary => ({
 });
 
 /** Copies what another service keeps for a campaign; runs inside duplicate()'s transaction. */
-export type DuplicateHook = (db: Db, sourceId: string, copyId: string) => void;
+export type DuplicateHook = (
+  db: Db,
+  sourceId: string,
+  copyId: string,
+  options: DuplicateOptions,
+) => void;
+
+export interface DuplicateOptions {
+  /** The copy's name (default "<name> (copy)"). */
+  name?: string;
+  /** Only these recipient rows are copied (default: all). */
+  rows?: readonly number[];
+}
 
 export interface CampaignServiceDeps {
   db: Db;
@@ -185,12 +197,15 @@ export class CampaignService {
       .run(status, this.#clock().toISOString(), id);
   }
 
-  /** An editable copy named "<name> (copy)"; hooks let later features copy their own rows. */
-  duplicate(id: string): CampaignSummary {
+  /**
+   * An editable copy named "<name> (copy)" (or `options.name`); hooks let later features copy
+   * their own rows. `options.rows` keeps only those recipient rows (Results → Call again).
+   */
+  duplicate(id: string, options: DuplicateOptions = {}): CampaignSummary {
     const source = this.get(id);
     const copyId = this.#newId();
     const now = this.#clock().toISOString();
-    const name = copyName(source.name);
+    const name = options.name ?? copyName(source.name);
     this.#db.transaction(() => {
       this.#db
         .prepare(
@@ -204,7 +219,7 @@ export class CampaignService {
            WHERE id = ?`,
         )
         .run(source.id, copyId);
-      for (const hook of this.#duplicateHooks) hook(this.#db, source.id, copyId);
+      for (const hook of this.#duplicateHooks) hook(this.#db, source.id, copyId, options);
     })();
     return this.get(copyId);
   }

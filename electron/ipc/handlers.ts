@@ -381,6 +381,11 @@ export function createHandlers({
       });
       return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
     },
+    'results:callAgain': ({ campaignId, groups }) => {
+      const made = services.results.callAgain(campaignId, groups);
+      campaignsChanged(made.campaign.id);
+      return made;
+    },
     'results:saveCopy': async ({ campaignId }) => {
       const list = recipients.getList(campaignId);
       if (!list)

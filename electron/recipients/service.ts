@@ -134,19 +134,34 @@ export class RecipientService {
     this.#clock = clock;
   }
 
-  /** For CampaignService.duplicateHooks: copies the list and its rows inside duplicate()'s transaction. */
-  readonly duplicateHook = (db: Db, sourceId: string, copyId: string): void => {
+  /**
+   * For CampaignService.duplicateHooks: copies the list and its rows (only `rows` when given, by
+   * their numbers in the file, which they keep) inside duplicate()'s transaction.
+   */
+  readonly duplicateHook = (
+    db: Db,
+    sourceId: string,
+    copyId: string,
+    options: { rows?: readonly number[] } = {},
+  ): void => {
     db.prepare(
       `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
          merge_keys, phone_index, default_country, row_count, imported_at)
        SELECT ?, file_name, file_sha256, format, encoding, delimiter, headers, merge_keys, phone_index,
          default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
     ).run(copyId, sourceId);
-    db.prepare(
-      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
-       SELECT ?, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems
-       FROM recipients WHERE campaign_id = ? ORDER BY row`,
-    ).run(copyId, sourceId);
+    const columns =
+      'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems';
+    if (!options.rows) {
+      db.prepare(
+        `INSERT INTO recipients (campaign_id, ${columns}) SELECT ?, ${columns} FROM recipients WHERE campaign_id = ? ORDER BY row`,
+      ).run(copyId, sourceId);
+      return;
+    }
+    const copyRow = db.prepare(
+      `INSERT INTO recipients (campaign_id, ${columns}) SELECT ?, ${columns} FROM recipients WHERE campaign_id = ? AND row = ?`,
+    );
+    for (const row of options.rows) copyRow.run(copyId, sourceId, row);
   };
 
   #campaign(campaignId: string): { name: string; status: CampaignStatus } {

@@ -1,13 +1,16 @@
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
 import {
+  CALL_AGAIN_GROUPS,
   RESULTS_EXPORT_COLUMNS,
+  callAgainName,
+  type CallAgainGroup,
   WRITE_BACK_COLUMNS,
   calledAtLabel,
   outcomeLabel,
   statusLabel,
 } from '../../shared/results-words';
-import type { ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
+import type { CallAgainResult, ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
@@ -524,5 +527,52 @@ export class ResultsService {
       rows: written.rows,
     });
     return { path: out, rows: written.rows };
+  }
+
+  /**
+   * Results → "Call again…": a new draft with the same messages, caller ID and settings (an
+   * editable copy, as Duplicate makes) and only the recipients whose outcome is in `groups`,
+   * keeping their rows' numbers. Calls not finished yet and answered calls are never picked.
+   * The do-not-call list is not copied but applies to the draft as to any campaign: counted
+   * here, held back again at send time.
+   */
+  callAgain(campaignId: string, groups: readonly CallAgainGroup[]): CallAgainResult {
+    const source = this.#deps.campaigns.get(campaignId);
+    const send = this.#deps.send.journal.get(campaignId);
+    if (!send || (send.state !== 'scheduled' && send.state !== 'completed')) {
+      throw new AppError(
+        'conflict',
+        `"${source.name}" has not been sent, so there is nobody to call again yet.`,
+      );
+    }
+    const outcomes = CALL_AGAIN_GROUPS.filter((g) => groups.includes(g.id)).flatMap(
+      (g) => g.outcomes,
+    );
+    const rows = this.#deps.db
+      .prepare(
+        `SELECT row FROM send_recipients WHERE campaign_id = ? AND outcome IN (${outcomes.map(() => '?').join(', ')}) ORDER BY row`,
+      )
+      .pluck()
+      .all(campaignId, ...outcomes) as number[];
+    if (rows.length === 0) {
+      throw new AppError(
+        'invalid_input',
+        'No recipient has the outcomes ticked, so there is nobody to call again. Tick other outcomes, or fetch the results again if calls are still being made.',
+      );
+    }
+    const copy = this.#deps.campaigns.duplicate(campaignId, {
+      name: callAgainName(source.name),
+      rows,
+    });
+    const profileId = this.#deps.campaigns.detail(copy.id).profileId;
+    const heldBack = this.#deps.recipients.summary(copy.id, { profileId }).recipients.optedOut;
+    this.#deps.log.info('call again', {
+      campaignId,
+      copyId: copy.id,
+      groups,
+      recipients: rows.length,
+      heldBack,
+    });
+    return { campaign: this.#deps.campaigns.get(copy.id), recipients: rows.length, heldBack };
   }
 }

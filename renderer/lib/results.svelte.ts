@@ -1,4 +1,5 @@
-import type { ResultsPage } from '../../shared/send';
+import type { CallAgainGroup } from '../../shared/results-words';
+import type { CallAgainResult, ResultsPage } from '../../shared/send';
 import { call as defaultCall, messageOf } from './api';
 
 type Call = typeof defaultCall;
@@ -95,6 +96,11 @@ export class ResultsState {
       this.notice = null;
       this.error = messageOf(error);
     }
+  }
+
+  /** Results → Call again: a new draft for the outcomes picked (the dialog shows what came of it). */
+  callAgain(groups: CallAgainGroup[]): Promise<CallAgainResult> {
+    return this.#call('results:callAgain', { campaignId: this.campaignId, groups });
   }
 
   async exportCsv(): Promise<void> {

@@ -119,13 +119,60 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
       .waitFor();
   });
 
-  it('looks right in the dark theme too', async () => {
+  it('looks right in the dark theme too, the Call again dialog included', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
     await page.getByTestId('result-row').nth(5).waitFor();
     await shot('dark');
+    await page.getByRole('button', { name: 'Call again…' }).click();
+    await page.getByRole('dialog', { name: 'Call again' }).waitFor();
+    await shot('dark-call-again');
+    await page.keyboard.press('Escape');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('calls again only those ticked: a new draft with the same messages, the do-not-call list applied again', async () => {
+    const services = harness.backend.services!;
+    // Cy (busy) asked not to be called after the first campaign.
+    services.optOuts.add(['+12125550143']);
+    await page.getByRole('button', { name: 'Call again…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Call again' });
+    await dialog.waitFor();
+    // Not reached, busy and failed are ticked to start with; voicemail is a choice.
+    const box = (name: RegExp) => dialog.getByRole('checkbox', { name });
+    expect(await box(/Not reached/).isChecked()).toBe(true);
+    expect(await box(/Busy/).isChecked()).toBe(true);
+    expect(await box(/Failed/).isChecked()).toBe(true);
+    expect(await box(/Voicemail/).isChecked()).toBe(false);
+    await dialog.getByRole('button', { name: 'Make a draft for 3 recipients' }).waitFor();
+    await box(/Failed/).uncheck();
+    await box(/Voicemail/).check();
+    await shot('call-again');
+    await dialog.getByRole('button', { name: 'Make a draft for 3 recipients' }).click();
+    const made = page.getByTestId('call-again-made');
+    await made.waitFor();
+    expect(await made.textContent()).toMatch(/Made “Snow day — call again” with 3 recipients/);
+    expect(await made.textContent()).toMatch(
+      /1 of them is on the\s+do-not-call list now and will not be called/,
+    );
+    await shot('call-again-made');
+
+    await page.getByRole('button', { name: 'Open the draft' }).click();
+    await page.getByRole('heading', { name: 'Snow day — call again' }).waitFor();
+    await page.getByText('Draft', { exact: true }).waitFor();
+    const draft = services.campaigns.list().find((c) => c.name === 'Snow day — call again')!;
+    expect(page.url()).toContain(`#/campaign/${draft.id}/message`);
+    const rows = services.recipients.page(draft.id, { limit: 10 }).rows;
+    expect(rows.map((r) => [r.row, r.e164, r.status])).toEqual([
+      [2, '+12125550142', 'valid'],
+      [3, '+12125550143', 'opted-out'],
+      [5, '+12125550144', 'valid'],
+    ]);
+    expect(services.campaigns.detail(draft.id).human).toEqual(
+      services.campaigns.detail(campaignId).human,
+    );
+    await shot('call-again-draft');
   });
 
   it('ran without page errors, and every screen passed axe-core', () => {

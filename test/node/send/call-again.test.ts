@@ -1,0 +1,143 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { callAgainSchema } from '../../../shared/send';
+import type { DialOutcome } from '../../../electron/sandbox/dialer';
+import { sendFixture, type SendFixture } from './helpers';
+
+const outcome = (resultKind: string, callStatus = 'completed'): DialOutcome => ({
+  callStatus,
+  resultKind,
+  answered: callStatus === 'completed',
+  durationSeconds: callStatus === 'completed' ? 20 : 0,
+  envelopeStatus: callStatus === 'failed' ? 'failed' : 'completed',
+});
+/** Rows 1–5 of the list, one outcome each; row 6 is not a number, row 7 repeats row 4. */
+const OUTCOMES: Record<string, DialOutcome> = {
+  '+12025550101': outcome('human'),
+  '+12025550102': outcome('machine'),
+  '+12025550103': outcome('busy', 'busy'),
+  '+12025550104': outcome('no-answer', 'unanswered'),
+  '+12025550105': outcome('failed', 'failed'),
+};
+const LIST = [
+  'Phone,First Name',
+  '(202) 555-0101,Ann',
+  '(202) 555-0102,Bo',
+  '(202) 555-0103,Cy',
+  '(202) 555-0104,Dee',
+  '(202) 555-0105,Eve',
+  'none,Flo',
+  '202-555-0104,Dee again',
+].join('\n');
+
+async function sent(f: SendFixture, options: { call?: boolean } = {}): Promise<string> {
+  const { id } = f.services.campaigns.create('Snow day');
+  f.services.campaigns.update(id, {
+    callerId: f.sandbox.callerId.id,
+    human: {
+      kind: 'text',
+      body: 'Hello {{first-name}}, school is closed today.',
+      voice: 'Polly-Joanna',
+    },
+    machine: { kind: 'text', body: 'This is the school: closed today.', voice: 'Polly-Joanna' },
+  });
+  const file = join(f.dir, 'families.csv');
+  writeFileSync(file, LIST);
+  f.services.recipients.import({ campaignId: id, filePath: file });
+  await f.services.send.start(id);
+  expect((await f.services.send.settled(id))?.state).toBe('scheduled');
+  if (options.call !== false) f.sandbox.dialer.runUntilIdle();
+  await f.services.results.refresh(id);
+  return id;
+}
+
+const rowsOf = (f: SendFixture, id: string) =>
+  f.services.recipients.page(id, { limit: 100 }).rows.map((r) => [r.row, r.e164, r.status]);
+
+describe('Results → Call again', () => {
+  it('makes an editable draft with the same messages and only the recipients whose outcome was ticked', async () => {
+    const f = await fixture();
+    const id = await sent(f);
+    const source = f.services.campaigns.detail(id);
+
+    const made = f.services.results.callAgain(id, ['not-reached', 'busy']);
+    expect(made).toMatchObject({ recipients: 2, heldBack: 0 });
+    expect(made.campaign).toMatchObject({
+      name: 'Snow day — call again',
+      status: 'draft',
+      recipientCount: 2,
+    });
+    const draft = f.services.campaigns.detail(made.campaign.id);
+    expect(draft.human).toEqual(source.human);
+    expect(draft.machine).toEqual(source.machine);
+    expect(draft.callerId).toBe(source.callerId);
+    expect(draft.delivery).toEqual(source.delivery);
+    // Rows keep their numbers in the spreadsheet: Cy (busy) is row 3, Dee (no answer) row 4.
+    expect(rowsOf(f, made.campaign.id)).toEqual([
+      [3, '+12025550103', 'valid'],
+      [4, '+12025550104', 'valid'],
+    ]);
+    // The messages can be changed in the draft; the sent campaign stays as it was.
+    f.services.campaigns.update(made.campaign.id, {
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, we tried to reach you yesterday.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    expect(f.services.campaigns.detail(id).human).toEqual(source.human);
+
+    // Each group picks its own outcomes; voicemail and failed together.
+    const other = f.services.results.callAgain(id, ['voicemail', 'failed']);
+    expect(rowsOf(f, other.campaign.id)).toEqual([
+      [2, '+12025550102', 'valid'],
+      [5, '+12025550105', 'valid'],
+    ]);
+    // Answered calls, invalid numbers and repeated numbers are never in a call-again list.
+    const all = f.services.results.callAgain(id, ['not-reached', 'busy', 'voicemail', 'failed']);
+    expect(rowsOf(f, all.campaign.id).map(([row]) => row)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('applies the do-not-call list again: counted when the draft is made, not called when it is sent', async () => {
+    const f = await fixture();
+    const id = await sent(f);
+    // Cy asked not to be called after the first campaign.
+    f.services.optOuts.add(['+12025550103']);
+    const made = f.services.results.callAgain(id, ['not-reached', 'busy']);
+    expect(made).toMatchObject({ recipients: 2, heldBack: 1 });
+    expect(f.services.recipients.summary(made.campaign.id).recipients).toMatchObject({
+      total: 2,
+      valid: 1,
+      optedOut: 1,
+    });
+
+    const before = f.sandbox.state.envelopes.length;
+    await f.services.send.start(made.campaign.id);
+    const done = await f.services.send.settled(made.campaign.id);
+    expect(done).toMatchObject({ state: 'scheduled', envelopesTotal: 1 });
+    const envelopes = f.sandbox.state.envelopesOf(done!.engagementId!);
+    expect(envelopes.map((e) => e.attributes['phone-number'])).toEqual(['+12025550104']);
+    expect(envelopes[0]!.attributes.meta).toEqual({ 'first-name': 'Dee' });
+    expect(f.sandbox.state.envelopes.length).toBe(before + 1);
+  });
+
+  it('never picks a call still under way, and refuses a campaign not sent or no outcome ticked', async () => {
+    const f = await fixture();
+    const id = await sent(f, { call: false });
+    // Nothing has been dialled: every outcome is still pending, so nobody is picked.
+    expect(() =>
+      f.services.results.callAgain(id, ['not-reached', 'busy', 'voicemail', 'failed']),
+    ).toThrow(/No recipient has the outcomes ticked/);
+    const draft = f.services.campaigns.create('Not sent');
+    expect(() => f.services.results.callAgain(draft.id, ['busy'])).toThrow(/has not been sent/);
+    expect(callAgainSchema.safeParse({ campaignId: id, groups: [] }).success).toBe(false);
+    expect(callAgainSchema.safeParse({ campaignId: id, groups: ['answered'] }).success).toBe(false);
+    // Only the sent campaign and the one draft exist: nothing was made by the refusals.
+    expect(f.services.campaigns.list()).toHaveLength(2);
+  });
+});
+
+function fixture(): Promise<SendFixture> {
+  return sendFixture({ sandbox: { dialer: { outcomeFor: (phone) => OUTCOMES[phone] } } });
+}
