@@ -37,6 +37,7 @@ import {
   auditListSchema,
   callAgainSchema,
   campaignRefSchema,
+  resultsTotalsSchema,
   resultsPageSchema,
   sendResumeSchema,
   sendStartSchema,
@@ -346,6 +347,8 @@ export const contract = {
    * the groups ticked; the do-not-call list applies again to it, as to any campaign.
    */
   'results:callAgain': channel(callAgainSchema).returns<CallAgainResult>(),
+  /** Counts by outcome of each listed campaign that has been sent (the campaigns list's totals). */
+  'results:totals': channel(resultsTotalsSchema).returns<Record<string, Record<string, number>>>(),
   'audit:list': channel(auditListSchema).returns<AuditList>(),
   /** Asks where to save, then writes the audit trail as CSV (one campaign or all; null: cancelled). */
   'audit:export': channel(auditExportSchema).returns<{ saved: ExportedFile | null }>(),

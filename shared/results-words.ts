@@ -108,3 +108,56 @@ export function callAgainName(name: string): string {
   const suffix = ' — call again';
   return `${name.slice(0, 120 - suffix.length)}${suffix}`;
 }
+
+/**
+ * How the Results chart and the campaigns list count outcomes: five groups a person reads at a
+ * glance, each gathering the names Omnigage may give it. Everything else is waiting (a call not
+ * finished), not called (never handed to Omnigage) or another outcome Omnigage named.
+ */
+export const OUTCOME_GROUPS = [
+  { id: 'answered', label: 'Answered', outcomes: ['human', 'completed', 'answered'], tone: 'ok' },
+  { id: 'voicemail', label: 'Voicemail', outcomes: ['machine', 'voicemail'], tone: 'warn' },
+  { id: 'busy', label: 'Busy', outcomes: ['busy'], tone: 'warn' },
+  { id: 'no-answer', label: 'No answer', outcomes: ['no-answer', 'unanswered'], tone: 'warn' },
+  { id: 'failed', label: 'Failed', outcomes: ['failed', 'canceled', 'cancelled'], tone: 'bad' },
+] as const;
+
+export type OutcomeGroup = (typeof OUTCOME_GROUPS)[number]['id'];
+
+export interface OutcomeTotals {
+  groups: Array<{ id: OutcomeGroup; label: string; tone: string; count: number }>;
+  /** Handed to Omnigage, no outcome yet. */
+  waiting: number;
+  /** Never handed to Omnigage (invalid, repeated, opted out, not sent). */
+  notCalled: number;
+  /** Outcomes Omnigage named that are none of the groups. */
+  other: number;
+}
+
+/** Counts by outcome (a results page's `outcomes`) → the chart's groups and the rest. */
+export function outcomeTotals(outcomes: Record<string, number>): OutcomeTotals {
+  const grouped = new Map<string, OutcomeGroup>();
+  for (const group of OUTCOME_GROUPS) for (const o of group.outcomes) grouped.set(o, group.id);
+  const counts = new Map<OutcomeGroup, number>();
+  let waiting = 0;
+  let notCalled = 0;
+  let other = 0;
+  for (const [outcome, n] of Object.entries(outcomes)) {
+    const group = grouped.get(outcome);
+    if (group) counts.set(group, (counts.get(group) ?? 0) + n);
+    else if (outcome === 'pending') waiting += n;
+    else if (outcome.startsWith('not called') || outcome.startsWith('not sent')) notCalled += n;
+    else other += n;
+  }
+  return {
+    groups: OUTCOME_GROUPS.map((g) => ({
+      id: g.id,
+      label: g.label,
+      tone: g.tone,
+      count: counts.get(g.id) ?? 0,
+    })),
+    waiting,
+    notCalled,
+    other,
+  };
+}

@@ -229,6 +229,8 @@ export interface ResultsPage {
   rows: ResultRow[];
   /** The spreadsheet the list was imported from (its name as imported), for "Save results into a copy". */
   listFile: { name: string; format: 'csv' | 'xlsx' } | null;
+  /** When the calls ended: [minute since 1970 (UTC), calls ended in it], in time order. */
+  calledAt: Array<[number, number]>;
 }
 
 export interface AuditEntry {
@@ -274,6 +276,8 @@ export interface PowerState {
   /** True on battery, false on mains power, null when unknown. */
   onBattery: boolean | null;
 }
+
+export const resultsTotalsSchema = z.object({ ids: z.array(campaignIdSchema).max(10_000) });
 
 /** Results → "Call again…": which outcomes to call again (shared/results-words.ts CALL_AGAIN_GROUPS). */
 export const callAgainSchema = z.object({

@@ -381,6 +381,7 @@ export function createHandlers({
       });
       return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
     },
+    'results:totals': ({ ids }) => services.results.totals(ids),
     'results:callAgain': ({ campaignId, groups }) => {
       const made = services.results.callAgain(campaignId, groups);
       campaignsChanged(made.campaign.id);

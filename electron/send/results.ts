@@ -368,13 +368,7 @@ export class ResultsService {
     });
     const outcomes: Record<string, number> = {};
     if (send) {
-      const counted = this.#deps.db
-        .prepare(
-          `SELECT COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
-           FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-           WHERE s.campaign_id = ? GROUP BY o`,
-        )
-        .all(campaignId) as Array<{ o: string; n: number }>;
+      const counted = this.#outcomeCounts(campaignId);
       for (const c of counted) outcomes[c.o] = c.n;
       // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
       const held = this.#deps.db
@@ -404,7 +398,43 @@ export class ResultsService {
       offset,
       rows,
       listFile: list ? { name: list.fileName, format: list.format } : null,
+      calledAt: send ? this.#calledAt(campaignId) : [],
     };
+  }
+
+  /** The recipients handed over at send time, by outcome (`pending` until known, `not sent` without an envelope). */
+  #outcomeCounts(campaignId: string): Array<{ o: string; n: number }> {
+    return this.#deps.db
+      .prepare(
+        `SELECT COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
+         FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+         WHERE s.campaign_id = ? GROUP BY o`,
+      )
+      .all(campaignId) as Array<{ o: string; n: number }>;
+  }
+
+  /** Calls ended per minute (Omnigage's times, with their offsets, read by SQLite). */
+  #calledAt(campaignId: string): Array<[number, number]> {
+    return this.#deps.db
+      .prepare(
+        `SELECT CAST(strftime('%s', finished_at) AS INTEGER) / 60 AS minute, count(*) AS n FROM send_recipients
+         WHERE campaign_id = ? AND finished_at IS NOT NULL AND minute IS NOT NULL GROUP BY minute ORDER BY minute`,
+      )
+      .raw(true)
+      .all(campaignId) as Array<[number, number]>;
+  }
+
+  /**
+   * Counts by outcome for each of these campaigns that has been sent (the campaigns list's
+   * totals), grouped as the Results tiles are: rows never handed over are not counted here.
+   */
+  totals(campaignIds: readonly string[]): Record<string, Record<string, number>> {
+    const totals: Record<string, Record<string, number>> = {};
+    for (const id of campaignIds) {
+      const rows = this.#outcomeCounts(id);
+      if (rows.length > 0) totals[id] = Object.fromEntries(rows.map((r) => [r.o, r.n]));
+    }
+    return totals;
   }
 
   /** Results as CSV lines: the original columns, then the number called, status, outcome and Omnigage's reference, in the screen's words. */

@@ -3,6 +3,9 @@ import { call as defaultCall, messageOf } from './api';
 
 type Call = typeof defaultCall;
 
+/** Statuses with a send that reached Omnigage, so with outcomes to count. */
+const SENT_STATUSES = new Set(['scheduled', 'completed']);
+
 /**
  * The campaigns list as the screen sees it. The list arrives whole from main and is replaced,
  * never mutated, so it is held in $state.raw; filtering is derived.
@@ -15,6 +18,8 @@ export class CampaignsState {
   error = $state<string | null>(null);
   /** A short confirmation of the last action, for the status line. */
   notice = $state<string | null>(null);
+  /** Counts by outcome of the campaigns that have been sent, by campaign id. */
+  totals = $state.raw<Record<string, Record<string, number>>>({});
 
   readonly visible = $derived.by(() => {
     const term = this.search.trim().toLocaleLowerCase();
@@ -33,11 +38,18 @@ export class CampaignsState {
       this.items = await this.#call('campaigns:list', {});
       this.error = null;
       this.loaded = true;
+      await this.loadTotals();
     } catch (error) {
       this.error = messageOf(error);
     } finally {
       this.loading = false;
     }
+  }
+
+  /** The sent campaigns' outcome counts (asked only when some campaign has been sent). */
+  async loadTotals(): Promise<void> {
+    const ids = this.items.filter((c) => SENT_STATUSES.has(c.status)).map((c) => c.id);
+    this.totals = ids.length > 0 ? await this.#call('results:totals', { ids }) : {};
   }
 
   /** Runs an action, reloads the list and records the outcome; returns the action's value or undefined. */

@@ -108,6 +108,33 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     await shot('copy-saved');
   });
 
+  it('shows the outcomes and when the calls ended as charts a screen reader can read', async () => {
+    const chart = page.getByTestId('outcome-chart');
+    await chart.waitFor();
+    const outcomes = chart.getByRole('img').first();
+    expect(await outcomes.getAttribute('aria-labelledby')).toBeTruthy();
+    const label = await outcomes.locator('title').textContent();
+    expect(label).toBe(
+      'Answered: 1 (20%); Voicemail: 1 (20%); Busy: 1 (20%); No answer: 1 (20%); Failed: 1 (20%).',
+    );
+    const when = await chart.getByRole('img').nth(1).locator('title').textContent();
+    expect(when).toMatch(/^5 calls ended between .+ and .+; the most, 5, in the 1 minute from/);
+    expect(await chart.locator('rect.bar').count()).toBe(5 + 1);
+  });
+
+  it('shows each sent campaign’s outcomes in the campaigns list', async () => {
+    await page.getByRole('button', { name: '← All campaigns' }).click();
+    const row = page.getByTestId('campaign-row').filter({ hasText: 'Snow day' });
+    await row.first().waitFor();
+    expect(await row.first().getByTestId('campaign-totals').textContent()).toBe(
+      '1 answered · 1 voicemail · 1 busy · 1 no answer · 1 failed',
+    );
+    await shot('campaigns-totals');
+    await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
+    await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
+    await page.getByTestId('result-row').nth(5).waitFor();
+  });
+
   it('says so when the file chosen is not the one imported', async () => {
     const other = join(files, 'other.csv');
     writeFileSync(other, 'Phone;First Name;Class\r\n(212) 555-0199;Zed;1A\r\n');
@@ -124,6 +151,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
     await page.getByTestId('result-row').nth(5).waitFor();
+    await page.getByTestId('outcome-chart').waitFor();
     await shot('dark');
     await page.getByRole('button', { name: 'Call again…' }).click();
     await page.getByRole('dialog', { name: 'Call again' }).waitFor();

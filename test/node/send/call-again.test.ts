@@ -141,3 +141,20 @@ describe('Results → Call again', () => {
 function fixture(): Promise<SendFixture> {
   return sendFixture({ sandbox: { dialer: { outcomeFor: (phone) => OUTCOMES[phone] } } });
 }
+
+describe('results at a glance', () => {
+  it('counts calls ended per minute and each sent campaign’s outcomes for the campaigns list', async () => {
+    const now = Date.parse('2027-03-01T15:04:30Z');
+    const f = await sendFixture({
+      sandbox: { now: () => now, dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
+    });
+    const id = await sent(f);
+    const page = f.services.results.page(id, 0, 10);
+    // Five calls ended, all in the sandbox's one minute.
+    expect(page.calledAt).toEqual([[Math.floor(now / 60_000), 5]]);
+    const draft = f.services.campaigns.create('Not sent');
+    const totals = f.services.results.totals([id, draft.id]);
+    expect(Object.keys(totals)).toEqual([id]);
+    expect(totals[id]).toEqual({ human: 1, machine: 1, busy: 1, 'no-answer': 1, failed: 1 });
+  });
+});
