@@ -66,7 +66,7 @@ import {
   type RecipientList,
   type RecipientPage,
 } from './recipients/types';
-import type { MergeColumn } from './recipients/types';
+import { textEncodingSchema, type MergeColumn } from './recipients/types';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -171,6 +171,8 @@ export const contract = {
       file: fileHandleSchema,
       phoneColumn: z.string().trim().min(1).max(200).optional(),
       defaultCountry: defaultCountrySchema.optional(),
+      /** A CSV's encoding as chosen at the mapping step (guessed from the bytes when omitted). */
+      encoding: textEncodingSchema.optional(),
     }),
   ).returns<ImportResult>(),
   'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{
@@ -216,7 +218,11 @@ export const contract = {
   'files:stageDropped': channel(droppedFileSchema).returns<ChosenFile>(),
   /** The header and first rows of a spreadsheet, for the mapping step before importing. */
   'recipients:peek': channel(
-    z.object({ file: fileHandleSchema, rows: z.number().int().min(1).max(50).default(8) }),
+    z.object({
+      file: fileHandleSchema,
+      rows: z.number().int().min(1).max(50).default(8),
+      encoding: textEncodingSchema.optional(),
+    }),
   ).returns<SheetPeek>(),
   'recipients:setPhone': channel(
     z.object({
@@ -232,7 +238,10 @@ export const contract = {
     }),
   ).returns<{ removed: number }>(),
   /** Puts back the rows of the last removal (this session; refused after the list was replaced). */
-  'recipients:undoRemove': channel(z.object({ campaignId: campaignIdSchema })).returns<{ restored: number; rows: number[] }>(),
+  'recipients:undoRemove': channel(z.object({ campaignId: campaignIdSchema })).returns<{
+    restored: number;
+    rows: number[];
+  }>(),
   /** Checks a WAV/MP3 (format, length) and keeps a copy in the data folder. */
   'audio:import': channel(z.object({ file: fileHandleSchema })).returns<StoredAudio>(),
   /** A kept audio file's bytes, for the editor's player. */

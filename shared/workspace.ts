@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_VOICE } from './campaign';
-import { defaultCountrySchema } from './recipients/types';
+import { defaultCountrySchema, type TextEncodingName } from './recipients/types';
 
 /**
  * Types for what the campaign workspace asks of main beyond the campaign itself: app-wide
@@ -69,6 +69,15 @@ export interface SheetPeek {
   rows: string[][];
   /** The header that looks like the phone column, or null when none does. */
   detectedPhoneColumn: string | null;
+  /** The CSV's encoding as read (the one asked for, else the guess); null for .xlsx. */
+  encoding: TextEncodingName | null;
+  /**
+   * Rows (as the spreadsheet numbers them, header = 1) with characters that could not be read,
+   * shown as U+FFFD; null when there are none.
+   */
+  encodingDoubt: { sheetRows: number[]; count: number } | null;
+  /** Data rows in the whole file (blank ones not counted); 0 for a file of column names only. */
+  totalRows: number;
 }
 
 export const AUDIO_FORMATS = ['wav', 'mp3'] as const;

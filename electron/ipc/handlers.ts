@@ -195,12 +195,13 @@ export function createHandlers({
     'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
     'keychain:status': () => services.secrets.status(),
 
-    'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry }) => {
+    'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry, encoding }) => {
       const result = recipients.import({
         campaignId,
         filePath: pathOf(file),
         phoneColumn,
         defaultCountry,
+        encoding,
       });
       // Rows removed from the old list must never come back into the new one.
       services.recipientEditor.forgetRemoval(campaignId);
@@ -232,7 +233,8 @@ export function createHandlers({
     }),
     'files:stageDropped': ({ fileName, base64 }) =>
       fileHandles.issue(services.stagedFiles.stage(fileName, base64), fileName),
-    'recipients:peek': ({ file, rows }) => services.recipientEditor.peek(pathOf(file), rows),
+    'recipients:peek': ({ file, rows, encoding }) =>
+      services.recipientEditor.peek(pathOf(file), rows, encoding),
     'recipients:setPhone': ({ campaignId, row, phone }) => {
       const updated = services.recipientEditor.setPhone(campaignId, row, phone);
       campaignsChanged(campaignId);

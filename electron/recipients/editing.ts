@@ -5,10 +5,7 @@ import { detectPhoneColumn } from '../../shared/recipients/columns';
 import type { SheetPeek } from '../../shared/workspace';
 import type { Db } from '../db/open';
 import { PhoneValidator } from './phone';
-import { readTable } from './read-table';
-
-/** Thrown from a row handler to stop reading once the mapping step has enough rows. */
-class EnoughRows extends Error {}
+import { readTable, type TextEncoding } from './read-table';
 
 /**
  * What the recipients screen does besides importing: show a file's first rows for the mapping
@@ -24,34 +21,36 @@ export class RecipientEditor {
     this.#clock = clock;
   }
 
-  /** The header and first rows of a spreadsheet, without importing it. */
-  peek(filePath: string, limit = 8): SheetPeek {
+  /**
+   * The header and first rows of a spreadsheet, without importing it. The whole file is read
+   * (keeping only `limit` rows) so the mapping step can say which rows have characters the
+   * encoding could not read, and that a file of column names only has no one to call.
+   */
+  peek(filePath: string, limit = 8, encoding?: TextEncoding): SheetPeek {
     let headers: string[] = [];
-    let format: SheetPeek['format'] = 'csv';
-    let fileName = '';
     const rows: string[][] = [];
-    try {
-      readTable(filePath, {
-        onHeader: (h, info) => {
+    const table = readTable(
+      filePath,
+      {
+        onHeader: (h) => {
           headers = h;
-          format = info.format;
-          fileName = info.fileName;
         },
         onRow: (cells) => {
-          rows.push(cells.slice(0, Math.max(headers.length, 1)));
-          if (rows.length >= limit) throw new EnoughRows();
+          if (rows.length < limit) rows.push(cells.slice(0, Math.max(headers.length, 1)));
         },
-      });
-    } catch (error) {
-      if (!(error instanceof EnoughRows)) throw error;
-    }
+      },
+      encoding ? { encoding } : {},
+    );
     const phoneIndex = detectPhoneColumn(headers);
     return {
-      fileName,
-      format,
+      fileName: table.info.fileName,
+      format: table.info.format,
       headers,
       rows,
       detectedPhoneColumn: phoneIndex >= 0 ? (headers[phoneIndex] ?? null) : null,
+      encoding: table.info.encoding,
+      encodingDoubt: table.encodingDoubt,
+      totalRows: table.rows,
     };
   }
 

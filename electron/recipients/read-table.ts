@@ -40,12 +40,32 @@ export interface TableHandlers {
   ): void;
 }
 
+/**
+ * Rows of a CSV whose decoded text holds replacement characters (U+FFFD): bytes the encoding
+ * could not read (a UTF-8 BOM in front of Windows-1252 accents, say), or a file already damaged.
+ */
+export interface EncodingDoubt {
+  /** The first few affected rows, as a spreadsheet program numbers them (the header is row 1). */
+  sheetRows: number[];
+  /** How many rows are affected. */
+  count: number;
+}
+
 export interface TableResult {
   info: TableInfo;
   headers: string[];
   rows: number;
   sha256: string;
+  /** Null when every character was read (always null for .xlsx, which has no encoding to doubt). */
+  encodingDoubt: EncodingDoubt | null;
 }
+
+export interface ReadOptions {
+  /** Read a CSV in this encoding instead of the one guessed from its bytes (a BOM is still skipped). */
+  encoding?: TextEncoding;
+}
+
+const DOUBT_ROWS_KEPT = 5;
 
 const CHUNK = 1 << 16;
 
@@ -98,6 +118,12 @@ function hashFile(fd: number): string {
   return hash.digest('hex');
 }
 
+function bomLength(head: Buffer): number {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 2;
+  return 0;
+}
+
 /** The encoding, and how many BOM bytes to skip, from the first bytes and (without a BOM) a UTF-8 check. */
 function sniffEncoding(
   fd: number,
@@ -141,7 +167,11 @@ function sniffEncoding(
   }
 }
 
-export function readTable(path: string, handlers: TableHandlers): TableResult {
+export function readTable(
+  path: string,
+  handlers: TableHandlers,
+  options: ReadOptions = {},
+): TableResult {
   const fileName = basename(path);
   let fd: number;
   try {
@@ -165,7 +195,7 @@ export function readTable(path: string, handlers: TableHandlers): TableResult {
     if (headLength === 0) throw importError(fileName, 'the file is empty.');
     const sha256 = hashFile(fd);
     if (first[0] === 0x50 && first[1] === 0x4b && first[2] === 0x03 && first[3] === 0x04) {
-      return { ...readWorkbook(path, fileName, handlers), sha256 };
+      return { ...readWorkbook(path, fileName, handlers), sha256, encodingDoubt: null };
     }
     if (first[0] === 0xd0 && first[1] === 0xcf && first[2] === 0x11 && first[3] === 0xe0) {
       throw importError(
@@ -173,7 +203,10 @@ export function readTable(path: string, handlers: TableHandlers): TableResult {
         'this is an old-style Excel file (.xls). Open it in Excel and save it as Excel Workbook (.xlsx) or CSV.',
       );
     }
-    const { encoding, skip } = sniffEncoding(fd, first, fileName);
+    const sniffed = sniffEncoding(fd, first, fileName);
+    // A person's choice wins over the guess; the BOM's bytes are never text in any encoding.
+    const encoding = options.encoding ?? sniffed.encoding;
+    const skip = options.encoding ? bomLength(first) : sniffed.skip;
     return { ...readCsv(fd, fileName, encoding, skip, handlers), sha256 };
   } finally {
     closeSync(fd);
@@ -214,6 +247,9 @@ function readCsv(
   handlers: TableHandlers,
 ): Omit<TableResult, 'sha256'> {
   const decoder = new TextDecoder(encoding);
+  const doubtRows: number[] = [];
+  let doubtCount = 0;
+  let record = 0;
   let parser: CsvParser | null = null;
   let info: TableInfo | null = null;
   let sink: ReturnType<typeof rowSink> | null = null;
@@ -228,6 +264,12 @@ function readCsv(
         parser = new CsvParser(
           info.delimiter!,
           (cells) => {
+            // Records counted as the sink counts them: the row a spreadsheet program shows.
+            record++;
+            if (cells.some((cell) => cell.includes('\uFFFD'))) {
+              doubtCount++;
+              if (doubtRows.length < DOUBT_ROWS_KEPT) doubtRows.push(record);
+            }
             unwrapExcelText(cells);
             s.take(cells);
           },
@@ -244,7 +286,8 @@ function readCsv(
     if (!parser || !sink || !info) throw importError(fileName, 'the file is empty.');
     parser.push(decoder.decode());
     parser.end();
-    return { info, ...sink.finish() };
+    const encodingDoubt = doubtCount > 0 ? { sheetRows: doubtRows, count: doubtCount } : null;
+    return { info, ...sink.finish(), encodingDoubt };
   } catch (error) {
     if (error instanceof CsvLimitError) throw limitError(fileName, error);
     if (error instanceof CsvSyntaxError) throw importError(fileName, error.message, error);
@@ -256,7 +299,7 @@ function readWorkbook(
   path: string,
   fileName: string,
   handlers: TableHandlers,
-): Omit<TableResult, 'sha256'> {
+): Omit<TableResult, 'sha256' | 'encodingDoubt'> {
   const info: TableInfo = { fileName, format: 'xlsx', encoding: null, delimiter: null };
   const sink = rowSink(fileName, info, handlers);
   try {

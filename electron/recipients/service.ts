@@ -53,7 +53,13 @@ import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { onDoNotCallSql, sendableSql } from './opt-outs';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
-import { importError, readTable, type CellProblem, type TableInfo } from './read-table';
+import {
+  importError,
+  readTable,
+  type CellProblem,
+  type TableInfo,
+  type TextEncoding,
+} from './read-table';
 
 export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
 
@@ -64,6 +70,8 @@ export interface ImportOptions {
   phoneColumn?: string;
   /** ISO region for numbers without a country code; the campaign's current one (US at first) when omitted. */
   defaultCountry?: string;
+  /** A CSV's encoding as the person chose it; guessed from the bytes when omitted. */
+  encoding?: TextEncoding;
 }
 
 /** A sendable recipient as the send engine needs it. */
@@ -207,94 +215,98 @@ export class RecipientService {
 
     const run = this.#db.transaction(() => {
       this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
-      const table = readTable(options.filePath, {
-        onHeader: (headers, info) => {
-          phoneIndex = options.phoneColumn
-            ? findColumn(headers, options.phoneColumn)
-            : detectPhoneColumn(headers);
-          if (phoneIndex < 0) {
-            const list = headers.map((h) => `"${h}"`).join(', ');
-            const numberAsHeader = options.phoneColumn
-              ? undefined
-              : headers.find((h) => validator.check(h).ok);
-            if (numberAsHeader !== undefined) {
+      const table = readTable(
+        options.filePath,
+        {
+          onHeader: (headers, info) => {
+            phoneIndex = options.phoneColumn
+              ? findColumn(headers, options.phoneColumn)
+              : detectPhoneColumn(headers);
+            if (phoneIndex < 0) {
+              const list = headers.map((h) => `"${h}"`).join(', ');
+              const numberAsHeader = options.phoneColumn
+                ? undefined
+                : headers.find((h) => validator.check(h).ok);
+              if (numberAsHeader !== undefined) {
+                throw importError(
+                  info.fileName,
+                  `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
+                );
+              }
               throw importError(
                 info.fileName,
-                `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
+                options.phoneColumn
+                  ? `there is no column named "${options.phoneColumn}". The columns are: ${list}.`
+                  : `no phone number column was found. The columns are: ${list}. Choose which one holds the phone numbers.`,
               );
             }
-            throw importError(
-              info.fileName,
-              options.phoneColumn
-                ? `there is no column named "${options.phoneColumn}". The columns are: ${list}.`
-                : `no phone number column was found. The columns are: ${list}. Choose which one holds the phone numbers.`,
-            );
-          }
-          width = headers.length;
-          mapping = { headers, phoneIndex, keys: mergeKeysFor(headers), defaultCountry };
-        },
-        onRow: (cells, row, problems) => {
-          // Keep every row the same width as the header, so fields line up with merge keys.
-          if (cells.length !== width) {
-            if (cells.length > width) cells.length = width;
-            else while (cells.length < width) cells.push('');
-          }
-          const raw = cells[phoneIndex]!;
-          const check = validator.check(raw);
-          counts.total++;
-          const fields = JSON.stringify(cells);
-          const kept = problems?.filter((p) => p.column < width);
-          const cellProblems = kept && kept.length > 0 ? JSON.stringify(kept) : null;
-          if (!check.ok) {
-            counts.invalid++;
-            insert.run(
-              campaignId,
-              row,
-              raw,
-              null,
-              'invalid',
-              check.code,
-              null,
-              null,
-              fields,
-              cellProblems,
-            );
-            return;
-          }
-          const key = e164Key(check.e164);
-          const first = seen.get(key);
-          if (first !== undefined) {
-            counts.duplicates++;
+            width = headers.length;
+            mapping = { headers, phoneIndex, keys: mergeKeysFor(headers), defaultCountry };
+          },
+          onRow: (cells, row, problems) => {
+            // Keep every row the same width as the header, so fields line up with merge keys.
+            if (cells.length !== width) {
+              if (cells.length > width) cells.length = width;
+              else while (cells.length < width) cells.push('');
+            }
+            const raw = cells[phoneIndex]!;
+            const check = validator.check(raw);
+            counts.total++;
+            const fields = JSON.stringify(cells);
+            const kept = problems?.filter((p) => p.column < width);
+            const cellProblems = kept && kept.length > 0 ? JSON.stringify(kept) : null;
+            if (!check.ok) {
+              counts.invalid++;
+              insert.run(
+                campaignId,
+                row,
+                raw,
+                null,
+                'invalid',
+                check.code,
+                null,
+                null,
+                fields,
+                cellProblems,
+              );
+              return;
+            }
+            const key = e164Key(check.e164);
+            const first = seen.get(key);
+            if (first !== undefined) {
+              counts.duplicates++;
+              insert.run(
+                campaignId,
+                row,
+                raw,
+                check.e164,
+                'duplicate',
+                'duplicate',
+                first,
+                check.lineType,
+                fields,
+                cellProblems,
+              );
+              return;
+            }
+            seen.set(key, row);
+            counts.valid++;
             insert.run(
               campaignId,
               row,
               raw,
               check.e164,
-              'duplicate',
-              'duplicate',
-              first,
+              'valid',
+              null,
+              null,
               check.lineType,
               fields,
               cellProblems,
             );
-            return;
-          }
-          seen.set(key, row);
-          counts.valid++;
-          insert.run(
-            campaignId,
-            row,
-            raw,
-            check.e164,
-            'valid',
-            null,
-            null,
-            check.lineType,
-            fields,
-            cellProblems,
-          );
+          },
         },
-      });
+        options.encoding ? { encoding: options.encoding } : {},
+      );
       if (table.rows === 0) {
         throw importError(
           table.info.fileName,

@@ -53,6 +53,8 @@ export interface WriteBackOptions {
   source: string;
   /** The list's SHA-256 as imported: any other file is refused. */
   sha256: string;
+  /** A CSV's encoding as imported (it may have been chosen over the guess); guessed when null. */
+  encoding?: TableInfo['encoding'];
   /** Where the copy goes (written through a temporary file renamed into place). */
   out: string;
   columns: WriteBackColumns;
@@ -127,24 +129,28 @@ function sha256Of(path: string): string {
   return hash.digest('hex');
 }
 
-function readLayout(source: string): Layout {
+function readLayout(source: string, encoding: TableInfo['encoding'] | undefined): Layout {
   let headerRow = 0;
   let headerWidth = 0;
   let width = 0;
   const dataRows: number[] = [];
   const dataWidths: number[] = [];
-  const table = readTable(source, {
-    onHeader: (headers, _info, sheetRow) => {
-      headerRow = sheetRow;
-      headerWidth = headers.length;
-      width = headers.length;
+  const table = readTable(
+    source,
+    {
+      onHeader: (headers, _info, sheetRow) => {
+        headerRow = sheetRow;
+        headerWidth = headers.length;
+        width = headers.length;
+      },
+      onRow: (cells, _row, _problems, sheetRow) => {
+        dataRows.push(sheetRow);
+        dataWidths.push(cells.length);
+        if (cells.length > width) width = cells.length;
+      },
     },
-    onRow: (cells, _row, _problems, sheetRow) => {
-      dataRows.push(sheetRow);
-      dataWidths.push(cells.length);
-      if (cells.length > width) width = cells.length;
-    },
-  });
+    encoding ? { encoding } : {},
+  );
   return { info: table.info, headerRow, headerWidth, dataRows, dataWidths, width };
 }
 
@@ -177,7 +183,7 @@ export function assertImported(path: string, sha256: string): void {
 export function writeBack(options: WriteBackOptions): WriteBackResult {
   const fileName = basename(options.source);
   assertImported(options.source, options.sha256);
-  const layout = readLayout(options.source);
+  const layout = readLayout(options.source, options.encoding);
   const temp = `${options.out}.${process.pid}.tmp`;
   let fd: number;
   try {

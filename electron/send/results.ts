@@ -534,6 +534,7 @@ export class ResultsService {
     const written = writeBack({
       source,
       sha256: list.sha256,
+      encoding: list.encoding,
       out,
       columns: {
         headers: WRITE_BACK_COLUMNS,

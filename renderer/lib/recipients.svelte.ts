@@ -1,4 +1,10 @@
-import type { PageFilter, Preview, RecipientList, RecipientView } from '../../shared/recipients/types';
+import type {
+  PageFilter,
+  Preview,
+  RecipientList,
+  RecipientView,
+  TextEncodingName,
+} from '../../shared/recipients/types';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ChosenFile, SheetPeek } from '../../shared/workspace';
 import { call as defaultCall, messageOf } from './api';
@@ -16,6 +22,10 @@ export interface PendingImport {
   peek: SheetPeek;
   phoneColumn: string;
   defaultCountry: string;
+  /** The encoding the CSV is read in: chosen by the person after a doubt, else the app's guess. */
+  encoding: TextEncodingName | null;
+  /** Set once the person chose the encoding, so the import reads the file the same way. */
+  encodingChosen: boolean;
 }
 
 /**
@@ -67,7 +77,11 @@ export class RecipientsState {
     this.#call = call;
   }
 
-  async load(campaignId: string, texts: string[] = this.texts, labels: string[] = this.labels): Promise<void> {
+  async load(
+    campaignId: string,
+    texts: string[] = this.texts,
+    labels: string[] = this.labels,
+  ): Promise<void> {
     this.campaignId = campaignId;
     this.texts = texts;
     this.labels = labels;
@@ -92,7 +106,11 @@ export class RecipientsState {
       return;
     }
     const [summary] = await Promise.all([
-      this.#call('recipients:summary', { campaignId: this.campaignId, texts: this.texts }, { timeoutMs: 60_000 }),
+      this.#call(
+        'recipients:summary',
+        { campaignId: this.campaignId, texts: this.texts },
+        { timeoutMs: 60_000 },
+      ),
       this.ensure(0, BLOCK_SIZE - 1),
     ]);
     this.summary = summary;
@@ -125,7 +143,8 @@ export class RecipientsState {
     for (const block of this.#blocks.values()) {
       const first = block[0];
       const last = block[block.length - 1];
-      if (first && last && first.row <= row && row <= last.row) return block.find((r) => r.row === row);
+      if (first && last && first.row <= row && row <= last.row)
+        return block.find((r) => r.row === row);
     }
     return undefined;
   }
@@ -166,7 +185,8 @@ export class RecipientsState {
       this.#blocks.set(block, page.rows);
       // Keep memory flat on long scrolls: drop blocks far from this one.
       if (this.#blocks.size > 40) {
-        for (const key of this.#blocks.keys()) if (Math.abs(key - block) > 20) this.#blocks.delete(key);
+        for (const key of this.#blocks.keys())
+          if (Math.abs(key - block) > 20) this.#blocks.delete(key);
       }
       this.total = page.total;
       this.#version++;
@@ -183,13 +203,43 @@ export class RecipientsState {
   async choose(file: ChosenFile, defaultCountry: string): Promise<void> {
     this.busy = 'Reading the file…';
     try {
-      const peek = await this.#call('recipients:peek', { file: file.handle, rows: 6 }, { timeoutMs: 60_000 });
+      const peek = await this.#call(
+        'recipients:peek',
+        { file: file.handle, rows: 6 },
+        { timeoutMs: 60_000 },
+      );
       this.pending = {
         file,
         peek,
         phoneColumn: peek.detectedPhoneColumn ?? peek.headers[0] ?? '',
         defaultCountry: this.list?.defaultCountry ?? defaultCountry,
+        encoding: peek.encoding,
+        encodingChosen: false,
       };
+      this.error = null;
+    } catch (error) {
+      this.error = messageOf(error);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** The mapping step again, with the CSV read in the encoding the person chose. */
+  async reread(encoding: TextEncodingName): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.busy = `Reading ${pending.file.fileName} again…`;
+    try {
+      const peek = await this.#call(
+        'recipients:peek',
+        { file: pending.file.handle, rows: 6, encoding },
+        { timeoutMs: 60_000 },
+      );
+      // Headers read differently may rename the phone column: keep the choice when it still exists.
+      const phoneColumn = peek.headers.includes(pending.phoneColumn)
+        ? pending.phoneColumn
+        : (peek.detectedPhoneColumn ?? peek.headers[0] ?? '');
+      this.pending = { ...pending, peek, phoneColumn, encoding, encodingChosen: true };
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);
@@ -200,7 +250,11 @@ export class RecipientsState {
 
   async pickFile(defaultCountry: string): Promise<void> {
     try {
-      const { file } = await this.#call('dialog:openFile', { kind: 'recipients' }, { timeoutMs: 10 * 60_000 });
+      const { file } = await this.#call(
+        'dialog:openFile',
+        { kind: 'recipients' },
+        { timeoutMs: 10 * 60_000 },
+      );
       if (file) await this.choose(file, defaultCountry);
     } catch (error) {
       this.error = messageOf(error);
@@ -212,7 +266,11 @@ export class RecipientsState {
     this.busy = `Reading ${file.name}…`;
     try {
       const base64 = await toBase64(file);
-      const staged = await this.#call('files:stageDropped', { fileName: file.name, base64 }, { timeoutMs: 120_000 });
+      const staged = await this.#call(
+        'files:stageDropped',
+        { fileName: file.name, base64 },
+        { timeoutMs: 120_000 },
+      );
       await this.choose(staged, defaultCountry);
     } catch (error) {
       this.error = messageOf(error);
@@ -237,6 +295,7 @@ export class RecipientsState {
           file: pending.file.handle,
           phoneColumn: pending.phoneColumn || undefined,
           defaultCountry: pending.defaultCountry,
+          encoding: pending.encodingChosen && pending.encoding ? pending.encoding : undefined,
         },
         { timeoutMs: 10 * 60_000 },
       );
@@ -274,10 +333,15 @@ export class RecipientsState {
   async removeRows(rows: number[]): Promise<boolean> {
     if (rows.length === 0) return false;
     const done = await this.#edit(async () => {
-      const { removed } = await this.#call('recipients:removeRows', { campaignId: this.campaignId, rows });
+      const { removed } = await this.#call('recipients:removeRows', {
+        campaignId: this.campaignId,
+        rows,
+      });
       this.selected = NO_ROWS;
       if (this.focusRow !== null && rows.includes(this.focusRow)) this.closeRow();
-      return removed === 1 && rows.length === 1 ? `Row ${rows[0]} removed from the list.` : `Removed ${removed.toLocaleString()} row${removed === 1 ? '' : 's'} from the list.`;
+      return removed === 1 && rows.length === 1
+        ? `Row ${rows[0]} removed from the list.`
+        : `Removed ${removed.toLocaleString()} row${removed === 1 ? '' : 's'} from the list.`;
     });
     this.undoable = done;
     return done;
@@ -287,14 +351,22 @@ export class RecipientsState {
   async undoRemove(): Promise<boolean> {
     this.undoable = false;
     return this.#edit(async () => {
-      const { restored, rows } = await this.#call('recipients:undoRemove', { campaignId: this.campaignId });
-      return restored === 1 ? `Row ${rows[0]} is back in the list.` : `${restored.toLocaleString()} rows are back in the list.`;
+      const { restored, rows } = await this.#call('recipients:undoRemove', {
+        campaignId: this.campaignId,
+      });
+      return restored === 1
+        ? `Row ${rows[0]} is back in the list.`
+        : `${restored.toLocaleString()} rows are back in the list.`;
     });
   }
 
   async fixPhone(row: number, phone: string): Promise<boolean> {
     return this.#edit(async () => {
-      const fixed = await this.#call('recipients:setPhone', { campaignId: this.campaignId, row, phone });
+      const fixed = await this.#call('recipients:setPhone', {
+        campaignId: this.campaignId,
+        row,
+        phone,
+      });
       return `Row ${row} now calls ${fixed.e164}.`;
     });
   }
@@ -326,7 +398,11 @@ export class RecipientsState {
       const previews = await Promise.all(
         this.texts.map(async (text, i) => ({
           label: this.labels[i] ?? 'What they will hear',
-          preview: await this.#call('recipients:preview', { campaignId: this.campaignId, row, text }),
+          preview: await this.#call('recipients:preview', {
+            campaignId: this.campaignId,
+            row,
+            text,
+          }),
         })),
       );
       this.previews = previews;
@@ -342,6 +418,7 @@ export class RecipientsState {
 async function toBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }

@@ -5,7 +5,10 @@ import type { LineType, RecipientCounts, RecipientStatus } from './summary';
 
 /** Data the recipients screen and the CLI exchange with main. */
 export type ListFormat = 'csv' | 'xlsx';
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export const TEXT_ENCODINGS = ['utf-8', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
+export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
+/** An encoding a person chose for a CSV (the mapping step's "Read it as"). */
+export const textEncodingSchema = z.enum(TEXT_ENCODINGS);
 
 export interface ImportResult {
   fileName: string;

@@ -35,6 +35,60 @@ async function imported() {
 const rowEl = (n: number) =>
   document.querySelector<HTMLElement>(`[data-testid="recipient-row"][data-row="${n}"]`);
 
+/** The mapping step of a file not imported yet, with the panel on screen. */
+async function mapping(name: string, content: Buffer | string) {
+  const { call, dataDir, backend } = realBackend();
+  const campaign = await call('campaigns:create', { name: 'Mapping' });
+  const file = join(dataDir, name);
+  writeFileSync(file, content);
+  const recipients = new RecipientsState(call);
+  await recipients.load(campaign.id, [], []);
+  render(RecipientsPanel, { props: { recipients, editable: true, defaultCountry: 'US' } });
+  await recipients.choose(backend.services!.fileHandles.issue(file), 'US');
+  return { recipients, call, campaignId: campaign.id };
+}
+
+describe('RecipientsPanel mapping step', () => {
+  it('flags letters a UTF-8 BOM could not read, and imports the file read again as Windows-1252', async () => {
+    // A UTF-8 BOM in front of Windows-1252 bytes: "José Núñez" on row 3 of the spreadsheet.
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('Name,Phone\r\nAnn,2125550100\r\nJos\xe9 N\xfa\xf1ez,2125550101\r\n', 'latin1'),
+    ]);
+    const { recipients, call, campaignId } = await mapping('bom.csv', bytes);
+    // The keyboard is on the step that replaced the screen.
+    await waitFor(() => expect(document.activeElement?.id).toBe('mapping-title'));
+    const warning = await screen.findByTestId('encoding-doubt');
+    expect(warning.getAttribute('role')).toBe('alert');
+    expect(warning.textContent).toContain('Some letters in row 3 could not be read as UTF-8');
+    expect(screen.getByRole('cell', { name: 'Jos\uFFFD N\uFFFD\uFFFDez' })).toBeTruthy();
+    const select = screen.getByRole('combobox', { name: 'Read the file as' }) as HTMLSelectElement;
+    expect(select.value).toBe('windows-1252');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Read again' }));
+    await screen.findByRole('cell', { name: 'José Núñez' });
+    expect(screen.getByTestId('encoding-doubt').textContent).toContain(
+      'Read as Windows-1252: every letter was read',
+    );
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Import this list' }));
+    await waitFor(() => expect(recipients.list?.encoding).toBe('windows-1252'));
+    const page = await call('recipients:page', { campaignId, offset: 0, limit: 5 });
+    expect(page.rows.map((r) => Object.values(r.fields)[0])).toEqual(['Ann', 'José Núñez']);
+  });
+
+  it('says a file of column names only has no rows, and does not offer to import it', async () => {
+    await mapping('empty.csv', 'Name,Phone\n');
+    const alert = await screen.findByTestId('no-rows');
+    expect(alert.textContent).toContain('This file has column names but no rows');
+    const importButton = screen.getByRole('button', {
+      name: 'Import this list',
+    }) as HTMLButtonElement;
+    expect(importButton.disabled).toBe(true);
+    expect(screen.queryByTestId('encoding-doubt')).toBeNull();
+  });
+});
+
 describe('RecipientsPanel', () => {
   it("moves focus to a clicked row's details, and Escape closes them and returns to the row", async () => {
     await imported();

@@ -68,6 +68,79 @@ describe('workspace channels', () => {
     expect(peek.detectedPhoneColumn).toBe('Mobile');
   });
 
+  it('flags a UTF-8 BOM in front of Windows-1252 accents and imports in the encoding chosen', async () => {
+    const { dataDir, call, choose } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Accents' });
+    const file = join(dataDir, 'bom-1252.csv');
+    // A UTF-8 BOM, then bytes saved by a Windows program: é = E9, ú = FA, ñ = F1.
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('Name,Phone\r\nAnn Lee,2125550100\r\n', 'latin1'),
+        Buffer.from([0x4a, 0x6f, 0x73, 0xe9, 0x20, 0x4e, 0xfa, 0xf1, 0x65, 0x7a]),
+        Buffer.from(',2125550101\r\nBo,2125550102\r\n', 'latin1'),
+        Buffer.from([0x52, 0x65, 0x6e, 0xe9]),
+        Buffer.from(',2125550103\r\n', 'latin1'),
+      ]),
+    );
+    const handle = await choose(file);
+    type Peek = {
+      rows: string[][];
+      encoding: string;
+      encodingDoubt: { sheetRows: number[]; count: number } | null;
+      totalRows: number;
+    };
+    const guessed = await call<Peek>('recipients:peek', { file: handle, rows: 2 });
+    expect(guessed.encoding).toBe('utf-8');
+    // Row 3 and row 5 as the spreadsheet numbers them (the header is row 1), found past the rows shown.
+    expect(guessed.encodingDoubt).toEqual({ sheetRows: [3, 5], count: 2 });
+    expect(guessed.rows[1]?.[0]).toBe('Jos\uFFFD N\uFFFD\uFFFDez');
+    expect(guessed.totalRows).toBe(4);
+
+    const reread = await call<Peek>('recipients:peek', {
+      file: handle,
+      rows: 2,
+      encoding: 'windows-1252',
+    });
+    expect(reread.encoding).toBe('windows-1252');
+    expect(reread.encodingDoubt).toBeNull();
+    expect(reread.rows).toEqual([
+      ['Ann Lee', '2125550100'],
+      ['José Núñez', '2125550101'],
+    ]);
+
+    const imported = await call<{ encoding: string }>('recipients:import', {
+      campaignId: campaign.id,
+      file: handle,
+      encoding: 'windows-1252',
+    });
+    expect(imported.encoding).toBe('windows-1252');
+    const page = await call<{ rows: Array<{ fields: Record<string, string> }> }>(
+      'recipients:page',
+      { campaignId: campaign.id, offset: 0, limit: 10 },
+    );
+    expect(page.rows.map((r) => r.fields.Name ?? Object.values(r.fields)[0])).toEqual([
+      'Ann Lee',
+      'José Núñez',
+      'Bo',
+      'René',
+    ]);
+  });
+
+  it('says a file of column names only has no rows before importing', async () => {
+    const { dataDir, call, choose } = setup();
+    const file = join(dataDir, 'header-only.csv');
+    writeFileSync(file, 'Name,Phone\r\n\r\n');
+    const peek = await call<{ headers: string[]; rows: string[][]; totalRows: number }>(
+      'recipients:peek',
+      { file: await choose(file) },
+    );
+    expect(peek.headers).toEqual(['Name', 'Phone']);
+    expect(peek.totalRows).toBe(0);
+    expect(peek.rows).toEqual([]);
+  });
+
   it('fixes one number, works duplicates out again, and removes rows', async () => {
     const { dataDir, services, call, choose } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Fixes' });
