@@ -11,8 +11,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { crc32 } from 'node:zlib';
-import { Deflate } from 'fflate';
+import { constants as zlib, crc32, deflateRawSync } from 'node:zlib';
 import { AppError } from '../../shared/errors';
 import { csvCell } from '../send/csv';
 import { readTable, type TableInfo } from './read-table';
@@ -521,20 +520,36 @@ function writeXlsxCopy(
       let crc = 0;
       let size = 0;
       let compressed = 0;
-      const deflate = new Deflate({ level: 6 }, (data) => {
+      // The rewriter hands over many small pieces; they are compressed a megabyte at a time by
+      // zlib. Each block ends on a sync flush (byte-aligned, not final) and the last one finishes
+      // the stream, so the blocks put end to end are one deflate stream.
+      let pieces: Buffer[] = [];
+      let gathered = 0;
+      const compress = (final: boolean) => {
+        const block = Buffer.concat(pieces, gathered);
+        pieces = [];
+        gathered = 0;
+        crc = crc32(block, crc);
+        size += block.length;
+        const data = deflateRawSync(block, {
+          level: 6,
+          finishFlush: final ? zlib.Z_FINISH : zlib.Z_SYNC_FLUSH,
+        });
         compressed += data.length;
         out.write(data);
-      });
+      };
       const rewriter = new SheetRewriter(layout, options.columns, sheetRowOf, fileName, (bytes) => {
-        crc = crc32(bytes, crc);
-        size += bytes.length;
-        deflate.push(bytes);
+        if (bytes.length === 0) return;
+        // Copied: the reader reuses its chunk once the piece is handed over.
+        pieces.push(Buffer.from(bytes));
+        gathered += bytes.length;
+        if (gathered >= 1 << 20) compress(false);
       });
       zip.readEntry(sheet, (chunk) =>
         rewriter.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)),
       );
       rewriter.end();
-      deflate.push(new Uint8Array(0), true);
+      compress(true);
       if (size > 0xffffffff || compressed > 0xffffffff)
         throw new ZipFormatError('its worksheet would be larger than 4 GB');
       const sizes = Buffer.alloc(12);
@@ -636,8 +651,12 @@ class SheetRewriter {
       else if (startsWith(buf, lt, '<?')) end = after(buf, lt + 2, '?>');
       else end = tagEnd(buf, lt + 1);
       if (end < 0) break;
+      // Only <row>, </row> and <dimension> can change: other tags (a hundred thousand <c>, <v>…)
+      // are told apart by their bytes, without making a string of each.
       const replaced =
-        buf[lt + 1] === 0x21 || buf[lt + 1] === 0x3f ? null : this.#tag(buf.subarray(lt, end));
+        buf[lt + 1] === 0x21 || buf[lt + 1] === 0x3f || !mayChange(buf, lt + 1, end)
+          ? null
+          : this.#tag(buf.subarray(lt, end));
       if (replaced) {
         this.#emit(buf.subarray(emitted, lt));
         this.#emit(replaced);
@@ -715,6 +734,23 @@ class SheetRewriter {
     const widened = `${m[1]}${m[2]}:${newLast}${m[4] ?? m[2]}`;
     return Buffer.from(withAttribute(text, 'ref', widened), 'utf8');
   }
+}
+
+/** Whether the tag whose name starts at `from` is a row or dimension tag (any namespace prefix). */
+function mayChange(buf: Buffer, from: number, end: number): boolean {
+  let start = buf[from] === 0x2f ? from + 1 : from;
+  let stop = start;
+  while (stop < end) {
+    const c = buf[stop]!;
+    if (c === 0x20 || c === 0x2f || c === GT || c === 0x09 || c === 0x0a || c === 0x0d) break;
+    if (c === 0x3a) start = stop + 1;
+    stop++;
+  }
+  const length = stop - start;
+  return (
+    (length === 3 && startsWith(buf, start, 'row')) ||
+    (length === 9 && startsWith(buf, start, 'dimension'))
+  );
 }
 
 function startsWith(buf: Buffer, at: number, text: string): boolean {

@@ -1,12 +1,24 @@
-import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WRITE_BACK_COLUMNS } from '../../../shared/results-words';
 import { ScriptedDialogs } from '../../../electron/dialogs';
 import { createHandlers } from '../../../electron/ipc/handlers';
+import { writeBack } from '../../../electron/recipients/write-back';
 import { readXlsx } from '../../../electron/recipients/xlsx';
+import { writeXlsx } from '../recipients/fixtures';
 import { ZipReader } from '../../../electron/recipients/zip';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
 import { sendFixture, type SendFixture } from './helpers';
@@ -368,5 +380,50 @@ describe('Results → "Save results into a copy of my spreadsheet…" over IPC',
       saved: { path: out, rows: 6 },
     });
     expect(sheetRows(out).get(1)!.slice(6)).toEqual([...WRITE_BACK_COLUMNS]);
+  });
+});
+
+describe('a worksheet of several megabytes', () => {
+  it('is compressed in blocks that inflate back to one sheet, every row with its new cells', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-write-back-big-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const source = join(dir, 'big.xlsx');
+    const rows = 30_000;
+    writeXlsx(source, [
+      ['Phone', 'First Name', 'Balance'],
+      ...Array.from({ length: rows }, (_, i) => [
+        `(212) 555-${String(i % 10_000).padStart(4, '0')}`,
+        `Name ${i}`,
+        { value: i / 4, format: '"$"#,##0.00' },
+      ]),
+    ]);
+    const sha256 = createHash('sha256').update(readFileSync(source)).digest('hex');
+    const out = join(dir, 'copy.xlsx');
+    const written = writeBack({
+      source,
+      sha256,
+      out,
+      columns: { headers: WRITE_BACK_COLUMNS, cells: (row) => [`#${row}`, '', 'Busy', ''] },
+    });
+    expect(written).toEqual({ format: 'xlsx', rows });
+    // The list's sheet is stored as sheet2.xml in this workbook (see fixtures.ts).
+    const sheet = unzipSync(readFileSync(out))['xl/worksheets/sheet2.xml']!;
+    // More than one megabyte: written as several zlib blocks put end to end.
+    expect(sheet.length).toBeGreaterThan(3 << 20);
+    const zip = new ZipReader(out);
+    const central = zip.entries.get('xl/worksheets/sheet2.xml')!.central;
+    zip.close();
+    expect(central.readUInt32LE(16)).toBe(crc32(sheet) >>> 0);
+    expect(central.readUInt32LE(24)).toBe(sheet.length);
+    const read = sheetRows(out);
+    expect(read.size).toBe(rows + 1);
+    expect(read.get(rows + 1)).toEqual([
+      `(212) 555-${String((rows - 1) % 10_000).padStart(4, '0')}`,
+      `Name ${rows - 1}`,
+      `$${((rows - 1) / 4).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`,
+      `#${rows}`,
+      '',
+      'Busy',
+    ]);
   });
 });
