@@ -6,6 +6,7 @@ import type { SheetPeek } from '../../shared/workspace';
 import type { Db } from '../db/open';
 import { PhoneValidator } from './phone';
 import { readTable, type TextEncoding } from './read-table';
+import { cellProblemsJson, type RowCellProblem } from './service';
 
 /**
  * What the recipients screen does besides importing: show a file's first rows for the mapping
@@ -80,8 +81,8 @@ export class RecipientEditor {
   ): { row: number; e164: string | null; status: string } {
     const { defaultCountry, phoneIndex } = this.#editable(campaignId);
     const current = this.#db
-      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? AND row = ?')
-      .get(campaignId, row) as { fields: string } | undefined;
+      .prepare('SELECT fields, cell_problems FROM recipients WHERE campaign_id = ? AND row = ?')
+      .get(campaignId, row) as { fields: string; cell_problems: string | null } | undefined;
     if (!current) throw new AppError('not_found', `There is no row ${row} in the recipient list.`);
     const check = new PhoneValidator(defaultCountry).check(phone);
     if (!check.ok) {
@@ -92,13 +93,29 @@ export class RecipientEditor {
     }
     const cells = JSON.parse(current.fields) as string[];
     cells[phoneIndex] = phone.trim();
+    // The old number's extension goes with it; the new one's (if any) is reported the same way.
+    const otherProblems = current.cell_problems
+      ? (JSON.parse(current.cell_problems) as RowCellProblem[]).filter(
+          (p) => p.code !== 'phone_extension',
+        )
+      : undefined;
+    const cellProblems = cellProblemsJson(otherProblems, phoneIndex, check.extension);
     this.#db.transaction(() => {
       this.#db
         .prepare(
-          `UPDATE recipients SET phone_raw = ?, e164 = ?, status = 'valid', problem = NULL, duplicate_of = NULL, line_type = ?, fields = ?
+          `UPDATE recipients SET phone_raw = ?, e164 = ?, status = 'valid', problem = NULL, duplicate_of = NULL, line_type = ?, fields = ?,
+             cell_problems = ?
            WHERE campaign_id = ? AND row = ?`,
         )
-        .run(phone.trim(), check.e164, check.lineType, JSON.stringify(cells), campaignId, row);
+        .run(
+          phone.trim(),
+          check.e164,
+          check.lineType,
+          JSON.stringify(cells),
+          cellProblems,
+          campaignId,
+          row,
+        );
       this.#recomputeDuplicates(campaignId);
       this.#touch(campaignId);
     })();

@@ -9,7 +9,13 @@ import { NanpFastPath } from './nanp-fast-path';
  * (see nanp-fast-path.ts); other inputs from a cache keyed by their exact text.
  */
 export type PhoneCheck =
-  | { ok: true; e164: string; lineType: LineType | null }
+  | {
+      ok: true;
+      e164: string;
+      lineType: LineType | null;
+      /** An extension written after the number ("ext 4"): a call cannot dial it, so it is reported. */
+      extension?: string;
+    }
   | { ok: false; code: Extract<ProblemCode, 'empty_phone' | 'invalid_phone' | 'scientific_notation'> };
 
 const LINE_TYPES: Record<NumberType & string, LineType> = {
@@ -118,7 +124,10 @@ export class PhoneValidator {
     // isValid() also covers regions whose metadata has no type patterns.
     const type = parsed.getType();
     if (type === undefined && !parsed.isValid()) return INVALID;
-    return { ok: true, e164: parsed.number, lineType: type ? (LINE_TYPES[type] ?? null) : null };
+    const lineType = type ? (LINE_TYPES[type] ?? null) : null;
+    return parsed.ext
+      ? { ok: true, e164: parsed.number, lineType, extension: parsed.ext }
+      : { ok: true, e164: parsed.number, lineType };
   }
 }
 

@@ -119,9 +119,28 @@ export interface RecipientServiceDeps {
 const e164Key = (e164: string) => Number(e164.slice(1));
 
 /** What a person reads about a cell the import had to leave empty. */
-function describeCellProblem(problem: CellProblem, column: string, row: number): string {
+/** What a row's cell_problems column holds: the reader's cell problems and an extension the call cannot dial. */
+export type RowCellProblem =
+  | CellProblem
+  | { column: number; code: 'phone_extension'; extension: string };
+
+/** A row's cell_problems as stored (null when none): `cell` problems, plus the phone's extension if any. */
+export function cellProblemsJson(
+  cell: readonly RowCellProblem[] | undefined,
+  phoneIndex: number,
+  extension: string | undefined,
+): string | null {
+  const all: RowCellProblem[] = cell ? [...cell] : [];
+  if (extension) all.push({ column: phoneIndex, code: 'phone_extension', extension });
+  return all.length > 0 ? JSON.stringify(all) : null;
+}
+
+function describeCellProblem(problem: RowCellProblem, column: string, row: number): string {
   if (problem.code === 'cell_error') {
     return `Excel shows ${problem.shown} in column "${column}" on row ${row}, so that value is left empty. Correct it in the spreadsheet and import the file again.`;
+  }
+  if (problem.code === 'phone_extension') {
+    return `The number in "${column}" on row ${row} has an extension (ext. ${problem.extension}) that a call cannot dial: the call goes to the main number. If that will not reach this person, fix the number or remove the row.`;
   }
   return `Column "${column}" on row ${row} holds a formula whose result was not saved in the file, so that value is left empty. Open the file in Excel, save it, and import it again.`;
 }
@@ -254,7 +273,11 @@ export class RecipientService {
             counts.total++;
             const fields = JSON.stringify(cells);
             const kept = problems?.filter((p) => p.column < width);
-            const cellProblems = kept && kept.length > 0 ? JSON.stringify(kept) : null;
+            const cellProblems = cellProblemsJson(
+              kept,
+              phoneIndex,
+              check.ok ? check.extension : undefined,
+            );
             if (!check.ok) {
               counts.invalid++;
               insert.run(
@@ -452,7 +475,7 @@ export class RecipientService {
       problem = `${row.e164} is on the opt-out list.`;
     }
     if (row.cell_problems) {
-      const cellText = (JSON.parse(row.cell_problems) as CellProblem[])
+      const cellText = (JSON.parse(row.cell_problems) as RowCellProblem[])
         .map((p) =>
           describeCellProblem(p, list.headers[p.column] ?? `column ${p.column + 1}`, row.row),
         )
@@ -667,7 +690,7 @@ export class RecipientService {
       )
       .iterate(campaignId) as IterableIterator<{ row: number; cell_problems: string }>;
     for (const r of withCellProblems) {
-      for (const p of JSON.parse(r.cell_problems) as CellProblem[]) {
+      for (const p of JSON.parse(r.cell_problems) as RowCellProblem[]) {
         const column = list.headers[p.column] ?? `column ${p.column + 1}`;
         problems.push({
           row: r.row,

@@ -16,6 +16,8 @@ export type ProblemCode =
   | 'cell_error'
   /** An .xlsx cell holds a formula saved without its result (open and save the file in Excel). */
   | 'formula_without_value'
+  /** The phone number has an extension ("ext 4") that a call cannot dial; the main number is called. */
+  | 'phone_extension'
   | 'unknown_merge_field'
   | 'no_recipients'
   | 'no_recipient_list';
