@@ -25,7 +25,10 @@ export interface UnknownField {
 }
 
 /** Fields used in the text that are not among the columns' keys. */
-export function unknownMergeFields(used: readonly string[], keys: readonly string[]): UnknownField[] {
+export function unknownMergeFields(
+  used: readonly string[],
+  keys: readonly string[],
+): UnknownField[] {
   const known = new Set(keys);
   return used
     .filter((field) => !known.has(field))
@@ -33,6 +36,13 @@ export function unknownMergeFields(used: readonly string[], keys: readonly strin
       const kebab = toMergeKey(field);
       return kebab && known.has(kebab) ? { field, suggestion: kebab } : { field };
     });
+}
+
+/** Text with every `{{field}}` (any spacing inside the braces) written as `{{replacement}}`. */
+export function replaceMergeField(text: string, field: string, replacement: string): string {
+  return text.replace(FIELD, (whole, name: string) =>
+    name === field ? `{{${replacement}}}` : whole,
+  );
 }
 
 export function describeUnknownField({ field, suggestion }: UnknownField): string {

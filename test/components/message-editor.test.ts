@@ -14,6 +14,30 @@ const base = {
   onpickaudio: () => {},
 };
 
+describe('MessageEditor: merge fields not in the list', () => {
+  it('turns "Did you mean" into a button that writes the column’s name in place of the typo', async () => {
+    const draft = new MessageDraft(null);
+    const onchange = vi.fn();
+    render(MessageEditor, {
+      props: { ...base, fields: ['parent-name'], draft, role: 'human', onchange },
+    });
+    const text = screen.getByRole('textbox');
+    await fireEvent.input(text, {
+      target: { value: 'Hello {{Parent Name}}, and again {{ Parent Name }}. {{nope}}' },
+    });
+    const fix = await screen.findByRole('button', { name: 'Use {{parent-name}} instead' });
+    expect(screen.getByText(/The message uses \{\{nope\}\}/)).toBeTruthy();
+    onchange.mockClear();
+    await fireEvent.click(fix);
+    expect(draft.body).toBe('Hello {{parent-name}}, and again {{parent-name}}. {{nope}}');
+    expect(onchange).toHaveBeenCalled();
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Use {{parent-name}} instead' })).toBeNull(),
+    );
+    expect(document.activeElement).toBe(text);
+  });
+});
+
 describe('MessageEditor: voice picker, Listen and message checks', () => {
   it('warns (without blocking) about a voicemail with "press 1", no caller, no number and a dotted time', async () => {
     const draft = new MessageDraft(null);
