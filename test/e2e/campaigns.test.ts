@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';
 
-if (!hasChromium) console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
 
 describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
   let harness: Harness;
@@ -61,12 +62,29 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
     await page.screenshot({ path: screenshotPath('02-campaigns'), fullPage: true });
   });
 
-  it('opens the new-campaign dialog from the keyboard', async () => {
+  it('opens the new-campaign dialog from the keyboard, and keeps the keyboard on each new place', async () => {
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? `${el.tagName}:${el.textContent?.trim() ?? ''}` : 'none';
+      });
     await page.keyboard.press('Control+N');
     await page.getByLabel('Campaign name').fill('School closure');
-    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'School closure' }).waitFor();
+    // The new campaign's name has the focus, not the page or the top bar's Settings.
+    await page.waitForFunction(() => document.activeElement?.id === 'campaign-title');
+    expect(await focused()).toBe('H1:School closure');
+
+    // Next leads to the recipients: the keyboard goes with it, to that panel's heading.
+    await page.getByRole('button', { name: 'Next: recipients →' }).click();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H3');
+    expect(await focused()).toBe('H3:Add the people to call');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('BUTTON:Choose a file…');
+
     await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'campaigns-title');
     await page.getByRole('row', { name: /School closure/ }).waitFor();
     expect(await rows().count()).toBe(2);
   });
@@ -91,7 +109,10 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
     await page.getByRole('row', { name: /Snow day closure/ }).waitFor({ state: 'detached' });
     expect(await rows().count()).toBe(2);
 
-    const stored = harness.backend.services!.campaigns.list().map((c) => c.name).sort();
+    const stored = harness.backend
+      .services!.campaigns.list()
+      .map((c) => c.name)
+      .sort();
     expect(stored).toEqual(['Weekly specials', 'Weekly specials (copy)']);
     await page.screenshot({ path: screenshotPath('04-after-actions'), fullPage: true });
   });
