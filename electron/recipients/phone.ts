@@ -1,4 +1,11 @@
-import { isSupportedCountry as knownCountry, parsePhoneNumber, type CountryCode, type NumberType } from 'libphonenumber-js/max';
+import {
+  Metadata,
+  getCountryCallingCode,
+  isSupportedCountry as knownCountry,
+  parsePhoneNumber,
+  type CountryCode,
+  type NumberType,
+} from 'libphonenumber-js/max';
 import type { LineType, ProblemCode } from '../../shared/recipients/summary';
 import { NanpFastPath } from './nanp-fast-path';
 
@@ -49,6 +56,91 @@ const FAST_PATH_REGIONS = new Set(['US', 'CA']);
 
 let sharedFastPath: NanpFastPath | undefined;
 
+/**
+ * The lengths of +1 national numbers (every +1 plan's possible lengths: 10, and 7 for Canada's
+ * 310-xxxx numbers) when the shortcut below holds for `region`'s installed metadata, else null.
+ * It holds when the region's international prefix is exactly "011" and it strips at most a
+ * national prefix of "1" without rewriting the number. Checked once per region, so a metadata
+ * update that breaks any of it turns the shortcut off instead of giving wrong answers.
+ */
+const nanpLengthsByRegion = new Map<string, ReadonlySet<number> | null>();
+function nanpLengths(region: string): ReadonlySet<number> | null {
+  if (nanpLengthsByRegion.has(region)) return nanpLengthsByRegion.get(region)!;
+  let lengths: Set<number> | null = null;
+  try {
+    const metadata = new Metadata() as unknown as {
+      selectNumberingPlan(country: string): void;
+      getCountryCodesForCallingCode(code: string): string[] | undefined;
+      numberingPlan: {
+        IDDPrefix(): string;
+        nationalPrefixForParsing(): string | undefined;
+        nationalPrefixTransformRule(): string | undefined;
+        possibleLengths(): number[];
+      };
+    };
+    if (getCountryCallingCode(region as CountryCode) === '1') {
+      metadata.selectNumberingPlan(region);
+      const plan = metadata.numberingPlan;
+      const prefix = plan.nationalPrefixForParsing();
+      if (
+        plan.IDDPrefix() === '011' &&
+        (!prefix || prefix === '1') &&
+        !plan.nationalPrefixTransformRule()
+      ) {
+        lengths = new Set();
+        for (const country of metadata.getCountryCodesForCallingCode('1') ?? []) {
+          metadata.selectNumberingPlan(country);
+          for (const length of metadata.numberingPlan.possibleLengths()) lengths.add(length);
+        }
+        if (lengths.size === 0) lengths = null;
+      }
+    }
+  } catch {
+    lengths = null;
+  }
+  nanpLengthsByRegion.set(region, lengths);
+  return lengths;
+}
+
+const NON_ASCII_DIGIT = /\p{Nd}/u;
+
+/**
+ * True when the library cannot find a valid number in `text` for a US/CA default, decided
+ * without asking it (it costs 20–50 µs a cell on the columns people pick by mistake: ZIP codes,
+ * account numbers, names, amounts, as it tries every +1 country on them).
+ *
+ * Without a plus sign, the library reads a number as international only after the digits "011";
+ * otherwise as +1, with the national number being all its digits, or all but a leading "1"
+ * (country code or national prefix), or all but a leading "11" (both). It keeps only digits (letters and extensions drop out,
+ * never add any). So: fewer digits than the shortest +1 number cannot be valid; and text made
+ * only of digits and ( ) . - and spaces (nothing dropped) is valid only if its digit count, or
+ * that count less its leading 1s (at most two), is a +1 length. Tested against the library in phone.test.ts.
+ */
+function cannotBeNanp(text: string, lengths: ReadonlySet<number>, shortest: number): boolean {
+  let digits = 0;
+  let start = '';
+  let plain = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits <= 3) start += text[i];
+    } else if (c === 43 || c === 0xff0b) {
+      return false; // "+" or the full-width plus: may be international
+    } else if (c > 127 && NON_ASCII_DIGIT.test(text[i]!)) {
+      return false; // the library reads some other scripts' digits as digits too: let it
+    } else if (c !== 32 && c !== 40 && c !== 41 && c !== 45 && c !== 46) {
+      plain = false;
+    }
+  }
+  if (start === '011') return false;
+  if (digits < shortest) return true;
+  if (!plain) return false;
+  const ones = start.startsWith('11') ? 2 : start.startsWith('1') ? 1 : 0;
+  for (let stripped = 0; stripped <= ones; stripped++)
+    if (lengths.has(digits - stripped)) return false;
+  return true;
+}
+
 type PrefixOutcome = { ok: true; lineType: LineType | null } | { ok: false };
 
 export class PhoneValidator {
@@ -57,14 +149,23 @@ export class PhoneValidator {
   readonly #cacheLimit: number;
   readonly #fastPath: NanpFastPath | null;
   readonly #nationalForms: boolean;
+  /** +1 national number lengths when the no-library shortcut for impossible numbers applies. */
+  readonly #nanpLengths: ReadonlySet<number> | null;
+  readonly #shortestNanp: number;
   readonly #byPrefix = new Map<string, PrefixOutcome>();
   /** How many answers came from each path (for the benchmark and tests). */
-  readonly stats = { fastPath: 0, library: 0, cached: 0 };
+  readonly stats = { fastPath: 0, library: 0, cached: 0, impossible: 0 };
 
-  constructor(defaultCountry = 'US', options: { cacheLimit?: number; fastPath?: boolean } = {}) {
+  constructor(
+    defaultCountry = 'US',
+    options: { cacheLimit?: number; fastPath?: boolean; shortcut?: boolean } = {},
+  ) {
     this.defaultCountry = defaultCountry as CountryCode;
     this.#cacheLimit = options.cacheLimit ?? 100_000;
     this.#nationalForms = FAST_PATH_REGIONS.has(defaultCountry);
+    this.#nanpLengths =
+      this.#nationalForms && options.shortcut !== false ? nanpLengths(defaultCountry) : null;
+    this.#shortestNanp = this.#nanpLengths ? Math.min(...this.#nanpLengths) : 0;
     if (options.fastPath === false) {
       this.#fastPath = null;
     } else {
@@ -82,6 +183,14 @@ export class PhoneValidator {
         const fast = this.#checkByPrefix(text, national, this.#fastPath);
         if (fast) return fast;
       }
+    }
+    if (
+      this.#nanpLengths &&
+      cannotBeNanp(text, this.#nanpLengths, this.#shortestNanp) &&
+      !SCIENTIFIC.test(text)
+    ) {
+      this.stats.impossible++;
+      return INVALID;
     }
     const cached = this.#cache.get(text);
     if (cached) {

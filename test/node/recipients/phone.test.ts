@@ -9,7 +9,10 @@ import { rng } from '../../bench/generate';
 function library(text: string, country: string): { ok: boolean; e164?: string; type?: string } {
   let parsed;
   try {
-    parsed = parsePhoneNumber(text.trim(), { defaultCountry: country as CountryCode, extract: false });
+    parsed = parsePhoneNumber(text.trim(), {
+      defaultCountry: country as CountryCode,
+      extract: false,
+    });
   } catch {
     return { ok: false };
   }
@@ -33,7 +36,11 @@ const TYPE_NAMES: Record<string, string> = {
 
 function comparable(check: PhoneCheck): { ok: boolean; e164?: string; type?: string } {
   if (!check.ok) return { ok: false };
-  return { ok: true, e164: check.e164, type: check.lineType ? TYPE_NAMES[check.lineType] : undefined };
+  return {
+    ok: true,
+    e164: check.e164,
+    type: check.lineType ? TYPE_NAMES[check.lineType] : undefined,
+  };
 }
 
 function forms(area: string, exchange: string, line: string): string[] {
@@ -54,12 +61,28 @@ function forms(area: string, exchange: string, line: string): string[] {
 describe('PhoneValidator', () => {
   it('gives E.164 and keeps values as text', () => {
     const us = new PhoneValidator('US');
-    expect(us.check('(212) 736-5000')).toEqual({ ok: true, e164: '+12127365000', lineType: 'landline-or-mobile' });
-    expect(us.check('+44 7911 123456')).toEqual({ ok: true, e164: '+447911123456', lineType: 'mobile' });
+    expect(us.check('(212) 736-5000')).toEqual({
+      ok: true,
+      e164: '+12127365000',
+      lineType: 'landline-or-mobile',
+    });
+    expect(us.check('+44 7911 123456')).toEqual({
+      ok: true,
+      e164: '+447911123456',
+      lineType: 'mobile',
+    });
     const gb = new PhoneValidator('GB');
     // The leading zero is the national prefix; read as text it is kept and understood.
-    expect(gb.check('07911 123456')).toEqual({ ok: true, e164: '+447911123456', lineType: 'mobile' });
-    expect(gb.check('020 7946 0958')).toMatchObject({ ok: true, e164: '+442079460958', lineType: 'landline' });
+    expect(gb.check('07911 123456')).toEqual({
+      ok: true,
+      e164: '+447911123456',
+      lineType: 'mobile',
+    });
+    expect(gb.check('020 7946 0958')).toMatchObject({
+      ok: true,
+      e164: '+442079460958',
+      lineType: 'landline',
+    });
     expect(us.check('(800) 555-0199')).toMatchObject({ ok: true, lineType: 'toll-free' });
   });
 
@@ -89,7 +112,8 @@ describe('PhoneValidator', () => {
         const text = all[Math.floor(random() * all.length)]!;
         expect(comparable(us.check(text)), `${text} (US)`).toEqual(library(text, 'US'));
         expect(comparable(ca.check(text)), `${text} (CA)`).toEqual(library(text, 'CA'));
-        if (text.trim().startsWith('+')) expect(comparable(gb.check(text)), `${text} (GB)`).toEqual(library(text, 'GB'));
+        if (text.trim().startsWith('+'))
+          expect(comparable(gb.check(text)), `${text} (GB)`).toEqual(library(text, 'GB'));
         compared++;
       }
     }
@@ -102,7 +126,20 @@ describe('PhoneValidator', () => {
   it('matches the library on dense samples inside busy area codes and special ranges', () => {
     const random = rng(11);
     const us = new PhoneValidator('US');
-    for (const area of ['212', '305', '505', '268', '523', '524', '600', '664', '800', '900', '939', '284']) {
+    for (const area of [
+      '212',
+      '305',
+      '505',
+      '268',
+      '523',
+      '524',
+      '600',
+      '664',
+      '800',
+      '900',
+      '939',
+      '284',
+    ]) {
       for (let exchange = 0; exchange < 1000; exchange += 7) {
         const line = String(Math.floor(random() * 10000)).padStart(4, '0');
         const text = `${area}${String(exchange).padStart(3, '0')}${line}`;
@@ -113,9 +150,102 @@ describe('PhoneValidator', () => {
 
   it('leaves other forms to the library', () => {
     const us = new PhoneValidator('US');
-    for (const text of ['212-736-5000 ext. 12', '+1 212 736 5000 x3', '1-800-FLOWERS', '011 44 7911 123456', '(212)7365000']) {
+    for (const text of [
+      '212-736-5000 ext. 12',
+      '+1 212 736 5000 x3',
+      '1-800-FLOWERS',
+      '011 44 7911 123456',
+      '(212)7365000',
+    ]) {
       expect(comparable(us.check(text)), text).toEqual(library(text, 'US'));
     }
+  });
+
+  it('answers impossible numbers without the library exactly as the library would', () => {
+    // The columns people pick by mistake (ZIP codes, account numbers, amounts, dates, names)
+    // and the edges of the reasoning in phone.ts: a leading 1 or 011, Canada's seven-digit
+    // 310 numbers, extensions and letters that drop digits, other scripts' digits, plus signs.
+    const random = rng(5);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const digits = (n: number) =>
+      Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+    const separated = (ds: string) =>
+      [...ds].map((d) => d + (random() < 0.3 ? pick([' ', '-', '.', '(', ')']) : '')).join('');
+    const texts: string[] = [];
+    for (let length = 0; length <= 13; length++) {
+      for (let i = 0; i < 300; i++) {
+        const lead = pick([
+          '',
+          '',
+          '1',
+          '0',
+          '011',
+          '310',
+          '1310',
+          '01',
+          '11',
+          '111',
+          '1011',
+          '11310',
+          '0011',
+        ]);
+        const ds = (lead + digits(length)).slice(0, Math.max(length, lead.length));
+        texts.push(ds, separated(ds));
+        texts.push(
+          `${separated(ds)}${pick([' x12', ' ext. 4', '#', ',,5', ';ext=7', ' apt 3', 'A', ''])}`,
+        );
+        texts.push(
+          `${pick(['Acct ', 'ZIP ', 'tel:', '+', '＋', '+1 ', '(+1) ', '١', '０', 'Ann ', ''])}${separated(ds)}`,
+        );
+      }
+    }
+    texts.push(
+      '310-1234',
+      '1 310 1234',
+      '3101234',
+      '13101234',
+      '555-0123',
+      '1-800-FLOWERS',
+      '011 43 1234',
+      'n/a',
+      '12345.67',
+      '2026-03-01',
+    );
+    texts.push(
+      'user12345@example.com',
+      '$1,234.56',
+      '12/31/1999',
+      '１２１２５５５０１００',
+      '٢١٢٥٥٥٠١٠٠',
+    );
+    for (const country of ['US', 'CA']) {
+      const shortcut = new PhoneValidator(country, { fastPath: false, cacheLimit: 1 });
+      for (const text of texts) {
+        if (text.trim() === '') continue;
+        expect(comparable(shortcut.check(text)), `${JSON.stringify(text)} (${country})`).toEqual(
+          library(text, country),
+        );
+      }
+      // The shortcut answered most of them, and the library the rest.
+      expect(shortcut.stats.impossible).toBeGreaterThan(texts.length / 3);
+      expect(shortcut.stats.library).toBeGreaterThan(texts.length / 10);
+    }
+  });
+
+  it('asks the library about numbers the shortcut cannot rule out', () => {
+    const us = new PhoneValidator('US');
+    // Canada's 310 numbers have seven digits, so seven-digit text is the library's to judge.
+    expect(us.check('310-1234')).toMatchObject({ ok: true, e164: '+13101234' });
+    expect(us.check('1 310 1234')).toMatchObject({ ok: true, e164: '+13101234' });
+    expect(us.check('011 44 20 7946 0958')).toMatchObject({ ok: true, e164: '+442079460958' });
+    expect(us.stats.impossible).toBe(0);
+    expect(us.check('90210')).toEqual({ ok: false, code: 'invalid_phone' });
+    expect(us.check('2.1E10')).toEqual({ ok: false, code: 'scientific_notation' });
+    expect(us.stats.impossible).toBe(1);
+    // Other regions have no such shortcut.
+    const gb = new PhoneValidator('GB');
+    expect(gb.check('90210')).toEqual({ ok: false, code: 'invalid_phone' });
+    expect(gb.stats.impossible).toBe(0);
   });
 
   it('gives the same answers with the fast path switched off', () => {
@@ -145,7 +275,18 @@ describe('digit pattern automata', () => {
     for (const country of metadata.getCountryCodesForCallingCode('1')) {
       metadata.selectNumberingPlan(country);
       sources.add(metadata.nationalNumberPattern());
-      for (const t of ['FIXED_LINE', 'MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'PERSONAL_NUMBER', 'VOIP', 'PAGER', 'UAN', 'VOICEMAIL', 'SHARED_COST']) {
+      for (const t of [
+        'FIXED_LINE',
+        'MOBILE',
+        'TOLL_FREE',
+        'PREMIUM_RATE',
+        'PERSONAL_NUMBER',
+        'VOIP',
+        'PAGER',
+        'UAN',
+        'VOICEMAIL',
+        'SHARED_COST',
+      ]) {
         const p = metadata.type(t)?.pattern();
         if (p) sources.add(p);
       }
@@ -174,7 +315,13 @@ describe('digit pattern automata', () => {
   });
 
   it('decide a prefix exactly when every completion agrees (checked by brute force)', () => {
-    for (const source of ['12[3-5]\\d', '(?:1\\d|2[01])\\d{2}', '9?\\d{3}', '1(?:23|4)\\d?\\d', '[2-9]\\d{3}|3\\d']) {
+    for (const source of [
+      '12[3-5]\\d',
+      '(?:1\\d|2[01])\\d{2}',
+      '9?\\d{3}',
+      '1(?:23|4)\\d?\\d',
+      '[2-9]\\d{3}|3\\d',
+    ]) {
       const pattern = new DigitPattern(source, 'whole');
       const prefixPattern = new DigitPattern(source, 'prefix');
       const re = new RegExp(`^(?:${source})$`);
@@ -195,7 +342,9 @@ describe('digit pattern automata', () => {
             states = pattern.next(states, Number(c));
             prefixStates = prefixPattern.next(prefixStates, Number(c));
           }
-          expect(pattern.isDecided(states, 4 - k), `${source} after ${prefix}`).toBe(answers.size === 1);
+          expect(pattern.isDecided(states, 4 - k), `${source} after ${prefix}`).toBe(
+            answers.size === 1,
+          );
           expect(prefixPattern.isDecided(prefixStates, 4 - k)).toBe(prefixAnswers.size === 1);
         }
       }
