@@ -29,8 +29,25 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // Resolves once stdout's queue has been passed on to the reader (or the reader has gone).
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const out = process.stdout;
+      if (closed.has(out) || !out.writableNeedDrain) return resolve();
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        out.off('error', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+      out.on('error', done);
+    });
+
   return runCli(argv, {
     stdout: writeTo(process.stdout),
+    drained,
     stderr: writeTo(process.stderr),
     env: process.env,
     cwd: process.cwd(),

@@ -9,6 +9,7 @@ import { clientFor } from '../send/engine';
 import type { PreparedTestCall } from '../send/test-call';
 import { sameFile } from '../recipients/write-back';
 import { createServices, type Services } from '../services';
+import { jsonChunks } from './json-stream';
 import { optOutsArgsProblem, readShared, runOptOuts } from './optouts';
 import { USAGE } from './usage';
 import {
@@ -32,6 +33,11 @@ import { EDITABLE_STATUSES } from '../../shared/campaign';
 
 export interface CliIo {
   stdout: (text: string) => void;
+  /**
+   * Resolves when stdout has passed on what was written so far (a pipe to a slow reader fills
+   * up): long output is written piece by piece instead of queueing in memory. Tests omit it.
+   */
+  drained?: () => Promise<void>;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -161,7 +167,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (args.command === 'validate') {
       // The office's shared do-not-call file as it is now: its numbers count as opted out.
       await readShared(services, io);
-      return validate(services, file, args.json, io);
+      return await validate(services, file, args.json, io);
     }
     if (args.command === 'send') return await send(services, file, args.json, io);
     if (args.command === 'test-call') return await testCall(services, file, args, io);
@@ -394,7 +400,12 @@ function readBatchSize(env: NodeJS.ProcessEnv): number | undefined | Error {
 class Rollback extends Error {}
 
 /** Validates in a transaction that is rolled back: validating never changes the stored campaign. */
-function validate(services: Services, file: LoadedCampaignFile, json: boolean, io: CliIo): number {
+async function validate(
+  services: Services,
+  file: LoadedCampaignFile,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
   let summary: ValidationSummary | undefined;
   try {
     services.db.transaction(() => {
@@ -409,22 +420,27 @@ function validate(services: Services, file: LoadedCampaignFile, json: boolean, i
     if (!(error instanceof Rollback)) throw error;
   }
   const result = summary!;
-  if (json) io.stdout(`${JSON.stringify(result)}\n`);
-  else io.stdout(describeSummary(result));
+  // A list of 100,000 wrong numbers makes tens of megabytes of output: written as it is made.
+  for (const piece of json ? jsonChunks(result) : describeSummary(result)) {
+    io.stdout(piece);
+    await io.drained?.();
+  }
+  if (json) io.stdout('\n');
   return result.ok ? 0 : 1;
 }
 
-function describeSummary(s: ValidationSummary): string {
+function* describeSummary(s: ValidationSummary): Generator<string> {
   const r = s.recipients;
-  const lines = [
-    `${s.ok ? 'Sendable' : 'Not sendable'}: ${r.total} recipients: ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out.`,
-  ];
-  if (s.mergeFields.used.length) lines.push(`Merge fields used: ${s.mergeFields.used.join(', ')}`);
-  for (const p of s.problems)
-    lines.push(
-      `  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}`,
-    );
-  return `${lines.join('\n')}\n`;
+  let text = `${s.ok ? 'Sendable' : 'Not sendable'}: ${r.total} recipients: ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out.\n`;
+  if (s.mergeFields.used.length) text += `Merge fields used: ${s.mergeFields.used.join(', ')}\n`;
+  for (const p of s.problems) {
+    text += `  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}\n`;
+    if (text.length >= 1 << 16) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
 }
 
 /** Offline or Omnigage busy: how many times the CLI resumes the send itself before giving up (exit 1). */

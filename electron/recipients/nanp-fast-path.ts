@@ -26,6 +26,16 @@ import { DigitPattern, UnsupportedPattern } from './digit-regex';
  */
 const SHAPE = /^(?:\+?1[ .-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[ .-]?(\d{3})[ .-]?(\d{4})$/;
 
+/**
+ * A seven-digit local number ("555-0123", "5550123"), which a list without area codes holds,
+ * typed with a US or Canadian default. Its first digit is 2–9, so the library strips nothing
+ * (no international prefix 011, no national prefix or country code 1) and reads it as +1 with
+ * the national number N = its seven digits; the reasoning above then holds at length seven
+ * (the lengths a type allows are the same for every N of that length). Only Canada's 310-xxxx
+ * numbers are valid at seven digits in the metadata today; the rest are decided after 1–3 digits.
+ */
+const LOCAL_SHAPE = /^([2-9]\d\d)[ .-]?(\d{4})$/;
+
 const NUMBER_TYPES = [
   'FIXED_LINE',
   'MOBILE',
@@ -38,8 +48,6 @@ const NUMBER_TYPES = [
   'UAN',
   'VOICEMAIL',
 ] as const;
-
-const LENGTH = 10;
 
 interface PlanView {
   selectNumberingPlan(country: string): void;
@@ -78,8 +86,11 @@ function nanpPatterns(): DigitPattern[] | null {
 export class NanpFastPath {
   readonly #patterns: DigitPattern[] | null;
   readonly #decidedAt = new Map<string, number>();
+  /** The length of the national numbers this instance decides (10, or 7 for local numbers). */
+  readonly length: number;
 
-  constructor() {
+  constructor(length = 10) {
+    this.length = length;
     this.#patterns = nanpPatterns();
   }
 
@@ -94,14 +105,21 @@ export class NanpFastPath {
     return (match[1] ?? match[2]!) + match[3]! + match[4]!;
   }
 
+  /** The seven-digit national number when the text is a local number without area code (see LOCAL_SHAPE). */
+  static localNumber(text: string): string | null {
+    const match = LOCAL_SHAPE.exec(text);
+    return match ? match[1]! + match[2]! : null;
+  }
+
   /**
    * The smallest k such that the library's answer for N depends only on N's first k digits
-   * (at most 10, when it depends on every digit).
+   * (at most the full length, when it depends on every digit).
    */
   decidedLength(national: string): number {
     const patterns = this.#patterns;
-    if (!patterns) return LENGTH;
-    for (let k = 1; k < LENGTH; k++) {
+    const length = this.length;
+    if (!patterns) return length;
+    for (let k = 1; k < length; k++) {
       const prefix = national.slice(0, k);
       const known = this.#decidedAt.get(prefix);
       if (known === 1) return k;
@@ -110,7 +128,7 @@ export class NanpFastPath {
       for (const pattern of patterns) {
         let states = pattern.start;
         for (let i = 0; i < k; i++) states = pattern.next(states, national.charCodeAt(i) - 48);
-        if (!pattern.isDecided(states, LENGTH - k)) {
+        if (!pattern.isDecided(states, length - k)) {
           decided = false;
           break;
         }
@@ -118,6 +136,6 @@ export class NanpFastPath {
       this.#decidedAt.set(prefix, decided ? 1 : 0);
       if (decided) return k;
     }
-    return LENGTH;
+    return length;
   }
 }

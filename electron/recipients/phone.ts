@@ -55,6 +55,7 @@ export function isSupportedCountry(country: string): boolean {
 const FAST_PATH_REGIONS = new Set(['US', 'CA']);
 
 let sharedFastPath: NanpFastPath | undefined;
+let sharedLocalPath: NanpFastPath | undefined;
 
 /**
  * The lengths of +1 national numbers (every +1 plan's possible lengths: 10, and 7 for Canada's
@@ -148,11 +149,14 @@ export class PhoneValidator {
   readonly #cache = new Map<string, PhoneCheck>();
   readonly #cacheLimit: number;
   readonly #fastPath: NanpFastPath | null;
+  /** The same for seven-digit local numbers (US/CA default only; see nanp-fast-path.ts). */
+  readonly #localPath: NanpFastPath | null;
   readonly #nationalForms: boolean;
   /** +1 national number lengths when the no-library shortcut for impossible numbers applies. */
   readonly #nanpLengths: ReadonlySet<number> | null;
   readonly #shortestNanp: number;
   readonly #byPrefix = new Map<string, PrefixOutcome>();
+  readonly #byLocalPrefix = new Map<string, PrefixOutcome>();
   /** How many answers came from each path (for the benchmark and tests). */
   readonly stats = { fastPath: 0, library: 0, cached: 0, impossible: 0 };
 
@@ -168,9 +172,12 @@ export class PhoneValidator {
     this.#shortestNanp = this.#nanpLengths ? Math.min(...this.#nanpLengths) : 0;
     if (options.fastPath === false) {
       this.#fastPath = null;
+      this.#localPath = null;
     } else {
       sharedFastPath ??= new NanpFastPath();
       this.#fastPath = sharedFastPath.enabled ? sharedFastPath : null;
+      sharedLocalPath ??= new NanpFastPath(7);
+      this.#localPath = this.#nationalForms && sharedLocalPath.enabled ? sharedLocalPath : null;
     }
   }
 
@@ -180,7 +187,14 @@ export class PhoneValidator {
     if (this.#fastPath && (this.#nationalForms || text.charCodeAt(0) === 43)) {
       const national = NanpFastPath.nationalNumber(text);
       if (national !== null) {
-        const fast = this.#checkByPrefix(text, national, this.#fastPath);
+        const fast = this.#checkByPrefix(text, national, this.#fastPath, this.#byPrefix);
+        if (fast) return fast;
+      }
+    }
+    if (this.#localPath) {
+      const local = NanpFastPath.localNumber(text);
+      if (local !== null) {
+        const fast = this.#checkByPrefix(text, local, this.#localPath, this.#byLocalPrefix);
         if (fast) return fast;
       }
     }
@@ -204,9 +218,23 @@ export class PhoneValidator {
     return result;
   }
 
-  #checkByPrefix(text: string, national: string, fastPath: NanpFastPath): PhoneCheck | null {
-    const prefix = national.slice(0, fastPath.decidedLength(national));
-    const known = this.#byPrefix.get(prefix);
+  #checkByPrefix(
+    text: string,
+    national: string,
+    fastPath: NanpFastPath,
+    byPrefix: Map<string, PrefixOutcome>,
+  ): PhoneCheck | null {
+    // Most numbers are decided by their first six digits or fewer (area code and exchange), so
+    // those six are tried first: one lookup instead of finding the decided length digit by digit.
+    const six = national.slice(0, 6);
+    let known = byPrefix.get(six);
+    let prefix = six;
+    if (!known) {
+      const decided = fastPath.decidedLength(national);
+      prefix = national.slice(0, decided);
+      known = byPrefix.get(prefix);
+      if (known && decided < 6) byPrefix.set(six, known);
+    }
     if (known) {
       this.stats.fastPath++;
       return known.ok ? { ok: true, e164: `+1${national}`, lineType: known.lineType } : INVALID;
@@ -215,7 +243,7 @@ export class PhoneValidator {
     // The library's own answer for this number stands for its whole prefix; a valid answer must
     // be "+1" + N, as the reasoning in nanp-fast-path.ts says (if not, use no shortcut).
     if (result.ok && result.e164 !== `+1${national}`) return result;
-    this.#byPrefix.set(prefix, result.ok ? { ok: true, lineType: result.lineType } : { ok: false });
+    byPrefix.set(prefix, result.ok ? { ok: true, lineType: result.lineType } : { ok: false });
     return result;
   }
 

@@ -52,6 +52,7 @@ import type {
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import { onDoNotCallSql, sendableSql } from './opt-outs';
+import { FirstRows } from './first-rows';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
 import {
   importError,
@@ -115,14 +116,24 @@ export interface RecipientServiceDeps {
   clock?: () => Date;
 }
 
+/**
+ * A blank cell (empty or only what String.prototype.trim removes) in a row's stored JSON array
+ * of strings. A quote right after "[" or "," always opens a cell (inside a value every quote is
+ * escaped), and JSON.stringify writes the whitespace either as itself (\s is exactly trim's set)
+ * or as \t \n \f \r \u000b.
+ */
+const BLANK_CELL = /[[,]"(?:\s|\\[tnfr]|\\u000b)*"[,\]]/;
+
+/** Rows the summary reads at a time: one pass in blocks, so its memory does not grow with the list. */
+const SUMMARY_BLOCK = 2000;
+
 /** E.164 as a number: exact (at most 15 digits) and far cheaper than a string key in a big Map. */
 const e164Key = (e164: string) => Number(e164.slice(1));
 
 /** What a person reads about a cell the import had to leave empty. */
 /** What a row's cell_problems column holds: the reader's cell problems and an extension the call cannot dial. */
 export type RowCellProblem =
-  | CellProblem
-  | { column: number; code: 'phone_extension'; extension: string };
+  CellProblem | { column: number; code: 'phone_extension'; extension: string };
 
 /** A row's cell_problems as stored (null when none): `cell` problems, plus the phone's extension if any. */
 export function cellProblemsJson(
@@ -226,7 +237,7 @@ export class RecipientService {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const campaignId = options.campaignId;
-    const seen = new Map<number, number>();
+    const seen = new FirstRows();
     const counts = { total: 0, valid: 0, invalid: 0, duplicates: 0 };
     let mapping: ColumnMapping | null = null;
     let phoneIndex = -1;
@@ -294,9 +305,8 @@ export class RecipientService {
               );
               return;
             }
-            const key = e164Key(check.e164);
-            const first = seen.get(key);
-            if (first !== undefined) {
+            const first = seen.firstOrAdd(e164Key(check.e164), row);
+            if (first >= 0) {
               counts.duplicates++;
               insert.run(
                 campaignId,
@@ -312,7 +322,6 @@ export class RecipientService {
               );
               return;
             }
-            seen.set(key, row);
             counts.valid++;
             insert.run(
               campaignId,
@@ -626,155 +635,182 @@ export class RecipientService {
       };
     }
     const profileId = options.profileId ?? null;
-    const problems: Problem[] = [];
-    const rows = this.#db
-      .prepare(
-        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, '' AS fields,
-           ${onDoNotCallSql('r.e164', '?')} AS opted_out
-         FROM recipients r WHERE r.campaign_id = ? AND NOT ${sendableSql('r', '?')}
-         ORDER BY r.row`,
-      )
-      .all(profileId, campaignId, profileId) as RecipientRow[];
     const phoneColumn = list.phoneColumn;
-    let invalid = 0;
-    let duplicates = 0;
-    let optedOut = 0;
-    for (const r of rows) {
-      if (r.status === 'invalid') {
-        invalid++;
-        problems.push({
-          row: r.row,
-          column: phoneColumn,
-          code:
-            r.problem === 'empty_phone' || r.problem === 'scientific_notation'
-              ? r.problem
-              : 'invalid_phone',
-          message: describePhoneProblem(
-            r.problem ?? 'invalid_phone',
-            r.phone_raw,
-            list.defaultCountry,
-          ),
-          blocking: false,
-        });
-      } else if (r.status === 'duplicate') {
-        duplicates++;
-        problems.push({
-          row: r.row,
-          column: phoneColumn,
-          code: 'duplicate',
-          message: `${r.e164} repeats row ${r.duplicate_of}; it will be called once.`,
-          blocking: false,
-        });
-      } else {
-        optedOut++;
-        problems.push({
-          row: r.row,
-          column: phoneColumn,
-          code: 'opted_out',
-          message: `${r.e164} is on the opt-out list and will not be called.`,
-          blocking: false,
-        });
-      }
-    }
-    const total = (
-      this.#db
-        .prepare('SELECT count(*) AS n FROM recipients WHERE campaign_id = ?')
-        .get(campaignId) as { n: number }
-    ).n;
-    const valid = total - invalid - duplicates - optedOut;
+    const settings = this.#mergeSettings(campaignId);
 
-    // Cells the import left empty because Excel shows an error there or saved no formula result.
-    const withCellProblems = this.#db
-      .prepare(
-        `SELECT row, cell_problems FROM recipients WHERE campaign_id = ? AND cell_problems IS NOT NULL ORDER BY row`,
-      )
-      .iterate(campaignId) as IterableIterator<{ row: number; cell_problems: string }>;
-    for (const r of withCellProblems) {
-      for (const p of JSON.parse(r.cell_problems) as RowCellProblem[]) {
-        const column = list.headers[p.column] ?? `column ${p.column + 1}`;
-        problems.push({
-          row: r.row,
-          column,
-          code: p.code,
-          message: describeCellProblem(p, column, r.row),
-          blocking: false,
-        });
-      }
-    }
-
+    // Problems about the whole list or message (row 0) come first, in this order.
+    const general: Problem[] = [];
     for (const unknown of unknownMergeFields(used, list.mergeFields)) {
-      problems.push({
+      general.push({
         row: 0,
         code: 'unknown_merge_field',
         message: describeUnknownField(unknown),
         blocking: true,
       });
     }
-    const settings = this.#mergeSettings(campaignId);
     for (const name of unknownSendColumns(settings, list)) {
-      problems.push({
+      general.push({
         row: 0,
         code: 'unknown_merge_field',
         message: `The campaign asks to also send the column "${name}", which the recipient list does not have; nothing is sent for it.`,
         blocking: false,
       });
     }
+
+    // Each used field read as the envelope will carry it (envelope-meta.ts).
+    const known = used.filter((field) => list.mergeFields.includes(field));
+    const positions = known.map((field) => list.keys.indexOf(field));
+    const readers = metaFields(options.texts ?? [], settings, list);
+    const reader = known.map((field) => readers.find((f) => f.key === field)!);
+    const columns = known.map((field, i) => list.headers[positions[i]!] ?? field);
+    const kinds = reader.map((r) => READ_AS_LABELS[r.readAs].toLowerCase());
+    const emptyRows = known.map(() => [] as number[]);
+    const fallbackRows = known.map(() => 0);
+
+    // One pass over the list in row order, a block of rows at a time (bounded memory at any
+    // size): each row's problems come out in the order a person reads them, so no sort is needed.
+    const rows: Problem[] = [];
+    let total = 0;
+    let invalid = 0;
+    let duplicates = 0;
+    let optedOut = 0;
+    // A cell read as written has something to report only when it is blank (a gap, or its
+    // fallback word): a row whose stored JSON has no blank cell at all is skipped unparsed.
+    // A field read as a date, time, amount… is checked in every row.
+    const blanksOnly = reader.every((r) => r.readAs === 'as-written');
+    // Most rows are valid and need nothing but their merge cells: other columns come back only
+    // for rows that have something to say (every value handed to JavaScript costs time).
+    const block = this.#db
+      .prepare(
+        `SELECT r.row, r.status,
+           CASE WHEN r.status = 'invalid' THEN r.problem END,
+           CASE WHEN r.status = 'invalid' THEN r.phone_raw END,
+           CASE WHEN r.status = 'duplicate' THEN r.e164 END,
+           r.duplicate_of, r.cell_problems,
+           CASE WHEN r.status = 'valid' AND ${onDoNotCallSql('r.e164', '@profileId')} THEN r.e164 END,
+           ${known.length > 0 ? `CASE WHEN r.status = 'valid' THEN r.fields END` : 'NULL'}
+         FROM recipients r WHERE r.campaign_id = @campaignId AND r.row > @after ORDER BY r.row LIMIT ${SUMMARY_BLOCK}`,
+      )
+      .raw();
+    type Raw = [
+      number,
+      RecipientStatus,
+      string | null,
+      string,
+      string | null,
+      number | null,
+      string | null,
+      string | null,
+      string | null,
+    ];
+    for (let after = 0; ;) {
+      const found = block.all({ campaignId, profileId, after }) as Raw[];
+      for (const [
+        row,
+        status,
+        problem,
+        phoneRaw,
+        duplicateE164,
+        duplicateOf,
+        cellProblems,
+        optedOutE164,
+        fields,
+      ] of found) {
+        total++;
+        let sendable = false;
+        if (status === 'invalid') {
+          invalid++;
+          rows.push({
+            row,
+            column: phoneColumn,
+            code:
+              problem === 'empty_phone' || problem === 'scientific_notation'
+                ? problem
+                : 'invalid_phone',
+            message: describePhoneProblem(
+              problem ?? 'invalid_phone',
+              phoneRaw,
+              list.defaultCountry,
+            ),
+            blocking: false,
+          });
+        } else if (status === 'duplicate') {
+          duplicates++;
+          rows.push({
+            row,
+            column: phoneColumn,
+            code: 'duplicate',
+            message: `${duplicateE164} repeats row ${duplicateOf}; it will be called once.`,
+            blocking: false,
+          });
+        } else if (optedOutE164 !== null) {
+          optedOut++;
+          rows.push({
+            row,
+            column: phoneColumn,
+            code: 'opted_out',
+            message: `${optedOutE164} is on the opt-out list and will not be called.`,
+            blocking: false,
+          });
+        } else {
+          sendable = true;
+        }
+        // Cells the import left empty because Excel shows an error there or saved no formula result.
+        if (cellProblems !== null) {
+          for (const p of JSON.parse(cellProblems) as RowCellProblem[]) {
+            const column = list.headers[p.column] ?? `column ${p.column + 1}`;
+            rows.push({
+              row,
+              column,
+              code: p.code,
+              message: describeCellProblem(p, column, row),
+              blocking: false,
+            });
+          }
+        }
+        if (!sendable || fields === null || (blanksOnly && !BLANK_CELL.test(fields))) continue;
+        const cells = JSON.parse(fields) as string[];
+        let empty: boolean[] | null = null;
+        for (let i = 0; i < known.length; i++) {
+          const value = mergedValue(reader[i]!, cells[positions[i]!] ?? '');
+          if (value.fallback) fallbackRows[i]!++;
+          else if (value.text.trim() === '') (empty ??= [])[i] = true;
+          else if (value.unreadable) {
+            rows.push({
+              row,
+              column: columns[i],
+              code: 'unreadable_merge_value',
+              message: `{{${known[i]}}} is "${value.text}", which cannot be read as a ${kinds[i]}; it will be said as written.`,
+              blocking: false,
+            });
+          }
+        }
+        if (empty) {
+          for (let i = 0; i < known.length; i++) {
+            if (!empty[i]) continue;
+            emptyRows[i]!.push(row);
+            rows.push({
+              row,
+              column: columns[i],
+              code: 'empty_merge_field',
+              message: `{{${known[i]}}} is empty for this recipient, so the message will have a gap there.`,
+              blocking: false,
+            });
+          }
+        }
+      }
+      if (found.length < SUMMARY_BLOCK) break;
+      after = found[found.length - 1]![0];
+    }
+    const valid = total - invalid - duplicates - optedOut;
     const missing: Array<{ field: string; rows: number[] }> = [];
     const fallbackUse: Array<{ field: string; fallback: string; rows: number }> = [];
-    const known = used.filter((field) => list.mergeFields.includes(field));
-    if (known.length > 0) {
-      // One pass over the sendable rows; each used field read as the envelope will carry it.
-      const positions = known.map((field) => list.keys.indexOf(field));
-      const readers = metaFields(options.texts ?? [], settings, list);
-      const reader = known.map((field) => readers.find((f) => f.key === field)!);
-      const emptyRows = known.map(() => [] as number[]);
-      const fallbackRows = known.map(() => 0);
-      const unreadable = known.map(() => [] as Array<{ row: number; value: string }>);
-      const iterate = this.#db
-        .prepare(
-          `SELECT r.row, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
-        )
-        .iterate(campaignId, profileId) as IterableIterator<{ row: number; fields: string }>;
-      for (const r of iterate) {
-        const cells = JSON.parse(r.fields) as string[];
-        positions.forEach((position, i) => {
-          const value = mergedValue(reader[i]!, cells[position] ?? '');
-          if (value.fallback) fallbackRows[i]!++;
-          else if (value.text.trim() === '') emptyRows[i]!.push(r.row);
-          else if (value.unreadable) unreadable[i]!.push({ row: r.row, value: value.text });
-        });
-      }
-      known.forEach((field, i) => {
-        const column = list.headers[positions[i]!] ?? field;
-        if (fallbackRows[i]! > 0)
-          fallbackUse.push({ field, fallback: reader[i]!.fallback, rows: fallbackRows[i]! });
-        const kind = READ_AS_LABELS[reader[i]!.readAs].toLowerCase();
-        for (const { row, value } of unreadable[i]!) {
-          problems.push({
-            row,
-            column,
-            code: 'unreadable_merge_value',
-            message: `{{${field}}} is "${value}", which cannot be read as a ${kind}; it will be said as written.`,
-            blocking: false,
-          });
-        }
-      });
-      known.forEach((field, i) => {
-        const rowsEmpty = emptyRows[i]!;
-        if (rowsEmpty.length === 0) return;
-        missing.push({ field, rows: rowsEmpty });
-        const column = list.headers[positions[i]!] ?? field;
-        for (const row of rowsEmpty) {
-          problems.push({
-            row,
-            column,
-            code: 'empty_merge_field',
-            message: `{{${field}}} is empty for this recipient, so the message will have a gap there.`,
-            blocking: false,
-          });
-        }
-      });
-    }
+    known.forEach((field, i) => {
+      if (fallbackRows[i]! > 0)
+        fallbackUse.push({ field, fallback: reader[i]!.fallback, rows: fallbackRows[i]! });
+      if (emptyRows[i]!.length > 0) missing.push({ field, rows: emptyRows[i]! });
+    });
+    const problems = general;
     if (valid === 0) {
       problems.push({
         row: 0,
@@ -783,7 +819,7 @@ export class RecipientService {
         blocking: true,
       });
     }
-    problems.sort((a, b) => a.row - b.row);
+    for (const problem of rows) problems.push(problem);
     return {
       ok: !problems.some((p) => p.blocking),
       recipients: { total, valid, invalid, duplicates, optedOut },

@@ -123,6 +123,43 @@ describe('PhoneValidator', () => {
     expect(us.stats.fastPath + us.stats.library).toBe(compared);
   });
 
+  it('answers seven-digit local numbers exactly as the library does, for every exchange', () => {
+    const random = rng(13);
+    for (const country of ['US', 'CA']) {
+      const local = new PhoneValidator(country);
+      for (let exchange = 200; exchange <= 999; exchange++) {
+        for (let n = 0; n < 3; n++) {
+          const line = String(Math.floor(random() * 10000)).padStart(4, '0');
+          const text = [
+            `${exchange}${line}`,
+            `${exchange}-${line}`,
+            `${exchange}.${line}`,
+            `${exchange} ${line}`,
+          ][(exchange + n) % 4]!;
+          expect(comparable(local.check(text)), `${text} (${country})`).toEqual(
+            library(text, country),
+          );
+        }
+      }
+      // Every line of Canada's 310 exchange (valid) and of a neighbour (not).
+      for (const exchange of ['310', '311']) {
+        for (let line = 0; line < 10000; line += 37) {
+          const text = `${exchange}-${String(line).padStart(4, '0')}`;
+          expect(comparable(local.check(text)), `${text} (${country})`).toEqual(
+            library(text, country),
+          );
+        }
+      }
+      // About 2,900 numbers, a few hundred of them asked of the library (one per decided prefix).
+      expect(local.stats.fastPath).toBeGreaterThan(2500);
+      expect(local.stats.library).toBeLessThan(400);
+    }
+    // Other regions read seven digits their own way: no shortcut there.
+    const gb = new PhoneValidator('GB');
+    expect(comparable(gb.check('555-0123'))).toEqual(library('555-0123', 'GB'));
+    expect(gb.stats.fastPath).toBe(0);
+  });
+
   it('matches the library on dense samples inside busy area codes and special ranges', () => {
     const random = rng(11);
     const us = new PhoneValidator('US');

@@ -85,6 +85,37 @@ describe('RecipientService import', () => {
     expect(Object.keys(summary).sort()).toEqual(['mergeFields', 'ok', 'problems', 'recipients']);
   });
 
+  it('finds merge cells that are blank however they are blank, across blocks of rows', () => {
+    const { recipients, campaign, file } = setup();
+    // Blank in ways a spreadsheet can hold (space, tab, no-break space, vertical tab, BOM),
+    // non-blank cells that merely contain quotes, commas or backslashes, and enough rows that
+    // the summary's one pass reads several blocks.
+    const blanks = [' ', '\t', '\u00a0', '\u000b', '\ufeff', '  \u3000 ', ' \n '];
+    const odd = ['"', '""', ',""', 'a\\', '\\', '\u0008', '\u001c'];
+    const lines = ['Phone,First Name,Note'];
+    const expectedEmpty: number[] = [];
+    for (let row = 1; row <= 4500; row++) {
+      const phone = `(212) 736-${String(row).padStart(4, '0')}`;
+      let first = `Name${row}`;
+      if (row % 700 === 3) {
+        first = blanks[(row / 700) | 0]!;
+        expectedEmpty.push(row);
+      } else if (row % 700 === 5) first = odd[(row / 700) | 0]!;
+      const quoted = `"${first.replace(/"/g, '""')}"`;
+      lines.push(`${phone},${quoted},${row % 2 && row % 700 !== 3 ? '' : 'x'}`);
+    }
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('blanks.csv', `${lines.join('\n')}\n`),
+    });
+    const summary = recipients.summary(campaign.id, { texts: ['Hello {{first-name}}'] });
+    expect(summary.recipients).toMatchObject({ total: 4500, valid: 4500 });
+    expect(summary.mergeFields.missing).toEqual([{ field: 'first-name', rows: expectedEmpty }]);
+    expect(summary.problems.map((p) => [p.row, p.code])).toEqual(
+      expectedEmpty.map((row) => [row, 'empty_merge_field']),
+    );
+  });
+
   it('blocks sending on a merge field that is not a column', () => {
     const { recipients, campaign, file } = setup();
     recipients.import({ campaignId: campaign.id, filePath: file('list.csv', LIST) });
