@@ -24,6 +24,15 @@ export const mainBundle = {
   external: ['electron', 'better-sqlite3', 'keytar'],
 };
 
+// The recipient import's worker thread (electron/recipients/import-worker.ts): its own file,
+// started by the main process with new Worker(); same externals as main.
+export const importWorkerBundle = {
+  ...common,
+  entryPoints: ['electron/recipients/import-worker.ts'],
+  outfile: 'dist/electron/import-worker.cjs',
+  external: ['electron', 'better-sqlite3', 'keytar'],
+};
+
 export const preloadBundle = {
   ...common,
   entryPoints: ['electron/preload.ts'],
@@ -33,6 +42,6 @@ export const preloadBundle = {
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await Promise.all([build(mainBundle), build(preloadBundle)]);
-  console.log('built dist/electron/main.cjs and dist/electron/preload.cjs');
+  await Promise.all([build(mainBundle), build(importWorkerBundle), build(preloadBundle)]);
+  console.log('built dist/electron/main.cjs, import-worker.cjs and preload.cjs');
 }

@@ -5,6 +5,7 @@ import type { NativeDialogs } from './dialogs';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/bind';
 import { createHandlers, type AboutProvider, type EmitEvent } from './ipc/handlers';
 import type { Logger } from './logging/logger';
+import type { ImportWorkerSpec } from './recipients/import-jobs';
 import type { SecretStore } from './secrets/store';
 import { createServices, type ServiceOptions, type Services } from './services';
 
@@ -31,6 +32,8 @@ export interface BackendOptions {
   power?: ServiceOptions['power'];
   /** What the browser harness changes of the rehearsal sandbox (its dialer's pace). */
   rehearsal?: ServiceOptions['rehearsal'];
+  /** The recipient import worker's code (see ServiceOptions.importWorker). */
+  importWorker?: ImportWorkerSpec;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createBackend(options: BackendOptions): Backend {
         hidden: () => options.about?.about().organisation.hideSandbox ?? false,
         ...options.rehearsal,
       },
+      importWorker: options.importWorker,
     });
     const handlers = createHandlers({
       services,

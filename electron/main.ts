@@ -265,6 +265,8 @@ if (cliAt >= 0) {
         },
         onBattery: () => powerMonitor.isOnBatteryPower(),
       },
+      // Bundled next to this file (build/bundle-electron.mjs): imports run off the main thread.
+      importWorker: { file: join(__dirname, 'import-worker.cjs') },
     });
     startOutbox(backend);
     backend.services?.send.subscribe(() => updates.sendingChanged());

@@ -13,6 +13,7 @@ import { RecipientService } from './recipients/service';
 import { RehearsalService, type RehearsalDeps } from './rehearsal';
 import { NO_POWER, type Power } from './power';
 import { KeepAwake } from './send/keep-awake';
+import { ImportJobs, type ImportWorkerSpec } from './recipients/import-jobs';
 import type { SecretStore } from './secrets/store';
 import { ResultsService, SendService, TestCallService, type EngineOptions } from './send/index';
 import type { ResultsServiceDeps } from './send/results';
@@ -52,6 +53,11 @@ export interface ServiceOptions {
   power?: Power;
   /** The in-app rehearsal: whether policy hides it, and what tests change of its sandbox. */
   rehearsal?: Pick<RehearsalDeps, 'hidden' | 'sandbox'>;
+  /**
+   * Where the recipient import worker's code is. The app passes its bundled file, so imports run
+   * off the main thread; without it (the CLI) they run on the calling thread.
+   */
+  importWorker?: ImportWorkerSpec;
 }
 
 /** The OS user and the computer's name; "unknown" where the system will not say. */
@@ -80,6 +86,8 @@ export interface Services {
   profiles: ProfileService;
   connection: ConnectionTester;
   recipients: RecipientService;
+  /** Recipient imports on a worker thread, with progress and Cancel (the window's imports). */
+  imports: ImportJobs;
   optOuts: OptOutService;
   /** The workspace's extras: row edits, audio, dropped files, campaign files, app defaults. */
   recipientEditor: RecipientEditor;
@@ -114,6 +122,7 @@ export function createServices({
   results: resultsOptions,
   rehearsal: rehearsalOptions,
   power = NO_POWER,
+  importWorker,
 }: ServiceOptions): Services {
   const paths = dataPaths(dataDir);
   const db = openDatabase(paths.database);
@@ -142,6 +151,12 @@ export function createServices({
   });
   const recipientEditor = new RecipientEditor({ db, clock });
   const audio = new AudioStore(dataDir);
+  const imports = new ImportJobs({
+    databasePath: paths.database,
+    recipients,
+    log: log.child('imports'),
+    worker: importWorker,
+  });
   const campaignFiles = new CampaignFiles({ db, campaigns, recipients, audio });
   // The batch size chosen in Settings (read at start-up); a caller's explicit options win.
   const send: SendService = new SendService({
@@ -208,9 +223,11 @@ export function createServices({
     testCalls,
     rehearsal,
     keepAwake,
+    imports,
     close: () => {
       keepAwake.stop();
       rehearsal.dispose();
+      void imports.stopAll();
       db.close();
     },
   };

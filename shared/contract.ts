@@ -58,6 +58,7 @@ import {
   PAGE_FILTERS,
   defaultCountrySchema,
   messageTextSchema,
+  type ImportProgress,
   type ImportResult,
   type OptOutChange,
   type OptOutList,
@@ -175,6 +176,10 @@ export const contract = {
       encoding: textEncodingSchema.optional(),
     }),
   ).returns<ImportResult>(),
+  /** Stops the campaign's import under way (its list stays as it was); false when none runs. */
+  'recipients:cancelImport': channel(z.object({ campaignId: campaignIdSchema })).returns<{
+    cancelling: boolean;
+  }>(),
   'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{
     list: RecipientList | null;
   }>(),
@@ -376,6 +381,8 @@ export interface Events {
   'connection:changed': ConnectionState;
   /** The update state changed (checking, downloading, ready to install…). */
   'app:updates': UpdateStatus;
+  /** An import under way: rows read, share of the file, and when it is saving the new list. */
+  'recipients:importProgress': ImportProgress;
 }
 
 export type MenuCommand = 'new-campaign' | 'find-campaign' | 'import-campaign' | 'open-settings';
@@ -392,6 +399,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'results:updated',
   'connection:changed',
   'app:updates',
+  'recipients:importProgress',
 ];
 
 /** What a caller passes (before defaults and trimming are applied). */

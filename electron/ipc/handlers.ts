@@ -195,19 +195,20 @@ export function createHandlers({
     'callerIds:check': ({ profileId, value }) => profiles.checkCallerId(profileId, value),
     'keychain:status': () => services.secrets.status(),
 
-    'recipients:import': ({ campaignId, file, phoneColumn, defaultCountry, encoding }) => {
-      const result = recipients.import({
-        campaignId,
-        filePath: pathOf(file),
-        phoneColumn,
-        defaultCountry,
-        encoding,
-      });
+    // Read, checked and stored on a worker thread; progress reaches the window as events.
+    'recipients:import': async ({ campaignId, file, phoneColumn, defaultCountry, encoding }) => {
+      const result = await services.imports.run(
+        { campaignId, filePath: pathOf(file), phoneColumn, defaultCountry, encoding },
+        (progress) => emit('recipients:importProgress', progress),
+      );
       // Rows removed from the old list must never come back into the new one.
       services.recipientEditor.forgetRemoval(campaignId);
       emit('campaigns:changed', { ids: [campaignId] });
       return result;
     },
+    'recipients:cancelImport': ({ campaignId }) => ({
+      cancelling: services.imports.cancel(campaignId),
+    }),
     'recipients:list': ({ campaignId }) => ({ list: recipients.getList(campaignId) }),
     'recipients:page': ({ campaignId, offset, limit, filter, profileId }) =>
       recipients.page(campaignId, {

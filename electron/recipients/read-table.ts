@@ -38,6 +38,8 @@ export interface TableHandlers {
     problems: readonly CellProblem[] | undefined,
     sheetRow: number,
   ): void;
+  /** A CSV's bytes parsed so far and its size, after each chunk (for a progress bar; .xlsx has none). */
+  onBytes?(read: number, size: number): void;
 }
 
 /**
@@ -207,7 +209,7 @@ export function readTable(
     // A person's choice wins over the guess; the BOM's bytes are never text in any encoding.
     const encoding = options.encoding ?? sniffed.encoding;
     const skip = options.encoding ? bomLength(first) : sniffed.skip;
-    return { ...readCsv(fd, fileName, encoding, skip, handlers), sha256 };
+    return { ...readCsv(fd, fileName, encoding, skip, handlers, statSync(path).size), sha256 };
   } finally {
     closeSync(fd);
   }
@@ -245,6 +247,7 @@ function readCsv(
   encoding: TextEncoding,
   skip: number,
   handlers: TableHandlers,
+  size: number,
 ): Omit<TableResult, 'sha256'> {
   const decoder = new TextDecoder(encoding);
   const doubtRows: number[] = [];
@@ -253,8 +256,10 @@ function readCsv(
   let parser: CsvParser | null = null;
   let info: TableInfo | null = null;
   let sink: ReturnType<typeof rowSink> | null = null;
+  let read = skip;
   try {
     for (const chunk of chunks(fd, skip)) {
+      read += chunk.length;
       let text = decoder.decode(chunk, { stream: true });
       if (!parser) {
         // A UTF-8 BOM can also hide behind a UTF-16 one or reappear after a bad save: drop it.
@@ -282,6 +287,7 @@ function readCsv(
         );
       }
       parser.push(text);
+      handlers.onBytes?.(read, size);
     }
     if (!parser || !sink || !info) throw importError(fileName, 'the file is empty.');
     parser.push(decoder.decode());

@@ -41,6 +41,7 @@ import type {
   ValidationSummary,
 } from '../../shared/recipients/summary';
 import type {
+  ImportProgress,
   ImportResult,
   PageFilter,
   Preview,
@@ -60,9 +61,30 @@ import {
   type CellProblem,
   type TableInfo,
   type TextEncoding,
+  type TableResult,
 } from './read-table';
 
 export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
+
+/** What a caller running an import in the background can watch and stop. */
+export interface ImportControl {
+  /** Told how far the import has got, every few thousand rows and at each stage. */
+  onProgress?: (progress: Omit<ImportProgress, 'campaignId'>) => void;
+  /** Asked as rows arrive: true stops the import, and the stored list stays as it was. */
+  cancelled?: () => boolean;
+  /**
+   * Collect the rows in a temporary table of this connection first, and replace the stored
+   * list with them in one short transaction at the end: the database file is not locked while
+   * the file is read (another connection, the app's main process, keeps writing). The default
+   * (one transaction around everything) is for callers inside their own transaction (the CLI).
+   */
+  staged?: boolean;
+}
+
+/** Rows between two progress reports (and cancellation checks). */
+const PROGRESS_EVERY = 5000;
+/** Rows copied from the staging table per statement when a staged import is stored. */
+const COPY_BLOCK = 50_000;
 
 export interface ImportOptions {
   campaignId: string;
@@ -215,7 +237,7 @@ export class RecipientService {
    * Reads the file and replaces the campaign's list with it, all in one transaction: a file that
    * is refused part-way leaves the previous list exactly as it was.
    */
-  import(options: ImportOptions): ImportResult {
+  import(options: ImportOptions, control: ImportControl = {}): ImportResult {
     const started = performance.now();
     const campaign = this.#campaign(options.campaignId);
     assertEditable(campaign, 'recipients');
@@ -232,10 +254,27 @@ export class RecipientService {
       );
     }
     const validator = new PhoneValidator(defaultCountry);
+    const staged = control.staged === true;
+    if (staged) {
+      // Lives in this connection's temporary database: writing it locks nothing others use.
+      this.#db.exec(`DROP TABLE IF EXISTS temp.staged_recipients;
+        CREATE TEMP TABLE staged_recipients (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, phone_raw TEXT NOT NULL,
+          e164 TEXT, status TEXT NOT NULL, problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL,
+          cell_problems TEXT)`);
+    }
     const insert = this.#db.prepare(
-      `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
+      `INSERT INTO ${staged ? 'temp.staged_recipients' : 'recipients'} (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const cancelled = () => {
+      if (control.cancelled?.()) {
+        throw new AppError(
+          'cancelled',
+          'The import was cancelled. The recipient list is as it was before.',
+        );
+      }
+    };
+    let fraction: number | null = null;
     const campaignId = options.campaignId;
     const seen = new FirstRows();
     const counts = { total: 0, valid: 0, invalid: 0, duplicates: 0 };
@@ -243,11 +282,13 @@ export class RecipientService {
     let phoneIndex = -1;
     let width = 0;
 
-    const run = this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+    const read = () => {
       const table = readTable(
         options.filePath,
         {
+          onBytes: (done, size) => {
+            fraction = size > 0 ? Math.min(1, done / size) : null;
+          },
           onHeader: (headers, info) => {
             phoneIndex = options.phoneColumn
               ? findColumn(headers, options.phoneColumn)
@@ -260,7 +301,9 @@ export class RecipientService {
               if (numberAsHeader !== undefined) {
                 throw importError(
                   info.fileName,
-                  `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
+                  options.phoneColumn
+                    ? `there is no column named "${options.phoneColumn}". The columns are: ${list}.`
+                    : `no phone number column was found. The columns are: ${list}. Choose which one holds the phone numbers.`,
                 );
               }
               throw importError(
@@ -281,7 +324,10 @@ export class RecipientService {
             }
             const raw = cells[phoneIndex]!;
             const check = validator.check(raw);
-            counts.total++;
+            if (++counts.total % PROGRESS_EVERY === 0) {
+              cancelled();
+              control.onProgress?.({ stage: 'reading', rows: counts.total, fraction });
+            }
             const fields = JSON.stringify(cells);
             const kept = problems?.filter((p) => p.column < width);
             const cellProblems = cellProblemsJson(
@@ -347,6 +393,28 @@ export class RecipientService {
       }
       const map = mapping as ColumnMapping | null;
       if (!map) throw importError(table.info.fileName, 'the file has no header row.');
+      return { table, map };
+    };
+
+    // Replaces the stored list: its rows (when staged, copied from the temporary table in
+    // blocks, so a Cancel is still heard) and its file and column mapping.
+    const store = (table: TableResult, map: ColumnMapping) => {
+      if (staged) {
+        // The campaign may have been sent or deleted while the file was read.
+        assertEditable(this.#campaign(campaignId), 'recipients');
+        this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+        const copy = this.#db.prepare(
+          `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
+           SELECT campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems
+           FROM temp.staged_recipients WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
+        );
+        for (let done = 0; done < counts.total; done += COPY_BLOCK) {
+          cancelled();
+          copy.run(done, done + COPY_BLOCK);
+          const copied = Math.min(counts.total, done + COPY_BLOCK);
+          control.onProgress?.({ stage: 'saving', rows: copied, fraction: copied / counts.total });
+        }
+      }
       const now = this.#clock().toISOString();
       this.#db
         .prepare(
@@ -373,10 +441,29 @@ export class RecipientService {
           now,
         );
       this.#db.prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?').run(now, campaignId);
-      return { table, map };
-    });
+    };
 
-    const { table, map } = run();
+    let table: TableResult;
+    let map: ColumnMapping;
+    if (!staged) {
+      ({ table, map } = this.#db.transaction(() => {
+        this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+        const done = read();
+        store(done.table, done.map);
+        return done;
+      })());
+    } else {
+      try {
+        // Reading writes only the temporary table; the swap takes the write lock at once
+        // (IMMEDIATE), so it waits its turn instead of failing on a snapshot grown stale.
+        ({ table, map } = this.#db.transaction(read)());
+        cancelled();
+        control.onProgress?.({ stage: 'saving', rows: 0, fraction: 0 });
+        this.#db.transaction(() => store(table, map)).immediate();
+      } finally {
+        this.#db.exec('DROP TABLE IF EXISTS temp.staged_recipients');
+      }
+    }
     const result: ImportResult = {
       fileName: table.info.fileName,
       format: table.info.format,

@@ -4,17 +4,26 @@ import type {
   RecipientList,
   RecipientView,
   TextEncodingName,
+  ImportProgress,
 } from '../../shared/recipients/types';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ChosenFile, SheetPeek } from '../../shared/workspace';
-import { call as defaultCall, messageOf } from './api';
+import { ApiCallError, call as defaultCall, messageOf, subscribe as defaultSubscribe } from './api';
 
 type Call = typeof defaultCall;
+type Subscribe = typeof defaultSubscribe;
 
 /** Rows are fetched in blocks this size as the table scrolls. */
 export const BLOCK_SIZE = 200;
 
 const NO_ROWS: ReadonlySet<number> = new Set<number>();
+
+/** "Importing list.csv… 45% (120,000 rows read)", then "Saving the new list from list.csv… 80%". */
+export function describeImport(fileName: string, progress: ImportProgress): string {
+  const share = progress.fraction !== null ? ` ${Math.floor(progress.fraction * 100)}%` : '';
+  if (progress.stage === 'saving') return `Saving the new list from ${fileName}…${share}`;
+  return `Importing ${fileName}…${share} (${progress.rows.toLocaleString('en-US')} rows read)`;
+}
 
 /** A file waiting for the person to confirm its columns. */
 export interface PendingImport {
@@ -44,6 +53,10 @@ export class RecipientsState {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   pending = $state<PendingImport | null>(null);
+  /** The import under way (it runs in the background): how far it has got; null when none runs. */
+  importing = $state.raw<ImportProgress | null>(null);
+  /** Cancel was pressed and the import is stopping. */
+  cancelling = $state(false);
   /** The notice is about a removal that Undo can still put back. */
   undoable = $state(false);
   /** Rows ticked for removal; replaced whole on each change. */
@@ -64,6 +77,7 @@ export class RecipientsState {
   /** Invalidates replies for an older filter or list. */
   #generation = 0;
   readonly #call: Call;
+  readonly #subscribe: Subscribe;
   campaignId = '';
   profileId: string | undefined;
   /** Message texts the summary checks merge fields against. */
@@ -73,8 +87,9 @@ export class RecipientsState {
   /** When the first block of the current view arrived (for the UI benchmark). */
   firstBlockAt = 0;
 
-  constructor(call: Call = defaultCall) {
+  constructor(call: Call = defaultCall, subscribe: Subscribe = defaultSubscribe) {
     this.#call = call;
+    this.#subscribe = subscribe;
   }
 
   async load(
@@ -287,6 +302,14 @@ export class RecipientsState {
     const pending = this.pending;
     if (!pending) return false;
     this.busy = `Importing ${pending.file.fileName}…`;
+    const campaignId = this.campaignId;
+    this.importing = { campaignId, stage: 'reading', rows: 0, fraction: null };
+    this.cancelling = false;
+    const stop = this.#subscribe('recipients:importProgress', (progress) => {
+      if (progress.campaignId !== campaignId || this.importing === null) return;
+      this.importing = progress;
+      this.busy = describeImport(pending.file.fileName, progress);
+    });
     try {
       const result = await this.#call(
         'recipients:import',
@@ -301,6 +324,7 @@ export class RecipientsState {
       );
       this.pending = null;
       this.undoable = false;
+      this.importing = null;
       this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.`;
       this.filter = 'all';
       this.selected = NO_ROWS;
@@ -309,10 +333,28 @@ export class RecipientsState {
       await this.load(this.campaignId);
       return true;
     } catch (error) {
-      this.error = messageOf(error);
+      // A cancelled import is what was asked for: said as a notice, the list as it was.
+      if (error instanceof ApiCallError && error.code === 'cancelled') this.notice = error.message;
+      else this.error = messageOf(error);
       return false;
     } finally {
+      stop();
+      this.importing = null;
+      this.cancelling = false;
       this.busy = null;
+    }
+  }
+
+  /** Stops the import under way; the list stays as it was before it. */
+  async stopImport(): Promise<void> {
+    if (this.importing === null || this.cancelling) return;
+    this.cancelling = true;
+    this.busy = 'Cancelling the import…';
+    try {
+      await this.#call('recipients:cancelImport', { campaignId: this.importing.campaignId });
+    } catch (error) {
+      this.error = messageOf(error);
+      this.cancelling = false;
     }
   }
 

@@ -25,6 +25,17 @@ export interface ImportResult {
   elapsedMs: number;
 }
 
+/** How far an import in the background has got (event `recipients:importProgress`). */
+export interface ImportProgress {
+  campaignId: string;
+  /** reading: the file is read and checked; saving: the new list replaces the old one. */
+  stage: 'reading' | 'saving';
+  /** Data rows read so far. */
+  rows: number;
+  /** Share of the file read, 0–1, when it can be told (CSV); null for .xlsx. */
+  fraction: number | null;
+}
+
 export interface RecipientList extends ColumnMapping {
   campaignId: string;
   fileName: string;

@@ -6,7 +6,11 @@ import { createBackend, type Backend } from '../../electron/backend';
 import { ScriptedDialogs } from '../../electron/dialogs';
 import { createMemoryLogger } from '../../electron/logging/logger';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { ApiCallError, type call as Call } from '../../renderer/lib/api';
+import {
+  ApiCallError,
+  type call as Call,
+  type subscribe as Subscribe,
+} from '../../renderer/lib/api';
 
 export interface RealBackend {
   call: typeof Call;
@@ -15,6 +19,8 @@ export interface RealBackend {
   dataDir: string;
   /** Every channel called, in order. */
   calls: string[];
+  /** The renderer's subscribe() to the backend's events. */
+  subscribe: typeof Subscribe;
 }
 
 /**
@@ -23,11 +29,19 @@ export interface RealBackend {
  */
 export function realBackend(): RealBackend {
   const dataDir = mkdtempSync(join(tmpdir(), 'omnigage-components-'));
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const subscribe = ((event: string, listener: (payload: unknown) => void) => {
+    const set = listeners.get(event) ?? new Set();
+    listeners.set(event, set.add(listener));
+    return () => set.delete(listener);
+  }) as typeof Subscribe;
   const dialogs = new ScriptedDialogs();
   const backend = createBackend({
     dataDir,
     log: createMemoryLogger(),
-    emit: () => {},
+    emit: (event, payload) => {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
     version: 'test',
     dialogs,
     secrets: new MemorySecretStore(),
@@ -43,5 +57,5 @@ export function realBackend(): RealBackend {
     if (result.ok) return result.value;
     throw new ApiCallError(result.error.code, result.error.message);
   }) as typeof Call;
-  return { call, backend, dialogs, dataDir, calls };
+  return { call, backend, dialogs, dataDir, calls, subscribe };
 }

@@ -206,9 +206,9 @@ describe('RecipientsState', () => {
   }
 
   it('shows the first rows, imports on confirmation, and fetches only the blocks it needs', async () => {
-    const { call, dataDir, calls, backend } = realBackend();
+    const { call, dataDir, calls, backend, subscribe } = realBackend();
     const campaign = await call('campaigns:create', { name: 'Big' });
-    const state = new RecipientsState(call);
+    const state = new RecipientsState(call, subscribe);
     await state.load(campaign.id, ['Hi {{first-name}}']);
     expect(state.list).toBeNull();
 
@@ -239,9 +239,9 @@ describe('RecipientsState', () => {
   });
 
   it('filters to problems, fixes one, removes one and previews a row', async () => {
-    const { call, dataDir, backend } = realBackend();
+    const { call, dataDir, backend, subscribe } = realBackend();
     const campaign = await call('campaigns:create', { name: 'Fix' });
-    const state = new RecipientsState(call);
+    const state = new RecipientsState(call, subscribe);
     await state.load(campaign.id, ['Hi {{first-name}}']);
     // As a dialog would: main registers the file and the window gets a handle.
     await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
@@ -361,8 +361,18 @@ describe('OptOutsState', () => {
 
   it('keeps one list across profiles, with additions for one profile, and exports it', async () => {
     const { call, dialogs, dataDir } = realBackend();
-    const main = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
-    const other = await call('profiles:save', { name: 'Rehearsal', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key2', tokenSecret: 'secret' });
+    const main = await call('profiles:save', {
+      name: 'Main',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      tokenKey: 'key',
+      tokenSecret: 'secret',
+    });
+    const other = await call('profiles:save', {
+      name: 'Rehearsal',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      tokenKey: 'key2',
+      tokenSecret: 'secret',
+    });
     const optOuts = new OptOutsState(call);
     await optOuts.load(other.id);
     expect(await optOuts.add('(212) 555-0142', 'US')).toBe(true);
@@ -387,7 +397,12 @@ describe('OptOutsState', () => {
 
   it('shares the list through an office file: create, read, limit, stop', async () => {
     const { call, dialogs, dataDir } = realBackend();
-    const profile = await call('profiles:save', { name: 'Main', apiUrl: 'https://api.omnigage.io/api/v1/', tokenKey: 'key', tokenSecret: 'secret' });
+    const profile = await call('profiles:save', {
+      name: 'Main',
+      apiUrl: 'https://api.omnigage.io/api/v1/',
+      tokenKey: 'key',
+      tokenSecret: 'secret',
+    });
     const optOuts = new OptOutsState(call);
     await optOuts.load(profile.id);
     expect(optOuts.shared).toBeNull();
@@ -399,19 +414,29 @@ describe('OptOutsState', () => {
     expect(optOuts.error).toBeNull();
     expect(optOuts.notice).toBe(`This computer now shares its do-not-call list through ${office}.`);
     expect(optOuts.shared).toMatchObject({ path: office, maxAgeDays: 7, pending: 0, error: null });
-    expect(readFileSync(office, 'utf8')).toMatch(/^number,action,source,detail,added_by,computer,added_at\r\n\+12125550142,add,typed,/);
+    expect(readFileSync(office, 'utf8')).toMatch(
+      /^number,action,source,detail,added_by,computer,added_at\r\n\+12125550142,add,typed,/,
+    );
 
     // Another computer adds a number to the file by hand: read it now and it is on the list.
     writeFileSync(office, `${readFileSync(office, 'utf8')}(646) 555-0100\r\n`);
     await optOuts.readShared();
-    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+16465550100']);
-    expect(optOuts.list?.entries.find((e) => e.e164 === '+16465550100')?.source).toBe('shared-file');
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual([
+      '+12125550142',
+      '+16465550100',
+    ]);
+    expect(optOuts.list?.entries.find((e) => e.e164 === '+16465550100')?.source).toBe(
+      'shared-file',
+    );
 
     await optOuts.setLimit(3);
     expect(optOuts.shared?.maxAgeDays).toBe(3);
     await optOuts.sharedFile('stop');
     expect(optOuts.shared).toBeNull();
     // Its numbers stay on this computer's list.
-    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual(['+12125550142', '+16465550100']);
+    expect(optOuts.list?.entries.map((e) => e.e164).sort()).toEqual([
+      '+12125550142',
+      '+16465550100',
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { createFileLogger } from '../../electron/logging/logger';
 import { dataPaths } from '../../electron/paths';
 import type { SecretStore } from '../../electron/secrets/store';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { SOURCE_IMPORT_WORKER } from '../helpers/import-worker';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rendererDir = join(root, 'dist', 'renderer');
@@ -72,6 +73,8 @@ export async function startHarness(
       rehearsal: options.rehearsal,
       clock: options.clock,
       power: options.power,
+      // Imports on a worker thread, as in the app (the source, through tsx).
+      importWorker: SOURCE_IMPORT_WORKER,
     });
   let backend = open();
 

@@ -1,0 +1,48 @@
+/**
+ * A recipient import on a worker thread (node:worker_threads, in Electron's main process as in
+ * Node): reads, checks and stores the list with its own connection to the same database file
+ * (WAL lets the main thread keep reading and writing meanwhile), so the window's requests are
+ * answered while a million rows are read. Started by ImportJobs (import-jobs.ts); bundled as
+ * its own file next to the main process (build/bundle-electron.mjs).
+ *
+ * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
+ * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../shared/errors';
+import { openDatabase } from '../db/open';
+import { RecipientService, type ImportOptions } from './service';
+import type { ImportJobData, ImportJobMessage } from './import-jobs';
+
+const { databasePath, options, cancelFlag } = workerData as ImportJobData;
+const post = (message: ImportJobMessage) => parentPort!.postMessage(message);
+const flag = new Int32Array(cancelFlag);
+
+function run(): void {
+  let db;
+  try {
+    db = openDatabase(databasePath);
+    // The staged rows go to a temporary file, not this thread's memory.
+    db.pragma('temp_store = FILE');
+    const result = new RecipientService({ db }).import(options as ImportOptions, {
+      staged: true,
+      cancelled: () => Atomics.load(flag, 0) === 1,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    });
+    post({ type: 'done', result });
+  } catch (error) {
+    post({
+      type: 'failed',
+      error:
+        error instanceof AppError
+          ? error.toData()
+          : { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+      // Kept for the main thread's log (never shown): where an unexpected error came from.
+      stack: error instanceof AppError ? undefined : (error as Error | undefined)?.stack,
+    });
+  } finally {
+    db?.close();
+  }
+}
+
+run();
