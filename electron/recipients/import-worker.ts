@@ -8,6 +8,7 @@
  * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
  * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
  */
+import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { openDatabase } from '../db/open';
@@ -18,7 +19,22 @@ const { databasePath, options, cancelFlag } = workerData as ImportJobData;
 const post = (message: ImportJobMessage) => parentPort!.postMessage(message);
 const flag = new Int32Array(cancelFlag);
 
+/**
+ * On Linux a thread has its own scheduling priority: this one yields to the main thread (the
+ * window's requests) whenever both want the processor. Elsewhere the call would lower the whole
+ * app, so it is not made there.
+ */
+function yieldToMain(): void {
+  if (platform() !== 'linux') return;
+  try {
+    setPriority(10);
+  } catch {
+    // Not allowed here (some sandboxes): the import simply runs at the normal priority.
+  }
+}
+
 function run(): void {
+  yieldToMain();
   let db;
   try {
     db = openDatabase(databasePath);
