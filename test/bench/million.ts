@@ -205,7 +205,9 @@ async function floorRun(csv: string, dataDir: string): Promise<void> {
           body: JSON.stringify({ data }),
         });
         if (response.status !== 201) throw new Error(`floor batch failed: ${response.status}`);
-        envelopes += ((await response.json()) as { data: unknown[] }).data.length;
+        // Awaited first: `envelopes += await …` would read `envelopes` before the wait.
+        const created = ((await response.json()) as { data: unknown[] }).data.length;
+        envelopes += created;
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
