@@ -301,9 +301,7 @@ export class RecipientService {
               if (numberAsHeader !== undefined) {
                 throw importError(
                   info.fileName,
-                  options.phoneColumn
-                    ? `there is no column named "${options.phoneColumn}". The columns are: ${list}.`
-                    : `no phone number column was found. The columns are: ${list}. Choose which one holds the phone numbers.`,
+                  `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
                 );
               }
               throw importError(
