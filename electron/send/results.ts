@@ -245,9 +245,13 @@ export class ResultsService {
           FINAL_ENVELOPE_STATUSES.has(envelope.status ?? '') ||
           envelope.completedAt !== null;
         if (final) finished++;
+        // undefined: the result was not fetched this poll (the next one asks again); null: Omnigage
+        // answered with a result that names no kind. A finished call then takes its call status
+        // ("busy"), so it never shows as waiting for the call.
         const kind = kinds.get(recipient.e164);
         const outcome =
-          kind ?? (final && !call?.resultId ? (call?.status ?? envelope.status) : null);
+          kind ??
+          (final && (kind === null || !call?.resultId) ? (call?.status ?? envelope.status) : null);
         update.run(
           envelope.status,
           call?.id ?? envelope.callId,

@@ -51,6 +51,32 @@ describe('honest status', () => {
     });
   });
 
+  it('a finished call whose result has no kind still gets an outcome (its call status), not "waiting" forever', async () => {
+    const f = await sendFixture({
+      sandbox: {
+        dialer: {
+          outcomes: [
+            {
+              callStatus: 'busy',
+              resultKind: null,
+              answered: false,
+              durationSeconds: 0,
+              envelopeStatus: 'completed',
+              weight: 1,
+            },
+          ],
+        },
+      },
+    });
+    const id = f.campaign({ count: 3 });
+    await f.services.send.start(id);
+    await f.services.send.settled(id);
+    f.sandbox.dialer.runUntilIdle();
+    const page = await f.services.results.refresh(id);
+    expect(page.outcomes).toEqual({ busy: 3 });
+    expect(page.rows.every((row) => row.outcome === 'busy')).toBe(true);
+  });
+
   it('result polling that keeps getting 4xx stops with a message instead of polling forever', async () => {
     const f = await sendFixture();
     const id = f.campaign({ count: 2 });
