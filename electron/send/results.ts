@@ -456,7 +456,9 @@ export class ResultsService {
         const outcome = this.#outcomeOf(r, sending);
         yield csvLine([
           ...original,
-          r.re164 ?? '',
+          // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
+          // sent leaves the column empty, as in the copy of the spreadsheet.
+          r.envelope_id !== null ? (r.re164 ?? '') : '',
           statusLabel(this.#statusOf(r, sending)),
           outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
           r.envelope_id ?? '',

@@ -23,9 +23,10 @@ function csvIds(f: SendFixture, campaignId: string): Map<string, string> {
   const [header, ...lines] = [...f.services.results.csv(campaignId)].map((l) =>
     l.replace(/\r?\n$/, '').split(','),
   );
-  const e164 = header!.indexOf('Number called');
+  // Keyed by the list's own phone column: "Number called" is empty for a row never called.
+  const phone = header!.indexOf('Phone');
   const envelope = header!.indexOf('Omnigage reference');
-  for (const cells of lines) out.set(cells[e164]!, cells[envelope]!);
+  for (const cells of lines) out.set(cells[phone]!, cells[envelope]!);
   return out;
 }
 
