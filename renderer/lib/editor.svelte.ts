@@ -4,6 +4,7 @@ import {
   EDITABLE_STATUSES,
   type CampaignContentPatch,
   type CampaignDetail,
+  type CampaignCallingWindow,
   type Delivery,
   type Message,
 } from '../../shared/campaign';
@@ -140,10 +141,14 @@ export class CampaignEditor {
   callerIdsFetchedAt = $state<string | null>(null);
   callerIdCheck = $state.raw<CallerIdCheck | null>(null);
 
+  /** The campaign's own calling window (null: the default 08:00–21:00 every day, warn only). */
+  callingWindow = $state.raw<CampaignCallingWindow | null>(null);
+
   /** The delivery as stored: a send time only when a valid one is entered. */
   readonly delivery = $derived.by((): Delivery => {
     const at = this.deliveryType === 'at' ? fromLocalInput(this.deliveryAt) : null;
-    return at ? { type: 'at', at } : { type: 'immediately' };
+    const window = this.callingWindow ? { window: this.callingWindow } : {};
+    return at ? { type: 'at', at, ...window } : { type: 'immediately', ...window };
   });
 
   readonly locked = $derived(
@@ -260,6 +265,7 @@ export class CampaignEditor {
       this.sameForVoicemail = detail.machine === null;
       this.deliveryType = detail.delivery.type;
       this.deliveryAt = detail.delivery.type === 'at' ? toLocalInput(detail.delivery.at) : '';
+      this.callingWindow = detail.delivery.window ?? null;
       this.merge = detail.merge ?? EMPTY_MERGE_SETTINGS;
       this.loadError = null;
       await this.#restoreUnsaved();

@@ -153,4 +153,63 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     expect(services.send.status(id)?.state).toBe('scheduled');
     expect(pageErrors).toEqual([]);
   });
+
+  it('calling hours edited in Review: those outside them at the send time are left out, and every count says so', async () => {
+    offset = 0;
+    const services = harness.backend.services!;
+    const id = campaign('Branch hours, by zone');
+    // New York and Los Angeles: tomorrow 13:30 UTC is 08:30 in New York, 05:30 in Los Angeles.
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
+    writeFileSync(
+      join(dir, 'list.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
+    );
+    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
+    const at = new Date(Date.now() + 24 * HOUR);
+    at.setUTCHours(13, 30, 0, 0);
+    if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
+    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    fresh.on('pageerror', (error) => pageErrors.push(error.message));
+    const previous = page;
+    page = fresh;
+    try {
+      await page.goto(`${harness.url}#/campaign/${id}/review`);
+      const hours = page.getByTestId('calling-hours');
+      await hours.waitFor();
+      await page.getByTestId('outside-hours').waitFor();
+      expect(await page.getByTestId('outside-hours').textContent()).toContain(
+        '1 recipient is outside 08:00–21:00 their time at the send time.',
+      );
+      await hours.getByLabel('leave them out').check();
+      await page.getByRole('button', { name: 'Schedule for 1 recipient' }).waitFor();
+      expect(await page.getByTestId('outside-hours').textContent()).toContain(
+        'and will be left out: they get no call.',
+      );
+      await hours.scrollIntoViewIfNeeded();
+      await shoot('calling-hours-leave-out');
+      // Stored with the campaign (the delivery's window), so main judges the same.
+      await expect
+        .poll(() => services.campaigns.detail(id).delivery.window?.outside)
+        .toBe('leave-out');
+
+      await hours.getByLabel("don't send").check();
+      expect(await page.getByRole('button', { name: /Schedule for/ }).isDisabled()).toBe(true);
+      await hours.getByLabel('leave them out').check();
+      await page.getByRole('button', { name: 'Schedule for 1 recipient' }).click();
+      const dialog = page.getByRole('dialog');
+      expect(await dialog.getByTestId('left-out').textContent()).toContain(
+        '1 more recipient is outside their calling hours then and will be left out',
+      );
+      await dialog.getByRole('button', { name: 'Schedule' }).click();
+      await page.getByTestId('send-queued').waitFor();
+      const engagement = services.send.status(id)!.engagementId!;
+      expect(
+        sandbox.state.envelopesOf(engagement).map((e) => String(e.attributes['phone-number'])),
+      ).toEqual(['+12125550142']);
+    } finally {
+      page = previous;
+      await fresh.close();
+    }
+  });
 });
