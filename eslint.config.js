@@ -3,22 +3,66 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'util', 'stream', 'stream/*', 'worker_threads', 'zlib', 'events', 'buffer', 'process', 'module', 'tls', 'dns', 'readline', 'v8', 'vm'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'stream/*',
+  'worker_threads',
+  'zlib',
+  'events',
+  'buffer',
+  'process',
+  'module',
+  'tls',
+  'dns',
+  'readline',
+  'v8',
+  'vm',
+];
 
 // The process boundaries, made mechanical: the renderer and shared code can reach neither
 // Electron nor Node, and only the preload may touch ipcRenderer.
 const noElectronNoNode = {
   patterns: [
-    { group: ['electron', 'electron/*'], message: 'Only electron/main.ts and electron/preload.ts may import electron.' },
-    { group: nodeBuiltins, message: 'renderer/ and shared/ must not use Node built-ins: they run in the sandboxed page too.' },
-    { group: ['**/electron/**', '../electron', '../../electron'], message: 'Reach main-side code through the contract, not by import.' },
+    {
+      group: ['electron', 'electron/*'],
+      message: 'Only electron/main.ts and electron/preload.ts may import electron.',
+    },
+    {
+      group: nodeBuiltins,
+      message:
+        'renderer/ and shared/ must not use Node built-ins: they run in the sandboxed page too.',
+    },
+    {
+      group: ['**/electron/**', '../electron', '../../electron'],
+      message: 'Reach main-side code through the contract, not by import.',
+    },
   ],
 };
 
 // Everything under electron/ ships in the app (the sandbox too, for rehearsals): test code and
 // test tools stay out of it.
 const noTestCode = {
-  group: ['**/test/**', '../test', '../../test', 'vitest', 'vitest/*', '@testing-library/*', 'playwright*'],
+  group: [
+    '**/test/**',
+    '../test',
+    '../../test',
+    'vitest',
+    'vitest/*',
+    '@testing-library/*',
+    'playwright*',
+  ],
   message: 'electron/ ships with the app: it must not import test code or test tools.',
 };
 
@@ -30,17 +74,25 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='ipcRenderer']", message: 'Only the preload may use ipcRenderer.' },
+        {
+          selector: "MemberExpression[object.name='ipcRenderer']",
+          message: 'Only the preload may use ipcRenderer.',
+        },
       ],
     },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
   },
   {
     files: ['renderer/**'],
@@ -59,7 +111,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Services take what they need as parameters; only main.ts and preload.ts import electron.', allowTypeImports: true }],
+          paths: [
+            {
+              name: 'electron',
+              message:
+                'Services take what they need as parameters; only main.ts and preload.ts import electron.',
+              allowTypeImports: true,
+            },
+          ],
           patterns: [noTestCode],
         },
       ],

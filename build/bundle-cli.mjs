@@ -49,7 +49,8 @@ export async function bundleCli(root = process.cwd()) {
   const current = new Set(files.map((f) => f.path));
   for (const name of readdirSync(chunks)) {
     const path = join(chunks, name);
-    if (!current.has(path) && Date.now() - statSync(path).mtimeMs > 60_000) rmSync(path, { force: true });
+    if (!current.has(path) && Date.now() - statSync(path).mtimeMs > 60_000)
+      rmSync(path, { force: true });
   }
 }
 

@@ -10,6 +10,8 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1024, height: 1024 } });
 await page.setContent(`<html><body style="margin:0;background:transparent">${svg}</body></html>`);
-await page.locator('svg').screenshot({ path: new URL('./icon.png', import.meta.url).pathname, omitBackground: true });
+await page
+  .locator('svg')
+  .screenshot({ path: new URL('./icon.png', import.meta.url).pathname, omitBackground: true });
 await browser.close();
 console.log('wrote build/icon.png');

@@ -26,10 +26,14 @@ function refuse(fileName: string, why: string): never {
 export function inspectAudio(bytes: Uint8Array, fileName: string): AudioInfo {
   if (bytes.length < 12) refuse(fileName, 'the file is too short to be audio.');
   const ascii = (at: number, n: number) => String.fromCharCode(...bytes.subarray(at, at + n));
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WAVE') return { format: 'wav', mimeType: MIME.wav, durationMs: wavDuration(bytes, fileName) };
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WAVE')
+    return { format: 'wav', mimeType: MIME.wav, durationMs: wavDuration(bytes, fileName) };
   const mp3 = mp3Duration(bytes);
   if (mp3 !== null) return { format: 'mp3', mimeType: MIME.mp3, durationMs: mp3 };
-  return refuse(fileName, 'this is not a WAV or MP3 file. Export the recording as WAV or MP3 and choose it again.');
+  return refuse(
+    fileName,
+    'this is not a WAV or MP3 file. Export the recording as WAV or MP3 and choose it again.',
+  );
 }
 
 function wavDuration(bytes: Uint8Array, fileName: string): number {
@@ -44,9 +48,14 @@ function wavDuration(bytes: Uint8Array, fileName: string): number {
       formatTag = view.getUint16(at + 8, true);
       byteRate = view.getUint32(at + 16, true);
     } else if (id === 'data') {
-      if (byteRate === 0) refuse(fileName, 'the WAV file has no format description before its sound data.');
+      if (byteRate === 0)
+        refuse(fileName, 'the WAV file has no format description before its sound data.');
       // PCM (1), IEEE float (3), A-law (6), µ-law (7), or the extensible wrapper (0xFFFE).
-      if (![1, 3, 6, 7, 0xfffe].includes(formatTag)) refuse(fileName, 'the WAV file uses a compression phones cannot play. Save it as plain PCM WAV or MP3.');
+      if (![1, 3, 6, 7, 0xfffe].includes(formatTag))
+        refuse(
+          fileName,
+          'the WAV file uses a compression phones cannot play. Save it as plain PCM WAV or MP3.',
+        );
       const dataBytes = Math.min(size, bytes.length - at - 8);
       return Math.round((dataBytes / byteRate) * 1000);
     }
@@ -62,7 +71,10 @@ const MP3_BITRATES = {
 const MP3_RATES = [44100, 48000, 32000];
 
 /** One MPEG Layer III frame header at `at`: its length and samples, or null. */
-function mp3Frame(bytes: Uint8Array, at: number): { length: number; samples: number; rate: number } | null {
+function mp3Frame(
+  bytes: Uint8Array,
+  at: number,
+): { length: number; samples: number; rate: number } | null {
   if (at + 4 > bytes.length || bytes[at] !== 0xff || (bytes[at + 1]! & 0xe0) !== 0xe0) return null;
   const b1 = bytes[at + 1]!;
   const b2 = bytes[at + 2]!;
@@ -84,7 +96,11 @@ function mp3Frame(bytes: Uint8Array, at: number): { length: number; samples: num
 function mp3Duration(bytes: Uint8Array): number | null {
   let at = 0;
   if (bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33 && bytes.length > 10) {
-    const size = ((bytes[6]! & 0x7f) << 21) | ((bytes[7]! & 0x7f) << 14) | ((bytes[8]! & 0x7f) << 7) | (bytes[9]! & 0x7f);
+    const size =
+      ((bytes[6]! & 0x7f) << 21) |
+      ((bytes[7]! & 0x7f) << 14) |
+      ((bytes[8]! & 0x7f) << 7) |
+      (bytes[9]! & 0x7f);
     at = 10 + size + (bytes[5]! & 0x10 ? 10 : 0);
   }
   // Find the first frame that is followed by another one (a lone 0xFFE pattern proves nothing).
@@ -122,7 +138,11 @@ export class AudioStore {
     } catch {
       return refuse(fileName, 'the file cannot be read (it may have been moved or renamed).');
     }
-    if (size > MAX_AUDIO_BYTES) refuse(fileName, `the file is ${(size / 1024 / 1024).toFixed(1)} MB; keep audio messages under ${MAX_AUDIO_BYTES / 1024 / 1024} MB.`);
+    if (size > MAX_AUDIO_BYTES)
+      refuse(
+        fileName,
+        `the file is ${(size / 1024 / 1024).toFixed(1)} MB; keep audio messages under ${MAX_AUDIO_BYTES / 1024 / 1024} MB.`,
+      );
     const bytes = readFileSync(path);
     const info = inspectAudio(bytes, fileName);
     if (info.durationMs < 500) refuse(fileName, 'the recording is shorter than half a second.');
@@ -130,7 +150,14 @@ export class AudioStore {
     mkdirSync(this.#dir, { recursive: true });
     const file = join(this.#dir, `${sha}.${info.format}`);
     if (!existsSync(file)) copyFileSync(path, file);
-    return { file, fileName, format: info.format, mimeType: info.mimeType, durationMs: info.durationMs, size };
+    return {
+      file,
+      fileName,
+      format: info.format,
+      mimeType: info.mimeType,
+      durationMs: info.durationMs,
+      size,
+    };
   }
 
   /**
@@ -140,11 +167,20 @@ export class AudioStore {
    */
   assertStored(file: string): string {
     const refuseIt = () => {
-      throw new AppError('forbidden', 'Only recordings kept by the app can be used. Choose the recording again.');
+      throw new AppError(
+        'forbidden',
+        'Only recordings kept by the app can be used. Choose the recording again.',
+      );
     };
     const full = resolve(file);
     const rel = relative(this.#dir, full);
-    if (rel === '' || rel.startsWith('..') || rel.includes(sep) || !/^[0-9a-f]{64}\.(wav|mp3)$/.test(rel)) refuseIt();
+    if (
+      rel === '' ||
+      rel.startsWith('..') ||
+      rel.includes(sep) ||
+      !/^[0-9a-f]{64}\.(wav|mp3)$/.test(rel)
+    )
+      refuseIt();
     let real: string;
     try {
       real = realpathSync(full);
@@ -174,7 +210,10 @@ export class AudioStore {
     try {
       bytes = readFileSync(full);
     } catch {
-      throw new AppError('not_found', 'The audio file is missing from the data folder. Choose the recording again.');
+      throw new AppError(
+        'not_found',
+        'The audio file is missing from the data folder. Choose the recording again.',
+      );
     }
     const format: AudioFormat = full.endsWith('.mp3') ? 'mp3' : 'wav';
     return { mimeType: MIME[format], base64: bytes.toString('base64') };

@@ -12,7 +12,14 @@ export interface MenuDeps {
 }
 
 /** The standard application menu, with the app's own commands wired to the window. */
-export function menuTemplate({ isMac, appName, send, openHelp, openLogs, devTools = false }: MenuDeps): MenuItemConstructorOptions[] {
+export function menuTemplate({
+  isMac,
+  appName,
+  send,
+  openHelp,
+  openLogs,
+  devTools = false,
+}: MenuDeps): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [];
   if (isMac) {
     template.push({
@@ -35,10 +42,18 @@ export function menuTemplate({ isMac, appName, send, openHelp, openLogs, devTool
       label: '&File',
       submenu: [
         { label: 'New Campaign', accelerator: 'CmdOrCtrl+N', click: () => send('new-campaign') },
-        { label: 'Import Campaign File…', accelerator: 'CmdOrCtrl+O', click: () => send('import-campaign') },
+        {
+          label: 'Import Campaign File…',
+          accelerator: 'CmdOrCtrl+O',
+          click: () => send('import-campaign'),
+        },
         { label: 'Find Campaign', accelerator: 'CmdOrCtrl+F', click: () => send('find-campaign') },
         { type: 'separator' },
-        { label: isMac ? 'Settings…' : 'Settings', accelerator: 'CmdOrCtrl+,', click: () => send('open-settings') },
+        {
+          label: isMac ? 'Settings…' : 'Settings',
+          accelerator: 'CmdOrCtrl+,',
+          click: () => send('open-settings'),
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

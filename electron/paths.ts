@@ -14,7 +14,8 @@ export function resolveDataDir(
 ): string {
   const override = env.OMNIGAGE_CAMPAIGNS_HOME?.trim();
   if (override) return override;
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME);
 }

@@ -23,10 +23,17 @@ export class StagedFiles {
   stage(fileName: string, base64: string): string {
     const bytes = Buffer.from(base64, 'base64');
     if (bytes.length === 0) throw new AppError('invalid_input', `${fileName}: the file is empty.`);
-    if (bytes.length > MAX_DROPPED_BYTES) throw new AppError('invalid_input', `${fileName}: the file is too large to drop here; use "Choose a file".`);
+    if (bytes.length > MAX_DROPPED_BYTES)
+      throw new AppError(
+        'invalid_input',
+        `${fileName}: the file is too large to drop here; use "Choose a file".`,
+      );
     mkdirSync(this.#dir, { recursive: true });
     this.#sweep();
-    const folder = join(this.#dir, `${this.#clock().getTime()}-${Math.random().toString(36).slice(2, 8)}`);
+    const folder = join(
+      this.#dir,
+      `${this.#clock().getTime()}-${Math.random().toString(36).slice(2, 8)}`,
+    );
     mkdirSync(folder);
     const path = join(folder, fileName);
     writeFileSync(path, bytes);

@@ -32,12 +32,20 @@ export function loadWindowState(file: string, displays: readonly Area[]): Window
     return { ...DEFAULT_WINDOW_STATE };
   }
   const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  const width = num(saved.width) ? Math.max(MIN.width, Math.round(saved.width)) : DEFAULT_WINDOW_STATE.width;
-  const height = num(saved.height) ? Math.max(MIN.height, Math.round(saved.height)) : DEFAULT_WINDOW_STATE.height;
+  const width = num(saved.width)
+    ? Math.max(MIN.width, Math.round(saved.width))
+    : DEFAULT_WINDOW_STATE.width;
+  const height = num(saved.height)
+    ? Math.max(MIN.height, Math.round(saved.height))
+    : DEFAULT_WINDOW_STATE.height;
   const state: WindowState = { width, height, maximized: saved.maximized === true };
   if (num(saved.x) && num(saved.y)) {
     const visible = displays.some(
-      (d) => saved.x! < d.x + d.width - 100 && saved.x! + width > d.x + 100 && saved.y! >= d.y - 10 && saved.y! < d.y + d.height - 100,
+      (d) =>
+        saved.x! < d.x + d.width - 100 &&
+        saved.x! + width > d.x + 100 &&
+        saved.y! >= d.y - 10 &&
+        saved.y! < d.y + d.height - 100,
     );
     if (visible) {
       state.x = Math.round(saved.x);

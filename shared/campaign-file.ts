@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { campaignNameSchema, deliverySchema, textMessageSchema } from './campaign';
-import { fallbacksSchema, readAsMapSchema, sendColumnsSchema, type MergeSettings } from './recipients/merge-settings';
+import {
+  fallbacksSchema,
+  readAsMapSchema,
+  sendColumnsSchema,
+  type MergeSettings,
+} from './recipients/merge-settings';
 
 /**
  * The campaign file: the CLI's JSON format (version 1). Paths inside it are relative to the
@@ -11,7 +16,10 @@ export const fileAudioMessageSchema = z.object({
   kind: z.literal('audio'),
   file: z.string().min(1).max(4096),
 });
-export const fileMessageSchema = z.discriminatedUnion('kind', [textMessageSchema, fileAudioMessageSchema]);
+export const fileMessageSchema = z.discriminatedUnion('kind', [
+  textMessageSchema,
+  fileAudioMessageSchema,
+]);
 
 export const campaignFileSchema = z.object({
   version: z.literal(1, 'Only campaign files of version 1 can be read.'),
@@ -22,7 +30,11 @@ export const campaignFileSchema = z.object({
   recipients: z.object({
     file: z.string().min(1).max(4096),
     phoneColumn: z.string().trim().min(1).max(200).optional(),
-    defaultCountry: z.string().trim().regex(/^[A-Za-z]{2}$/).optional(),
+    defaultCountry: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}$/)
+      .optional(),
   }),
   delivery: deliverySchema.default({ type: 'immediately' }),
   /** How merge columns are read out: `{ "appt-date": "date" }` (shared/recipients/read-as.ts). */
@@ -35,6 +47,12 @@ export const campaignFileSchema = z.object({
 export type CampaignFile = z.infer<typeof campaignFileSchema>;
 
 /** The campaign's merge settings as the file states them (absent keys are defaults). */
-export function fileMergeSettings(spec: Pick<CampaignFile, 'readAs' | 'fallbacks' | 'sendColumns'>): MergeSettings {
-  return { readAs: spec.readAs ?? {}, fallbacks: spec.fallbacks ?? {}, sendColumns: spec.sendColumns ?? [] };
+export function fileMergeSettings(
+  spec: Pick<CampaignFile, 'readAs' | 'fallbacks' | 'sendColumns'>,
+): MergeSettings {
+  return {
+    readAs: spec.readAs ?? {},
+    fallbacks: spec.fallbacks ?? {},
+    sendColumns: spec.sendColumns ?? [],
+  };
 }

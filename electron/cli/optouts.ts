@@ -10,7 +10,6 @@ import type { Services } from '../services';
  * Exit codes: 0 done, 1 not done (the shared file cannot be written), 2 unusable input.
  */
 
-
 const DEFAULT_COUNTRY = 'US';
 const SUBCOMMANDS = ['add', 'remove', 'import', 'list', 'export'] as const;
 

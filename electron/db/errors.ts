@@ -13,7 +13,12 @@ export class DatabaseError extends Error {
   readonly code: DatabaseErrorCode;
   readonly title: string;
 
-  constructor(code: DatabaseErrorCode, title: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: DatabaseErrorCode,
+    title: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'DatabaseError';
     this.code = code;

@@ -62,9 +62,17 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
     renameSync(file, `${file}.1`);
   };
 
-  const write = (level: Level, module: string | undefined, message: string, fields?: Record<string, unknown>) => {
+  const write = (
+    level: Level,
+    module: string | undefined,
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => {
     if (LEVELS[level] < minLevel) return;
-    const record = redact({ time: clock().toISOString(), level, module, message, ...fields }, secrets);
+    const record = redact(
+      { time: clock().toISOString(), level, module, message, ...fields },
+      secrets,
+    );
     const line = `${JSON.stringify(record)}\n`;
     try {
       rotateIfNeeded();
@@ -94,7 +102,9 @@ export function createMemoryLogger(): Logger & { records: Record<string, unknown
   const secrets: string[] = [];
   const make = (module?: string): Logger => {
     const push = (level: Level) => (message: string, fields?: Record<string, unknown>) => {
-      records.push(redact({ level, module, message, ...fields }, secrets) as Record<string, unknown>);
+      records.push(
+        redact({ level, module, message, ...fields }, secrets) as Record<string, unknown>,
+      );
     };
     return {
       debug: push('debug'),

@@ -29,7 +29,10 @@ export function redact(value: unknown, extraSecrets: readonly string[] = [], dep
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       // "hasSecret"-style flags are booleans, not secrets: keep them.
-      out[key] = SECRET_KEY.test(key) && typeof item !== 'boolean' ? REDACTED : redact(item, extraSecrets, depth + 1);
+      out[key] =
+        SECRET_KEY.test(key) && typeof item !== 'boolean'
+          ? REDACTED
+          : redact(item, extraSecrets, depth + 1);
     }
     return out;
   }

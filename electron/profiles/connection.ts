@@ -13,7 +13,10 @@ export interface RemoteCallerId {
 }
 
 /** Lists the account's verified caller IDs with the given credentials (the API client does this). */
-export type FetchCallerIds = (credentials: Credentials, signal?: AbortSignal) => Promise<RemoteCallerId[]>;
+export type FetchCallerIds = (
+  credentials: Credentials,
+  signal?: AbortSignal,
+) => Promise<RemoteCallerId[]>;
 
 export interface ConnectionTesterDeps {
   profiles: ProfileService;
@@ -39,7 +42,10 @@ export class ConnectionTester {
     // The profile's own settings are under test, so the CLI's environment overrides do not apply.
     const tokenSecret = await profiles.readSecret(profileId);
     if (!tokenSecret) {
-      throw new AppError('invalid_input', `Enter the token secret of "${profile.name}" first; it is kept in the keychain.`);
+      throw new AppError(
+        'invalid_input',
+        `Enter the token secret of "${profile.name}" first; it is kept in the keychain.`,
+      );
     }
     const credentials: Credentials = {
       apiUrl: profile.apiUrl,
@@ -65,7 +71,12 @@ export class ConnectionTester {
       count === 0
         ? `Connected to ${host}. The account has no verified caller IDs yet: verify one in Omnigage before sending.`
         : `Connected to ${host}. ${count} verified caller ID${count === 1 ? '' : 's'} saved for use offline.`;
-    return { profileId, message, callerIds: list.callerIds, testedAt: list.fetchedAt ?? new Date().toISOString() };
+    return {
+      profileId,
+      message,
+      callerIds: list.callerIds,
+      testedAt: list.fetchedAt ?? new Date().toISOString(),
+    };
   }
 }
 
@@ -80,9 +91,13 @@ function hostOf(apiUrl: string): string {
 function explain(error: unknown, host: string): AppError {
   if (!isApiError(error)) {
     if (error instanceof AppError) return error;
-    return new AppError('network', `Could not reach ${host}. Check the internet connection and the API address.`, {
-      cause: error,
-    });
+    return new AppError(
+      'network',
+      `Could not reach ${host}. Check the internet connection and the API address.`,
+      {
+        cause: error,
+      },
+    );
   }
   const opts = { cause: error };
   switch (error.kind) {
@@ -124,7 +139,11 @@ export interface ApiCallerIdFetcherOptions {
 }
 
 /** The real fetcher: lists the account's verified caller IDs through the Omnigage API client. */
-export function apiCallerIdFetcher({ log, timeoutMs = 15_000, fetch }: ApiCallerIdFetcherOptions): FetchCallerIds {
+export function apiCallerIdFetcher({
+  log,
+  timeoutMs = 15_000,
+  fetch,
+}: ApiCallerIdFetcherOptions): FetchCallerIds {
   return async (credentials, signal) => {
     const api = createOmnigageClient({
       ...clientConnection(credentials),

@@ -36,7 +36,8 @@ function parse(source: string): Node {
 
   function sequence(): Node {
     const items: Node[] = [];
-    while (i < source.length && source[i] !== '|' && source[i] !== ')') items.push(quantified(atom()));
+    while (i < source.length && source[i] !== '|' && source[i] !== ')')
+      items.push(quantified(atom()));
     return { kind: 'seq', items };
   }
 
@@ -200,7 +201,14 @@ export class DigitPattern {
     readonly mode: 'whole' | 'prefix',
   ) {
     let node = parse(source);
-    if (mode === 'prefix') node = { kind: 'seq', items: [node, { kind: 'repeat', item: { kind: 'set', mask: ALL_DIGITS }, min: 0, max: Infinity }] };
+    if (mode === 'prefix')
+      node = {
+        kind: 'seq',
+        items: [
+          node,
+          { kind: 'repeat', item: { kind: 'set', mask: ALL_DIGITS }, min: 0, max: Infinity },
+        ],
+      };
     const start = this.#nfa.state();
     this.#nfa.accept = this.#nfa.build(node, start);
     this.#start = this.#closure([start]);
@@ -230,7 +238,8 @@ export class DigitPattern {
     if (!result) {
       const bit = 1 << digit;
       const moved: number[] = [];
-      for (const s of states) for (const [mask, to] of this.#nfa.edges[s]!) if (mask & bit) moved.push(to);
+      for (const s of states)
+        for (const [mask, to] of this.#nfa.edges[s]!) if (mask & bit) moved.push(to);
       result = this.#closure(moved);
       this.#step.set(key, result);
     }
@@ -251,7 +260,8 @@ export class DigitPattern {
       result = this.#accepts(states) === want;
     } else {
       result = true;
-      for (let d = 0; d <= 9 && result; d++) result = this.#uniform(this.next(states, d), remaining - 1, want);
+      for (let d = 0; d <= 9 && result; d++)
+        result = this.#uniform(this.next(states, d), remaining - 1, want);
     }
     this.#decided.set(key, result);
     return result;

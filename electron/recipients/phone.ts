@@ -23,7 +23,10 @@ export type PhoneCheck =
       /** An extension written after the number ("ext 4"): a call cannot dial it, so it is reported. */
       extension?: string;
     }
-  | { ok: false; code: Extract<ProblemCode, 'empty_phone' | 'invalid_phone' | 'scientific_notation'> };
+  | {
+      ok: false;
+      code: Extract<ProblemCode, 'empty_phone' | 'invalid_phone' | 'scientific_notation'>;
+    };
 
 const LINE_TYPES: Record<NumberType & string, LineType> = {
   MOBILE: 'mobile',

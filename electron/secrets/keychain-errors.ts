@@ -11,17 +11,22 @@ const LINUX_NOT_INSTALLED =
   /autolaunch|dbus-launch|DBUS_SESSION_BUS_ADDRESS|not provided by any \.service files|ServiceUnknown|org\.freedesktop\.DBus\.Error\.(NoServer|FileNotFound|Spawn)|Failed to connect to socket|Could not connect|libsecret|cannot open shared object|keytar\.node/i;
 const LINUX_LOCKED = /locked|Object does not exist at path|No such object|collection|unlock/i;
 const DENIED = /dismissed|cancel+ed|denied|not allowed to access|-128\b/i;
-const MAC_LOCKED = /User interaction is not allowed|could not be unlocked|-25308|-25293|passphrase/i;
+const MAC_LOCKED =
+  /User interaction is not allowed|could not be unlocked|-25308|-25293|passphrase/i;
 
 /**
  * Turns a keytar failure into words a person can act on: what is missing or locked, and what to
  * install or unlock on this operating system. The platform's original text is kept at the end
  * for support; it never contains a secret.
  */
-export function describeKeychainFailure(error: unknown, platform: NodeJS.Platform = process.platform): KeychainFailure {
+export function describeKeychainFailure(
+  error: unknown,
+  platform: NodeJS.Platform = process.platform,
+): KeychainFailure {
   const detail = (error instanceof Error ? error.message : String(error)).trim() || 'no details';
   const tail = ` (Details: ${detail})`;
-  const never = 'Omnigage Campaigns keeps API token secrets only in the system keychain and never in a file.';
+  const never =
+    'Omnigage Campaigns keeps API token secrets only in the system keychain and never in a file.';
 
   if (DENIED.test(detail)) {
     return {
@@ -65,7 +70,12 @@ export function describeKeychainFailure(error: unknown, platform: NodeJS.Platfor
   };
 }
 
-export function keychainError(error: unknown, platform: NodeJS.Platform = process.platform): AppError {
+export function keychainError(
+  error: unknown,
+  platform: NodeJS.Platform = process.platform,
+): AppError {
   if (error instanceof AppError) return error;
-  return new AppError('keychain_unavailable', describeKeychainFailure(error, platform).message, { cause: error });
+  return new AppError('keychain_unavailable', describeKeychainFailure(error, platform).message, {
+    cause: error,
+  });
 }

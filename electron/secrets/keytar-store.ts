@@ -69,7 +69,12 @@ export class KeytarSecretStore implements SecretStore {
       const back = await this.get(PROBE_ACCOUNT);
       await this.delete(PROBE_ACCOUNT);
       if (back !== value) {
-        return { available: false, reason: 'failed', message: 'The keychain did not return what was stored in it. Check the keychain, then try again.' };
+        return {
+          available: false,
+          reason: 'failed',
+          message:
+            'The keychain did not return what was stored in it. Check the keychain, then try again.',
+        };
       }
       return { available: true, backend: this.#backendName() };
     } catch (error) {

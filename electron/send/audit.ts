@@ -85,26 +85,36 @@ export class AuditLog {
   }
 
   record(entry: AuditRecord): void {
-    const name = entry.campaignName ?? (entry.campaignId ? ((this.#name.get(entry.campaignId) as string | undefined) ?? null) : null);
+    const name =
+      entry.campaignName ??
+      (entry.campaignId
+        ? ((this.#name.get(entry.campaignId) as string | undefined) ?? null)
+        : null);
     this.#insert.run(
-        this.#clock().toISOString(),
-        entry.campaignId,
-        name,
-        entry.profileId ?? null,
-        entry.recipientsSha256 ?? null,
-        entry.action,
-        entry.remoteType ?? null,
-        entry.remoteId ?? null,
-        entry.count ?? null,
-        entry.outcome,
-        entry.detail ?? null,
-      );
+      this.#clock().toISOString(),
+      entry.campaignId,
+      name,
+      entry.profileId ?? null,
+      entry.recipientsSha256 ?? null,
+      entry.action,
+      entry.remoteType ?? null,
+      entry.remoteId ?? null,
+      entry.count ?? null,
+      entry.outcome,
+      entry.detail ?? null,
+    );
   }
 
-  list(options: { campaignId?: string; offset?: number; limit?: number } = {}): { total: number; entries: AuditEntry[] } {
+  list(options: { campaignId?: string; offset?: number; limit?: number } = {}): {
+    total: number;
+    entries: AuditEntry[];
+  } {
     const where = options.campaignId ? 'WHERE campaign_id = ?' : '';
     const args = options.campaignId ? [options.campaignId] : [];
-    const total = this.#db.prepare(`SELECT count(*) FROM audit_log ${where}`).pluck().get(...args) as number;
+    const total = this.#db
+      .prepare(`SELECT count(*) FROM audit_log ${where}`)
+      .pluck()
+      .get(...args) as number;
     const rows = this.#db
       .prepare(`SELECT * FROM audit_log ${where} ORDER BY id LIMIT ? OFFSET ?`)
       .all(...args, options.limit ?? 100, options.offset ?? 0) as AuditRow[];

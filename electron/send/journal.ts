@@ -97,7 +97,9 @@ export class Journal {
     this.#tx = db.transaction((work: () => unknown) => work());
     this.#stmts = {
       send: db.prepare('SELECT * FROM sends WHERE campaign_id = ?'),
-      step: db.prepare('SELECT step, state, remote_id, detail, updated_at FROM send_steps WHERE campaign_id = ? AND step = ?'),
+      step: db.prepare(
+        'SELECT step, state, remote_id, detail, updated_at FROM send_steps WHERE campaign_id = ? AND step = ?',
+      ),
       upsertStep: db.prepare(
         `INSERT INTO send_steps (campaign_id, step, state, remote_id, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (campaign_id, step) DO UPDATE SET state = excluded.state, remote_id = excluded.remote_id,
@@ -118,11 +120,15 @@ export class Journal {
              AND (b.envelopes IS NULL OR ${envelopeIdSql()} IS NULL) ORDER BY s.row`,
         )
         .raw(true),
-      batchEnvelopes: db.prepare('SELECT json(envelopes) FROM send_batches WHERE campaign_id = ? AND batch = ?').pluck(),
+      batchEnvelopes: db
+        .prepare('SELECT json(envelopes) FROM send_batches WHERE campaign_id = ? AND batch = ?')
+        .pluck(),
       setBatchEnvelopes: db.prepare(
         'UPDATE send_batches SET envelopes = jsonb(?), sent = ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
       ),
-      sentCount: db.prepare('SELECT COALESCE(sum(sent), 0) FROM send_batches WHERE campaign_id = ?').pluck(),
+      sentCount: db
+        .prepare('SELECT COALESCE(sum(sent), 0) FROM send_batches WHERE campaign_id = ?')
+        .pluck(),
       touch: db.prepare('UPDATE sends SET updated_at = ? WHERE campaign_id = ?'),
     };
   }
@@ -160,7 +166,16 @@ export class Journal {
           `INSERT INTO sends (campaign_id, state, profile_id, api_url, recipients_sha256, batch_size, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(campaignId, input.state, input.profileId, input.apiUrl, input.recipientsSha256, batchSize, now, now);
+        .run(
+          campaignId,
+          input.state,
+          input.profileId,
+          input.apiUrl,
+          input.recipientsSha256,
+          batchSize,
+          now,
+          now,
+        );
       this.#db
         .prepare(
           `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta)
@@ -178,7 +193,9 @@ export class Journal {
         )
         .run(now, campaignId);
       this.#db
-        .prepare('UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?')
+        .prepare(
+          'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
+        )
         .run(campaignId, campaignId);
     })();
     return this.get(campaignId)!;
@@ -203,9 +220,16 @@ export class Journal {
 
   steps(campaignId: string): JournalStep[] {
     const rows = this.#db
-      .prepare('SELECT step, state, remote_id, updated_at FROM send_steps WHERE campaign_id = ? ORDER BY updated_at, step')
+      .prepare(
+        'SELECT step, state, remote_id, updated_at FROM send_steps WHERE campaign_id = ? ORDER BY updated_at, step',
+      )
       .all(campaignId) as StepRow[];
-    return rows.map((r) => ({ step: r.step, state: r.state, remoteId: r.remote_id, updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      step: r.step,
+      state: r.state,
+      remoteId: r.remote_id,
+      updatedAt: r.updated_at,
+    }));
   }
 
   stepInFlight(campaignId: string, step: string): void {
@@ -226,7 +250,9 @@ export class Journal {
   /** Batches not yet done, in order, with their state. */
   openBatches(campaignId: string): Array<{ batch: number; state: 'pending' | 'in_flight' }> {
     return this.#db
-      .prepare("SELECT batch, state FROM send_batches WHERE campaign_id = ? AND state != 'done' ORDER BY batch")
+      .prepare(
+        "SELECT batch, state FROM send_batches WHERE campaign_id = ? AND state != 'done' ORDER BY batch",
+      )
       .all(campaignId) as Array<{ batch: number; state: 'pending' | 'in_flight' }>;
   }
 
@@ -234,7 +260,9 @@ export class Journal {
   envelopesAttempted(campaignId: string): boolean {
     return (
       this.#db
-        .prepare("SELECT 1 FROM send_batches WHERE campaign_id = ? AND (attempts > 0 OR state != 'pending') LIMIT 1")
+        .prepare(
+          "SELECT 1 FROM send_batches WHERE campaign_id = ? AND (attempts > 0 OR state != 'pending') LIMIT 1",
+        )
         .get(campaignId) !== undefined
     );
   }
@@ -244,13 +272,20 @@ export class Journal {
     return this.#tx(work) as T;
   }
 
-  markBatch(campaignId: string, batch: number, state: 'pending' | 'in_flight' | 'done', attempt = false): void {
+  markBatch(
+    campaignId: string,
+    batch: number,
+    state: 'pending' | 'in_flight' | 'done',
+    attempt = false,
+  ): void {
     this.#stmts.batchState.run(state, attempt ? 1 : 0, this.#now(), campaignId, batch);
   }
 
   /** Recipients without an envelope for a run of batches, by batch: one read serves many requests. */
   missingInBatches(campaignId: string, from: number, to: number): Map<number, BatchRecipient[]> {
-    const rows = this.#stmts.rangeMissing.all(campaignId, from, to) as Array<[number, number, string, string]>;
+    const rows = this.#stmts.rangeMissing.all(campaignId, from, to) as Array<
+      [number, number, string, string]
+    >;
     const out = new Map<number, BatchRecipient[]>();
     for (let b = from; b <= to; b++) out.set(b, []);
     for (const [batch, row, e164, meta] of rows) out.get(batch)?.push({ row, e164, meta });
@@ -258,14 +293,21 @@ export class Journal {
   }
 
   /** Every recipient of the send with its envelope id (null while it has none), in row order. */
-  recipientEnvelopes(campaignId: string): Array<{ batch: number; row: number; e164: string; envelopeId: string | null }> {
+  recipientEnvelopes(
+    campaignId: string,
+  ): Array<{ batch: number; row: number; e164: string; envelopeId: string | null }> {
     return this.#db
       .prepare(
         `SELECT s.batch, s.row, s.e164, ${envelopeIdSql()} AS envelopeId FROM send_recipients s
          JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
          WHERE s.campaign_id = ? ORDER BY s.row`,
       )
-      .all(campaignId) as Array<{ batch: number; row: number; e164: string; envelopeId: string | null }>;
+      .all(campaignId) as Array<{
+      batch: number;
+      row: number;
+      e164: string;
+      envelopeId: string | null;
+    }>;
   }
 
   /** Recipients of one batch still without an envelope. */
@@ -305,7 +347,11 @@ export class Journal {
    * Adds envelope ids to a batch's entry, one row written; a recipient that already has one
    * keeps it. Returns how many were new.
    */
-  #addEnvelopes(campaignId: string, batch: number, envelopes: ReadonlyArray<{ row: number; id: string }>): number {
+  #addEnvelopes(
+    campaignId: string,
+    batch: number,
+    envelopes: ReadonlyArray<{ row: number; id: string }>,
+  ): number {
     const json = this.#stmts.batchEnvelopes.get(campaignId, batch) as string | null | undefined;
     if (!json) {
       // The usual case, a batch's first answer: written as it comes (rows are distinct).
@@ -314,7 +360,13 @@ export class Journal {
         const e = envelopes[i]!;
         text += `${i ? ',' : ''}"${e.row}":${JSON.stringify(e.id)}`;
       }
-      this.#stmts.setBatchEnvelopes.run(`${text}}`, envelopes.length, this.#now(), campaignId, batch);
+      this.#stmts.setBatchEnvelopes.run(
+        `${text}}`,
+        envelopes.length,
+        this.#now(),
+        campaignId,
+        batch,
+      );
       return envelopes.length;
     }
     const known = JSON.parse(json) as Record<string, string>;
@@ -326,7 +378,13 @@ export class Journal {
       added++;
     }
     if (added > 0) {
-      this.#stmts.setBatchEnvelopes.run(JSON.stringify(known), Object.keys(known).length, this.#now(), campaignId, batch);
+      this.#stmts.setBatchEnvelopes.run(
+        JSON.stringify(known),
+        Object.keys(known).length,
+        this.#now(),
+        campaignId,
+        batch,
+      );
     }
     return added;
   }
@@ -382,7 +440,9 @@ export class Journal {
         .run(campaignId, profileId).changes;
       if (dropped > 0) {
         this.#db
-          .prepare('UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?')
+          .prepare(
+            'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
+          )
           .run(campaignId, campaignId);
       }
     })();

@@ -21,13 +21,17 @@ export class Lease {
 
   acquire(campaignId: string): boolean {
     const take = this.#db.transaction(() => {
-      const row = this.#db.prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?').get(campaignId) as
-        | { lease_owner: string | null; lease_expires_at: number | null }
-        | undefined;
+      const row = this.#db
+        .prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?')
+        .get(campaignId) as
+        { lease_owner: string | null; lease_expires_at: number | null } | undefined;
       if (!row) return false;
       const now = Date.now();
       const free =
-        !row.lease_owner || row.lease_owner === this.owner || (row.lease_expires_at ?? 0) < now || ownerIsDead(row.lease_owner);
+        !row.lease_owner ||
+        row.lease_owner === this.owner ||
+        (row.lease_expires_at ?? 0) < now ||
+        ownerIsDead(row.lease_owner);
       if (!free) return false;
       this.#db
         .prepare('UPDATE sends SET lease_owner = ?, lease_expires_at = ? WHERE campaign_id = ?')
@@ -45,15 +49,18 @@ export class Lease {
 
   release(campaignId: string): void {
     this.#db
-      .prepare('UPDATE sends SET lease_owner = NULL, lease_expires_at = NULL WHERE campaign_id = ? AND lease_owner = ?')
+      .prepare(
+        'UPDATE sends SET lease_owner = NULL, lease_expires_at = NULL WHERE campaign_id = ? AND lease_owner = ?',
+      )
       .run(campaignId, this.owner);
   }
 
   /** Held by someone else who is still alive. */
   heldElsewhere(campaignId: string): boolean {
-    const row = this.#db.prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?').get(campaignId) as
-      | { lease_owner: string | null; lease_expires_at: number | null }
-      | undefined;
+    const row = this.#db
+      .prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?')
+      .get(campaignId) as
+      { lease_owner: string | null; lease_expires_at: number | null } | undefined;
     if (!row?.lease_owner || row.lease_owner === this.owner) return false;
     return (row.lease_expires_at ?? 0) >= Date.now() && !ownerIsDead(row.lease_owner);
   }
@@ -62,7 +69,8 @@ export class Lease {
 function ownerIsDead(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid)
+    return false;
   try {
     process.kill(pid, 0);
     return false;

@@ -508,7 +508,9 @@ export class SendService {
           'invalid_input',
           'The send time has passed. Say whether to call now, late, or cancel the send.',
         );
-      this.journal.stepDone(campaignId, LATE_OK, null, { confirmedAt: this.#clock().toISOString() });
+      this.journal.stepDone(campaignId, LATE_OK, null, {
+        confirmedAt: this.#clock().toISOString(),
+      });
       this.audit.record({
         campaignId,
         profileId: send.profile_id,

@@ -1,5 +1,11 @@
 import type { Api } from '../../shared/api-surface';
-import type { ChannelInput, ChannelName, ChannelOutput, EventName, Events } from '../../shared/contract';
+import type {
+  ChannelInput,
+  ChannelName,
+  ChannelOutput,
+  EventName,
+  Events,
+} from '../../shared/contract';
 import type { ErrorCode } from '../../shared/errors';
 
 /** A refused or failed call, with the code the screens use to choose what to say. */
@@ -16,7 +22,11 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 
 function bridge(): Api {
   const api = (globalThis as { api?: Api }).api;
-  if (!api) throw new ApiCallError('unavailable', 'The app is not connected to its background service. Restart the app.');
+  if (!api)
+    throw new ApiCallError(
+      'unavailable',
+      'The app is not connected to its background service. Restart the app.',
+    );
   return api;
 }
 
@@ -32,12 +42,17 @@ export async function call<K extends ChannelName>(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ApiCallError('timeout', 'The app took too long to answer. Try again in a moment.')),
+      () =>
+        reject(
+          new ApiCallError('timeout', 'The app took too long to answer. Try again in a moment.'),
+        ),
       timeoutMs,
     );
   });
   try {
-    const fn = bridge()[channel] as (input?: ChannelInput<K>) => Promise<Awaited<ReturnType<Api[K]>>>;
+    const fn = bridge()[channel] as (
+      input?: ChannelInput<K>,
+    ) => Promise<Awaited<ReturnType<Api[K]>>>;
     const result = await Promise.race([fn(input), timeout]);
     if (result.ok) return result.value as ChannelOutput<K>;
     throw new ApiCallError(result.error.code, result.error.message);
@@ -46,7 +61,10 @@ export async function call<K extends ChannelName>(
   }
 }
 
-export function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+export function subscribe<E extends EventName>(
+  event: E,
+  listener: (payload: Events[E]) => void,
+): () => void {
   return bridge().on(event, listener);
 }
 

@@ -27,11 +27,18 @@ export function formatCount(n: number): string {
 }
 
 /** "at 14:05:30 (in about 40 seconds)": when a queued send is tried again, from `now`. */
-export function nextTry(status: { state: string; nextAttemptAt: string | null }, now: number): string | null {
+export function nextTry(
+  status: { state: string; nextAttemptAt: string | null },
+  now: number,
+): string | null {
   if (status.state !== 'queued' || !status.nextAttemptAt) return null;
   const atMs = Date.parse(status.nextAttemptAt);
   const s = Math.round((atMs - now) / 1000);
-  const clock = new Date(atMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const clock = new Date(atMs).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   if (s <= 1) return `now (${clock})`;
   if (s < 60) return `at ${clock} (in ${s} seconds)`;
   const m = Math.round(s / 60);

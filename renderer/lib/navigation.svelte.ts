@@ -5,13 +5,16 @@
 export const TABS = ['message', 'recipients', 'review', 'results'] as const;
 export type Tab = (typeof TABS)[number];
 
-export type View = { name: 'campaigns' } | { name: 'settings' } | { name: 'campaign'; id: string; tab: Tab };
+export type View =
+  { name: 'campaigns' } | { name: 'settings' } | { name: 'campaign'; id: string; tab: Tab };
 
 export function parseHash(hash: string): View {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'campaign' && parts[1] && /^[0-9a-f-]{36}$/i.test(parts[1])) {
-    const tab = (TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as Tab) : 'message';
+    const tab = (TABS as readonly string[]).includes(parts[2] ?? '')
+      ? (parts[2] as Tab)
+      : 'message';
     return { name: 'campaign', id: parts[1], tab };
   }
   return { name: 'campaigns' };
@@ -41,7 +44,8 @@ export class Navigation {
   async go(view: View): Promise<void> {
     for (const hook of this.#beforeLeave) await hook();
     this.view = view;
-    if (typeof location !== 'undefined' && location.hash !== toHash(view)) history.replaceState(null, '', toHash(view));
+    if (typeof location !== 'undefined' && location.hash !== toHash(view))
+      history.replaceState(null, '', toHash(view));
   }
 
   openCampaign(id: string, tab: Tab = 'message') {

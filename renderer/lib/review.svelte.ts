@@ -23,7 +23,11 @@ export class ReviewState {
       return;
     }
     try {
-      this.quietHours = await this.#call('recipients:quietHours', { campaignId }, { timeoutMs: 30_000 });
+      this.quietHours = await this.#call(
+        'recipients:quietHours',
+        { campaignId },
+        { timeoutMs: 30_000 },
+      );
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);

@@ -1,4 +1,10 @@
-import type { CancelReport, PowerState, SendCheck, SendProgress, SendStatus } from '../../shared/send';
+import type {
+  CancelReport,
+  PowerState,
+  SendCheck,
+  SendProgress,
+  SendStatus,
+} from '../../shared/send';
 import { call as defaultCall, messageOf } from './api';
 
 type Call = typeof defaultCall;
@@ -24,11 +30,20 @@ export class SendState {
   power = $state.raw<PowerState | null>(null);
 
   readonly active = $derived(this.status !== null && ACTIVE.has(this.status.state));
-  readonly done = $derived(this.status !== null && (this.status.state === 'scheduled' || this.status.state === 'completed'));
+  readonly done = $derived(
+    this.status !== null &&
+      (this.status.state === 'scheduled' || this.status.state === 'completed'),
+  );
   /** Blocking problems main found that the checklist cannot see (credentials rejected, caller ID not verified online…). */
-  readonly blocking = $derived(this.check?.problems.filter((p) => p.blocking && p.code !== 'in_progress' && p.code !== 'already_sent') ?? []);
+  readonly blocking = $derived(
+    this.check?.problems.filter(
+      (p) => p.blocking && p.code !== 'in_progress' && p.code !== 'already_sent',
+    ) ?? [],
+  );
   /** Warnings main found besides "offline" (e.g. only an older copy of the office's do-not-call file could be read). */
-  readonly warnings = $derived(this.check?.problems.filter((p) => !p.blocking && p.code !== 'offline') ?? []);
+  readonly warnings = $derived(
+    this.check?.problems.filter((p) => !p.blocking && p.code !== 'offline') ?? [],
+  );
   /** False only when the check could not reach Omnigage (missing credentials are a blocking problem, not "offline"). */
   readonly reachable = $derived(!(this.check?.problems.some((p) => p.code === 'offline') ?? false));
 
@@ -53,7 +68,11 @@ export class SendState {
     if (!this.campaignId || this.done || this.active) return;
     this.checking = true;
     try {
-      this.check = await this.#call('send:check', { campaignId: this.campaignId }, { timeoutMs: 45_000 });
+      this.check = await this.#call(
+        'send:check',
+        { campaignId: this.campaignId },
+        { timeoutMs: 45_000 },
+      );
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);
@@ -83,16 +102,26 @@ export class SendState {
 
   start(): Promise<boolean> {
     this.cancelReport = null;
-    return this.#act(() => this.#call('send:start', { campaignId: this.campaignId }, { timeoutMs: 60_000 }));
+    return this.#act(() =>
+      this.#call('send:start', { campaignId: this.campaignId }, { timeoutMs: 60_000 }),
+    );
   }
 
   pause(): Promise<boolean> {
-    return this.#act(() => this.#call('send:pause', { campaignId: this.campaignId }, { timeoutMs: 60_000 }));
+    return this.#act(() =>
+      this.#call('send:pause', { campaignId: this.campaignId }, { timeoutMs: 60_000 }),
+    );
   }
 
   /** `callLate`: the send time passed while the computer was off, and the person says call now. */
   resume(callLate = false): Promise<boolean> {
-    return this.#act(() => this.#call('send:resume', { campaignId: this.campaignId, ...(callLate ? { callLate } : {}) }, { timeoutMs: 60_000 }));
+    return this.#act(() =>
+      this.#call(
+        'send:resume',
+        { campaignId: this.campaignId, ...(callLate ? { callLate } : {}) },
+        { timeoutMs: 60_000 },
+      ),
+    );
   }
 
   /** Asks main about the computer's power now (battery changes; keeping awake follows the sends). */
@@ -107,7 +136,11 @@ export class SendState {
 
   async cancel(): Promise<boolean> {
     return this.#act(async () => {
-      const report = await this.#call('send:cancel', { campaignId: this.campaignId }, { timeoutMs: 60_000 });
+      const report = await this.#call(
+        'send:cancel',
+        { campaignId: this.campaignId },
+        { timeoutMs: 60_000 },
+      );
       this.cancelReport = report;
       return report.status;
     });
@@ -123,11 +156,15 @@ export function sendFraction(status: SendView): number {
 /** "about 2 minutes left", or null before there is a pace. */
 export function timeLeft(status: SendView): string | null {
   // While Omnigage is not answering the pace means nothing: nothing is moving.
-  if (status.etaSeconds === null || status.state !== 'sending' || status.omnigage === 'not_answering') return null;
+  if (
+    status.etaSeconds === null ||
+    status.state !== 'sending' ||
+    status.omnigage === 'not_answering'
+  )
+    return null;
   const s = Math.max(0, Math.round(status.etaSeconds));
   if (s < 5) return 'a few seconds left';
   if (s < 60) return `about ${s} seconds left`;
   const m = Math.round(s / 60);
   return `about ${m} minute${m === 1 ? '' : 's'} left`;
 }
-

@@ -30,14 +30,20 @@ const PHONE_HEADER_SCORES: ReadonlyArray<[RegExp, number]> = [
   [/^(mobile|cell|cellular)(phone)?(number|no|num|#)?$/, 100],
   [/^(phone|telephone|tel)(number|no|num|#)?$/, 90],
   [/^(phone|mobile|cell|telephone|tel)\d$/, 80],
-  [/^(primary|contact|home|work|main|best)(phone|mobile|cell|telephone|tel|number)(number|no|num)?$/, 70],
+  [
+    /^(primary|contact|home|work|main|best)(phone|mobile|cell|telephone|tel|number)(number|no|num)?$/,
+    70,
+  ],
   [/^(number|no|num|#)$/, 60],
   [/(mobile|cell)/, 50],
   [/(phone|tel)/, 40],
 ];
 
 function compact(header: string): string {
-  return header.normalize('NFKC').toLowerCase().replace(/[\s_\-.:()/]+/g, '');
+  return header
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_\-.:()/]+/g, '');
 }
 
 /** The index of the column whose header best names a phone number, or -1 when none does. */

@@ -56,7 +56,10 @@ const GROUPS: ReadonlyArray<readonly [zones: readonly string[], codes: string]> 
   [[CT], '402 531'], // NE, east
   [[CT], '405 539 572 580 918'], // OK
   [[CT], '615 629 731 901 931'], // TN, middle and west
-  [[CT], '210 214 254 281 325 346 361 409 430 469 512 682 713 726 737 806 817 830 832 903 936 940 945 956 972 979'], // TX
+  [
+    [CT],
+    '210 214 254 281 325 346 361 409 430 469 512 682 713 726 737 806 817 830 832 903 936 940 945 956 972 979',
+  ], // TX
   [[CT], '262 274 353 414 534 608 715 920'], // WI
   // Codes that straddle the Central/Mountain line
   [[CT, MT], '620 785'], // KS, western counties
@@ -75,7 +78,10 @@ const GROUPS: ReadonlyArray<readonly [zones: readonly string[], codes: string]> 
   [[AZ], '480 520 602 623'], // AZ (no daylight saving time)
   [[AZ, MT], '928'], // AZ north, Navajo Nation keeps daylight saving time
   // United States, Pacific
-  [[PT], '209 213 279 310 323 341 350 369 408 415 424 442 510 530 559 562 619 626 628 650 657 661 669 707 714 747 760 805 818 820 831 840 858 909 916 925 949 951'], // CA
+  [
+    [PT],
+    '209 213 279 310 323 341 350 369 408 415 424 442 510 530 559 562 619 626 628 650 657 661 669 707 714 747 760 805 818 820 831 840 858 909 916 925 949 951',
+  ], // CA
   [[PT], '206 253 360 425 509 564'], // WA
   [[PT], '702 725 775'], // NV
   [[PT], '503 971'], // OR
@@ -127,7 +133,8 @@ function buildTable(): ReadonlyMap<string, readonly string[]> {
   const table = new Map<string, readonly string[]>();
   for (const [zones, codes] of GROUPS) {
     for (const code of codes.split(' ')) {
-      if (table.has(code)) throw new Error(`Area code ${code} is listed twice in the NANP zone table.`);
+      if (table.has(code))
+        throw new Error(`Area code ${code} is listed twice in the NANP zone table.`);
       table.set(code, zones);
     }
   }

@@ -44,7 +44,17 @@ function floorImport(db: Db, campaignId: string, path: string): number {
     readTable(path, {
       onHeader() {},
       onRow(cells, row) {
-        insert.run(campaignId, row, cells[0]!, null, 'valid', null, null, null, JSON.stringify(cells));
+        insert.run(
+          campaignId,
+          row,
+          cells[0]!,
+          null,
+          'valid',
+          null,
+          null,
+          null,
+          JSON.stringify(cells),
+        );
         rows++;
       },
     });
@@ -60,7 +70,9 @@ function floorImport(db: Db, campaignId: string, path: string): number {
  */
 function writeWorkbook(path: string, rows: number, formatted = false): void {
   const random = rng(9);
-  const sheet: XlsxCell[][] = [['Phone', 'First Name', 'Last Name', 'City', 'Balance', 'Appointment', 'Time', 'Fee']];
+  const sheet: XlsxCell[][] = [
+    ['Phone', 'First Name', 'Last Name', 'City', 'Balance', 'Appointment', 'Time', 'Fee'],
+  ];
   const cell = (value: number, format: string): XlsxCell => (formatted ? { value, format } : value);
   for (let i = 0; i < rows; i++) {
     sheet.push([
@@ -86,7 +98,12 @@ function child(path: string, dir: string): void {
   const elapsed = performance.now() - started;
   db.close();
   process.stdout.write(
-    JSON.stringify({ elapsed, rows: result.counts.total, valid: result.counts.valid, maxRssKb: process.resourceUsage().maxRSS }),
+    JSON.stringify({
+      elapsed,
+      rows: result.counts.total,
+      valid: result.counts.valid,
+      maxRssKb: process.resourceUsage().maxRSS,
+    }),
   );
 }
 
@@ -96,10 +113,14 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-bench-'));
   let ok = true;
   try {
-    console.log(`Recipient import benchmark — Node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
+    console.log(
+      `Recipient import benchmark — Node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`,
+    );
     const csv = join(dir, `recipients-${rows}.csv`);
     writeRecipientCsv(csv, rows);
-    console.log(`${rows.toLocaleString('en-US')} rows (phone + 4 merge columns), ${(statSync(csv).size / 1e6).toFixed(1)} MB CSV\n`);
+    console.log(
+      `${rows.toLocaleString('en-US')} rows (phone + 4 merge columns), ${(statSync(csv).size / 1e6).toFixed(1)} MB CSV\n`,
+    );
 
     const db = openDatabase(join(dir, 'bench.sqlite'));
     const campaigns = new CampaignService({ db });
@@ -125,12 +146,18 @@ function main(): void {
     const floor = median(floorTimes);
     const full = median(fullTimes);
     const ratio = full / floor;
-    console.log(`floor  (parse + insert, no validation): median ${ms(floor)}  [${floorTimes.map(ms).join(', ')}]`);
-    console.log(`full   (parse + validate + store):      median ${ms(full)}  [${fullTimes.map(ms).join(', ')}]`);
+    console.log(
+      `floor  (parse + insert, no validation): median ${ms(floor)}  [${floorTimes.map(ms).join(', ')}]`,
+    );
+    console.log(
+      `full   (parse + validate + store):      median ${ms(full)}  [${fullTimes.map(ms).join(', ')}]`,
+    );
     console.log(`       result: ${JSON.stringify(counts)}`);
     const absoluteOk = full <= 1500;
     const ratioOk = ratio <= 3;
-    console.log(`target ≤ 1500 ms: ${absoluteOk ? 'met' : 'MISSED'}; ratio full/floor ${ratio.toFixed(2)}× (target ≤ 3×): ${ratioOk ? 'met' : 'MISSED'}`);
+    console.log(
+      `target ≤ 1500 ms: ${absoluteOk ? 'met' : 'MISSED'}; ratio full/floor ${ratio.toFixed(2)}× (target ≤ 3×): ${ratioOk ? 'met' : 'MISSED'}`,
+    );
     ok &&= absoluteOk && ratioOk;
 
     // Where the time goes in validation alone: the exact +1 fast path against the library per number.
@@ -162,7 +189,10 @@ function main(): void {
     for (let round = 0; round < Math.max(3, rounds); round++) {
       for (const kind of ['plain', 'formatted'] as const) {
         const t = performance.now();
-        service.import({ campaignId: xlsxCampaign.id, filePath: kind === 'plain' ? plainXlsx : formattedXlsx });
+        service.import({
+          campaignId: xlsxCampaign.id,
+          filePath: kind === 'plain' ? plainXlsx : formattedXlsx,
+        });
         if (round > 0) xlsxTimes[kind].push(performance.now() - t); // round 0 warms up
       }
     }
@@ -182,9 +212,16 @@ function main(): void {
       const big = join(dir, 'recipients-1m.csv');
       writeRecipientCsv(big, 1_000_000, 4242);
       const self = fileURLToPath(import.meta.url);
-      const run = spawnSync(process.execPath, [...process.execArgv, self, '--child', big, dir], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [...process.execArgv, self, '--child', big, dir], {
+        encoding: 'utf8',
+      });
       if (run.status !== 0) throw new Error(`1M child failed: ${run.stderr}`);
-      const report = JSON.parse(run.stdout) as { elapsed: number; rows: number; valid: number; maxRssKb: number };
+      const report = JSON.parse(run.stdout) as {
+        elapsed: number;
+        rows: number;
+        valid: number;
+        maxRssKb: number;
+      };
       const rssMb = report.maxRssKb / 1024;
       const rssOk = rssMb <= 400;
       console.log(

@@ -48,7 +48,9 @@ interface RunResult {
 
 async function sandboxProcess(): Promise<void> {
   const sandbox = await startSandbox({ seed: 'bench', dialer: { autoRun: false } });
-  process.stdout.write(`${JSON.stringify({ baseUrl: sandbox.baseUrl, callerId: sandbox.callerId.id })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ baseUrl: sandbox.baseUrl, callerId: sandbox.callerId.id })}\n`,
+  );
   // Lives until the parent closes stdin.
   process.stdin.resume();
   process.stdin.on('end', () => void sandbox.close().then(() => process.exit(0)));
@@ -68,7 +70,11 @@ function prepare(services: Services, csv: string): string {
   const campaign = services.campaigns.create('Benchmark');
   services.campaigns.update(campaign.id, {
     callerId: process.env.BENCH_CALLER_ID!,
-    human: { kind: 'text', body: 'Hello {{first-name}} {{last-name}} of {{city}}.', voice: 'Polly-Joanna' },
+    human: {
+      kind: 'text',
+      body: 'Hello {{first-name}} {{last-name}} of {{city}}.',
+      voice: 'Polly-Joanna',
+    },
     machine: null,
   });
   services.recipients.import({ campaignId: campaign.id, filePath: csv });
@@ -93,8 +99,15 @@ async function engineRun(csv: string, dataDir: string): Promise<void> {
   await services.send.start(id);
   const status = await services.send.settled(id);
   const ms = performance.now() - started;
-  if (status?.state !== 'scheduled') throw new Error(`engine ended ${status?.state}: ${status?.message}`);
-  report({ ms, cpuMs: cpuMs(cpu0), rssMB: rssMB(), envelopes: status.envelopesSent, engagementId: status.engagementId });
+  if (status?.state !== 'scheduled')
+    throw new Error(`engine ended ${status?.state}: ${status?.message}`);
+  report({
+    ms,
+    cpuMs: cpuMs(cpu0),
+    rssMB: rssMB(),
+    envelopes: status.envelopesSent,
+    engagementId: status.engagementId,
+  });
   services.close();
 }
 
@@ -106,7 +119,10 @@ async function engineRun(csv: string, dataDir: string): Promise<void> {
 async function floorRun(csv: string, dataDir: string, viaClient = false): Promise<void> {
   const services = servicesFor(dataDir);
   const id = prepare(services, csv);
-  const recipients = Array.from(services.recipients.sendable(id, null), (r) => ({ phoneNumber: r.e164, meta: r.fields }));
+  const recipients = Array.from(services.recipients.sendable(id, null), (r) => ({
+    phoneNumber: r.e164,
+    meta: r.fields,
+  }));
   services.close();
   const base = process.env.OMNIGAGE_API_URL!;
   const auth = `Basic ${Buffer.from(`${DEMO_CREDENTIALS.tokenKey}:${DEMO_CREDENTIALS.tokenSecret}`).toString('base64')}`;
@@ -117,7 +133,9 @@ async function floorRun(csv: string, dataDir: string, viaClient = false): Promis
     await fetch(`${base}engagements`, {
       method: 'POST',
       headers: { Authorization: auth, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ data: { type: 'engagements', attributes: { name: 'Floor', direction: 'outbound' } } }),
+      body: JSON.stringify({
+        data: { type: 'engagements', attributes: { name: 'Floor', direction: 'outbound' } },
+      }),
     })
   ).json()) as { data: { id: string } };
   const engagementId = engagement.data.id;
@@ -129,7 +147,10 @@ async function floorRun(csv: string, dataDir: string, viaClient = false): Promis
       next += BATCH;
       if (viaClient) {
         // Awaited first: `created += await …` would read `created` before the wait.
-        const got = await client.envelopes.createBulk(engagementId, recipients.slice(at, at + BATCH));
+        const got = await client.envelopes.createBulk(
+          engagementId,
+          recipients.slice(at, at + BATCH),
+        );
         created += got.length;
         continue;
       }
@@ -179,7 +200,10 @@ let bundled = '';
 
 function child(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [bundled, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [bundled, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('close', (code) => {
@@ -209,7 +233,9 @@ async function main(): Promise<void> {
       // Unique, valid NANP numbers across several area codes (exchange 2xx–9xx).
       const area = ['212', '312', '415', '617', '713'][i % 5];
       const exchange = 200 + Math.floor(i / 5 / 10_000);
-      lines.push(`+1${area}${exchange}${String(Math.floor(i / 5) % 10_000).padStart(4, '0')},First${i},Last${i},City ${i % 97}`);
+      lines.push(
+        `+1${area}${exchange}${String(Math.floor(i / 5) % 10_000).padStart(4, '0')},First${i},Last${i},City ${i % 97}`,
+      );
     }
     writeFileSync(csv, `${lines.join('\n')}\n`);
     const warmCsv = join(dir, 'warm-up.csv');
@@ -218,9 +244,13 @@ async function main(): Promise<void> {
     // Every measured run gets a sandbox of its own, warmed up by a small run first: no run pays
     // for a cold server or for the envelopes of the runs before it.
     const measure = async (kind: '--engine' | '--floor' | '--client'): Promise<RunResult> => {
-      const sandboxProc = spawn(process.execPath, [bundled, '--sandbox'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const sandboxProc = spawn(process.execPath, [bundled, '--sandbox'], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       try {
-        const first = await new Promise<string>((resolve) => createInterface({ input: sandboxProc.stdout! }).once('line', resolve));
+        const first = await new Promise<string>((resolve) =>
+          createInterface({ input: sandboxProc.stdout! }).once('line', resolve),
+        );
         const { baseUrl, callerId } = JSON.parse(first) as { baseUrl: string; callerId: string };
         const env = {
           OMNIGAGE_API_URL: baseUrl,
@@ -235,9 +265,15 @@ async function main(): Promise<void> {
         sandboxProc.stdin!.end();
       }
     };
-    const round = async () => ({ floor: await measure('--floor'), client: await measure('--client'), engine: await measure('--engine') });
+    const round = async () => ({
+      floor: await measure('--floor'),
+      client: await measure('--client'),
+      engine: await measure('--engine'),
+    });
 
-    process.stderr.write(`bench:send: ${RECIPIENTS} recipients, batches of ${BATCH}, ${CONCURRENCY} in flight; warm-up…\n`);
+    process.stderr.write(
+      `bench:send: ${RECIPIENTS} recipients, batches of ${BATCH}, ${CONCURRENCY} in flight; warm-up…\n`,
+    );
     await round();
     const engine: RunResult[] = [];
     const floor: RunResult[] = [];
@@ -252,7 +288,10 @@ async function main(): Promise<void> {
       );
     }
     const bad = [...engine, ...floor, ...client].find((x) => x.envelopes !== engine[0]!.envelopes);
-    if (bad) throw new Error(`runs created different numbers of envelopes (${bad.envelopes} vs ${engine[0]!.envelopes})`);
+    if (bad)
+      throw new Error(
+        `runs created different numbers of envelopes (${bad.envelopes} vs ${engine[0]!.envelopes})`,
+      );
     const engineMs = median(engine.map((x) => x.ms));
     const floorMs = median(floor.map((x) => x.ms));
     // Each round runs the two back to back, so the median of the per-round ratios is the figure
@@ -263,7 +302,13 @@ async function main(): Promise<void> {
     const floorCpu = median(floor.map((x) => x.cpuMs));
     const rows = [
       ['', 'median', 'envelopes/s', 'CPU', 'peak RSS'],
-      ['floor (fetch loop)', `${Math.round(floorMs)} ms`, `${Math.round((floor[0]!.envelopes / floorMs) * 1000)}`, `${Math.round(floorCpu)} ms`, `${Math.max(...floor.map((x) => x.rssMB))} MB`],
+      [
+        'floor (fetch loop)',
+        `${Math.round(floorMs)} ms`,
+        `${Math.round((floor[0]!.envelopes / floorMs) * 1000)}`,
+        `${Math.round(floorCpu)} ms`,
+        `${Math.max(...floor.map((x) => x.rssMB))} MB`,
+      ],
       [
         'API client loop',
         `${Math.round(median(client.map((x) => x.ms)))} ms`,
@@ -271,11 +316,25 @@ async function main(): Promise<void> {
         `${Math.round(median(client.map((x) => x.cpuMs)))} ms`,
         `${Math.max(...client.map((x) => x.rssMB))} MB`,
       ],
-      ['send engine', `${Math.round(engineMs)} ms`, `${Math.round((engine[0]!.envelopes / engineMs) * 1000)}`, `${Math.round(engineCpu)} ms`, `${peak} MB`],
+      [
+        'send engine',
+        `${Math.round(engineMs)} ms`,
+        `${Math.round((engine[0]!.envelopes / engineMs) * 1000)}`,
+        `${Math.round(engineCpu)} ms`,
+        `${peak} MB`,
+      ],
     ];
-    for (const row of rows) process.stdout.write(`${row[0]!.padEnd(20)}${row.slice(1).map((c) => c.padStart(14)).join('')}\n`);
+    for (const row of rows)
+      process.stdout.write(
+        `${row[0]!.padEnd(20)}${row
+          .slice(1)
+          .map((c) => c.padStart(14))
+          .join('')}\n`,
+      );
     const clientRatio = median(client.map((x, i) => x.ms / floor[i]!.ms));
-    process.stdout.write(`API client loop/floor: ${clientRatio.toFixed(2)}× (the client's HTTP layer alone, no journal)\n`);
+    process.stdout.write(
+      `API client loop/floor: ${clientRatio.toFixed(2)}× (the client's HTTP layer alone, no journal)\n`,
+    );
     process.stdout.write(
       `envelopes per run: ${engine[0]!.envelopes}; engine/floor: ${ratio.toFixed(2)}× (median of rounds; ${(engineMs / floorMs).toFixed(2)}× of medians; target ≤ ${TARGET_RATIO}×), ${(engineCpu / floorCpu).toFixed(2)}× CPU; engine peak RSS ${peak} MB (target ≤ ${TARGET_RSS_MB} MB)\n`,
     );

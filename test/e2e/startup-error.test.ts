@@ -15,7 +15,11 @@ describe.skipIf(!hasChromium)('start-up error screen in a real browser', () => {
   it('shows what happened and what to do when the database is from a newer app', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'omnigage-e2e-future-'));
     const db = openDatabase(dataPaths(dataDir).database);
-    db.prepare('INSERT INTO schema_migrations VALUES (999, ?, ?, ?)').run('from-the-future', 'x', 'x');
+    db.prepare('INSERT INTO schema_migrations VALUES (999, ?, ?, ?)').run(
+      'from-the-future',
+      'x',
+      'x',
+    );
     db.close();
 
     harness = await startHarness({ dataDir });

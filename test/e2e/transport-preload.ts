@@ -3,7 +3,8 @@ import { buildApi } from '../../shared/api-surface';
 // Plays the Electron preload's role in the browser harness, and nothing more: the same
 // buildApi() over HTTP to the harness instead of ipcRenderer. The token comes from a meta tag
 // the harness writes into the page, so only that page can call the backend.
-const token = document.querySelector<HTMLMetaElement>('meta[name="test-transport-token"]')?.content ?? '';
+const token =
+  document.querySelector<HTMLMetaElement>('meta[name="test-transport-token"]')?.content ?? '';
 
 let source: EventSource | undefined;
 const events = () => (source ??= new EventSource(`/__events?token=${encodeURIComponent(token)}`));

@@ -2,7 +2,8 @@
 export function wavBytes(seconds: number): Buffer {
   const rate = 8000;
   const data = Buffer.alloc(rate * 2 * seconds);
-  for (let i = 0; i < rate * seconds; i++) data.writeInt16LE(Math.round(Math.sin((i / rate) * 2 * Math.PI * 440) * 3000), i * 2);
+  for (let i = 0; i < rate * seconds; i++)
+    data.writeInt16LE(Math.round(Math.sin((i / rate) * 2 * Math.PI * 440) * 3000), i * 2);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
   header.writeUInt32LE(36 + data.length, 4);

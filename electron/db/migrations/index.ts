@@ -11,4 +11,15 @@ import { migration0010 } from './0010-do-not-call';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+  migration0010,
+];

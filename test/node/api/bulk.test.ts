@@ -89,23 +89,30 @@ describe('the bulk envelope POST', () => {
   it.each([
     ['a body that is not JSON', 'Created, probably', 'text/plain'],
     ['data that is not an array', { data: { type: 'envelopes', id: 'A' } }, BULK_MEDIA_TYPE],
-    ['an envelope without an id', { data: [{ type: 'envelopes', attributes: {} }] }, BULK_MEDIA_TYPE],
+    [
+      'an envelope without an id',
+      { data: [{ type: 'envelopes', attributes: {} }] },
+      BULK_MEDIA_TYPE,
+    ],
     ['a resource of another type', { data: [{ type: 'calls', id: 'A' }] }, BULK_MEDIA_TYPE],
     ['an item that is not an object', { data: ['A'] }, BULK_MEDIA_TYPE],
-  ])('a 2xx with %s is an unexpected answer whose outcome is unknown, not repeated', async (_, body, contentType) => {
-    const { sandbox, api, engagementId } = await setUp({ retry: { maxAttempts: 5 } });
-    sandbox.faults.next('POST', 'envelopes', { type: 'status', status: 201, body, contentType });
-    const error = await failure(api.envelopes.createBulk(engagementId, TWO));
-    expect(error).toMatchObject({
-      kind: 'unexpected',
-      method: 'POST',
-      path: '/api/v1/envelopes',
-      outcomeUnknown: true,
-    });
-    expect(error.rawBody).toContain(typeof body === 'string' ? body : '"data"');
-    expect(sandbox.state.requestsTo('POST', 'envelopes')).toHaveLength(1);
-    expect(api.sleeps).toEqual([]);
-  });
+  ])(
+    'a 2xx with %s is an unexpected answer whose outcome is unknown, not repeated',
+    async (_, body, contentType) => {
+      const { sandbox, api, engagementId } = await setUp({ retry: { maxAttempts: 5 } });
+      sandbox.faults.next('POST', 'envelopes', { type: 'status', status: 201, body, contentType });
+      const error = await failure(api.envelopes.createBulk(engagementId, TWO));
+      expect(error).toMatchObject({
+        kind: 'unexpected',
+        method: 'POST',
+        path: '/api/v1/envelopes',
+        outcomeUnknown: true,
+      });
+      expect(error.rawBody).toContain(typeof body === 'string' ? body : '"data"');
+      expect(sandbox.state.requestsTo('POST', 'envelopes')).toHaveLength(1);
+      expect(api.sleeps).toEqual([]);
+    },
+  );
 
   it('a 5xx, a reset and a timeout are unknown outcomes and never repeated', async () => {
     const { sandbox, api, engagementId } = await setUp({
@@ -159,9 +166,17 @@ describe('the bulk envelope POST', () => {
   it('a 4xx refusal keeps every detail and is known not to be applied', async () => {
     const { sandbox, api, engagementId } = await setUp();
     const error = await failure(
-      api.envelopes.createBulk(engagementId, [{ phoneNumber: '+15555550111' }, { phoneNumber: 'nope' }]),
+      api.envelopes.createBulk(engagementId, [
+        { phoneNumber: '+15555550111' },
+        { phoneNumber: 'nope' },
+      ]),
     );
-    expect(error).toMatchObject({ kind: 'validation', status: 400, outcomeUnknown: false, attempts: 1 });
+    expect(error).toMatchObject({
+      kind: 'validation',
+      status: 400,
+      outcomeUnknown: false,
+      attempts: 1,
+    });
     expect(error.details).toEqual([
       expect.objectContaining({ source: { pointer: '/data/1/attributes/phone-number' } }),
     ]);
@@ -194,7 +209,9 @@ describe('the bulk envelope POST', () => {
     const pending = api.envelopes.createBulk(engagementId, TWO, { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('stop')), 50);
     expect(await failure(pending)).toMatchObject({ kind: 'cancelled', outcomeUnknown: true });
-    const before = await failure(api.envelopes.createBulk(engagementId, TWO, { signal: controller.signal }));
+    const before = await failure(
+      api.envelopes.createBulk(engagementId, TWO, { signal: controller.signal }),
+    );
     expect(before).toMatchObject({ kind: 'cancelled', outcomeUnknown: false, attempts: 0 });
     expect(sandbox.state.requestsTo('POST', 'envelopes')).toHaveLength(1);
   });

@@ -30,20 +30,45 @@ describe('validate', () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
       callerId: sandbox.callerId.id,
-      rows: ['(202) 555-0101,Ann,Lee', '', '202-555-0102,Bo,Ng', '2025550101,Ann,Again', 'n/a,Cy,Ode', '   '],
+      rows: [
+        '(202) 555-0101,Ann,Lee',
+        '',
+        '202-555-0102,Bo,Ng',
+        '2025550101,Ann,Again',
+        'n/a,Cy,Ode',
+        '   ',
+      ],
     });
-    const result = await runCliProcess(['validate', file, '--json'], cliEnv(null, join(folder, 'home')));
+    const result = await runCliProcess(
+      ['validate', file, '--json'],
+      cliEnv(null, join(folder, 'home')),
+    );
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
     expect(Object.keys(summary)).toEqual(['ok', 'recipients', 'problems', 'mergeFields']);
     // Blank lines are not counted; rows are 1-based data rows (blank lines skipped).
-    expect(summary.recipients).toEqual({ total: 4, valid: 2, invalid: 1, duplicates: 1, optedOut: 0 });
+    expect(summary.recipients).toEqual({
+      total: 4,
+      valid: 2,
+      invalid: 1,
+      duplicates: 1,
+      optedOut: 0,
+    });
     const { total, valid, invalid, duplicates, optedOut } = summary.recipients;
     expect(total).toBe(valid + invalid + duplicates + optedOut);
     expect(summary.ok).toBe(true);
-    expect(summary.problems.map((p: { row: number; code: string; blocking: boolean; column?: string }) => [p.row, p.code, p.blocking, p.column])).toEqual([
+    expect(
+      summary.problems.map(
+        (p: { row: number; code: string; blocking: boolean; column?: string }) => [
+          p.row,
+          p.code,
+          p.blocking,
+          p.column,
+        ],
+      ),
+    ).toEqual([
       [3, 'duplicate', false, 'Phone'],
       [4, 'invalid_phone', false, 'Phone'],
     ]);
@@ -57,26 +82,47 @@ describe('validate', () => {
       callerId: sandbox.callerId.id,
       header: 'Mobile Number,First Name,Branch City',
       rows: ['+12025550111,Ann,Denver', '+12025550112,,Boulder'],
-      json: { human: { kind: 'text', body: 'Hi {{first-name}} from {{branch-city}} and {{zip}}', voice: 'Polly-Joanna' } },
+      json: {
+        human: {
+          kind: 'text',
+          body: 'Hi {{first-name}} from {{branch-city}} and {{zip}}',
+          voice: 'Polly-Joanna',
+        },
+      },
     });
-    const result = await runCliProcess(['validate', file, '--json'], cliEnv(null, join(folder, 'home')));
+    const result = await runCliProcess(
+      ['validate', file, '--json'],
+      cliEnv(null, join(folder, 'home')),
+    );
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout);
     expect(summary.ok).toBe(false);
-    expect(summary.mergeFields).toEqual({ used: ['first-name', 'branch-city', 'zip'], missing: [{ field: 'first-name', rows: [2] }] });
-    expect(summary.problems.find((p: { code: string }) => p.code === 'unknown_merge_field')).toMatchObject({ row: 0, blocking: true });
+    expect(summary.mergeFields).toEqual({
+      used: ['first-name', 'branch-city', 'zip'],
+      missing: [{ field: 'first-name', rows: [2] }],
+    });
+    expect(
+      summary.problems.find((p: { code: string }) => p.code === 'unknown_merge_field'),
+    ).toMatchObject({ row: 0, blocking: true });
     // phoneColumn omitted: detected from the header.
     expect(summary.recipients.valid).toBe(2);
   });
 
   it('validating changes nothing stored: status still says not sent', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ['+12025550121,Ann,Lee'] });
+    const file = writeCampaign(folder, {
+      callerId: sandbox.callerId.id,
+      rows: ['+12025550121,Ann,Lee'],
+    });
     const env = cliEnv(null, join(folder, 'home'));
     expect((await runCliProcess(['validate', file], env)).code).toBe(0);
     const status = await runCliProcess(['status', file, '--json'], env);
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ campaignId: null, state: 'not-sent', envelopes: { sent: 0, total: 0 } });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      campaignId: null,
+      state: 'not-sent',
+      envelopes: { sent: 0, total: 0 },
+    });
   });
 
   describe('unusable input exits 2 with a message on stderr and nothing on stdout', () => {
@@ -94,14 +140,24 @@ describe('validate', () => {
       [
         'a file that is not a campaign',
         (folder) => {
-          writeCampaign(folder, { callerId: 'x', rows: [], fileName: 'c.json', json: { version: 2 } });
+          writeCampaign(folder, {
+            callerId: 'x',
+            rows: [],
+            fileName: 'c.json',
+            json: { version: 2 },
+          });
           return join(folder, 'c.json');
         },
         /not a campaign file: version/,
       ],
       [
         'a missing recipients file',
-        (folder) => writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: 'gone.csv' } } }),
+        (folder) =>
+          writeCampaign(folder, {
+            callerId: 'x',
+            rows: [],
+            json: { recipients: { file: 'gone.csv' } },
+          }),
         /recipients file .*gone\.csv does not exist/,
       ],
       [
@@ -117,14 +173,22 @@ describe('validate', () => {
         'a recipients path that leads out of the campaign file’s folder',
         (folder) => {
           writeFileSync(join(folder, '..', `outside-${n}.csv`), 'Phone\n2125550142\n');
-          return writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: `../outside-${n}.csv` } } });
+          return writeCampaign(folder, {
+            callerId: 'x',
+            rows: [],
+            json: { recipients: { file: `../outside-${n}.csv` } },
+          });
         },
         /names "\.\.\/outside-\d+\.csv" as its recipients file, but it leads out of that folder/,
       ],
       [
         'a recipients file that is a link to a file outside the folder',
         (folder) => {
-          const path = writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: 'linked.csv' } } });
+          const path = writeCampaign(folder, {
+            callerId: 'x',
+            rows: [],
+            json: { recipients: { file: 'linked.csv' } },
+          });
           writeFileSync(join(dir, `secret-${n}.csv`), 'Phone\n2125550142\n');
           symlinkSync(join(dir, `secret-${n}.csv`), join(folder, 'linked.csv'));
           return path;
@@ -136,13 +200,18 @@ describe('validate', () => {
         (folder) => {
           mkdirSync(folder, { recursive: true });
           writeZipBomb(join(folder, 'bomb.xlsx'), 256);
-          return writeCampaign(folder, { callerId: 'x', rows: [], json: { recipients: { file: 'bomb.xlsx' } } });
+          return writeCampaign(folder, {
+            callerId: 'x',
+            rows: [],
+            json: { recipients: { file: 'bomb.xlsx' } },
+          });
         },
         /bomb\.xlsx: the app stopped reading this file because .*"zip bomb"/,
       ],
       [
         'a recipients file without a phone column',
-        (folder) => writeCampaign(folder, { callerId: 'x', header: 'Name,City', rows: ['Ann,Denver'] }),
+        (folder) =>
+          writeCampaign(folder, { callerId: 'x', header: 'Name,City', rows: ['Ann,Denver'] }),
         /no phone number column/,
       ],
     ];
@@ -151,7 +220,10 @@ describe('validate', () => {
         const folder = fresh();
         const path = make(folder);
         for (const command of ['validate', 'send', 'status']) {
-          const result = await runCliProcess([command, path, '--json'], cliEnv(sandbox, join(folder, 'home')));
+          const result = await runCliProcess(
+            [command, path, '--json'],
+            cliEnv(sandbox, join(folder, 'home')),
+          );
           expect(result.code, `${command}: ${result.stderr}`).toBe(2);
           expect(result.stdout).toBe('');
           expect(result.stderr).toMatch(message);
@@ -189,7 +261,15 @@ describe('send and status', () => {
     expect(out).toEqual({ engagementId: expect.any(String), envelopes: 5, status: 'scheduled' });
     const envelopes = sandbox.state.envelopesOf(out.engagementId);
     expect(envelopes.map((e) => e.attributes['phone-number']).sort()).toEqual(phones);
-    expect(sandbox.state.requestsTo('POST', 'envelopes').filter((r) => (r.body as { data: Array<{ relationships: { engagement: { data: { id: string } } } }> }).data[0]?.relationships.engagement.data.id === out.engagementId)).toHaveLength(3);
+    expect(
+      sandbox.state
+        .requestsTo('POST', 'envelopes')
+        .filter(
+          (r) =>
+            (r.body as { data: Array<{ relationships: { engagement: { data: { id: string } } } }> })
+              .data[0]?.relationships.engagement.data.id === out.engagementId,
+        ),
+    ).toHaveLength(3);
     expect(sandbox.state.schedulePatchCount(out.engagementId)).toBe(1);
 
     const before = sandbox.state.requests.length;
@@ -201,9 +281,20 @@ describe('send and status', () => {
     const status = await runCliProcess(['status', file, '--json'], env);
     expect(status.code).toBe(0);
     const shown = JSON.parse(status.stdout);
-    expect(shown).toMatchObject({ state: 'scheduled', engagementId: out.engagementId, envelopes: { sent: 5, total: 5 } });
+    expect(shown).toMatchObject({
+      state: 'scheduled',
+      engagementId: out.engagementId,
+      envelopes: { sent: 5, total: 5 },
+    });
     expect(shown.journal.map((s: { step: string }) => s.step)).toEqual(
-      expect.arrayContaining(['template:human', 'engagement', 'activity', 'trigger:voice-human', 'trigger:voice-machine', 'schedule']),
+      expect.arrayContaining([
+        'template:human',
+        'engagement',
+        'activity',
+        'trigger:voice-human',
+        'trigger:voice-machine',
+        'schedule',
+      ]),
     );
     expect(shown.remote).toMatchObject({ status: 'scheduled' });
     // Only reads for status.
@@ -212,7 +303,10 @@ describe('send and status', () => {
 
   it('a file whose campaign was scheduled and then deleted in the app is not sent again', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ['+12025550181,Ann,Lee', '+12025550182,Bo,Ng'] });
+    const file = writeCampaign(folder, {
+      callerId: sandbox.callerId.id,
+      rows: ['+12025550181,Ann,Lee', '+12025550182,Bo,Ng'],
+    });
     const env = cliEnv(sandbox, join(folder, 'home'));
     const first = await runCliProcess(['send', file, '--json'], env);
     expect(first.code, first.stderr).toBe(0);
@@ -232,7 +326,10 @@ describe('send and status', () => {
 
   it('works through npm run -s cli with nothing but the output on stdout', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ['+12025550151,Ann,Lee'] });
+    const file = writeCampaign(folder, {
+      callerId: sandbox.callerId.id,
+      rows: ['+12025550151,Ann,Lee'],
+    });
     const { stdout } = await exec('npm', ['run', '-s', 'cli', '--', 'send', file, '--json'], {
       cwd: ROOT,
       env: { ...process.env, ...cliEnv(sandbox, join(folder, 'home')) },
@@ -243,9 +340,15 @@ describe('send and status', () => {
 
   it('a send that cannot start says why on stderr and exits 1 (unverified caller ID)', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: '+15555550101', rows: ['+12025550161,Ann,Lee'] });
+    const file = writeCampaign(folder, {
+      callerId: '+15555550101',
+      rows: ['+12025550161,Ann,Lee'],
+    });
     const before = sandbox.state.requestsTo('POST', 'engagements').length;
-    const result = await runCliProcess(['send', file, '--json'], cliEnv(sandbox, join(folder, 'home')));
+    const result = await runCliProcess(
+      ['send', file, '--json'],
+      cliEnv(sandbox, join(folder, 'home')),
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/not verified/);
@@ -254,8 +357,14 @@ describe('send and status', () => {
 
   it('bad credentials stop the send with exit 1', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ['+12025550171,Ann,Lee'] });
-    const result = await runCliProcess(['send', file], cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' }));
+    const file = writeCampaign(folder, {
+      callerId: sandbox.callerId.id,
+      rows: ['+12025550171,Ann,Lee'],
+    });
+    const result = await runCliProcess(
+      ['send', file],
+      cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/token/i);

@@ -21,7 +21,14 @@ let dir: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: 'crash' });
   // A request takes 15–45 ms: a 240-recipient send in batches of 10 lasts about a second.
-  sandbox.faults.chaos({ rate: 1, actions: [{ type: 'delay', ms: 15 }, { type: 'delay', ms: 30 }, { type: 'delay', ms: 45 }] });
+  sandbox.faults.chaos({
+    rate: 1,
+    actions: [
+      { type: 'delay', ms: 15 },
+      { type: 'delay', ms: 30 },
+      { type: 'delay', ms: 45 },
+    ],
+  });
   dir = mkdtempSync(join(tmpdir(), 'omnigage-crash-'));
 });
 afterAll(async () => {
@@ -34,7 +41,11 @@ describe('crash and resume', () => {
     const phones = Array.from({ length: RECIPIENTS }, (_, i) => phoneFor(i));
     const file = writeCampaign(dir, {
       callerId: sandbox.callerId.id,
-      rows: [...phones.map((p, i) => `${p},N${i},L${i}`), 'not-a-number,X,Y', `${phones[0]},Dup,Row`],
+      rows: [
+        ...phones.map((p, i) => `${p},N${i},L${i}`),
+        'not-a-number,X,Y',
+        `${phones[0]},Dup,Row`,
+      ],
     });
     const env = cliEnv(sandbox, join(dir, 'home'), { OMNIGAGE_BATCH_SIZE: '10' });
     const random = seededRandom('crash-moments', 'kills');
@@ -69,7 +80,9 @@ describe('crash and resume', () => {
     expect(out).toMatchObject({ envelopes: RECIPIENTS, status: 'scheduled' });
 
     const engagementId = out.engagementId as string;
-    const envelopes = sandbox.state.envelopesOf(engagementId).map((e) => String(e.attributes['phone-number']));
+    const envelopes = sandbox.state
+      .envelopesOf(engagementId)
+      .map((e) => String(e.attributes['phone-number']));
     expect(envelopes.length).toBe(RECIPIENTS);
     expect(new Set(envelopes).size).toBe(RECIPIENTS);
     expect([...envelopes].sort()).toEqual([...phones].sort());
@@ -89,7 +102,10 @@ describe('crash and resume', () => {
   it('Ctrl+C stops after the requests in flight (exit 130); the next send resumes to exactly once', async () => {
     const folder = join(dir, 'interrupt');
     const phones = Array.from({ length: 120 }, (_, i) => phoneFor(1000 + i));
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: phones.map((p, i) => `${p},N${i},L${i}`) });
+    const file = writeCampaign(folder, {
+      callerId: sandbox.callerId.id,
+      rows: phones.map((p, i) => `${p},N${i},L${i}`),
+    });
     const env = cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_BATCH_SIZE: '10' });
     const before = sandbox.state.envelopes.length;
     const { child, done } = spawnCli(['send', file, '--json'], env);
@@ -112,7 +128,9 @@ describe('crash and resume', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const out = JSON.parse(resumed.stdout);
     expect(out).toMatchObject({ envelopes: 120, status: 'scheduled' });
-    const numbers = sandbox.state.envelopesOf(out.engagementId).map((e) => String(e.attributes['phone-number']));
+    const numbers = sandbox.state
+      .envelopesOf(out.engagementId)
+      .map((e) => String(e.attributes['phone-number']));
     expect(numbers.length).toBe(120);
     expect(new Set(numbers).size).toBe(120);
     expect(sandbox.state.schedulePatchCount(out.engagementId)).toBe(1);

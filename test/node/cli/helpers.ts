@@ -17,7 +17,10 @@ export interface CliResult {
 }
 
 /** The CLI as a real child process, started as `npm run cli` starts it. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [LAUNCHER, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -38,17 +41,31 @@ export function runCliProcess(args: string[], env: NodeJS.ProcessEnv): Promise<C
 }
 
 /** Env for a CLI run against a sandbox with its own data folder. */
-export function cliEnv(sandbox: Sandbox | null, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function cliEnv(
+  sandbox: Sandbox | null,
+  home: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return { OMNIGAGE_CAMPAIGNS_HOME: home, ...(sandbox ? sandboxEnv(sandbox) : {}), ...extra };
 }
 
 /** Writes a campaign file and its recipient list into `dir`; returns the JSON path. */
 export function writeCampaign(
   dir: string,
-  options: { name?: string; callerId: string; rows: string[]; header?: string; json?: Record<string, unknown>; fileName?: string },
+  options: {
+    name?: string;
+    callerId: string;
+    rows: string[];
+    header?: string;
+    json?: Record<string, unknown>;
+    fileName?: string;
+  },
 ): string {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'list.csv'), `${[options.header ?? 'Phone,First Name,Last Name', ...options.rows].join('\n')}\n`);
+  writeFileSync(
+    join(dir, 'list.csv'),
+    `${[options.header ?? 'Phone,First Name,Last Name', ...options.rows].join('\n')}\n`,
+  );
   const path = join(dir, options.fileName ?? 'campaign.json');
   writeFileSync(
     path,
@@ -56,7 +73,11 @@ export function writeCampaign(
       version: 1,
       name: options.name ?? 'Weekly Specials',
       callerId: options.callerId,
-      human: { kind: 'text', body: 'Hello {{first-name}}, our rates are up.', voice: 'Polly-Brian' },
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, our rates are up.',
+        voice: 'Polly-Brian',
+      },
       recipients: { file: 'list.csv', defaultCountry: 'US' },
       delivery: { type: 'immediately' },
       ...options.json,

@@ -11,7 +11,9 @@ const tempDir = useTempDir();
 
 function schemaOf(db: Database.Database): string {
   const rows = db
-    .prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name")
+    .prepare(
+      "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
     .all() as { type: string; name: string; sql: string }[];
   return `${rows.map((r) => `-- ${r.type} ${r.name}\n${r.sql.replace(/\s+/g, ' ').trim()};`).join('\n')}\n`;
 }
@@ -19,7 +21,10 @@ function schemaOf(db: Database.Database): string {
 describe('database migrations', () => {
   it('replays the whole chain from empty into the checked-in schema', async () => {
     const db = openDatabase(join(tempDir(), 'db.sqlite'));
-    const applied = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    const applied = db
+      .prepare('SELECT version FROM schema_migrations ORDER BY version')
+      .pluck()
+      .all();
     expect(applied).toEqual(migrations.map((m) => m.version));
     await expect(schemaOf(db)).toMatchFileSnapshot('./schema.snapshot.sql');
     db.close();
@@ -36,7 +41,11 @@ describe('database migrations', () => {
   it('applies nothing the second time and keeps the data', () => {
     const file = join(tempDir(), 'db.sqlite');
     const first = openDatabase(file);
-    first.prepare("INSERT INTO campaigns (id, name, created_at, updated_at) VALUES ('a', 'Kept', 'x', 'x')").run();
+    first
+      .prepare(
+        "INSERT INTO campaigns (id, name, created_at, updated_at) VALUES ('a', 'Kept', 'x', 'x')",
+      )
+      .run();
     first.close();
     const again = new Database(file);
     expect(migrate(again, migrations)).toEqual([]);
@@ -48,7 +57,9 @@ describe('database migrations', () => {
     const file = join(tempDir(), 'db.sqlite');
     openDatabase(file).close();
     const raw = new Database(file);
-    raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?, ?)').run(migrations.length + 1, 'future', 'abc', 'x');
+    raw
+      .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?, ?)')
+      .run(migrations.length + 1, 'future', 'abc', 'x');
     raw.close();
 
     const error = (() => {
@@ -63,7 +74,9 @@ describe('database migrations', () => {
     expect((error as DatabaseError).message).toMatch(/newer|latest version/);
 
     const after = new Database(file);
-    expect(after.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(migrations.length + 1);
+    expect(after.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(
+      migrations.length + 1,
+    );
     after.close();
   });
 
@@ -72,7 +85,9 @@ describe('database migrations', () => {
     openDatabase(file).close();
     const edited = migrations.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
     const db = new Database(file);
-    expect(() => migrate(db, edited)).toThrow(expect.objectContaining({ code: 'migration-edited' }));
+    expect(() => migrate(db, edited)).toThrow(
+      expect.objectContaining({ code: 'migration-edited' }),
+    );
     db.close();
   });
 
@@ -80,11 +95,21 @@ describe('database migrations', () => {
     const db = new Database(join(tempDir(), 'db.sqlite'));
     const broken = [
       ...migrations,
-      { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;' },
+      {
+        version: migrations.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (id INTEGER); SELECT * FROM no_such_table;',
+      },
     ];
-    expect(() => migrate(db, broken)).toThrow(expect.objectContaining({ code: 'migration-failed' }));
-    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);
-    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(migrations.length);
+    expect(() => migrate(db, broken)).toThrow(
+      expect.objectContaining({ code: 'migration-failed' }),
+    );
+    expect(
+      db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get(),
+    ).toBe(0);
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(
+      migrations.length,
+    );
     db.close();
   });
 

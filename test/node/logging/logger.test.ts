@@ -37,7 +37,11 @@ describe('logger', () => {
     const text = readFileSync(join(dir, 'app.log'), 'utf8');
     expect(text).not.toContain('s3cr3t-value');
     expect(text).not.toContain(basic.slice(6));
-    const record = JSON.parse(text) as { headers: Record<string, string>; note: string; hasSecret: boolean };
+    const record = JSON.parse(text) as {
+      headers: Record<string, string>;
+      note: string;
+      hasSecret: boolean;
+    };
     expect(record.headers.Authorization).toBe(REDACTED);
     expect(record.headers['X-Account-Key']).toBe('firstbank'); // the account slug is not a credential
     expect(record.note).toBe(`failed with Basic ${REDACTED}`);
@@ -63,6 +67,10 @@ describe('logger', () => {
   });
 
   it('redact() leaves ordinary values alone', () => {
-    expect(redact({ name: 'Weekly', count: 3, list: ['a'] })).toEqual({ name: 'Weekly', count: 3, list: ['a'] });
+    expect(redact({ name: 'Weekly', count: 3, list: ['a'] })).toEqual({
+      name: 'Weekly',
+      count: 3,
+      list: ['a'],
+    });
   });
 });

@@ -18,7 +18,14 @@ describe('test connection', () => {
     fx.cleanup();
   });
 
-  const profileFor = (fields: Partial<{ tokenKey: string; tokenSecret: string; accountKey: string; apiUrl: string }> = {}) =>
+  const profileFor = (
+    fields: Partial<{
+      tokenKey: string;
+      tokenSecret: string;
+      accountKey: string;
+      apiUrl: string;
+    }> = {},
+  ) =>
     fx.services.profiles.save(
       profileInputSchema.parse({
         name: `Sandbox ${Math.random().toString(36).slice(2, 8)}`,
@@ -33,9 +40,16 @@ describe('test connection', () => {
   it('succeeds with good credentials and caches only the verified caller IDs, with the time fetched', async () => {
     const profile = await profileFor();
     const result = await fx.services.connection.test(profile.id);
-    expect(result.message).toMatch(/^Connected to 127\.0\.0\.1:\d+\. 1 verified caller ID saved for use offline\.$/);
+    expect(result.message).toMatch(
+      /^Connected to 127\.0\.0\.1:\d+\. 1 verified caller ID saved for use offline\.$/,
+    );
     expect(result.callerIds).toEqual([
-      { id: sandbox.callerId.id, phoneNumber: '+15555550100', label: 'Sandbox main line', fetchedAt: result.testedAt },
+      {
+        id: sandbox.callerId.id,
+        phoneNumber: '+15555550100',
+        label: 'Sandbox main line',
+        fetchedAt: result.testedAt,
+      },
     ]);
     // The sandbox saw the credentials and account key the profile holds.
     const listed = sandbox.state.requests.filter((r) => r.path.startsWith('caller-ids'));
@@ -45,16 +59,24 @@ describe('test connection', () => {
 
     // Offline: the sandbox is gone, the cached list is still there to choose from.
     await sandbox.close();
-    expect(fx.services.profiles.callerIds(profile.id).callerIds.map((c) => c.phoneNumber)).toEqual(['+15555550100']);
-    expect(fx.services.profiles.checkCallerId(profile.id, '+1 555 555 0100').status).toBe('verified');
-    expect(fx.services.profiles.checkCallerId(profile.id, '+15555550101')).toMatchObject({ status: 'unverified' });
+    expect(fx.services.profiles.callerIds(profile.id).callerIds.map((c) => c.phoneNumber)).toEqual([
+      '+15555550100',
+    ]);
+    expect(fx.services.profiles.checkCallerId(profile.id, '+1 555 555 0100').status).toBe(
+      'verified',
+    );
+    expect(fx.services.profiles.checkCallerId(profile.id, '+15555550101')).toMatchObject({
+      status: 'unverified',
+    });
   });
 
   it('says the credentials are wrong in plain words when the token is refused (401)', async () => {
     const profile = await profileFor({ tokenSecret: 'not-the-right-secret' });
     await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({
       code: 'bad_credentials',
-      message: expect.stringMatching(/did not accept the token: the token key or token secret is wrong/),
+      message: expect.stringMatching(
+        /did not accept the token: the token key or token secret is wrong/,
+      ),
     });
     expect(fx.services.profiles.callerIds(profile.id).fetchedAt).toBeNull();
   });
@@ -74,7 +96,9 @@ describe('test connection', () => {
     await sandbox.close();
     await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({
       code: 'network',
-      message: expect.stringMatching(/^Could not reach 127\.0\.0\.1:\d+: no network, or the address is wrong\./),
+      message: expect.stringMatching(
+        /^Could not reach 127\.0\.0\.1:\d+: no network, or the address is wrong\./,
+      ),
     });
     expect(fx.services.profiles.callerIds(profile.id)).toEqual(before);
   });
@@ -82,7 +106,9 @@ describe('test connection', () => {
   it('reports a connection dropped mid-request as no network too', async () => {
     const profile = await profileFor();
     sandbox.faults.next('GET', /^caller-ids/, { type: 'reset' }, 5);
-    await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({ code: 'network' });
+    await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({
+      code: 'network',
+    });
   });
 
   it('asks for the secret first when none is stored, without calling the API', async () => {
@@ -96,8 +122,14 @@ describe('test connection', () => {
 
   it('says the keychain is unavailable when the secret cannot be read', async () => {
     const profile = await profileFor();
-    fx.secrets.unavailable = { available: false, reason: 'locked', message: 'Unlock your login keyring.' };
-    await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({ code: 'keychain_unavailable' });
+    fx.secrets.unavailable = {
+      available: false,
+      reason: 'locked',
+      message: 'Unlock your login keyring.',
+    };
+    await expect(fx.services.connection.test(profile.id)).rejects.toMatchObject({
+      code: 'keychain_unavailable',
+    });
   });
 
   it('the one-click sandbox profile connects to the sandbox as `npm run sandbox` starts it', async () => {
@@ -113,9 +145,15 @@ describe('npm run sandbox', () => {
     const lines: string[] = [];
     let launched: Awaited<ReturnType<typeof launchSandbox>> | undefined;
     try {
-      launched = await launchSandbox({ argv: ['--no-dialer', '--quiet'], env: {}, print: (l) => lines.push(l) });
+      launched = await launchSandbox({
+        argv: ['--no-dialer', '--quiet'],
+        env: {},
+        print: (l) => lines.push(l),
+      });
       if (launched.fellBack) {
-        console.log('npm run sandbox: port 4010 is busy here; checked the printed address format only');
+        console.log(
+          'npm run sandbox: port 4010 is busy here; checked the printed address format only',
+        );
       } else {
         const { SANDBOX_API_URL } = await import('../../../shared/profiles');
         expect(launched.sandbox.baseUrl).toBe(SANDBOX_API_URL);

@@ -18,7 +18,8 @@ describe('profiles over IPC', () => {
   let backend: Backend;
   let secrets: MemorySecretStore;
   let events: unknown[];
-  const call = async <T>(channel: string, input?: unknown) => (await backend.dispatch(channel, input)) as Result<T>;
+  const call = async <T>(channel: string, input?: unknown) =>
+    (await backend.dispatch(channel, input)) as Result<T>;
   const value = async <T>(channel: string, input?: unknown): Promise<T> => {
     const result = await call<T>(channel, input);
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
@@ -72,12 +73,20 @@ describe('profiles over IPC', () => {
     await value('keychain:status');
     await value('profiles:save', { id: saved.id, name: 'Renamed', tokenKey: 'tok-key' });
     // A password field left empty while editing keeps the stored secret.
-    const kept = await value<Profile>('profiles:save', { id: saved.id, name: 'Renamed', tokenKey: 'tok-key', tokenSecret: '  ' });
+    const kept = await value<Profile>('profiles:save', {
+      id: saved.id,
+      name: 'Renamed',
+      tokenKey: 'tok-key',
+      tokenSecret: '  ',
+    });
     expect(kept.hasSecret).toBe(true);
     expect(secrets.entries.get(saved.id)).toBe(`${SECRET}-2`);
 
     const everything = JSON.stringify({ seen, events });
-    for (const form of Object.values({ ...secretForms('tok-key', SECRET), ...secretForms('tok-key', `${SECRET}-2`) })) {
+    for (const form of Object.values({
+      ...secretForms('tok-key', SECRET),
+      ...secretForms('tok-key', `${SECRET}-2`),
+    })) {
       expect(everything).not.toContain(form);
     }
     expect(events).toContainEqual({ event: 'profiles:changed', payload: { ids: [saved.id] } });
@@ -90,17 +99,31 @@ describe('profiles over IPC', () => {
       tokenKey: 'k',
       tokenSecret: SECRET,
     });
-    expect(insecure).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/https/) } });
+    expect(insecure).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/https/) },
+    });
     expect(secrets.entries.size).toBe(0);
 
-    const spaced = await call('profiles:save', { name: 'X', tokenKey: 'k', tokenSecret: `${SECRET} with spaces` });
+    const spaced = await call('profiles:save', {
+      name: 'X',
+      tokenKey: 'k',
+      tokenSecret: `${SECRET} with spaces`,
+    });
     expect(spaced).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(JSON.stringify(spaced)).not.toContain(SECRET);
 
     const colon = await call('profiles:save', { name: 'X', tokenKey: 'a:b', tokenSecret: SECRET });
-    expect(colon).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/colons/) } });
+    expect(colon).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/colons/) },
+    });
 
-    const local = await value<Profile>('profiles:save', { name: 'Local', apiUrl: 'http://localhost:4010/api/v1', tokenKey: 'k' });
+    const local = await value<Profile>('profiles:save', {
+      name: 'Local',
+      apiUrl: 'http://localhost:4010/api/v1',
+      tokenKey: 'k',
+    });
     expect(local).toMatchObject({ apiUrl: 'http://localhost:4010/api/v1/', isLocal: true });
   });
 
@@ -111,7 +134,10 @@ describe('profiles over IPC', () => {
       message: 'No keychain is available on this computer. Install gnome-keyring and libsecret.',
     };
     const refused = await call('profiles:save', { name: 'P', tokenKey: 'k', tokenSecret: SECRET });
-    expect(refused).toEqual({ ok: false, error: { code: 'keychain_unavailable', message: secrets.unavailable.message } });
+    expect(refused).toEqual({
+      ok: false,
+      error: { code: 'keychain_unavailable', message: secrets.unavailable.message },
+    });
     expect(await value('keychain:status')).toEqual(secrets.unavailable);
     expect(await value<Profile[]>('profiles:list')).toEqual([]);
     const { files, leaks } = findLeaks(dataDir, secretForms('k', SECRET));

@@ -38,7 +38,11 @@ describe('no secret in the data folder after a full flow', () => {
     // A sandbox whose token secret is unlike anything else in the flow, so a hit is a real leak.
     sandbox = await startSandbox({
       seed: 'leak',
-      credentials: { tokenKey: 'leak-token-key', tokenSecret: 'Lk7-unique-token-secret-9QZ', accountKey: 'leakbank' },
+      credentials: {
+        tokenKey: 'leak-token-key',
+        tokenSecret: 'Lk7-unique-token-secret-9QZ',
+        accountKey: 'leakbank',
+      },
     });
     // The most talkative logger: every debug record reaches the file.
     log = createFileLogger({ dir: dataPaths(dataDir).logs, level: 'debug' });
@@ -52,7 +56,10 @@ describe('no secret in the data folder after a full flow', () => {
       env: {},
       send: { settleMs: 0, timeoutMs: 5000, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
     });
-    dispatch = createDispatcher(createHandlers({ services, emit: () => {}, version: '0.0.0-leak' }), log.child('ipc'));
+    dispatch = createDispatcher(
+      createHandlers({ services, emit: () => {}, version: '0.0.0-leak' }),
+      log.child('ipc'),
+    );
     closed = false;
   });
   afterEach(async () => {
@@ -96,14 +103,23 @@ describe('no secret in the data folder after a full flow', () => {
 
     // 3. A campaign is prepared and sent to the sandbox by the send engine, which reads the
     //    token back from the keychain (the environment is empty).
-    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Leak check campaign' });
+    const campaign = await call<{ id: string }>('campaigns:create', {
+      name: 'Leak check campaign',
+    });
     services.campaigns.update(campaign.id, {
       callerId: tested.callerIds[0]!.id,
-      human: { kind: 'text', body: 'Hello {{first-name}}, this is a rehearsal.', voice: 'Polly-Joanna' },
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, this is a rehearsal.',
+        voice: 'Polly-Joanna',
+      },
       machine: null,
     });
     const sheet = join(workDir, 'people.csv');
-    writeFileSync(sheet, 'Phone,First Name\n+12025550143,Ada\n+12125550178,Grace\n+13035550111,Alan\n');
+    writeFileSync(
+      sheet,
+      'Phone,First Name\n+12025550143,Ada\n+12125550178,Grace\n+13035550111,Alan\n',
+    );
     services.recipients.import({ campaignId: campaign.id, filePath: sheet });
     await call('profiles:useForCampaign', { campaignId: campaign.id, profileId: profile.id });
     const check = await call<SendCheck>('send:check', { campaignId: campaign.id });
@@ -114,10 +130,18 @@ describe('no secret in the data folder after a full flow', () => {
     expect(sandbox.state.envelopes).toHaveLength(3);
     expect(sandbox.state.schedulePatchCount()).toBe(1);
     await call('results:refresh', { campaignId: campaign.id });
-    const credentials = await resolveCredentials({ profiles: services.profiles, log, campaignId: campaign.id, env: {} });
+    const credentials = await resolveCredentials({
+      profiles: services.profiles,
+      log,
+      campaignId: campaign.id,
+      env: {},
+    });
     expect(credentials).toMatchObject({ source: 'keychain', tokenSecret });
     // Anything logged carelessly on the way is redacted too.
-    log.error('send failed', { error: new Error(`auth was ${tokenKey}:${tokenSecret}`), header: `Basic ${forms['Base64(key:secret)']}` });
+    log.error('send failed', {
+      error: new Error(`auth was ${tokenKey}:${tokenSecret}`),
+      header: `Basic ${forms['Base64(key:secret)']}`,
+    });
 
     // 4. Every file under the data folder, while the database still has its WAL…
     const open = findLeaks(dataDir, forms);
@@ -138,7 +162,10 @@ describe('no secret in the data folder after a full flow', () => {
 
   it('the search does find a secret when one is there (so a pass means something)', () => {
     const forms = secretForms('k', 'planted-secret-123');
-    writeFileSync(join(dataDir, 'notes.txt'), `x ${Buffer.from('k:planted-secret-123').toString('base64')} y`);
+    writeFileSync(
+      join(dataDir, 'notes.txt'),
+      `x ${Buffer.from('k:planted-secret-123').toString('base64')} y`,
+    );
     writeFileSync(join(dataDir, 'wide.bin'), Buffer.from('planted-secret-123', 'utf16le'));
     expect(findLeaks(dataDir, forms).leaks).toEqual([
       'notes.txt holds the Base64(key:secret) (utf8)',

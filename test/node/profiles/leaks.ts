@@ -16,7 +16,10 @@ export function secretForms(tokenKey: string, secret: string): Record<string, st
  * Reads every file under `dir` (database, its -wal and -shm, logs, anything else) as bytes and
  * reports each place where one of the forms appears, in UTF-8 or UTF-16.
  */
-export function findLeaks(dir: string, forms: Record<string, string>): { files: string[]; leaks: string[] } {
+export function findLeaks(
+  dir: string,
+  forms: Record<string, string>,
+): { files: string[]; leaks: string[] } {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
@@ -25,7 +28,8 @@ export function findLeaks(dir: string, forms: Record<string, string>): { files: 
     const bytes = readFileSync(file);
     for (const [name, value] of Object.entries(forms)) {
       for (const encoding of ['utf8', 'utf16le'] as const) {
-        if (bytes.includes(Buffer.from(value, encoding))) leaks.push(`${relative(dir, file)} holds the ${name} (${encoding})`);
+        if (bytes.includes(Buffer.from(value, encoding)))
+          leaks.push(`${relative(dir, file)} holds the ${name} (${encoding})`);
       }
     }
   }

@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { strToU8, zipSync } from 'fflate';
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function columnName(index: number): string {
   let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
 }
 
@@ -56,9 +58,11 @@ export function writeXlsx(
           if (cell === null) return '';
           if (typeof cell === 'number') return `<c r="${ref}"><v>${cell}</v></c>`;
           if (typeof cell === 'string') return `<c r="${ref}" t="s"><v>${shared(cell)}</v></c>`;
-          if ('inline' in cell) return `<c r="${ref}" t="inlineStr"><is><t>${escapeXml(cell.inline)}</t></is></c>`;
+          if ('inline' in cell)
+            return `<c r="${ref}" t="inlineStr"><is><t>${escapeXml(cell.inline)}</t></is></c>`;
           if ('bool' in cell) return `<c r="${ref}" t="b"><v>${cell.bool ? 1 : 0}</v></c>`;
-          if ('format' in cell) return `<c r="${ref}" s="${styleOf(cell.format)}"><v>${cell.value}</v></c>`;
+          if ('format' in cell)
+            return `<c r="${ref}" s="${styleOf(cell.format)}"><v>${cell.value}</v></c>`;
           const i = shared(`\u0000rich:${cell.rich.join('\u0001')}`);
           return `<c r="${ref}" t="s"><v>${i}</v></c>`;
         })
@@ -121,6 +125,14 @@ export function utf16(text: string, endian: 'le' | 'be', bom = true): Buffer {
 
 /** Windows-1252 bytes for text made of Latin-1 letters plus the code page's own extras. */
 export function windows1252(text: string): Buffer {
-  const extras: Record<string, number> = { '€': 0x80, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97 };
+  const extras: Record<string, number> = {
+    '€': 0x80,
+    '‘': 0x91,
+    '’': 0x92,
+    '“': 0x93,
+    '”': 0x94,
+    '–': 0x96,
+    '—': 0x97,
+  };
   return Buffer.from([...text].map((ch) => extras[ch] ?? ch.charCodeAt(0)));
 }

@@ -101,9 +101,9 @@ describe('recipients and opt-outs over the IPC contract', () => {
     await expect(call('optouts:list', { profileId: profile.id })).resolves.toMatchObject({
       total: 1,
     });
-    await expect(
-      call('optouts:remove', { numbers: ['212 736 5000'] }),
-    ).resolves.toMatchObject({ changed: 1 });
+    await expect(call('optouts:remove', { numbers: ['212 736 5000'] })).resolves.toMatchObject({
+      changed: 1,
+    });
     services.close();
   });
 

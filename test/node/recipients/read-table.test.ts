@@ -40,7 +40,10 @@ function refusal(name: string, content: string | Buffer): AppError {
 
 describe('CSV reading', () => {
   it('reads a plain comma file', () => {
-    const { headers, rows, info, result } = read('list.csv', 'Phone,First Name\n2125550100,Ann\n2125550101,Bob\n');
+    const { headers, rows, info, result } = read(
+      'list.csv',
+      'Phone,First Name\n2125550100,Ann\n2125550101,Bob\n',
+    );
     expect(headers).toEqual(['Phone', 'First Name']);
     expect(rows).toEqual([
       { row: 1, cells: ['2125550100', 'Ann'] },
@@ -51,7 +54,10 @@ describe('CSV reading', () => {
   });
 
   it('drops a UTF-8 BOM and handles CRLF', () => {
-    const { headers, rows, info } = read('bom.csv', '\uFEFFPhone,Name\r\n2125550100,Ann\r\n2125550101,Bob\r\n');
+    const { headers, rows, info } = read(
+      'bom.csv',
+      '\uFEFFPhone,Name\r\n2125550100,Ann\r\n2125550101,Bob\r\n',
+    );
     expect(headers).toEqual(['Phone', 'Name']);
     expect(rows.map((r) => r.cells)).toEqual([
       ['2125550100', 'Ann'],
@@ -72,7 +78,10 @@ describe('CSV reading', () => {
   });
 
   it('skips blank lines (and rows of empty cells) without counting them', () => {
-    const { rows, result } = read('blank.csv', '\n\nPhone,Name\n\n2125550100,Ann\n   \n,,\n\n2125550101,Bob\n\n');
+    const { rows, result } = read(
+      'blank.csv',
+      '\n\nPhone,Name\n\n2125550100,Ann\n   \n,,\n\n2125550101,Bob\n\n',
+    );
     expect(rows).toEqual([
       { row: 1, cells: ['2125550100', 'Ann'] },
       { row: 2, cells: ['2125550101', 'Bob'] },
@@ -81,7 +90,10 @@ describe('CSV reading', () => {
   });
 
   it('detects semicolons and tabs, even with the other delimiters inside values', () => {
-    const semi = read('semi.csv', 'Phone;Name;Amount\n2125550100;"Smith, Ann";1,50\n2125550101;Bob;2,00\n');
+    const semi = read(
+      'semi.csv',
+      'Phone;Name;Amount\n2125550100;"Smith, Ann";1,50\n2125550101;Bob;2,00\n',
+    );
     expect(semi.info?.delimiter).toBe(';');
     expect(semi.rows[0]?.cells).toEqual(['2125550100', 'Smith, Ann', '1,50']);
     const tab = read('tab.txt', 'Phone\tName\tNote\n2125550100\tAnn\ta, b; c\n');
@@ -104,7 +116,10 @@ describe('CSV reading', () => {
   });
 
   it('reads Windows-1252 when the bytes are not UTF-8', () => {
-    const { rows, info } = read('ansi.csv', windows1252('Phone,Name,Note\r\n2125550100,José Müller,“50 €” – ok\r\n'));
+    const { rows, info } = read(
+      'ansi.csv',
+      windows1252('Phone,Name,Note\r\n2125550100,José Müller,“50 €” – ok\r\n'),
+    );
     expect(info?.encoding).toBe('windows-1252');
     expect(rows[0]?.cells).toEqual(['2125550100', 'José Müller', '“50 €” – ok']);
   });
@@ -118,15 +133,21 @@ describe('CSV reading', () => {
 
   it('streams a file larger than one read without losing records at the seams', () => {
     const lines = ['Phone,Name,Note'];
-    for (let i = 0; i < 20_000; i++) lines.push(`212555${String(i % 10000).padStart(4, '0')},"Name ${i}","a, ""b""\r\nc"`);
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`212555${String(i % 10000).padStart(4, '0')},"Name ${i}","a, ""b""\r\nc"`);
     const { rows } = read('many.csv', `${lines.join('\r\n')}\r\n`);
     expect(rows).toHaveLength(20_000);
-    expect(rows[19_999]).toEqual({ row: 20_000, cells: ['2125559999', 'Name 19999', 'a, "b"\r\nc'] });
+    expect(rows[19_999]).toEqual({
+      row: 20_000,
+      cells: ['2125559999', 'Name 19999', 'a, "b"\r\nc'],
+    });
   });
 
   it('refuses an empty file, a BOM-only file and a blank file, naming the file', () => {
     expect(refusal('empty.csv', '').message).toBe('empty.csv: the file is empty.');
-    expect(refusal('bom.csv', Buffer.from([0xef, 0xbb, 0xbf])).message).toBe('bom.csv: the file is empty.');
+    expect(refusal('bom.csv', Buffer.from([0xef, 0xbb, 0xbf])).message).toBe(
+      'bom.csv: the file is empty.',
+    );
     expect(refusal('blank.csv', '\r\n \r\n\r\n').message).toMatch(/^blank\.csv: .*empty/);
   });
 
@@ -134,14 +155,17 @@ describe('CSV reading', () => {
     const binary = Buffer.alloc(2048);
     for (let i = 0; i < binary.length; i++) binary[i] = (i * 37) % 256;
     expect(refusal('photo.csv', binary).message).toMatch(/^photo\.csv: .*binary file/);
-    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    const xls = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(512),
+    ]);
     expect(refusal('old.xls', xls).message).toMatch(/^old\.xls: .*\.xls.*save it as/i);
   });
 
   it('refuses an unclosed quote, naming the line where it starts', () => {
-    expect(refusal('quote.csv', 'Phone,Name\n2125550100,Ann\n2125550101,"Bob\n2125550102,Cy\n').message).toMatch(
-      /^quote\.csv: a quoted value that starts on line 3 is never closed/,
-    );
+    expect(
+      refusal('quote.csv', 'Phone,Name\n2125550100,Ann\n2125550101,"Bob\n2125550102,Cy\n').message,
+    ).toMatch(/^quote\.csv: a quoted value that starts on line 3 is never closed/);
   });
 
   it('refuses a missing file and a folder with the file name', () => {
@@ -173,7 +197,15 @@ describe('XLSX reading', () => {
 
   it('reads a sheet whose elements carry a namespace prefix (<x:row>)', () => {
     const path = join(tempDir(), 'prefixed.xlsx');
-    writeXlsx(path, [['Phone', 'Name'], [2125550100, { inline: 'Ann' }], ['3125550142', 'Bob']], { prefix: 'x' });
+    writeXlsx(
+      path,
+      [
+        ['Phone', 'Name'],
+        [2125550100, { inline: 'Ann' }],
+        ['3125550142', 'Bob'],
+      ],
+      { prefix: 'x' },
+    );
     const { headers, rows } = readPath(path);
     expect(headers).toEqual(['Phone', 'Name']);
     expect(rows).toEqual([
@@ -193,7 +225,9 @@ describe('XLSX reading', () => {
     writeXlsx(path, [['Phone'], ['2125550100']]);
     const bytes = readFileSync(path);
     writeFileSync(path, bytes.subarray(0, bytes.length - 30));
-    expect(() => readPath(path)).toThrow(/^broken\.xlsx: this Excel file cannot be read: .*save it again/);
+    expect(() => readPath(path)).toThrow(
+      /^broken\.xlsx: this Excel file cannot be read: .*save it again/,
+    );
   });
 
   it('refuses a header-only workbook from the service side, but reads its header here', () => {
@@ -207,7 +241,10 @@ describe('XLSX reading', () => {
 
 describe('Excel habits in CSV', () => {
   it('reads ="…" text cells as the text inside', () => {
-    const { rows } = read('excel.csv', 'Phone,Code\n="02125550100",="007"\n"=""2125550101""",="a""b"\n');
+    const { rows } = read(
+      'excel.csv',
+      'Phone,Code\n="02125550100",="007"\n"=""2125550101""",="a""b"\n',
+    );
     expect(rows.map((r) => r.cells)).toEqual([
       ['02125550100', '007'],
       ['2125550101', 'a"b'],

@@ -33,14 +33,19 @@ describe('describeKeychainFailure', () => {
 
   it('treats a dismissed unlock prompt as a refusal', () => {
     expect(describeKeychainFailure(new Error('Prompt dismissed'), 'linux').reason).toBe('denied');
-    expect(describeKeychainFailure(new Error('User canceled the operation.'), 'darwin').reason).toBe('denied');
+    expect(
+      describeKeychainFailure(new Error('User canceled the operation.'), 'darwin').reason,
+    ).toBe('denied');
   });
 
   it('names the macOS login keychain and Windows Credential Manager on those systems', () => {
     const mac = describeKeychainFailure(new Error('User interaction is not allowed.'), 'darwin');
     expect(mac).toMatchObject({ reason: 'locked' });
     expect(mac.message).toMatch(/macOS login keychain is locked/);
-    const macOther = describeKeychainFailure(new Error('The specified keychain could not be found.'), 'darwin');
+    const macOther = describeKeychainFailure(
+      new Error('The specified keychain could not be found.'),
+      'darwin',
+    );
     expect(macOther.message).toMatch(/Keychain Access/);
     const win = describeKeychainFailure(new Error('Element not found.'), 'win32');
     expect(win.message).toMatch(/Credential Manager/);

@@ -27,10 +27,20 @@ function has(command: string): boolean {
  * its own environment: libsecret keeps its D-Bus connection for the life of a process, so this
  * process (which may sit inside a keyring session) cannot show it.
  */
-async function probeIn(home: string, env: Record<string, string>, wrap: string[] = []): Promise<ProbeResult> {
+async function probeIn(
+  home: string,
+  env: Record<string, string>,
+  wrap: string[] = [],
+): Promise<ProbeResult> {
   const command = [...wrap, process.execPath, '--import', 'tsx', probe];
   const { stdout } = await run(command[0]!, command.slice(1), {
-    env: { PATH: process.env.PATH ?? '', HOME: home, XDG_DATA_HOME: home, XDG_CONFIG_HOME: home, ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      XDG_DATA_HOME: home,
+      XDG_CONFIG_HOME: home,
+      ...env,
+    },
     timeout: 30_000,
   });
   const line = stdout.trim().split('\n').at(-1) ?? '{}';
@@ -40,9 +50,19 @@ async function probeIn(home: string, env: Record<string, string>, wrap: string[]
 const onLinux = process.platform === 'linux';
 const canRunBus = onLinux && has('dbus-run-session');
 const canRunKeyring = canRunBus && has('gnome-keyring-daemon');
-if (!onLinux) console.log('keychain-unavailable: skipped: these cases reproduce Linux failures (this is %s)', process.platform);
-else if (!canRunBus) console.log('keychain-unavailable: D-Bus cases skipped: dbus-run-session is not installed (apt install dbus)');
-else if (!canRunKeyring) console.log('keychain-unavailable: locked-keyring case skipped: gnome-keyring-daemon is not installed');
+if (!onLinux)
+  console.log(
+    'keychain-unavailable: skipped: these cases reproduce Linux failures (this is %s)',
+    process.platform,
+  );
+else if (!canRunBus)
+  console.log(
+    'keychain-unavailable: D-Bus cases skipped: dbus-run-session is not installed (apt install dbus)',
+  );
+else if (!canRunKeyring)
+  console.log(
+    'keychain-unavailable: locked-keyring case skipped: gnome-keyring-daemon is not installed',
+  );
 
 describe.skipIf(!onLinux)('without a usable Secret Service (real keytar, Linux)', () => {
   let home: string;
@@ -75,7 +95,11 @@ describe.skipIf(!onLinux)('without a usable Secret Service (real keytar, Linux)'
 
   it('no D-Bus session and no display: says what to install', async () => {
     const result = await probeIn(home, {});
-    expectRefusal(result, 'not-installed', /Install a Secret Service keyring.*gnome-keyring.*libsecret/);
+    expectRefusal(
+      result,
+      'not-installed',
+      /Install a Secret Service keyring.*gnome-keyring.*libsecret/,
+    );
     expect(result.status.message).toContain('Cannot autolaunch D-Bus');
   });
 
@@ -85,33 +109,47 @@ describe.skipIf(!onLinux)('without a usable Secret Service (real keytar, Linux)'
   });
 
   it('a D-Bus address that leads nowhere: says what to install', async () => {
-    const result = await probeIn(home, { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}` });
+    const result = await probeIn(home, {
+      DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}`,
+    });
     expectRefusal(result, 'not-installed', /Install a Secret Service keyring/);
   });
 
-  it.skipIf(!canRunBus)('a D-Bus session without any Secret Service: says what to install', async () => {
-    const result = await probeIn(home, {}, ['dbus-run-session', `--config-file=${busConfig}`, '--']);
-    expectRefusal(result, 'not-installed', /Install a Secret Service keyring/);
-    expect(result.status.message).toContain('org.freedesktop.secrets was not provided');
-  });
+  it.skipIf(!canRunBus)(
+    'a D-Bus session without any Secret Service: says what to install',
+    async () => {
+      const result = await probeIn(home, {}, [
+        'dbus-run-session',
+        `--config-file=${busConfig}`,
+        '--',
+      ]);
+      expectRefusal(result, 'not-installed', /Install a Secret Service keyring/);
+      expect(result.status.message).toContain('org.freedesktop.secrets was not provided');
+    },
+  );
 
-  it.skipIf(!canRunKeyring)('a keyring with no unlocked login collection: says to unlock it', async () => {
-    const keyringHome = join(home, 'locked');
-    mkdirSync(keyringHome);
-    const result = await probeIn(keyringHome, {}, [
-      'dbus-run-session',
-      `--config-file=${busConfig}`,
-      '--',
-      'sh',
-      '-c',
-      'eval "$(gnome-keyring-daemon --start --components=secrets </dev/null)"; exec "$@"',
-      'sh',
-    ]);
-    expectRefusal(result, 'locked', /Unlock your login keyring/);
-  });
+  it.skipIf(!canRunKeyring)(
+    'a keyring with no unlocked login collection: says to unlock it',
+    async () => {
+      const keyringHome = join(home, 'locked');
+      mkdirSync(keyringHome);
+      const result = await probeIn(keyringHome, {}, [
+        'dbus-run-session',
+        `--config-file=${busConfig}`,
+        '--',
+        'sh',
+        '-c',
+        'eval "$(gnome-keyring-daemon --start --components=secrets </dev/null)"; exec "$@"',
+        'sh',
+      ]);
+      expectRefusal(result, 'locked', /Unlock your login keyring/);
+    },
+  );
 
   it('never falls back to a file: nothing under the home folders holds the refused secret', () => {
-    const files = readdirSync(home, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+    const files = readdirSync(home, { recursive: true, withFileTypes: true }).filter((entry) =>
+      entry.isFile(),
+    );
     expect(files.length).toBeGreaterThan(0); // the bus config at least: the walk does see files
     for (const entry of files) {
       const text = readFileSync(join(entry.parentPath, entry.name)).toString('latin1');

@@ -21,7 +21,7 @@ const reachable = status.available;
 if (!status.available) {
   console.log(
     `keychain integration tests skipped: no usable keychain here (${status.reason}): ${status.message}\n` +
-      "Run them with: XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- sh -c 'eval \"$(printf %s ci-pass | gnome-keyring-daemon --unlock --components=secrets)\"; exec \"$@\"' sh npx vitest run --project node test/node/secrets",
+      'Run them with: XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- sh -c \'eval "$(printf %s ci-pass | gnome-keyring-daemon --unlock --components=secrets)"; exec "$@"\' sh npx vitest run --project node test/node/secrets',
   );
 }
 
@@ -70,7 +70,11 @@ describe.skipIf(!reachable)('the OS keychain (real Secret Service via keytar)', 
     try {
       const secret = `integration-${randomUUID()}`;
       const profile = await services.profiles.save(
-        profileInputSchema.parse({ name: 'Keychain test', tokenKey: 'kc-key', tokenSecret: secret }),
+        profileInputSchema.parse({
+          name: 'Keychain test',
+          tokenKey: 'kc-key',
+          tokenSecret: secret,
+        }),
       );
       created.push(profile.id);
       expect(profile.hasSecret).toBe(true);
@@ -80,7 +84,9 @@ describe.skipIf(!reachable)('the OS keychain (real Secret Service via keytar)', 
       services.db.pragma('wal_checkpoint(TRUNCATE)');
       for (const entry of readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
         if (!entry.isFile()) continue;
-        expect(readFileSync(join(entry.parentPath, entry.name)).toString('latin1')).not.toContain(secret);
+        expect(readFileSync(join(entry.parentPath, entry.name)).toString('latin1')).not.toContain(
+          secret,
+        );
       }
 
       await services.profiles.delete(profile.id);

@@ -40,7 +40,10 @@ describe('KeytarSecretStore', () => {
     await store.set('profile-1', 's1');
     await store.set('profile-2', 's2');
     expect(KEYCHAIN_SERVICE).toBe('Omnigage Campaigns');
-    expect([...entries.keys()].sort()).toEqual(['Omnigage Campaigns/profile-1', 'Omnigage Campaigns/profile-2']);
+    expect([...entries.keys()].sort()).toEqual([
+      'Omnigage Campaigns/profile-1',
+      'Omnigage Campaigns/profile-2',
+    ]);
     expect(await store.get('profile-1')).toBe('s1');
     expect(await store.delete('profile-1')).toBe(true);
     expect(await store.get('profile-1')).toBeNull();
@@ -56,10 +59,20 @@ describe('KeytarSecretStore', () => {
   });
 
   it('reports a keychain failure as keychain_unavailable with what to do, from every method', async () => {
-    const { keytar } = fakeKeytar(new Map(), () => new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'));
+    const { keytar } = fakeKeytar(
+      new Map(),
+      () => new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'),
+    );
     const store = new KeytarSecretStore({ load: async () => keytar, platform: 'linux' });
-    for (const attempt of [() => store.get('p'), () => store.set('p', 'x'), () => store.delete('p')]) {
-      await expect(attempt()).rejects.toMatchObject({ code: 'keychain_unavailable', message: expect.stringMatching(/gnome-keyring/) });
+    for (const attempt of [
+      () => store.get('p'),
+      () => store.set('p', 'x'),
+      () => store.delete('p'),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({
+        code: 'keychain_unavailable',
+        message: expect.stringMatching(/gnome-keyring/),
+      });
     }
     const status = await store.status();
     expect(status).toMatchObject({ available: false, reason: 'not-installed' });
@@ -72,11 +85,17 @@ describe('KeytarSecretStore', () => {
       platform: 'linux',
       load: async () => {
         loads += 1;
-        if (loads === 1) throw new Error('libsecret-1.so.0: cannot open shared object file: No such file or directory');
+        if (loads === 1)
+          throw new Error(
+            'libsecret-1.so.0: cannot open shared object file: No such file or directory',
+          );
         return fakeKeytar(entries).keytar;
       },
     });
-    await expect(store.get('p')).rejects.toMatchObject({ code: 'keychain_unavailable', message: expect.stringMatching(/No keychain is available/) });
+    await expect(store.get('p')).rejects.toMatchObject({
+      code: 'keychain_unavailable',
+      message: expect.stringMatching(/No keychain is available/),
+    });
     await store.set('p', 'later');
     expect(await store.get('p')).toBe('later');
     expect(loads).toBe(2);

@@ -36,7 +36,8 @@ const TARGETS: Array<{ name: string; method: string; path: string | RegExp; audi
 const WAV = (() => {
   const bytes = new Uint8Array(44 + 800);
   const view = new DataView(bytes.buffer);
-  const text = (at: number, s: string) => [...s].forEach((c, i) => (bytes[at + i] = c.charCodeAt(0)));
+  const text = (at: number, s: string) =>
+    [...s].forEach((c, i) => (bytes[at + i] = c.charCodeAt(0)));
   text(0, 'RIFF');
   view.setUint32(4, bytes.length - 8, true);
   text(8, 'WAVE');
@@ -53,7 +54,10 @@ const WAV = (() => {
   return bytes;
 })();
 
-async function sendUntilSettled(f: SendFixture, id: string): Promise<ReturnType<SendFixture['services']['send']['status']>> {
+async function sendUntilSettled(
+  f: SendFixture,
+  id: string,
+): Promise<ReturnType<SendFixture['services']['send']['status']>> {
   await f.services.send.start(id);
   let status = await f.services.send.settled(id);
   // A run that gave up to the outbox is resumed, as the outbox worker would.
@@ -69,10 +73,15 @@ describe('exactly once under every fault', () => {
     for (const [faultName, action] of Object.entries(FAULTS)) {
       // The presigned upload has its own two-minute timeout (large files): a hang there is not
       // worth two minutes of test time; resets, errors and commit-then-502 cover it.
-      const waits = action.type === 'hang' || action.type === 'delay' || (action.type === 'commit_then_fail' && action.then === 'hang');
+      const waits =
+        action.type === 'hang' ||
+        action.type === 'delay' ||
+        (action.type === 'commit_then_fail' && action.then === 'hang');
       if (target.name === 'presigned file' && waits) continue;
       it(`${target.name}: ${faultName}`, async () => {
-        const f = await sendFixture({ engine: { timeoutMs: TIMEOUT_MS, settleMs: 250, batchSize: 3, concurrency: 2 } });
+        const f = await sendFixture({
+          engine: { timeoutMs: TIMEOUT_MS, settleMs: 250, batchSize: 3, concurrency: 2 },
+        });
         let human;
         if (target.audio) {
           const file = f.recording(WAV, 'wav');
@@ -80,19 +89,35 @@ describe('exactly once under every fault', () => {
         }
         const id = f.campaign({ count: 7, human });
         // The second envelope batch, or the first matching request for the others.
-        f.sandbox.faults.add({ method: target.method, path: target.path, action, after: target.path === 'envelopes' ? 1 : 0 });
+        f.sandbox.faults.add({
+          method: target.method,
+          path: target.path,
+          action,
+          after: target.path === 'envelopes' ? 1 : 0,
+        });
         const status = await sendUntilSettled(f, id);
         expect(f.sandbox.faults.injected.length).toBe(1);
         expect(status?.state).toBe('scheduled');
         expectExactlyOnce(f.sandbox, status!.engagementId, f.phones(7));
         // One activity and one trigger per event on the engagement that was scheduled.
         const { state } = f.sandbox;
-        const activities = state.activities.filter((a) => (a.relationships.engagement?.data as { id: string }).id === status!.engagementId);
+        const activities = state.activities.filter(
+          (a) => (a.relationships.engagement?.data as { id: string }).id === status!.engagementId,
+        );
         expect(activities).toHaveLength(1);
-        const triggers = state.triggers.filter((t) => (t.relationships.activity?.data as { id: string }).id === activities[0]!.id);
-        expect(triggers.map((t) => t.attributes['on-event']).sort()).toEqual(['voice-human', 'voice-machine']);
+        const triggers = state.triggers.filter(
+          (t) => (t.relationships.activity?.data as { id: string }).id === activities[0]!.id,
+        );
+        expect(triggers.map((t) => t.attributes['on-event']).sort()).toEqual([
+          'voice-human',
+          'voice-machine',
+        ]);
         // An unknown outcome is in the audit trail as such.
-        if (action.type === 'commit_then_fail' && target.method === 'POST' && !String(target.path).includes('fake-s3')) {
+        if (
+          action.type === 'commit_then_fail' &&
+          target.method === 'POST' &&
+          !String(target.path).includes('fake-s3')
+        ) {
           const audit = f.services.send.audit.list({ campaignId: id }).entries;
           expect(audit.some((a) => a.outcome === 'unknown')).toBe(true);
         }
@@ -103,22 +128,40 @@ describe('exactly once under every fault', () => {
   it('reconciles after a commit-then-fail on a batch: only the missing recipients are sent again', async () => {
     const f = await sendFixture({ engine: { batchSize: 5, concurrency: 1 } });
     const id = f.campaign({ count: 12 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'commit_then_fail' }, after: 1 });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'commit_then_fail' },
+      after: 1,
+    });
     const status = await sendUntilSettled(f, id);
     expectExactlyOnce(f.sandbox, status!.engagementId, f.phones(12));
-    const posts = f.sandbox.state.requestsTo('POST', 'envelopes').map((r) => (r.body as { data: unknown[] }).data.length);
+    const posts = f.sandbox.state
+      .requestsTo('POST', 'envelopes')
+      .map((r) => (r.body as { data: unknown[] }).data.length);
     // 5, then 5 (stored, answer lost), then the listing, then the last 2: nothing sent twice.
     expect(posts).toEqual([5, 5, 2]);
     expect(f.sandbox.state.requestsTo('GET', 'envelopes').length).toBeGreaterThan(0);
-    const reconcile = f.services.send.audit.list({ campaignId: id }).entries.find((a) => a.action === 'reconcile');
+    const reconcile = f.services.send.audit
+      .list({ campaignId: id })
+      .entries.find((a) => a.action === 'reconcile');
     expect(reconcile).toMatchObject({ remoteType: 'envelopes', count: 5, outcome: 'ok' });
   });
 
   it('a failing reconciliation listing is retried before anything is sent again', async () => {
     const f = await sendFixture({ engine: { batchSize: 4, concurrency: 1 } });
     const id = f.campaign({ count: 8 });
-    f.sandbox.faults.add({ method: 'POST', path: 'envelopes', action: { type: 'commit_then_fail', then: 'reset' } });
-    f.sandbox.faults.add({ method: 'GET', path: 'envelopes', action: { type: 'status', status: 500 }, times: 4 });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'commit_then_fail', then: 'reset' },
+    });
+    f.sandbox.faults.add({
+      method: 'GET',
+      path: 'envelopes',
+      action: { type: 'status', status: 500 },
+      times: 4,
+    });
     const status = await sendUntilSettled(f, id);
     expectExactlyOnce(f.sandbox, status!.engagementId, f.phones(8));
     expect(f.sandbox.faults.pending).toEqual([]);
@@ -127,7 +170,13 @@ describe('exactly once under every fault', () => {
   it('random faults everywhere (seeded chaos) still give exactly once', async () => {
     const f = await sendFixture({
       sandbox: { seed: 'chaos' },
-      engine: { timeoutMs: TIMEOUT_MS, settleMs: 250, batchSize: 4, concurrency: 3, maxFailedRounds: 8 },
+      engine: {
+        timeoutMs: TIMEOUT_MS,
+        settleMs: 250,
+        batchSize: 4,
+        concurrency: 3,
+        maxFailedRounds: 8,
+      },
     });
     const id = f.campaign({ count: 40 });
     f.sandbox.faults.chaos({
@@ -152,7 +201,11 @@ describe('exactly once under every fault', () => {
     f.sandbox.faults.add({
       method: 'POST',
       path: 'triggers',
-      action: { type: 'status', status: 422, body: { errors: [{ detail: 'Trigger refused for the test.', code: 100 }] } },
+      action: {
+        type: 'status',
+        status: 422,
+        body: { errors: [{ detail: 'Trigger refused for the test.', code: 100 }] },
+      },
     });
     await f.services.send.start(id);
     const status = await f.services.send.settled(id);

@@ -19,7 +19,12 @@ describe('the send engine against the sandbox', () => {
     expect(() => f.services.campaigns.update(id, { callerId: 'x' })).toThrow(/Duplicate it/);
     const done = await f.services.send.settled(id);
 
-    expect(done).toMatchObject({ state: 'scheduled', envelopesTotal: 10, envelopesSent: 10, step: 'done' });
+    expect(done).toMatchObject({
+      state: 'scheduled',
+      envelopesTotal: 10,
+      envelopesSent: 10,
+      step: 'done',
+    });
     expectExactlyOnce(f.sandbox, done!.engagementId, f.phones(10));
     const { state } = f.sandbox;
     expect(state.voiceTemplates.map((t) => [t.attributes.kind, t.attributes.voice])).toEqual([
@@ -37,7 +42,9 @@ describe('the send engine against the sandbox', () => {
     // (Two in flight, so the order they arrive in may differ from row order.)
     expect(bulk.map((r) => (r.body as { data: unknown[] }).data.length).sort()).toEqual([2, 4, 4]);
     expect(bulk.every((r) => r.headers['content-type']?.includes('ext=bulk'))).toBe(true);
-    const first = state.envelopesOf(done!.engagementId!).find((e) => e.attributes['phone-number'] === f.phones(1)[0]);
+    const first = state
+      .envelopesOf(done!.engagementId!)
+      .find((e) => e.attributes['phone-number'] === f.phones(1)[0]);
     // Only the field the messages use leaves the laptop; City stays local (envelope-meta.ts).
     expect(first?.attributes.meta).toEqual({ 'first-name': 'Name0' });
     // The schedule PATCH came after every envelope.
@@ -55,10 +62,29 @@ describe('the send engine against the sandbox', () => {
     expect(audit[0]?.recipientsSha256).toMatch(/^[0-9a-f]{64}$/);
     const created = audit.filter((a) => a.action === 'create').map((a) => a.remoteType);
     // (Templates and the engagement are made side by side, so their order may vary.)
-    expect(created.slice(0, 3).sort()).toEqual(['engagements', 'voice-templates', 'voice-templates']);
-    expect(created.slice(3)).toEqual(['activities', 'triggers', 'triggers', 'envelopes', 'envelopes', 'envelopes']);
-    expect(audit.filter((a) => a.action === 'create' && a.remoteType === 'envelopes').flatMap((a) => a.remoteId!.split(' '))).toHaveLength(10);
-    expect(audit.at(-1)).toMatchObject({ action: 'send.scheduled', outcome: 'ok', remoteId: done!.engagementId });
+    expect(created.slice(0, 3).sort()).toEqual([
+      'engagements',
+      'voice-templates',
+      'voice-templates',
+    ]);
+    expect(created.slice(3)).toEqual([
+      'activities',
+      'triggers',
+      'triggers',
+      'envelopes',
+      'envelopes',
+      'envelopes',
+    ]);
+    expect(
+      audit
+        .filter((a) => a.action === 'create' && a.remoteType === 'envelopes')
+        .flatMap((a) => a.remoteId!.split(' ')),
+    ).toHaveLength(10);
+    expect(audit.at(-1)).toMatchObject({
+      action: 'send.scheduled',
+      outcome: 'ok',
+      remoteId: done!.engagementId,
+    });
   });
 
   it('sends an audio campaign: upload, the file to the presigned target, an audio template, play triggers', async () => {
@@ -71,14 +97,18 @@ describe('the send engine against the sandbox', () => {
     expectExactlyOnce(f.sandbox, done!.engagementId, f.phones(3));
     const { state } = f.sandbox;
     expect(state.uploads).toHaveLength(1);
-    expect([...state.files.values()].map((s) => [s.fileName, s.contentType, s.size])).toEqual([['closure.mp3', 'audio/mpeg', 11]]);
+    expect([...state.files.values()].map((s) => [s.fileName, s.contentType, s.size])).toEqual([
+      ['closure.mp3', 'audio/mpeg', 11],
+    ]);
     expect(state.voiceTemplates.map((t) => t.attributes.kind)).toEqual(['audio']);
     // One message serves both triggers.
     expect(state.triggers.map((t) => [t.attributes.kind, t.attributes['on-event']])).toEqual([
       ['play', 'voice-human'],
       ['play', 'voice-machine'],
     ]);
-    const templateIds = new Set(state.triggers.map((t) => (t.relationships['voice-template']?.data as { id: string }).id));
+    const templateIds = new Set(
+      state.triggers.map((t) => (t.relationships['voice-template']?.data as { id: string }).id),
+    );
     expect(templateIds.size).toBe(1);
   });
 

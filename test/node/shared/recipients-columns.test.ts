@@ -29,11 +29,20 @@ describe('merge keys', () => {
   });
 
   it('keeps keys unique and never empty', () => {
-    expect(mergeKeysFor(['Name', 'name', '', 'NAME', '***'])).toEqual(['name', 'name-2', 'column-3', 'name-3', 'column-5']);
+    expect(mergeKeysFor(['Name', 'name', '', 'NAME', '***'])).toEqual([
+      'name',
+      'name-2',
+      'column-3',
+      'name-3',
+      'column-5',
+    ]);
   });
 
   it('offers every column but the phone column as a merge field', () => {
-    expect(mergeFieldKeys({ keys: ['phone', 'first-name', 'city'], phoneIndex: 0 })).toEqual(['first-name', 'city']);
+    expect(mergeFieldKeys({ keys: ['phone', 'first-name', 'city'], phoneIndex: 0 })).toEqual([
+      'first-name',
+      'city',
+    ]);
   });
 });
 
@@ -65,23 +74,27 @@ describe('phone column detection', () => {
 
 describe('merge fields', () => {
   it('extracts distinct fields in order, allowing spaces inside the braces', () => {
-    expect(extractMergeFields('Hi {{first-name}}, {{ city }} and {{first-name}} again, {{}}')).toEqual([
-      'first-name',
-      'city',
-      '',
-    ]);
+    expect(
+      extractMergeFields('Hi {{first-name}}, {{ city }} and {{first-name}} again, {{}}'),
+    ).toEqual(['first-name', 'city', '']);
     expect(extractMergeFields('No fields { here } {{ unclosed')).toEqual([]);
   });
 
   it('renders values and leaves a gap for missing ones', () => {
-    expect(renderMessage('Hi {{first-name}} from {{ city }}!{{x}}', { 'first-name': 'Ann', city: 'Salem' })).toBe(
-      'Hi Ann from Salem!',
-    );
+    expect(
+      renderMessage('Hi {{first-name}} from {{ city }}!{{x}}', {
+        'first-name': 'Ann',
+        city: 'Salem',
+      }),
+    ).toBe('Hi Ann from Salem!');
     expect(renderMessage('Price: {{p}}', { p: '$1 & $2' })).toBe('Price: $1 & $2');
   });
 
   it('reports fields that are not columns, suggesting the kebab-case key', () => {
-    const unknown = unknownMergeFields(['first-name', 'First Name', 'nope'], ['first-name', 'city']);
+    const unknown = unknownMergeFields(
+      ['first-name', 'First Name', 'nope'],
+      ['first-name', 'city'],
+    );
     expect(unknown).toEqual([{ field: 'First Name', suggestion: 'first-name' }, { field: 'nope' }]);
     expect(describeUnknownField(unknown[0]!)).toContain('Did you mean {{first-name}}?');
     expect(describeUnknownField(unknown[1]!)).toContain('{{nope}}');

@@ -147,7 +147,9 @@ describe('workspace channels', () => {
     const file = join(dataDir, 'ext.csv');
     writeFileSync(file, 'Name,Phone\nAnn,212.555.0142 ext 4\nBo,3125550199\n');
     await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
-    type Page = { rows: Array<{ row: number; e164: string; status: string; problem: string | null }> };
+    type Page = {
+      rows: Array<{ row: number; e164: string; status: string; problem: string | null }>;
+    };
     const before = await call<Page>('recipients:page', {
       campaignId: campaign.id,
       offset: 0,
@@ -156,16 +158,19 @@ describe('workspace channels', () => {
     expect(before.rows[0]).toMatchObject({ row: 1, e164: '+12125550142', status: 'valid' });
     expect(before.rows[0]?.problem).toContain('has an extension (ext. 4) that a call cannot dial');
     expect(before.rows[1]?.problem).toBeNull();
-    const summary = await call<{ problems: Array<{ row: number; code: string; blocking: boolean }> }>(
-      'recipients:summary',
-      { campaignId: campaign.id },
-    );
+    const summary = await call<{
+      problems: Array<{ row: number; code: string; blocking: boolean }>;
+    }>('recipients:summary', { campaignId: campaign.id });
     expect(summary.problems).toContainEqual(
       expect.objectContaining({ row: 1, code: 'phone_extension', blocking: false }),
     );
 
     await call('recipients:setPhone', { campaignId: campaign.id, row: 1, phone: '212 555 0143' });
-    const after = await call<Page>('recipients:page', { campaignId: campaign.id, offset: 0, limit: 10 });
+    const after = await call<Page>('recipients:page', {
+      campaignId: campaign.id,
+      offset: 0,
+      limit: 10,
+    });
     expect(after.rows[0]).toMatchObject({ e164: '+12125550143', problem: null });
   });
 
