@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check the project has, in one command, ending with the line CI reads:
-// "N passed, N failed". Typecheck, svelte-check, lint and the unused-code check (knip) count as
-// one check each; every vitest test (node services, jsdom components, browser end-to-end) counts
-// as itself.
+// "N passed, N failed". Typecheck, svelte-check, lint, the unused-code check (knip) and the
+// format check (prettier) count as one check each; every vitest test (node services, jsdom
+// components, browser end-to-end) counts as itself.
 //
 // On Linux, when dbus-run-session and gnome-keyring are installed, vitest runs inside a private
 // D-Bus session with a fresh, unlocked keyring, so the keychain integration tests use a real
@@ -54,6 +54,8 @@ check('typecheck (svelte-check)', bin('svelte-check'), [
 check('lint (eslint)', bin('eslint'), ['.']);
 // Files, exports and dependencies nobody uses (knip.jsonc names the entry points).
 check('unused code (knip)', bin('knip'), []);
+// Formatting is part of the code: `npm run format` fixes what this finds (.prettierrc).
+check('format (prettier --check)', bin('prettier'), ['--check', '.']);
 
 const has = (tool) =>
   spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;

@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     await page.getByRole('button', { name: 'Schedule for 2 recipients' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('send-warnings').getByText('running on battery').waitFor();
-    const warnings = await dialog.getByTestId('send-warnings').textContent();
+    const warnings = await dialog.getByTestId('send-warnings').innerText();
     expect(warnings).toMatch(
       /The calls start in \d days?( and \d+ hours?)?\. The app starts them itself, so it must be open then/,
     );
@@ -137,8 +137,8 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     await page.goto(`${harness.url}#/campaign/${id}/review`);
     const banner = page.getByTestId('send-late');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/passed while this computer was off or asleep/);
-    expect(await banner.textContent()).toContain('nobody has been called');
+    expect(await banner.innerText()).toMatch(/passed while this computer was off or asleep/);
+    expect(await banner.innerText()).toContain('nobody has been called');
     const callNow = page.getByRole('button', { name: 'Call 2 recipients now' });
     await banner.getByText('Yes, call at 2:30 in the morning for 2 people').waitFor();
     expect(await callNow.isEnabled()).toBe(false);
@@ -178,12 +178,12 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       const hours = page.getByTestId('calling-hours');
       await hours.waitFor();
       await page.getByTestId('outside-hours').waitFor();
-      expect(await page.getByTestId('outside-hours').textContent()).toContain(
+      expect(await page.getByTestId('outside-hours').innerText()).toContain(
         '1 recipient is outside 08:00–21:00 their time at the send time.',
       );
       await hours.getByLabel('leave them out').check();
       await page.getByRole('button', { name: 'Schedule for 1 recipient' }).waitFor();
-      expect(await page.getByTestId('outside-hours').textContent()).toContain(
+      expect(await page.getByTestId('outside-hours').innerText()).toContain(
         'and will be left out: they get no call.',
       );
       await hours.scrollIntoViewIfNeeded();
@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       await hours.getByLabel('leave them out').check();
       await page.getByRole('button', { name: 'Schedule for 1 recipient' }).click();
       const dialog = page.getByRole('dialog');
-      expect(await dialog.getByTestId('left-out').textContent()).toContain(
+      expect(await dialog.getByTestId('left-out').innerText()).toContain(
         '1 more recipient is outside their calling hours then and will be left out',
       );
       await dialog.getByRole('button', { name: 'Schedule' }).click();

@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     await page.getByRole('button', { name: 'Call me first' }).click();
     await page.getByTestId('test-call-placed').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('test-call-placed'), fullPage: true });
-    expect(await page.getByTestId('test-call-placed').textContent()).toMatch(
+    expect(await page.getByTestId('test-call-placed').innerText()).toMatch(
       /Calling \+13035550199 now with the values of row 2/,
     );
 
@@ -86,11 +86,11 @@ describe.skipIf(!hasChromium)('Call me first', () => {
   });
 
   it("shows billable recipients, minutes and the cost at the profile's rate, and asks in words before calling at an odd hour", async () => {
-    expect(await page.getByTestId('billable').textContent()).toMatch(/^\s*2\s/);
+    expect(await page.getByTestId('billable').innerText()).toMatch(/^\s*2\s/);
     // "Hello Ann, school is closed today." is a few seconds: two calls round up to one minute, at 0.05.
-    expect(await page.getByTestId('minutes').textContent()).toContain('~1 min');
-    expect(await page.getByTestId('cost').textContent()).toContain('~0.05');
-    expect(await page.getByTestId('cost').textContent()).toContain(
+    expect(await page.getByTestId('minutes').innerText()).toContain('~1 min');
+    expect(await page.getByTestId('cost').innerText()).toContain('~0.05');
+    expect(await page.getByTestId('cost').innerText()).toContain(
       'Estimated cost at 0.05 a minute',
     );
 
@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     const odd = oddHourCall(night, [{ zones: ['America/New_York'], recipients: 2 }]);
     expect(odd?.words).toBeTruthy();
     let { dialog, confirm } = await confirmAt(night);
-    expect(await dialog.getByTestId('odd-hour').textContent()).toContain(
+    expect(await dialog.getByTestId('odd-hour').innerText()).toContain(
       `Yes, call at ${odd!.words} for 2 people`,
     );
     expect(await confirm.isEnabled()).toBe(false);
