@@ -90,9 +90,7 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     // "Hello Ann, school is closed today." is a few seconds: two calls round up to one minute, at 0.05.
     expect(await page.getByTestId('minutes').innerText()).toContain('~1 min');
     expect(await page.getByTestId('cost').innerText()).toContain('~0.05');
-    expect(await page.getByTestId('cost').innerText()).toContain(
-      'Estimated cost at 0.05 a minute',
-    );
+    expect(await page.getByTestId('cost').innerText()).toContain('Estimated cost at 0.05 a minute');
 
     // Both numbers are in New York. The window's clock is pinned, first to 2:30 a.m. there, then
     // to noon, so both answers are checked whenever the test runs.
