@@ -416,15 +416,17 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
 
     // The connection returns.
     second = await startSandbox({ seed: 'story', port });
-    await page
-      .getByTestId('campaign-row')
-      .filter({ hasText: 'Queued' })
-      .getByRole('button', { name: /^Open / })
-      .click();
+    await page.getByRole('button', { name: 'Open December rate specials' }).first().click();
     await page.getByRole('tab', { name: /Review/ }).click();
-    await page.getByRole('button', { name: 'Try now' }).click();
-    await page.getByTestId('send-done').waitFor({ timeout: 60_000 });
+    // The person may press "Try now", or the outbox may find Omnigage answering by itself first
+    // (its probe runs every few seconds): either way the campaign goes, once.
+    const tryNow = page.getByRole('button', { name: 'Try now' });
+    const done = page.getByTestId('send-done');
+    await tryNow.or(done).first().waitFor();
+    if (await tryNow.isVisible()) await tryNow.click({ timeout: 2_000 }).catch(() => undefined);
+    await done.waitFor({ timeout: 60_000 });
     expect(second.state.list('envelopes')).toHaveLength(5);
+    expect(second.state.schedulePatchCount()).toBe(1);
   });
 
   it('keeps a do-not-call list in Settings, and the recipients table shows who is on it', async () => {
