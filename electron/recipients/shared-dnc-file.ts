@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import { csvLine } from '../send/csv';
 import { CsvParser, detectDelimiter } from './csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
+import { withTimeout } from '../../shared/timeout';
 
 /**
  * The office's shared do-not-call file: a CSV in a folder every laptop reaches (a network drive or
@@ -70,20 +71,15 @@ const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** A promise that gives up after IO_TIMEOUT_MS: a dropped network drive can hang a read for minutes. */
 function timed<T>(what: string, path: string, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new AppError(
-            'unavailable',
-            `${what} ${path} took longer than ${IO_TIMEOUT_MS / 1000} seconds; the shared folder may be disconnected.`,
-          ),
-        ),
-      IO_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return withTimeout(
+    work,
+    IO_TIMEOUT_MS,
+    () =>
+      new AppError(
+        'unavailable',
+        `${what} ${path} took longer than ${IO_TIMEOUT_MS / 1000} seconds; the shared folder may be disconnected.`,
+      ),
+  );
 }
 
 /** The reason a shared file cannot be used, in words for the person who set it up. */

@@ -2,6 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { KeychainStatus } from '../../shared/profiles';
 import { describeKeychainFailure, keychainError } from './keychain-errors';
 import { KEYCHAIN_SERVICE, type SecretStore } from './store';
+import { withTimeout } from '../../shared/timeout';
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -94,31 +95,25 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   async #call<T>(run: (keytar: Keytar) => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new AppError(
-              'timeout',
-              'The keychain did not answer. If it asked for a password, unlock it and try again.',
-            ),
-          ),
-        this.#timeoutMs,
-      );
+    this.#keytar ??= this.#load().catch((error: unknown) => {
+      this.#keytar = undefined; // try again next time: the person may have installed libsecret meanwhile
+      throw error;
     });
+    const loaded = this.#keytar;
     try {
-      this.#keytar ??= this.#load().catch((error: unknown) => {
-        this.#keytar = undefined; // try again next time: the person may have installed libsecret meanwhile
-        throw error;
-      });
-      const keytar = await Promise.race([this.#keytar, timeout]);
-      return await Promise.race([run(keytar), timeout]);
+      // Loading the addon and the call share one deadline (an unlock prompt waits for a person).
+      return await withTimeout(
+        loaded.then(run),
+        this.#timeoutMs,
+        () =>
+          new AppError(
+            'timeout',
+            'The keychain did not answer. If it asked for a password, unlock it and try again.',
+          ),
+      );
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw keychainError(error, this.#platform);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
