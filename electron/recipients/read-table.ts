@@ -114,7 +114,8 @@ function* chunks(fd: number, from = 0): Generator<Buffer> {
   }
 }
 
-function hashFile(fd: number): string {
+/** The SHA-256 of an open file, read in chunks (the list's identity: write-back checks it). */
+export function hashFile(fd: number): string {
   const hash = createHash('sha256');
   for (const chunk of chunks(fd)) hash.update(chunk);
   return hash.digest('hex');

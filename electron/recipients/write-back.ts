@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -14,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { constants as zlib, crc32, deflateRawSync } from 'node:zlib';
 import { AppError } from '../../shared/errors';
 import { csvCell } from '../send/csv';
-import { readTable, type TableInfo } from './read-table';
+import { hashFile, readTable, type TableInfo } from './read-table';
 import { worksheetPath, XlsxFormatError } from './xlsx';
 import { ZipFormatError, ZipReader } from './zip';
 
@@ -116,16 +115,12 @@ export function sameFile(a: string, b: string): boolean {
 }
 
 function sha256Of(path: string): string {
-  const hash = createHash('sha256');
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(1 << 16);
-    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer))
-      hash.update(buffer.subarray(0, n));
+    return hashFile(fd);
   } finally {
     closeSync(fd);
   }
-  return hash.digest('hex');
 }
 
 function readLayout(source: string, encoding: TableInfo['encoding'] | undefined): Layout {
