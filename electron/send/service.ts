@@ -494,10 +494,10 @@ export class SendService {
     return this.status(campaignId)!;
   }
 
-  /** Continues a paused, queued or failed send from its journal. */
   /**
    * Continues a paused, queued or failed send. A send paused because its time passed while the
-   * computer was off goes on only with `callLate` (the person saw the time and said yes).
+   * computer was off goes on only with `callLate` (the person saw the time and said yes), and not
+   * while anyone it would call is outside the campaign's calling hours now.
    */
   async resume(campaignId: string, options: { callLate?: boolean } = {}): Promise<SendStatus> {
     const send = this.#require(campaignId);
@@ -508,6 +508,7 @@ export class SendService {
           'invalid_input',
           'The send time has passed. Say whether to call now, late, or cancel the send.',
         );
+      this.#assertInsideCallingHoursNow(campaignId, send);
       this.journal.stepDone(campaignId, LATE_OK, null, {
         confirmedAt: this.#clock().toISOString(),
       });
@@ -693,6 +694,28 @@ export class SendService {
    * The campaign's calling window at the moment the calls start: `refuse` blocks the send while
    * anyone is outside it; `leave-out` blocks it only when that would leave nobody to call.
    */
+  /**
+   * Calling late moves the calls to now: the campaign's calling hours (when they leave people out
+   * or refuse) were judged at the send time, so they are judged again for everyone the send would
+   * still call. Envelopes already exist, so nobody more can be left out: the person waits instead.
+   */
+  #assertInsideCallingHoursNow(campaignId: string, send: SendRow): void {
+    const window = this.#deps.campaigns.detail(campaignId).delivery.window;
+    if (!window || window.outside === 'warn') return;
+    const detail = this.journal.step(campaignId, CALLING_WINDOW_STEP)?.detail;
+    const leftOut = new Set<string>(
+      detail ? ((JSON.parse(detail) as { prefixes?: string[] }).prefixes ?? []) : [],
+    );
+    const outside = this.#deps.recipients
+      .outsideWindow(campaignId, send.profile_id, this.#clock(), window)
+      .prefixes.filter((prefix) => !leftOut.has(prefix));
+    if (outside.length === 0) return;
+    throw new AppError(
+      'conflict',
+      `It is outside the calling hours (${describeWindow(window)} their time) for some of the people this send would call now. Call late once it is inside their hours, or cancel the send.`,
+    );
+  }
+
   #callingHours(campaign: CampaignDetail, profileId: string | null): SendProblem | null {
     const window = campaign.delivery.window;
     if (!window || window.outside === 'warn') return null;

@@ -150,6 +150,50 @@ describe('"At a set time": the app keeps the time', () => {
     );
   });
 
+  it('calling late is refused while people it would call are outside the calling hours now', async () => {
+    // A clock that starts at a known instant: 15:00 UTC is 10:00 in New York, 7:00 in San Francisco.
+    const start = Date.now();
+    let offset = 0;
+    const base = Date.parse('2026-12-02T15:00:00Z');
+    const now = () => new Date(base + (Date.now() - start) + offset);
+    const power = fakePower();
+    const f = await sendFixture({ clock: now, power });
+    const id = f.campaign({ count: 4 });
+    f.services.campaigns.update(id, {
+      delivery: {
+        type: 'at',
+        // 16:00 UTC: 11:00 in New York, 8:00 in San Francisco, inside 8:00–21:00 for all.
+        at: new Date(base + HOUR).toISOString(),
+        window: {
+          startMinute: 8 * 60,
+          endMinute: 21 * 60,
+          days: [0, 1, 2, 3, 4, 5, 6],
+          outside: 'refuse',
+        },
+      },
+    });
+    await f.services.send.start(id);
+    await f.services.send.settled(id);
+
+    // The computer was off until 06:00 UTC the next day: 1:00 in New York.
+    offset = 15 * HOUR;
+    const later = await restart(f, f.services, now, power);
+    later.db.prepare('UPDATE sends SET next_attempt_at = 0').run();
+    later.send.startOutbox({ intervalMs: 10 });
+    await until(() => later.send.status(id)?.state === 'paused');
+    await expect(later.send.resume(id, { callLate: true })).rejects.toThrow(
+      /outside the calling hours \(.*\) for some of the people this send would call now/,
+    );
+    expect(f.sandbox.state.schedulePatchCount()).toBe(0);
+    expect(later.send.status(id)).toMatchObject({ state: 'paused', errorCode: 'late' });
+
+    // At 18:00 UTC (13:00 in New York, 10:00 in San Francisco) the same answer calls them, once.
+    offset = 27 * HOUR;
+    await later.send.resume(id, { callLate: true });
+    expect(await later.send.settled(id)).toMatchObject({ state: 'scheduled', envelopesSent: 4 });
+    expect(f.sandbox.state.schedulePatchCount()).toBe(1);
+  });
+
   it('a computer that wakes a few minutes after the time still calls without asking', async () => {
     const clock = movableClock();
     const f = await sendFixture({ clock: clock.now });
