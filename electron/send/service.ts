@@ -464,7 +464,7 @@ export class SendService {
     if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
     // Send pressed after the campaign's time: the window said the calls start at once, so that is
     // not "late" (which is for a time that passed while the computer was off).
-    const delivery = this.#deps.campaigns.detail(campaignId).delivery;
+    const delivery = campaign.delivery;
     if (delivery.type === 'at' && Date.parse(delivery.at) <= this.#clock().getTime())
       this.journal.stepDone(campaignId, LATE_OK, null, { sentAfterTime: true });
     const send = this.journal.get(campaignId)!;

@@ -38,18 +38,25 @@ export class CampaignsState {
       this.items = await this.#call('campaigns:list', {});
       this.error = null;
       this.loaded = true;
-      await this.loadTotals();
     } catch (error) {
       this.error = messageOf(error);
     } finally {
       this.loading = false;
     }
+    if (this.loaded) await this.loadTotals();
   }
 
-  /** The sent campaigns' outcome counts (asked only when some campaign has been sent). */
+  /**
+   * The sent campaigns' outcome counts (asked only when some campaign has been sent). They are
+   * extra: when they cannot be had, the list stands without them rather than failing.
+   */
   async loadTotals(): Promise<void> {
     const ids = this.items.filter((c) => SENT_STATUSES.has(c.status)).map((c) => c.id);
-    this.totals = ids.length > 0 ? await this.#call('results:totals', { ids }) : {};
+    try {
+      this.totals = ids.length > 0 ? await this.#call('results:totals', { ids }) : {};
+    } catch {
+      this.totals = {};
+    }
   }
 
   /** Runs an action, reloads the list and records the outcome; returns the action's value or undefined. */

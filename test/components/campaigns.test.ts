@@ -62,6 +62,30 @@ describe('CampaignsState', () => {
     expect(state.visible).toHaveLength(2);
   });
 
+  it("shows the list even when the sent campaigns' totals cannot be had", async () => {
+    const sent = {
+      id: 'c1',
+      name: 'Snow day',
+      status: 'completed',
+      recipientCount: 3,
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:00.000Z',
+    };
+    const asked: string[] = [];
+    const call = (async (channel: string) => {
+      asked.push(channel);
+      if (channel === 'campaigns:list') return [sent];
+      throw new ApiCallError('internal', 'totals failed');
+    }) as typeof Call;
+    const state = new CampaignsState(call);
+    await state.load();
+    expect(asked).toEqual(['campaigns:list', 'results:totals']);
+    expect(state.loaded).toBe(true);
+    expect(state.error).toBeNull();
+    expect(state.items.map((c) => c.name)).toEqual(['Snow day']);
+    expect(state.totals).toEqual({});
+  });
+
   it('keeps the message of a refused action for the status line', async () => {
     const state = new CampaignsState(realCall());
     expect(await state.create('   ')).toBeUndefined();
