@@ -174,6 +174,7 @@ export class OptOutService {
             `INSERT OR IGNORE INTO do_not_call (e164, profile_id, source, detail, added_by, added_on, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
           )
         : null;
+    const inSharedFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
     const result: OptOutChange & { numbers: string[] } = {
       changed: 0,
       unchanged: 0,
@@ -193,10 +194,7 @@ export class OptOutService {
       result.numbers.push(check.e164);
       if (!statement) continue;
       // A number the office's file already holds counts as there already (it is on the list).
-      const already =
-        scope === '' &&
-        this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?').get(check.e164) !==
-          undefined;
+      const already = scope === '' && inSharedFile.get(check.e164) !== undefined;
       const info = statement.run(
         check.e164,
         scope,
@@ -274,14 +272,12 @@ export class OptOutService {
       null,
     );
     const unique = [...new Set(checked.numbers)];
+    const inList = this.#db.prepare('SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = ?');
+    const inSharedFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
     const onList = unique.filter(
       (e164) =>
-        this.#db
-          .prepare('SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = ?')
-          .get(e164, scope) !== undefined ||
-        (scope === '' &&
-          this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?').get(e164) !==
-            undefined),
+        inList.get(e164, scope) !== undefined ||
+        (scope === '' && inSharedFile.get(e164) !== undefined),
     );
     const result: OptOutChange = {
       changed: onList.length,
