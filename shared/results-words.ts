@@ -134,20 +134,39 @@ export interface OutcomeTotals {
   other: number;
 }
 
+const GROUP_OF = new Map<string, (typeof OUTCOME_GROUPS)[number]>(
+  OUTCOME_GROUPS.flatMap((group) => group.outcomes.map((o) => [o, group] as const)),
+);
+
+/** Where one stored outcome belongs: a chart group, waiting, never called, or another outcome. */
+function classify(outcome: string): OutcomeGroup | 'waiting' | 'notCalled' | 'other' {
+  const group = GROUP_OF.get(outcome);
+  if (group) return group.id;
+  if (outcome === 'pending') return 'waiting';
+  if (outcome.startsWith('not called') || outcome.startsWith('not sent')) return 'notCalled';
+  return 'other';
+}
+
+/** The colour a results tile or pill takes for an outcome, the same as its chart group. */
+export function outcomeTone(outcome: string): string {
+  const kind = classify(outcome);
+  if (kind === 'waiting' || kind === 'notCalled') return '';
+  if (kind === 'other') return 'warn';
+  return GROUP_OF.get(outcome)!.tone;
+}
+
 /** Counts by outcome (a results page's `outcomes`) → the chart's groups and the rest. */
 export function outcomeTotals(outcomes: Record<string, number>): OutcomeTotals {
-  const grouped = new Map<string, OutcomeGroup>();
-  for (const group of OUTCOME_GROUPS) for (const o of group.outcomes) grouped.set(o, group.id);
   const counts = new Map<OutcomeGroup, number>();
   let waiting = 0;
   let notCalled = 0;
   let other = 0;
   for (const [outcome, n] of Object.entries(outcomes)) {
-    const group = grouped.get(outcome);
-    if (group) counts.set(group, (counts.get(group) ?? 0) + n);
-    else if (outcome === 'pending') waiting += n;
-    else if (outcome.startsWith('not called') || outcome.startsWith('not sent')) notCalled += n;
-    else other += n;
+    const kind = classify(outcome);
+    if (kind === 'waiting') waiting += n;
+    else if (kind === 'notCalled') notCalled += n;
+    else if (kind === 'other') other += n;
+    else counts.set(kind, (counts.get(kind) ?? 0) + n);
   }
   return {
     groups: OUTCOME_GROUPS.map((g) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeTotals } from '../../../shared/results-words';
+import { OUTCOME_GROUPS, outcomeTone, outcomeTotals } from '../../../shared/results-words';
 import { timeline } from '../../../renderer/lib/chart';
 
 describe('outcome totals for the chart and the campaigns list', () => {
@@ -60,5 +60,16 @@ describe('when the calls ended, in at most 24 columns', () => {
 
   it('has nothing to draw before any call ended', () => {
     expect(timeline([])).toEqual({ bucketMinutes: 1, bars: [], peak: null, total: 0 });
+  });
+});
+
+describe('outcomeTone', () => {
+  it('colours each outcome as its chart group, and leaves waiting and never-called rows plain', () => {
+    for (const group of OUTCOME_GROUPS)
+      for (const outcome of group.outcomes) expect(outcomeTone(outcome), outcome).toBe(group.tone);
+    expect(outcomeTone('pending')).toBe('');
+    expect(outcomeTone('not called: opted out')).toBe('');
+    expect(outcomeTone('not sent')).toBe('');
+    expect(outcomeTone('transferred')).toBe('warn');
   });
 });
