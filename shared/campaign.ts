@@ -13,7 +13,14 @@ export const CAMPAIGN_STATUSES = [
 ] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'ready'];
+const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'ready'];
+
+/**
+ * THE rule for what may still change: a campaign that has started sending is locked. The
+ * screens ask it to show a campaign read-only; the services refuse edits with it
+ * (electron/campaigns/service.ts assertEditable).
+ */
+export const isEditable = (status: CampaignStatus): boolean => EDITABLE_STATUSES.includes(status);
 
 export const CAMPAIGN_NAME_MAX = 120;
 

@@ -30,6 +30,7 @@ import { AppError } from '../../shared/errors';
 import type { SavedFiles } from '../../shared/workspace';
 import type { AudioStore } from '../audio';
 import type { Db } from '../db/open';
+import { recipientsTable } from '../db/tables/recipients';
 import type { RecipientService } from '../recipients/service';
 import { csvLine, writeLines } from '../send/csv';
 import type { CampaignService } from './service';
@@ -159,14 +160,12 @@ export class CampaignFiles {
     }
     const written: string[] = [];
 
-    const rows = db
-      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row')
-      .iterate(campaignId) as IterableIterator<{ fields: string }>;
+    const rows = recipientsTable(db).allFields(campaignId);
     writeLines(
       join(folder, recipientsName),
       (function* () {
         yield csvLine(list.headers);
-        for (const r of rows) yield csvLine(JSON.parse(r.fields) as string[]);
+        for (const fields of rows) yield csvLine(JSON.parse(fields) as string[]);
       })(),
     );
     written.push(recipientsName);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  EDITABLE_STATUSES,
   deliverySchema,
+  isEditable,
   messageSchema,
   type CampaignContentPatch,
   type CampaignDetail,
@@ -18,15 +18,11 @@ import {
 } from '../../shared/recipients/merge-settings';
 import { canonicalVoice } from '../../shared/voices';
 import type { Db } from '../db/open';
-
-interface CampaignRow {
-  id: string;
-  name: string;
-  status: CampaignStatus;
-  created_at: string;
-  updated_at: string;
-  recipient_count: number;
-}
+import {
+  campaignsTable,
+  type CampaignContentColumn,
+  type CampaignRow,
+} from '../db/tables/campaigns';
 
 const toSummary = (row: CampaignRow): CampaignSummary => ({
   id: row.id,
@@ -69,6 +65,7 @@ export class CampaignService {
   readonly #clock: () => Date;
   readonly #newId: () => string;
   readonly #duplicateHooks: readonly DuplicateHook[];
+  readonly #table: ReturnType<typeof campaignsTable>;
 
   constructor({
     db,
@@ -77,43 +74,18 @@ export class CampaignService {
     duplicateHooks = [],
   }: CampaignServiceDeps) {
     this.#db = db;
+    this.#table = campaignsTable(db);
     this.#clock = clock;
     this.#newId = newId;
     this.#duplicateHooks = [...duplicateHooks];
   }
 
-  // Recipient counts come from later migrations; until the table exists the count is 0.
-  #select(where: string): string {
-    return `SELECT c.id, c.name, c.status, c.created_at, c.updated_at, ${this.#recipientCountSql()} AS recipient_count
-            FROM campaigns c ${where}`;
-  }
-
-  #recipientCountSql(): string {
-    const hasRecipients = this.#db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recipients'")
-      .get();
-    return hasRecipients ? '(SELECT count(*) FROM recipients r WHERE r.campaign_id = c.id)' : '0';
-  }
-
   list(search?: string): CampaignSummary[] {
-    const term = search?.trim();
-    if (term) {
-      const escaped = term.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-      const rows = this.#db
-        .prepare(
-          `${this.#select("WHERE c.name LIKE ? ESCAPE '\\'")} ORDER BY c.updated_at DESC, c.name`,
-        )
-        .all(`%${escaped}%`) as CampaignRow[];
-      return rows.map(toSummary);
-    }
-    const rows = this.#db
-      .prepare(`${this.#select('')} ORDER BY c.updated_at DESC, c.name`)
-      .all() as CampaignRow[];
-    return rows.map(toSummary);
+    return this.#table.list(search?.trim()).map(toSummary);
   }
 
   get(id: string): CampaignSummary {
-    const row = this.#db.prepare(this.#select('WHERE c.id = ?')).get(id) as CampaignRow | undefined;
+    const row = this.#table.find(id);
     if (!row)
       throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     return toSummary(row);
@@ -122,38 +94,21 @@ export class CampaignService {
   create(name: string): CampaignSummary {
     const id = this.#newId();
     const now = this.#clock().toISOString();
-    this.#db
-      .prepare(
-        'INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(id, name, 'draft', now, now);
+    this.#table.insert(id, name, now);
     return this.get(id);
   }
 
   rename(id: string, name: string): CampaignSummary {
     const current = this.get(id);
     this.#assertEditable(current);
-    this.#db
-      .prepare('UPDATE campaigns SET name = ?, updated_at = ? WHERE id = ?')
-      .run(name, this.#clock().toISOString(), id);
+    this.#table.rename(id, name, this.#clock().toISOString());
     return this.get(id);
   }
 
   /** The campaign with what it says; stored JSON is parsed leniently so a damaged field reads as empty, not as a crash. */
   detail(id: string): CampaignDetail {
     const summary = this.get(id);
-    const row = this.#db
-      .prepare(
-        'SELECT caller_id, human_message, machine_message, delivery, merge_settings, profile_id FROM campaigns WHERE id = ?',
-      )
-      .get(id) as {
-      caller_id: string | null;
-      human_message: string | null;
-      machine_message: string | null;
-      delivery: string;
-      merge_settings: string;
-      profile_id: string | null;
-    };
+    const row = this.#table.content(id)!;
     return {
       ...summary,
       profileId: row.profile_id,
@@ -168,11 +123,9 @@ export class CampaignService {
   /** Saves the fields present in the patch (the editor's autosave); refused once the campaign is sent. */
   update(id: string, patch: CampaignContentPatch): CampaignDetail {
     this.#assertEditable(this.get(id));
-    const sets: string[] = [];
-    const values: Array<string | null> = [];
-    const put = (column: string, value: string | null) => {
-      sets.push(`${column} = ?`);
-      values.push(value);
+    const values: Partial<Record<CampaignContentColumn, string | null>> = {};
+    const put = (column: CampaignContentColumn, value: string | null) => {
+      values[column] = value;
     };
     if (patch.callerId !== undefined) put('caller_id', patch.callerId || null);
     if (patch.human !== undefined)
@@ -183,18 +136,13 @@ export class CampaignService {
       put('delivery', JSON.stringify(patch.delivery satisfies Delivery));
     if (patch.merge !== undefined)
       put('merge_settings', JSON.stringify(patch.merge satisfies MergeSettings));
-    if (sets.length > 0) {
-      put('updated_at', this.#clock().toISOString());
-      this.#db.prepare(`UPDATE campaigns SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
-    }
+    this.#table.setContent(id, values, this.#clock().toISOString());
     return this.detail(id);
   }
 
   /** Moves a campaign through its life (the send engine and outbox use this). */
   setStatus(id: string, status: CampaignStatus): void {
-    this.#db
-      .prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?')
-      .run(status, this.#clock().toISOString(), id);
+    this.#table.setStatus(id, status, this.#clock().toISOString());
   }
 
   /**
@@ -207,18 +155,8 @@ export class CampaignService {
     const now = this.#clock().toISOString();
     const name = options.name ?? copyName(source.name);
     this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          'INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-        )
-        .run(copyId, name, 'draft', now, now);
-      this.#db
-        .prepare(
-          `UPDATE campaigns SET (caller_id, human_message, machine_message, delivery, merge_settings) =
-             (SELECT caller_id, human_message, machine_message, delivery, merge_settings FROM campaigns WHERE id = ?)
-           WHERE id = ?`,
-        )
-        .run(source.id, copyId);
+      this.#table.insert(copyId, name, now);
+      this.#table.copyContent(source.id, copyId);
       for (const hook of this.#duplicateHooks) hook(this.#db, source.id, copyId, options);
     })();
     return this.get(copyId);
@@ -232,7 +170,7 @@ export class CampaignService {
         `"${current.name}" is being sent. Cancel the send before deleting it.`,
       );
     }
-    this.#db.prepare('DELETE FROM campaigns WHERE id = ?').run(id);
+    this.#table.delete(id);
   }
 
   #assertEditable(campaign: CampaignSummary): void {
@@ -241,14 +179,14 @@ export class CampaignService {
 }
 
 /**
- * The one rule for what may still change: a campaign that has started sending is locked, and
- * every service that edits a campaign or its list asks here (`part` names what was refused).
+ * The refusal for an edit of a sent campaign (shared/campaign.ts isEditable is the rule); every
+ * service that edits a campaign or its list asks here (`part` names what was refused).
  */
 export function assertEditable(
   campaign: { name: string; status: CampaignStatus },
   part: 'campaign' | 'recipients' = 'campaign',
 ): void {
-  if (EDITABLE_STATUSES.includes(campaign.status)) return;
+  if (isEditable(campaign.status)) return;
   const what = part === 'recipients' ? 'its recipients ' : '';
   throw new AppError(
     'locked',

@@ -21,7 +21,7 @@ import {
   messageTexts,
   type LoadedCampaignFile,
 } from './campaign-file';
-import { EDITABLE_STATUSES } from '../../shared/campaign';
+import { isEditable } from '../../shared/campaign';
 
 /**
  * The headless CLI: `validate`, `send`, `status`, `test-call` and `results` on a campaign file,
@@ -475,9 +475,7 @@ async function send(
       return 1;
     }
   }
-  const editable = campaignId
-    ? EDITABLE_STATUSES.includes(services.campaigns.get(campaignId).status)
-    : true;
+  const editable = campaignId ? isEditable(services.campaigns.get(campaignId).status) : true;
   if (editable) {
     campaignId = services.db.transaction(() => {
       const id = applyCampaignFile(services, file, campaignId ?? undefined);

@@ -13,6 +13,7 @@ import {
 } from '../../shared/profiles';
 import { REHEARSAL_TOKEN_PREFIX } from '../../shared/rehearsal';
 import type { Db } from '../db/open';
+import { campaignsTable } from '../db/tables/campaigns';
 import type { Logger } from '../logging/logger';
 import { registerSecret, type SecretStore } from '../secrets/store';
 
@@ -235,15 +236,11 @@ export class ProfileService {
   /** Removes the profile, its keychain entry and its cached caller IDs. */
   async delete(id: string): Promise<void> {
     const row = this.#row(id);
-    const busy = this.#db
-      .prepare(
-        "SELECT name FROM campaigns WHERE profile_id = ? AND status IN ('queued', 'sending') LIMIT 1",
-      )
-      .get(id) as { name: string } | undefined;
-    if (busy) {
+    const busy = campaignsTable(this.#db).sendingWithProfile(id);
+    if (busy !== undefined) {
       throw new AppError(
         'locked',
-        `"${busy.name}" is being sent with "${row.name}". Wait for the send to finish or cancel it first.`,
+        `"${busy}" is being sent with "${row.name}". Wait for the send to finish or cancel it first.`,
       );
     }
     if (row.has_secret === 1) {
@@ -272,11 +269,7 @@ export class ProfileService {
   setActive(id: string): Profile {
     this.#row(id);
     this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          'UPDATE campaigns SET profile_id = (SELECT id FROM profiles WHERE is_active = 1) WHERE profile_id IS NULL',
-        )
-        .run();
+      campaignsTable(this.#db).pinActiveProfile();
       this.#db.prepare('UPDATE profiles SET is_active = 0 WHERE is_active = 1').run();
       this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(id);
     })();
@@ -382,21 +375,16 @@ export class ProfileService {
   /** Records which profile a campaign uses (null: follow the active profile). */
   useForCampaign(campaignId: string, profileId: string | null): void {
     if (profileId) this.#row(profileId);
-    const result = this.#db
-      .prepare('UPDATE campaigns SET profile_id = ? WHERE id = ?')
-      .run(profileId, campaignId);
-    if (result.changes === 0)
+    if (!campaignsTable(this.#db).setProfile(campaignId, profileId))
       throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
   }
 
   /** The profile a campaign uses: the one it remembers, else the active one. */
   forCampaign(campaignId: string): Profile | null {
-    const row = this.#db
-      .prepare('SELECT profile_id FROM campaigns WHERE id = ?')
-      .get(campaignId) as { profile_id: string | null } | undefined;
-    if (!row)
+    const profileId = campaignsTable(this.#db).profileId(campaignId);
+    if (profileId === undefined)
       throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
-    return row.profile_id ? this.get(row.profile_id) : this.active();
+    return profileId ? this.get(profileId) : this.active();
   }
 
   // ---- internals -----------------------------------------------------------------------
@@ -472,7 +460,5 @@ function secretNeededAgain(before: ProfileRow, input: ProfileInput): string {
 
 /** A duplicated campaign keeps the profile its original used (a CampaignService duplicate hook). */
 export function copyCampaignProfile(db: Db, sourceId: string, copyId: string): void {
-  db.prepare(
-    'UPDATE campaigns SET profile_id = (SELECT profile_id FROM campaigns WHERE id = ?) WHERE id = ?',
-  ).run(sourceId, copyId);
+  campaignsTable(db).copyProfile(sourceId, copyId);
 }

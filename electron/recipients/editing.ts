@@ -1,9 +1,10 @@
-import type { CampaignStatus } from '../../shared/campaign';
 import { assertEditable } from '../campaigns/service';
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn } from '../../shared/recipients/columns';
 import type { SheetPeek } from '../../shared/workspace';
 import type { Db } from '../db/open';
+import { campaignsTable } from '../db/tables/campaigns';
+import { recipientsTable } from '../db/tables/recipients';
 import { PhoneValidator } from './phone';
 import { readTable, type TextEncoding } from './read-table';
 import { cellProblemsJson, type RowCellProblem } from './service';
@@ -16,9 +17,11 @@ import { cellProblemsJson, type RowCellProblem } from './service';
 export class RecipientEditor {
   readonly #db: Db;
   readonly #clock: () => Date;
+  readonly #table: ReturnType<typeof recipientsTable>;
 
   constructor({ db, clock = () => new Date() }: { db: Db; clock?: () => Date }) {
     this.#db = db;
+    this.#table = recipientsTable(db);
     this.#clock = clock;
   }
 
@@ -56,15 +59,11 @@ export class RecipientEditor {
   }
 
   #editable(campaignId: string): { defaultCountry: string; phoneIndex: number } {
-    const campaign = this.#db
-      .prepare('SELECT name, status FROM campaigns WHERE id = ?')
-      .get(campaignId) as { name: string; status: CampaignStatus } | undefined;
+    const campaign = campaignsTable(this.#db).nameAndStatus(campaignId);
     if (!campaign)
       throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     assertEditable(campaign, 'recipients');
-    const list = this.#db
-      .prepare('SELECT default_country, phone_index FROM recipient_lists WHERE campaign_id = ?')
-      .get(campaignId) as { default_country: string; phone_index: number } | undefined;
+    const list = this.#table.list(campaignId);
     if (!list)
       throw new AppError(
         'not_found',
@@ -80,9 +79,7 @@ export class RecipientEditor {
     phone: string,
   ): { row: number; e164: string | null; status: string } {
     const { defaultCountry, phoneIndex } = this.#editable(campaignId);
-    const current = this.#db
-      .prepare('SELECT fields, cell_problems FROM recipients WHERE campaign_id = ? AND row = ?')
-      .get(campaignId, row) as { fields: string; cell_problems: string | null } | undefined;
+    const current = this.#table.row(campaignId, row);
     if (!current) throw new AppError('not_found', `There is no row ${row} in the recipient list.`);
     const check = new PhoneValidator(defaultCountry).check(phone);
     if (!check.ok) {
@@ -101,32 +98,18 @@ export class RecipientEditor {
       : undefined;
     const cellProblems = cellProblemsJson(otherProblems, phoneIndex, check.extension);
     this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          `UPDATE recipients SET phone_raw = ?, e164 = ?, status = 'valid', problem = NULL, duplicate_of = NULL, line_type = ?, fields = ?,
-             cell_problems = ?
-           WHERE campaign_id = ? AND row = ?`,
-        )
-        .run(
-          phone.trim(),
-          check.e164,
-          check.lineType,
-          JSON.stringify(cells),
-          cellProblems,
-          campaignId,
-          row,
-        );
+      this.#table.setPhone(campaignId, row, {
+        phoneRaw: phone.trim(),
+        e164: check.e164,
+        lineType: check.lineType,
+        fields: JSON.stringify(cells),
+        cellProblems,
+      });
       this.#recomputeDuplicates(campaignId);
       this.#touch(campaignId);
     })();
-    const after = this.#db
-      .prepare('SELECT row, e164, status FROM recipients WHERE campaign_id = ? AND row = ?')
-      .get(campaignId, row) as {
-      row: number;
-      e164: string | null;
-      status: string;
-    };
-    return after;
+    const after = this.#table.row(campaignId, row)!;
+    return { row: after.row, e164: after.e164, status: after.status };
   }
 
   /**
@@ -138,12 +121,10 @@ export class RecipientEditor {
     let removed = 0;
     const kept: Array<Record<string, unknown>> = [];
     this.#db.transaction(() => {
-      const read = this.#db.prepare('SELECT * FROM recipients WHERE campaign_id = ? AND row = ?');
-      const remove = this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ? AND row = ?');
       for (const row of new Set(rows)) {
-        const before = read.get(campaignId, row) as Record<string, unknown> | undefined;
+        const before = this.#table.wholeRow(campaignId, row);
         if (!before) continue;
-        removed += remove.run(campaignId, row).changes;
+        if (this.#table.deleteRow(campaignId, row)) removed++;
         kept.push(before);
       }
       if (removed > 0) {
@@ -170,14 +151,7 @@ export class RecipientEditor {
     }
     let restored = 0;
     this.#db.transaction(() => {
-      for (const row of last.rows) {
-        const columns = Object.keys(row);
-        restored += this.#db
-          .prepare(
-            `INSERT OR IGNORE INTO recipients (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          )
-          .run(...columns.map((c) => row[c])).changes;
-      }
+      for (const row of last.rows) if (this.#table.restoreRow(row)) restored++;
       this.#recomputeDuplicates(campaignId);
       this.#touch(campaignId);
     })();
@@ -195,45 +169,24 @@ export class RecipientEditor {
   >();
 
   #importedAt(campaignId: string): string | null {
-    const row = this.#db
-      .prepare('SELECT imported_at FROM recipient_lists WHERE campaign_id = ?')
-      .get(campaignId) as { imported_at: string } | undefined;
-    return row?.imported_at ?? null;
+    return this.#table.list(campaignId)?.imported_at ?? null;
   }
 
   /** The first row with a number is the one called; later rows with the same number are duplicates of it. */
   #recomputeDuplicates(campaignId: string): void {
-    const rows = this.#db
-      .prepare(
-        `SELECT row, e164, status, duplicate_of FROM recipients WHERE campaign_id = ? AND e164 IS NOT NULL AND status != 'invalid' ORDER BY row`,
-      )
-      .all(campaignId) as Array<{
-      row: number;
-      e164: string;
-      status: string;
-      duplicate_of: number | null;
-    }>;
     const first = new Map<string, number>();
-    const makeValid = this.#db.prepare(
-      `UPDATE recipients SET status = 'valid', problem = NULL, duplicate_of = NULL WHERE campaign_id = ? AND row = ?`,
-    );
-    const makeDuplicate = this.#db.prepare(
-      `UPDATE recipients SET status = 'duplicate', problem = 'duplicate', duplicate_of = ? WHERE campaign_id = ? AND row = ?`,
-    );
-    for (const r of rows) {
+    for (const r of this.#table.numbered(campaignId)) {
       const original = first.get(r.e164);
       if (original === undefined) {
         first.set(r.e164, r.row);
-        if (r.status !== 'valid') makeValid.run(campaignId, r.row);
+        if (r.status !== 'valid') this.#table.markValid(campaignId, r.row);
       } else if (r.status !== 'duplicate' || r.duplicate_of !== original) {
-        makeDuplicate.run(original, campaignId, r.row);
+        this.#table.markDuplicate(campaignId, r.row, original);
       }
     }
   }
 
   #touch(campaignId: string): void {
-    this.#db
-      .prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?')
-      .run(this.#clock().toISOString(), campaignId);
+    campaignsTable(this.#db).touch(campaignId, this.#clock().toISOString());
   }
 }

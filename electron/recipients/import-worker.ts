@@ -38,8 +38,6 @@ function run(): void {
   let db;
   try {
     db = openDatabase(databasePath);
-    // The staged rows go to a temporary file, not this thread's memory.
-    db.pragma('temp_store = FILE');
     const result = new RecipientService({ db }).import(options as ImportOptions, {
       staged: true,
       cancelled: () => Atomics.load(flag, 0) === 1,

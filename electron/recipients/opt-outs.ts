@@ -8,6 +8,7 @@ import type {
   SharedDncStatus,
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
+import { onDoNotCallSql } from '../db/tables/do-not-call';
 import type { Logger } from '../logging/logger';
 import { csvLine } from '../send/csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
@@ -26,22 +27,9 @@ export type { OptOutChange, OptOutEntry, OptOutList, SharedDncStatus };
 const MAX_REJECTED = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Whether the number in `number` (an SQL expression holding an E.164) is on the do-not-call list
- * for the profile in `profile` (an SQL expression or placeholder; NULL: no profile): this
- * computer's list for everyone, the profile's own additions, or the office's shared file as last
- * read. THE rule every query that decides who is called uses (validation, review, send, results);
- * it takes exactly one parameter, the profile.
- */
-export function onDoNotCallSql(number: string, profile: string): string {
-  return `(EXISTS (SELECT 1 FROM do_not_call dnc WHERE dnc.e164 = ${number} AND dnc.profile_id IN ('', COALESCE(${profile}, '')))
-    OR EXISTS (SELECT 1 FROM do_not_call_shared dncs WHERE dncs.e164 = ${number}))`;
-}
-
-/** A recipient row (`alias` of table recipients) that may be called: a valid number not on the list. */
-export function sendableSql(alias: string, profile: string): string {
-  return `(${alias}.status = 'valid' AND NOT ${onDoNotCallSql(`${alias}.e164`, profile)})`;
-}
+// Kept here for the send journal until it reads recipients through the table modules.
+export { onDoNotCallSql } from '../db/tables/do-not-call';
+export { sendableSql } from '../db/tables/recipients';
 
 /** Who is adding or removing numbers here, for the record a compliance review reads. */
 export interface Who {

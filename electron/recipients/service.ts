@@ -34,12 +34,7 @@ import {
   type QuietHoursReport,
   type ZoneGroup,
 } from '../../shared/recipients/quiet-hours';
-import type {
-  LineType,
-  Problem,
-  RecipientStatus,
-  ValidationSummary,
-} from '../../shared/recipients/summary';
+import type { Problem, ValidationSummary } from '../../shared/recipients/summary';
 import type {
   ImportProgress,
   ImportResult,
@@ -51,8 +46,14 @@ import type {
   MergeColumn,
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
+import { campaignsTable } from '../db/tables/campaigns';
+import {
+  recipientsTable,
+  type NewRecipient,
+  type RecipientRow,
+  type RowFilter,
+} from '../db/tables/recipients';
 import type { Logger } from '../logging/logger';
-import { onDoNotCallSql, sendableSql } from './opt-outs';
 import { FirstRows } from './first-rows';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
 import {
@@ -102,34 +103,6 @@ export interface SendableRecipient {
   row: number;
   e164: string;
   fields: Record<string, string>;
-}
-
-interface ListRow {
-  campaign_id: string;
-  file_name: string;
-  file_sha256: string;
-  format: 'csv' | 'xlsx';
-  encoding: TableInfo['encoding'];
-  delimiter: string | null;
-  headers: string;
-  merge_keys: string;
-  phone_index: number;
-  default_country: string;
-  row_count: number;
-  imported_at: string;
-}
-
-interface RecipientRow {
-  row: number;
-  phone_raw: string;
-  e164: string | null;
-  status: RecipientStatus;
-  problem: string | null;
-  duplicate_of: number | null;
-  line_type: LineType | null;
-  fields: string;
-  cell_problems?: string | null;
-  opted_out?: number;
 }
 
 export interface RecipientServiceDeps {
@@ -187,9 +160,11 @@ export class RecipientService {
   readonly #db: Db;
   readonly #log: Logger | undefined;
   readonly #clock: () => Date;
+  readonly #table: ReturnType<typeof recipientsTable>;
 
   constructor({ db, log, clock = () => new Date() }: RecipientServiceDeps) {
     this.#db = db;
+    this.#table = recipientsTable(db);
     this.#log = log;
     this.#clock = clock;
   }
@@ -204,30 +179,11 @@ export class RecipientService {
     copyId: string,
     options: { rows?: readonly number[] } = {},
   ): void => {
-    db.prepare(
-      `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
-         merge_keys, phone_index, default_country, row_count, imported_at)
-       SELECT ?, file_name, file_sha256, format, encoding, delimiter, headers, merge_keys, phone_index,
-         default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
-    ).run(copyId, sourceId);
-    const columns =
-      'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems';
-    if (!options.rows) {
-      db.prepare(
-        `INSERT INTO recipients (campaign_id, ${columns}) SELECT ?, ${columns} FROM recipients WHERE campaign_id = ? ORDER BY row`,
-      ).run(copyId, sourceId);
-      return;
-    }
-    const copyRow = db.prepare(
-      `INSERT INTO recipients (campaign_id, ${columns}) SELECT ?, ${columns} FROM recipients WHERE campaign_id = ? AND row = ?`,
-    );
-    for (const row of options.rows) copyRow.run(copyId, sourceId, row);
+    recipientsTable(db).copy(sourceId, copyId, options.rows);
   };
 
   #campaign(campaignId: string): { name: string; status: CampaignStatus } {
-    const campaign = this.#db
-      .prepare('SELECT name, status FROM campaigns WHERE id = ?')
-      .get(campaignId) as { name: string; status: CampaignStatus } | undefined;
+    const campaign = campaignsTable(this.#db).nameAndStatus(campaignId);
     if (!campaign)
       throw new AppError('not_found', 'That campaign no longer exists. It may have been deleted.');
     return campaign;
@@ -255,17 +211,9 @@ export class RecipientService {
     }
     const validator = new PhoneValidator(defaultCountry);
     const staged = control.staged === true;
-    if (staged) {
-      // Lives in this connection's temporary database: writing it locks nothing others use.
-      this.#db.exec(`DROP TABLE IF EXISTS temp.staged_recipients;
-        CREATE TEMP TABLE staged_recipients (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, phone_raw TEXT NOT NULL,
-          e164 TEXT, status TEXT NOT NULL, problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL,
-          cell_problems TEXT)`);
-    }
-    const insert = this.#db.prepare(
-      `INSERT INTO ${staged ? 'temp.staged_recipients' : 'recipients'} (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const stored = this.#table;
+    if (staged) stored.createStaging();
+    const insert = (...values: NewRecipient) => stored.insert(staged, values);
     const cancelled = () => {
       if (control.cancelled?.()) {
         throw new AppError(
@@ -335,7 +283,7 @@ export class RecipientService {
             );
             if (!check.ok) {
               counts.invalid++;
-              insert.run(
+              insert(
                 campaignId,
                 row,
                 raw,
@@ -352,7 +300,7 @@ export class RecipientService {
             const first = seen.firstOrAdd(e164Key(check.e164), row);
             if (first >= 0) {
               counts.duplicates++;
-              insert.run(
+              insert(
                 campaignId,
                 row,
                 raw,
@@ -367,7 +315,7 @@ export class RecipientService {
               return;
             }
             counts.valid++;
-            insert.run(
+            insert(
               campaignId,
               row,
               raw,
@@ -400,52 +348,37 @@ export class RecipientService {
       if (staged) {
         // The campaign may have been sent or deleted while the file was read.
         assertEditable(this.#campaign(campaignId), 'recipients');
-        this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
-        const copy = this.#db.prepare(
-          `INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems)
-           SELECT campaign_id, row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems
-           FROM temp.staged_recipients WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
-        );
+        this.#table.deleteAll(campaignId);
         for (let done = 0; done < counts.total; done += COPY_BLOCK) {
           cancelled();
-          copy.run(done, done + COPY_BLOCK);
+          this.#table.copyStaged(done, done + COPY_BLOCK);
           const copied = Math.min(counts.total, done + COPY_BLOCK);
           control.onProgress?.({ stage: 'saving', rows: copied, fraction: copied / counts.total });
         }
       }
       const now = this.#clock().toISOString();
-      this.#db
-        .prepare(
-          `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
-             merge_keys, phone_index, default_country, row_count, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (campaign_id) DO UPDATE SET file_name = excluded.file_name, file_sha256 = excluded.file_sha256,
-             format = excluded.format, encoding = excluded.encoding, delimiter = excluded.delimiter,
-             headers = excluded.headers, merge_keys = excluded.merge_keys, phone_index = excluded.phone_index,
-             default_country = excluded.default_country, row_count = excluded.row_count, imported_at = excluded.imported_at`,
-        )
-        .run(
-          campaignId,
-          table.info.fileName,
-          table.sha256,
-          table.info.format,
-          table.info.encoding,
-          table.info.delimiter,
-          JSON.stringify(map.headers),
-          JSON.stringify(map.keys),
-          map.phoneIndex,
-          defaultCountry,
-          table.rows,
-          now,
-        );
-      this.#db.prepare('UPDATE campaigns SET updated_at = ? WHERE id = ?').run(now, campaignId);
+      this.#table.saveList({
+        campaign_id: campaignId,
+        file_name: table.info.fileName,
+        file_sha256: table.sha256,
+        format: table.info.format,
+        encoding: table.info.encoding ?? null,
+        delimiter: table.info.delimiter ?? null,
+        headers: JSON.stringify(map.headers),
+        merge_keys: JSON.stringify(map.keys),
+        phone_index: map.phoneIndex,
+        default_country: defaultCountry,
+        row_count: table.rows,
+        imported_at: now,
+      });
+      campaignsTable(this.#db).touch(campaignId, now);
     };
 
     let table: TableResult;
     let map: ColumnMapping;
     if (!staged) {
       ({ table, map } = this.#db.transaction(() => {
-        this.#db.prepare('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+        this.#table.deleteAll(campaignId);
         const done = read();
         store(done.table, done.map);
         return done;
@@ -459,7 +392,7 @@ export class RecipientService {
         control.onProgress?.({ stage: 'saving', rows: 0, fraction: 0 });
         this.#db.transaction(() => store(table, map)).immediate();
       } finally {
-        this.#db.exec('DROP TABLE IF EXISTS temp.staged_recipients');
+        this.#table.dropStaging();
       }
     }
     const result: ImportResult = {
@@ -488,9 +421,7 @@ export class RecipientService {
 
   /** The imported list's file and column mapping, or null before any import. */
   getList(campaignId: string): RecipientList | null {
-    const row = this.#db
-      .prepare('SELECT * FROM recipient_lists WHERE campaign_id = ?')
-      .get(campaignId) as ListRow | undefined;
+    const row = this.#table.list(campaignId);
     if (!row) return null;
     const headers = JSON.parse(row.headers) as string[];
     const keys = JSON.parse(row.merge_keys) as string[];
@@ -499,7 +430,7 @@ export class RecipientService {
       fileName: row.file_name,
       sha256: row.file_sha256,
       format: row.format,
-      encoding: row.encoding,
+      encoding: row.encoding as TableInfo['encoding'],
       delimiter: row.delimiter,
       headers,
       keys,
@@ -525,10 +456,7 @@ export class RecipientService {
 
   /** The campaign's merge settings (read as, fallbacks, columns sent); defaults when unreadable. */
   #mergeSettings(campaignId: string): MergeSettings {
-    const text = this.#db
-      .prepare('SELECT merge_settings FROM campaigns WHERE id = ?')
-      .pluck()
-      .get(campaignId) as string | undefined;
+    const text = campaignsTable(this.#db).mergeSettings(campaignId);
     try {
       const parsed = mergeSettingsSchema.safeParse(JSON.parse(text ?? '{}'));
       return parsed.success ? parsed.data : EMPTY_MERGE_SETTINGS;
@@ -605,31 +533,10 @@ export class RecipientService {
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
     const limit = Math.min(1000, Math.max(1, Math.floor(options.limit ?? 100)));
     const profileId = options.profileId ?? null;
-    const optedOut = onDoNotCallSql('r.e164', '@profileId');
-    const where =
-      options.filter === 'problems'
-        ? `AND (r.status != 'valid' OR r.cell_problems IS NOT NULL OR ${optedOut})`
-        : options.filter === 'sendable'
-          ? `AND ${sendableSql('r', '@profileId')}`
-          : '';
-    const params = { campaignId, profileId, limit, offset };
-    const total = (
-      this.#db
-        .prepare(
-          `SELECT count(*) AS n FROM recipients r WHERE r.campaign_id = @campaignId ${where}`,
-        )
-        .get(params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.#db
-      .prepare(
-        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields, r.cell_problems,
-           ${optedOut} AS opted_out
-         FROM recipients r WHERE r.campaign_id = @campaignId ${where}
-         ORDER BY r.row LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as RecipientRow[];
+    const filter: RowFilter =
+      options.filter === 'problems' || options.filter === 'sendable' ? options.filter : 'all';
+    const total = this.#table.count(campaignId, filter, profileId);
+    const rows = this.#table.page(campaignId, filter, profileId, limit, offset);
     const settings = this.#mergeSettings(campaignId);
     return { total, offset, rows: rows.map((row) => this.#view(list, row, settings)) };
   }
@@ -637,10 +544,7 @@ export class RecipientService {
   /** Merge columns with values as written (the first 200 rows) and the suggested "read as" for each. */
   mergeColumns(campaignId: string): MergeColumn[] {
     const list = this.#requireList(campaignId);
-    const rows = this.#db
-      .prepare('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row LIMIT 200')
-      .pluck()
-      .all(campaignId) as string[];
+    const rows = this.#table.firstFields(campaignId, 200);
     const cells = rows.map((r) => JSON.parse(r) as string[]);
     return list.keys.flatMap((key, index) => {
       if (index === list.phoneIndex) return [];
@@ -655,12 +559,7 @@ export class RecipientService {
   /** The message as this recipient will hear it. */
   preview(campaignId: string, row: number, text: string): Preview {
     const list = this.#requireList(campaignId);
-    const found = this.#db
-      .prepare(
-        `SELECT row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems, 0 AS opted_out
-         FROM recipients WHERE campaign_id = ? AND row = ?`,
-      )
-      .get(campaignId, row) as RecipientRow | undefined;
+    const found = this.#table.row(campaignId, row);
     if (!found)
       throw new AppError(
         'not_found',
@@ -765,31 +664,14 @@ export class RecipientService {
     const blanksOnly = reader.every((r) => r.readAs === 'as-written');
     // Most rows are valid and need nothing but their merge cells: other columns come back only
     // for rows that have something to say (every value handed to JavaScript costs time).
-    const block = this.#db
-      .prepare(
-        `SELECT r.row, r.status,
-           CASE WHEN r.status = 'invalid' THEN r.problem END,
-           CASE WHEN r.status = 'invalid' THEN r.phone_raw END,
-           CASE WHEN r.status = 'duplicate' THEN r.e164 END,
-           r.duplicate_of, r.cell_problems,
-           CASE WHEN r.status = 'valid' AND ${onDoNotCallSql('r.e164', '@profileId')} THEN r.e164 END,
-           ${known.length > 0 ? `CASE WHEN r.status = 'valid' THEN r.fields END` : 'NULL'}
-         FROM recipients r WHERE r.campaign_id = @campaignId AND r.row > @after ORDER BY r.row LIMIT ${SUMMARY_BLOCK}`,
-      )
-      .raw();
-    type Raw = [
-      number,
-      RecipientStatus,
-      string | null,
-      string,
-      string | null,
-      number | null,
-      string | null,
-      string | null,
-      string | null,
-    ];
     for (let after = 0; ;) {
-      const found = block.all({ campaignId, profileId, after }) as Raw[];
+      const found = this.#table.summaryBlock(
+        campaignId,
+        profileId,
+        after,
+        SUMMARY_BLOCK,
+        known.length > 0,
+      );
       for (const [
         row,
         status,
@@ -916,16 +798,7 @@ export class RecipientService {
   /** Sendable recipients (valid, not opted out now), in row order, for the send engine. */
   *sendable(campaignId: string, profileId: string | null): Generator<SendableRecipient> {
     const list = this.#requireList(campaignId);
-    const iterate = this.#db
-      .prepare(
-        `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
-      )
-      .iterate(campaignId, profileId) as IterableIterator<{
-      row: number;
-      e164: string;
-      fields: string;
-    }>;
-    for (const r of iterate) {
+    for (const r of this.#table.sendable(campaignId, profileId)) {
       const cells = JSON.parse(r.fields) as string[];
       const fields: Record<string, string> = {};
       list.keys.forEach((key, index) => {
@@ -941,17 +814,7 @@ export class RecipientService {
    */
   rowCells(campaignId: string, row?: number): { row: number; cells: string; e164: string | null } {
     const list = this.#requireList(campaignId);
-    const found =
-      row === undefined
-        ? (this.#db
-            .prepare(
-              `SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`,
-            )
-            .get(campaignId) as { row: number; fields: string; e164: string | null } | undefined)
-        : (this.#db
-            .prepare('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?')
-            .get(campaignId, row) as
-            { row: number; fields: string; e164: string | null } | undefined);
+    const found = this.#table.cells(campaignId, row);
     if (!found) {
       throw new AppError(
         'invalid_input',
@@ -1016,13 +879,7 @@ export class RecipientService {
     profileId: string | null,
   ): Array<{ prefix: string; zones: readonly string[]; n: number }> {
     this.#campaign(campaignId);
-    const rows = this.#db
-      .prepare(
-        `SELECT ${zonePrefixSql('r')} AS prefix, min(r.e164) AS sample, count(*) AS n
-         FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
-         GROUP BY prefix`,
-      )
-      .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
+    const rows = this.#table.zonePrefixes(campaignId, profileId);
     return rows.map(({ prefix, sample, n }) => ({
       prefix,
       zones: zonesForNumber(sample, countryOf(sample)),
@@ -1031,11 +888,5 @@ export class RecipientService {
   }
 }
 
-/**
- * The part of a number that decides its time zones (zoneGroups): +1 and the area code, else "+"
- * and six digits. A send that leaves out recipients outside their calling hours records these,
- * and Results reads them back to say why a row got no call.
- */
-export function zonePrefixSql(alias: string): string {
-  return `CASE WHEN substr(${alias}.e164, 1, 2) = '+1' THEN substr(${alias}.e164, 1, 5) ELSE substr(${alias}.e164, 1, 7) END`;
-}
+// Kept here for the send journal and results until they read recipients through the table module.
+export { zonePrefixSql } from '../db/tables/recipients';

@@ -1,7 +1,7 @@
 import {
   CAMPAIGN_NAME_MAX,
   DEFAULT_VOICE,
-  EDITABLE_STATUSES,
+  isEditable,
   type CampaignContentPatch,
   type CampaignDetail,
   type CampaignCallingWindow,
@@ -151,9 +151,7 @@ export class CampaignEditor {
     return at ? { type: 'at', at, ...window } : { type: 'immediately', ...window };
   });
 
-  readonly locked = $derived(
-    this.detail !== null && !EDITABLE_STATUSES.includes(this.detail.status),
-  );
+  readonly locked = $derived(this.detail !== null && !isEditable(this.detail.status));
   readonly nameProblem = $derived(
     this.name.trim() === ''
       ? 'Give the campaign a name.'

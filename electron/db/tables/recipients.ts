@@ -1,0 +1,415 @@
+import type { LineType, RecipientStatus } from '../../../shared/recipients/summary';
+import type { Db } from '../open';
+import { onDoNotCallSql } from './do-not-call';
+import { Prepared, perHandle } from './statements';
+
+/**
+ * THE sendable rule: a recipient row (`alias` of table recipients) that may be called is a valid
+ * number not on the do-not-call list for the profile in `profile` (an SQL expression or
+ * placeholder; it takes exactly that one parameter).
+ */
+export function sendableSql(alias: string, profile: string): string {
+  return `(${alias}.status = 'valid' AND NOT ${onDoNotCallSql(`${alias}.e164`, profile)})`;
+}
+
+/**
+ * The part of a number that decides its time zones: +1 and the area code, else "+" and six
+ * digits. A send that leaves out recipients outside their calling hours records these, and
+ * Results reads them back to say why a row got no call.
+ */
+export function zonePrefixSql(alias: string): string {
+  return `CASE WHEN substr(${alias}.e164, 1, 2) = '+1' THEN substr(${alias}.e164, 1, 5) ELSE substr(${alias}.e164, 1, 7) END`;
+}
+
+/** A campaign's imported list as stored (recipient_lists). */
+export interface ListRow {
+  campaign_id: string;
+  file_name: string;
+  file_sha256: string;
+  format: 'csv' | 'xlsx';
+  encoding: string | null;
+  delimiter: string | null;
+  headers: string;
+  merge_keys: string;
+  phone_index: number;
+  default_country: string;
+  row_count: number;
+  imported_at: string;
+}
+
+/** One recipient as the screens read it; opted_out is worked out against the do-not-call list. */
+export interface RecipientRow {
+  row: number;
+  phone_raw: string;
+  e164: string | null;
+  status: RecipientStatus;
+  problem: string | null;
+  duplicate_of: number | null;
+  line_type: LineType | null;
+  fields: string;
+  cell_problems?: string | null;
+  opted_out?: number;
+}
+
+/** A row as the import writes it. */
+export type NewRecipient = [
+  campaignId: string,
+  row: number,
+  phoneRaw: string,
+  e164: string | null,
+  status: RecipientStatus,
+  problem: string | null,
+  duplicateOf: number | null,
+  lineType: LineType | null,
+  fields: string,
+  cellProblems: string | null,
+];
+
+/** What the validation summary reads of a row (summaryBlock), as an array. */
+export type SummaryRaw = [
+  row: number,
+  status: RecipientStatus,
+  problem: string | null,
+  phoneRaw: string,
+  duplicateE164: string | null,
+  duplicateOf: number | null,
+  cellProblems: string | null,
+  optedOutE164: string | null,
+  fields: string | null,
+];
+
+/** Which rows a page of the list shows. */
+export type RowFilter = 'all' | 'problems' | 'sendable';
+
+const COLUMNS =
+  'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems';
+const INSERT_COLUMNS = `campaign_id, ${COLUMNS}`;
+const STAGED = 'temp.staged_recipients';
+
+/**
+ * The recipients of each campaign (recipients) and the file they came from (recipient_lists).
+ * Every read or write of these two tables goes through here; the send journal reads them to
+ * freeze a send's recipients.
+ */
+class RecipientsTable {
+  readonly #s: Prepared;
+
+  constructor(db: Db) {
+    this.#s = new Prepared(db);
+  }
+
+  // ---- the list ---------------------------------------------------------------------------
+
+  list(campaignId: string): ListRow | undefined {
+    return this.#s.get('SELECT * FROM recipient_lists WHERE campaign_id = ?').get(campaignId) as
+      ListRow | undefined;
+  }
+
+  /** Replaces the campaign's list record (file, hash, column mapping). */
+  saveList(list: ListRow): void {
+    this.#s
+      .get(
+        `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
+           merge_keys, phone_index, default_country, row_count, imported_at)
+         VALUES (@campaign_id, @file_name, @file_sha256, @format, @encoding, @delimiter, @headers,
+           @merge_keys, @phone_index, @default_country, @row_count, @imported_at)
+         ON CONFLICT (campaign_id) DO UPDATE SET file_name = excluded.file_name, file_sha256 = excluded.file_sha256,
+           format = excluded.format, encoding = excluded.encoding, delimiter = excluded.delimiter,
+           headers = excluded.headers, merge_keys = excluded.merge_keys, phone_index = excluded.phone_index,
+           default_country = excluded.default_country, row_count = excluded.row_count, imported_at = excluded.imported_at`,
+      )
+      .run(list);
+  }
+
+  /** A copy of the list (duplicate): the list record, and every row or only `rows`. */
+  copy(sourceId: string, copyId: string, rows?: readonly number[]): void {
+    this.#s
+      .get(
+        `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
+           merge_keys, phone_index, default_country, row_count, imported_at)
+         SELECT ?, file_name, file_sha256, format, encoding, delimiter, headers, merge_keys, phone_index,
+           default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
+      )
+      .run(copyId, sourceId);
+    if (!rows) {
+      this.#s
+        .get(
+          `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ?, ${COLUMNS} FROM recipients WHERE campaign_id = ? ORDER BY row`,
+        )
+        .run(copyId, sourceId);
+      return;
+    }
+    const copyRow = this.#s.get(
+      `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ?, ${COLUMNS} FROM recipients WHERE campaign_id = ? AND row = ?`,
+    );
+    for (const row of rows) copyRow.run(copyId, sourceId, row);
+  }
+
+  // ---- import -----------------------------------------------------------------------------
+
+  /**
+   * A temporary table of this connection to collect an import in: writing it locks nothing
+   * other connections use. Replaces any left from an earlier import. Only the import worker
+   * stages, on a connection of its own.
+   */
+  createStaging(): void {
+    // Staged rows go to a temporary file, not this process's memory. (Changing this setting
+    // drops the connection's temporary tables; the staging table is the only one.)
+    this.#s.pragma('temp_store = FILE');
+    this.#s.script(`DROP TABLE IF EXISTS ${STAGED};
+      CREATE TEMP TABLE staged_recipients (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, phone_raw TEXT NOT NULL,
+        e164 TEXT, status TEXT NOT NULL, problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL,
+        cell_problems TEXT)`);
+  }
+
+  dropStaging(): void {
+    this.#s.script(`DROP TABLE IF EXISTS ${STAGED}`);
+  }
+
+  /** Writes one imported row, into the staging table or straight into the list. */
+  insert(staged: boolean, values: NewRecipient): void {
+    this.#s
+      .get(
+        `INSERT INTO ${staged ? STAGED : 'recipients'} (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(...values);
+  }
+
+  /** Copies staged rows after `from` up to `to` (staging order) into the list. */
+  copyStaged(from: number, to: number): void {
+    this.#s
+      .get(
+        `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ${INSERT_COLUMNS}
+         FROM ${STAGED} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
+      )
+      .run(from, to);
+  }
+
+  deleteAll(campaignId: string): void {
+    this.#s.get('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** One row as the screens read it (not checked against the do-not-call list). */
+  row(campaignId: string, row: number): RecipientRow | undefined {
+    return this.#s
+      .get(`SELECT ${COLUMNS}, 0 AS opted_out FROM recipients WHERE campaign_id = ? AND row = ?`)
+      .get(campaignId, row) as RecipientRow | undefined;
+  }
+
+  /** Every stored column of a row, for putting it back as it was (undo). */
+  wholeRow(campaignId: string, row: number): Record<string, unknown> | undefined {
+    return this.#s
+      .get('SELECT * FROM recipients WHERE campaign_id = ? AND row = ?')
+      .get(campaignId, row) as Record<string, unknown> | undefined;
+  }
+
+  #where(filter: RowFilter): string {
+    if (filter === 'problems')
+      return `AND (r.status != 'valid' OR r.cell_problems IS NOT NULL OR ${onDoNotCallSql('r.e164', '@profileId')})`;
+    if (filter === 'sendable') return `AND ${sendableSql('r', '@profileId')}`;
+    return '';
+  }
+
+  /** How many rows a page filter keeps, checked against the profile's do-not-call list now. */
+  count(campaignId: string, filter: RowFilter, profileId: string | null): number {
+    return this.#s
+      .get(
+        `SELECT count(*) FROM recipients r WHERE r.campaign_id = @campaignId ${this.#where(filter)}`,
+        'pluck',
+      )
+      .get({ campaignId, profileId }) as number;
+  }
+
+  /** One page of rows in row order, each marked when its number is on the do-not-call list. */
+  page(
+    campaignId: string,
+    filter: RowFilter,
+    profileId: string | null,
+    limit: number,
+    offset: number,
+  ): RecipientRow[] {
+    return this.#s
+      .get(
+        `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields, r.cell_problems,
+           ${onDoNotCallSql('r.e164', '@profileId')} AS opted_out
+         FROM recipients r WHERE r.campaign_id = @campaignId ${this.#where(filter)}
+         ORDER BY r.row LIMIT @limit OFFSET @offset`,
+      )
+      .all({ campaignId, profileId, limit, offset }) as RecipientRow[];
+  }
+
+  /** The first `limit` rows' cells (JSON), in row order. */
+  firstFields(campaignId: string, limit: number): string[] {
+    return this.#s
+      .get('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row LIMIT ?', 'pluck')
+      .all(campaignId, limit) as string[];
+  }
+
+  /** Every row's cells (JSON) in row order, read as they are used. */
+  allFields(campaignId: string): IterableIterator<string> {
+    return this.#s
+      .iterate('SELECT fields FROM recipients WHERE campaign_id = ? ORDER BY row', 'pluck')
+      .iterate(campaignId) as IterableIterator<string>;
+  }
+
+  /**
+   * Up to `limit` rows after row `after`, as the validation summary reads them (SummaryRaw):
+   * only what a row has to report comes back, and its cells only when `withFields` (valid rows).
+   */
+  summaryBlock(
+    campaignId: string,
+    profileId: string | null,
+    after: number,
+    limit: number,
+    withFields: boolean,
+  ): SummaryRaw[] {
+    return this.#s
+      .get(
+        `SELECT r.row, r.status,
+           CASE WHEN r.status = 'invalid' THEN r.problem END,
+           CASE WHEN r.status = 'invalid' THEN r.phone_raw END,
+           CASE WHEN r.status = 'duplicate' THEN r.e164 END,
+           r.duplicate_of, r.cell_problems,
+           CASE WHEN r.status = 'valid' AND ${onDoNotCallSql('r.e164', '@profileId')} THEN r.e164 END,
+           ${withFields ? `CASE WHEN r.status = 'valid' THEN r.fields END` : 'NULL'}
+         FROM recipients r WHERE r.campaign_id = @campaignId AND r.row > @after ORDER BY r.row LIMIT @limit`,
+        'raw',
+      )
+      .all({ campaignId, profileId, after, limit }) as SummaryRaw[];
+  }
+
+  /** The sendable rows (valid, not on the do-not-call list now) in row order. */
+  sendable(
+    campaignId: string,
+    profileId: string | null,
+  ): IterableIterator<{ row: number; e164: string; fields: string }> {
+    return this.#s
+      .iterate(
+        `SELECT r.row, r.e164, r.fields FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')} ORDER BY r.row`,
+      )
+      .iterate(campaignId, profileId) as IterableIterator<{
+      row: number;
+      e164: string;
+      fields: string;
+    }>;
+  }
+
+  /** A row's cells and number: the given row, or the first valid one when `row` is undefined. */
+  cells(
+    campaignId: string,
+    row?: number,
+  ): { row: number; fields: string; e164: string | null } | undefined {
+    type Found = { row: number; fields: string; e164: string | null } | undefined;
+    if (row === undefined)
+      return this.#s
+        .get(
+          `SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`,
+        )
+        .get(campaignId) as Found;
+    return this.#s
+      .get('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?')
+      .get(campaignId, row) as Found;
+  }
+
+  /** The sendable recipients counted by zone prefix (zonePrefixSql), with one number of each. */
+  zonePrefixes(
+    campaignId: string,
+    profileId: string | null,
+  ): Array<{ prefix: string; sample: string; n: number }> {
+    return this.#s
+      .get(
+        `SELECT ${zonePrefixSql('r')} AS prefix, min(r.e164) AS sample, count(*) AS n
+         FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
+         GROUP BY prefix`,
+      )
+      .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
+  }
+
+  // ---- editing ----------------------------------------------------------------------------
+
+  /** Sets a row's number (a valid one) and cells; duplicates are the caller's to recompute. */
+  setPhone(
+    campaignId: string,
+    row: number,
+    values: {
+      phoneRaw: string;
+      e164: string;
+      lineType: LineType | null;
+      fields: string;
+      cellProblems: string | null;
+    },
+  ): void {
+    this.#s
+      .get(
+        `UPDATE recipients SET phone_raw = ?, e164 = ?, status = 'valid', problem = NULL, duplicate_of = NULL, line_type = ?, fields = ?,
+           cell_problems = ?
+         WHERE campaign_id = ? AND row = ?`,
+      )
+      .run(
+        values.phoneRaw,
+        values.e164,
+        values.lineType,
+        values.fields,
+        values.cellProblems,
+        campaignId,
+        row,
+      );
+  }
+
+  /** Removes one row; true when it was there. */
+  deleteRow(campaignId: string, row: number): boolean {
+    return (
+      this.#s.get('DELETE FROM recipients WHERE campaign_id = ? AND row = ?').run(campaignId, row)
+        .changes > 0
+    );
+  }
+
+  /** Puts back a row read by wholeRow(); false when that row exists again. */
+  restoreRow(row: Record<string, unknown>): boolean {
+    // The column names come from the table itself (wholeRow), never from outside.
+    const columns = Object.keys(row);
+    return (
+      this.#s
+        .get(
+          `INSERT OR IGNORE INTO recipients (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        )
+        .run(...columns.map((c) => row[c])).changes > 0
+    );
+  }
+
+  /** Rows with a usable number (valid or duplicate) in row order, for working out duplicates again. */
+  numbered(
+    campaignId: string,
+  ): Array<{ row: number; e164: string; status: RecipientStatus; duplicate_of: number | null }> {
+    return this.#s
+      .get(
+        `SELECT row, e164, status, duplicate_of FROM recipients WHERE campaign_id = ? AND e164 IS NOT NULL AND status != 'invalid' ORDER BY row`,
+      )
+      .all(campaignId) as Array<{
+      row: number;
+      e164: string;
+      status: RecipientStatus;
+      duplicate_of: number | null;
+    }>;
+  }
+
+  markValid(campaignId: string, row: number): void {
+    this.#s
+      .get(
+        `UPDATE recipients SET status = 'valid', problem = NULL, duplicate_of = NULL WHERE campaign_id = ? AND row = ?`,
+      )
+      .run(campaignId, row);
+  }
+
+  markDuplicate(campaignId: string, row: number, of: number): void {
+    this.#s
+      .get(
+        `UPDATE recipients SET status = 'duplicate', problem = 'duplicate', duplicate_of = ? WHERE campaign_id = ? AND row = ?`,
+      )
+      .run(of, campaignId, row);
+  }
+}
+
+export const recipientsTable = perHandle((db) => new RecipientsTable(db));
