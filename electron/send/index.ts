@@ -1,6 +1,6 @@
 /**
  * Sending: the journal-backed engine (engine.ts), the service the window and the CLI call
- * (service.ts: checks, start/resume/pause/cancel, the outbox worker), results polling and
+ * (service.ts, which wires checks.ts, controls.ts, driver.ts, status.ts and outbox.ts), results polling and
  * export (results.ts), the audit trail (audit.ts) and the test call (test-call.ts: "Call me first").
  */
 export { SendService } from './service';

@@ -267,6 +267,14 @@ export class Journal {
     );
   }
 
+  /**
+   * A send whose envelopes were never requested and that was never scheduled: dropping it leaves
+   * nothing in Omnigage that could call anyone, so the campaign may be edited and sent afresh.
+   */
+  discardable(campaignId: string): boolean {
+    return !this.envelopesAttempted(campaignId) && this.step(campaignId, 'schedule') === undefined;
+  }
+
   /** Runs `work` in one transaction (one commit); nested calls become savepoints. */
   transaction<T>(work: () => T): T {
     return this.#tx(work) as T;

@@ -63,6 +63,32 @@ export class OptOutsState {
     }
   }
 
+  /**
+   * Runs an action and, when it did something (`done` gives words, or null for none), shows what
+   * it did and reloads the list (`page`: the first page, or the page in view). A failure is shown
+   * instead; `busy` is always cleared, since an action may set it once its dialog has closed.
+   */
+  async #act<T>(
+    action: () => Promise<T>,
+    done: (value: T) => string | null | false,
+    page: 'first' | 'same' | 'none' = 'first',
+  ): Promise<T | undefined> {
+    try {
+      const value = await action();
+      const words = done(value);
+      if (words === false) return value;
+      this.notice = words;
+      this.error = null;
+      if (page !== 'none') await this.load(this.profileId, page === 'same' ? this.offset : 0);
+      return value;
+    } catch (error) {
+      this.error = messageOf(error);
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+
   /** Numbers typed or pasted, one per line or separated by commas; `onlyThisProfile`: for this profile only. */
   async add(text: string, defaultCountry: string, onlyThisProfile = false): Promise<boolean> {
     const numbers = text
@@ -70,123 +96,100 @@ export class OptOutsState {
       .map((n) => n.trim())
       .filter(Boolean);
     if (numbers.length === 0) return false;
-    try {
-      const change = await this.#call('optouts:add', {
-        numbers,
-        defaultCountry,
-        ...(onlyThisProfile ? { onlyForProfile: this.profileId } : {}),
-      });
-      const rejected = change.rejected.length
-        ? ` ${change.rejected.length} not added: ${change.rejected
-            .slice(0, 3)
-            .map((r) => `"${r.value}"`)
-            .join(', ')} ${change.rejected.length === 1 ? 'is' : 'are'} not a phone number.`
-        : '';
-      this.notice = `Added ${change.changed} number${change.changed === 1 ? '' : 's'}${change.unchanged ? ` (${change.unchanged} already on the list)` : ''}.${rejected}${change.shared ? ` ${change.shared}` : ''}`;
-      this.error = null;
-      await this.load(this.profileId);
-      return change.rejected.length === 0;
-    } catch (error) {
-      this.error = messageOf(error);
-      return false;
-    }
+    const change = await this.#act(
+      () =>
+        this.#call('optouts:add', {
+          numbers,
+          defaultCountry,
+          ...(onlyThisProfile ? { onlyForProfile: this.profileId } : {}),
+        }),
+      (change) => {
+        const rejected = change.rejected.length
+          ? ` ${change.rejected.length} not added: ${change.rejected
+              .slice(0, 3)
+              .map((r) => `"${r.value}"`)
+              .join(', ')} ${change.rejected.length === 1 ? 'is' : 'are'} not a phone number.`
+          : '';
+        return `Added ${change.changed} number${change.changed === 1 ? '' : 's'}${change.unchanged ? ` (${change.unchanged} already on the list)` : ''}.${rejected}${change.shared ? ` ${change.shared}` : ''}`;
+      },
+    );
+    return change !== undefined && change.rejected.length === 0;
   }
 
   async remove(entry: Pick<OptOutEntry, 'e164' | 'profileId'>): Promise<void> {
-    try {
-      await this.#call('optouts:remove', {
-        numbers: [entry.e164],
-        ...(entry.profileId ? { onlyForProfile: entry.profileId } : {}),
-      });
-      this.notice = `${entry.e164} can be called again${entry.profileId ? ' with this profile' : ''}.`;
-      this.error = null;
-      await this.load(this.profileId, this.offset);
-    } catch (error) {
-      this.error = messageOf(error);
-    }
+    await this.#act(
+      () =>
+        this.#call('optouts:remove', {
+          numbers: [entry.e164],
+          ...(entry.profileId ? { onlyForProfile: entry.profileId } : {}),
+        }),
+      () => `${entry.e164} can be called again${entry.profileId ? ' with this profile' : ''}.`,
+      'same',
+    );
   }
 
   async importFile(defaultCountry: string): Promise<void> {
-    try {
-      const { file } = await this.#call(
-        'dialog:openFile',
-        { kind: 'recipients' },
-        { timeoutMs: 10 * 60_000 },
-      );
-      if (!file) return;
-      this.busy = true;
-      const change = await this.#call(
-        'optouts:import',
-        { file: file.handle, defaultCountry },
-        { timeoutMs: 10 * 60_000 },
-      );
-      this.notice = `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.invalid ? `, ${change.invalid} rows not phone numbers` : ''}.${change.shared ? ` ${change.shared}` : ''}`;
-      this.error = null;
-      await this.load(this.profileId);
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
-    }
+    await this.#act(
+      async () => {
+        const { file } = await this.#call(
+          'dialog:openFile',
+          { kind: 'recipients' },
+          { timeoutMs: 10 * 60_000 },
+        );
+        if (!file) return null;
+        this.busy = true;
+        return this.#call(
+          'optouts:import',
+          { file: file.handle, defaultCountry },
+          { timeoutMs: 10 * 60_000 },
+        );
+      },
+      (change) =>
+        change &&
+        `Imported ${change.fileName}: ${change.changed} number${change.changed === 1 ? '' : 's'} added, ${change.unchanged} already there${change.invalid ? `, ${change.invalid} rows not phone numbers` : ''}.${change.shared ? ` ${change.shared}` : ''}`,
+    );
   }
 
   /** Every number with where it came from, and every removal, as a CSV for a compliance review. */
   async exportList(): Promise<void> {
-    try {
-      const { saved } = await this.#call('optouts:export', undefined, { timeoutMs: 10 * 60_000 });
-      if (!saved) return;
-      this.notice = `Saved ${saved.rows.toLocaleString()} row${saved.rows === 1 ? '' : 's'} to ${saved.path}.`;
-      this.error = null;
-    } catch (error) {
-      this.error = messageOf(error);
-    }
+    await this.#act(
+      () => this.#call('optouts:export', undefined, { timeoutMs: 10 * 60_000 }),
+      ({ saved }) =>
+        saved !== null &&
+        `Saved ${saved.rows.toLocaleString()} row${saved.rows === 1 ? '' : 's'} to ${saved.path}.`,
+      'none',
+    );
   }
 
   /** Choose or create the office's shared file, or stop using it. */
   async sharedFile(action: 'choose' | 'create' | 'stop'): Promise<void> {
     this.busy = true;
-    try {
-      const { shared, cancelled } = await this.#call(
-        'optouts:sharedFile',
-        { action },
-        { timeoutMs: 10 * 60_000 },
-      );
-      if (cancelled) return;
-      this.notice = shared
-        ? `This computer now shares its do-not-call list through ${shared.path}.`
-        : 'The office file is no longer used. Its numbers stay on this computer’s list.';
-      this.error = null;
-      await this.load(this.profileId);
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
-    }
+    await this.#act(
+      () => this.#call('optouts:sharedFile', { action }, { timeoutMs: 10 * 60_000 }),
+      ({ shared, cancelled }) =>
+        !cancelled &&
+        (shared
+          ? `This computer now shares its do-not-call list through ${shared.path}.`
+          : 'The office file is no longer used. Its numbers stay on this computer’s list.'),
+    );
   }
 
   /** Reads the office's file now. */
   async readShared(): Promise<void> {
     this.busy = true;
-    try {
-      const shared = await this.#call('optouts:refresh', undefined, { timeoutMs: 60_000 });
-      this.error = null;
-      this.notice = shared?.error ? null : 'The office file was read just now.';
-      await this.load(this.profileId, this.offset);
-    } catch (error) {
-      this.error = messageOf(error);
-    } finally {
-      this.busy = false;
-    }
+    await this.#act(
+      () => this.#call('optouts:refresh', undefined, { timeoutMs: 60_000 }),
+      (shared) => (shared?.error ? null : 'The office file was read just now.'),
+      'same',
+    );
   }
 
   async setLimit(days: number): Promise<void> {
-    try {
-      await this.#call('optouts:sharedLimit', { maxAgeDays: days });
-      this.notice = `A send now refuses to rely on a copy of the office file older than ${days} day${days === 1 ? '' : 's'}.`;
-      this.error = null;
-      await this.load(this.profileId, this.offset);
-    } catch (error) {
-      this.error = messageOf(error);
-    }
+    await this.#act(
+      () => this.#call('optouts:sharedLimit', { maxAgeDays: days }),
+      () =>
+        `A send now refuses to rely on a copy of the office file older than ${days} day${days === 1 ? '' : 's'}.`,
+      'same',
+    );
   }
 }

@@ -15,6 +15,21 @@ export interface ProfileForm {
 }
 
 /**
+ * The profile a campaign is sent with: its own when it has one that still exists, else the one new
+ * campaigns use (what main's profiles.forCampaign decides at send time).
+ */
+export function profileForCampaign(
+  profiles: readonly Profile[],
+  campaignProfileId: string | null | undefined,
+): Profile | null {
+  return (
+    (campaignProfileId ? profiles.find((p) => p.id === campaignProfileId) : undefined) ??
+    profiles.find((p) => p.isActive) ??
+    null
+  );
+}
+
+/**
  * Settings: API profiles (the secret is typed once and goes to the keychain; only "stored" comes
  * back), the keychain's state, and the defaults new work starts from. Defaults save themselves.
  */
@@ -31,7 +46,7 @@ export class SettingsState {
   rehearsal = $state.raw<RehearsalStatus | null>(null);
   rehearsing = $state<'starting' | 'stopping' | null>(null);
 
-  readonly active = $derived(this.profiles.find((p) => p.isActive) ?? null);
+  readonly active = $derived(profileForCampaign(this.profiles, null));
 
   readonly #call: Call;
   #timer: ReturnType<typeof setTimeout> | undefined;

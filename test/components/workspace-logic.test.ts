@@ -11,6 +11,7 @@ import {
 import { parseHash, toHash } from '../../renderer/lib/navigation.svelte';
 import { outcomeLabel, statusLabel } from '../../renderer/lib/results.svelte';
 import { sendFraction, timeLeft } from '../../renderer/lib/send.svelte';
+import { profileForCampaign } from '../../renderer/lib/settings.svelte';
 
 const profile: Profile = {
   id: 'p',
@@ -266,5 +267,16 @@ describe('message helpers', () => {
     expect(outcomeLabel('no-answer')).toBe('No answer');
     expect(outcomeLabel('not sent: invalid')).toBe('Not sent: invalid');
     expect(statusLabel('completed')).toBe('Call finished');
+  });
+});
+
+describe('profileForCampaign', () => {
+  const other: Profile = { ...profile, id: 'q', name: 'Rehearsal', isActive: false };
+  it("is the campaign's own profile, else the one new campaigns use", () => {
+    expect(profileForCampaign([profile, other], 'q')?.name).toBe('Rehearsal');
+    expect(profileForCampaign([profile, other], null)?.name).toBe('Riverside');
+    // A campaign whose profile was deleted is sent with the active one, as main decides.
+    expect(profileForCampaign([profile, other], 'deleted')?.name).toBe('Riverside');
+    expect(profileForCampaign([other], null)).toBeNull();
   });
 });

@@ -1,0 +1,162 @@
+import type { JournalStep, SendProgress, SendState, SendStatus, SendStep } from '../../shared/send';
+import { sayOnce, waitingForApproval } from '../../shared/send';
+import type { CampaignService } from '../campaigns/service';
+import type { Db } from '../db/open';
+import type { Journal, SendRow } from './journal';
+import type { Reachability } from './reachability';
+import type { RunningSends } from './runs';
+
+export interface SendStatusDeps {
+  db: Db;
+  clock: () => Date;
+  journal: Journal;
+  runs: RunningSends;
+  reachability: Reachability;
+  campaigns: CampaignService;
+}
+
+/**
+ * What a send looks like to the window and the CLI, built from its journal row, the run in
+ * progress (if this process drives it) and whether its Omnigage answers. Reads only.
+ */
+export class SendStatusBuilder {
+  readonly #deps: SendStatusDeps;
+
+  constructor(deps: SendStatusDeps) {
+    this.#deps = deps;
+  }
+
+  status(campaignId: string): SendStatus | null {
+    const { journal: sends, runs, reachability } = this.#deps;
+    const send = sends.get(campaignId);
+    if (!send) return null;
+    const journal = sends.steps(campaignId);
+    const live = runs.get(campaignId);
+    const sent = live ? live.sent : sends.sentCount(campaignId);
+    let eta: number | null = null;
+    if (live && send.state === 'sending') {
+      const done = sent - live.sentAtStart;
+      const elapsed = (Date.now() - live.startedAt) / 1000;
+      if (done > 0 && elapsed > 0) eta = Math.ceil(((send.total - sent) / done) * elapsed);
+    }
+    const counts = send.remote_counts
+      ? (JSON.parse(send.remote_counts) as {
+          total: number | null;
+          complete: number | null;
+          incomplete: number | null;
+          approved?: boolean | null;
+        })
+      : null;
+    const remote: SendStatus['remote'] =
+      send.polled_at && counts
+        ? {
+            status: send.remote_status,
+            total: counts.total,
+            complete: counts.complete,
+            incomplete: counts.incomplete,
+            complianceApproved: counts.approved ?? null,
+            polledAt: send.polled_at,
+          }
+        : null;
+    return {
+      campaignId,
+      state: send.state,
+      step: live?.step ?? stepFromJournal(send.state, journal, sent),
+      profileId: send.profile_id,
+      engagementId: send.engagement_id,
+      envelopesTotal: send.total,
+      envelopesSent: sent,
+      retries: live?.retries ?? 0,
+      etaSeconds: eta,
+      // Said once even for sends stopped before messages were shortened.
+      message: send.error_message === null ? null : sayOnce(send.error_message),
+      errorCode: send.error_code,
+      nextAttemptAt:
+        send.state === 'queued' && send.next_attempt_at
+          ? new Date(send.next_attempt_at).toISOString()
+          : null,
+      journal,
+      createdAt: send.created_at,
+      updatedAt: send.updated_at,
+      scheduledAt: send.scheduled_at,
+      completedAt: send.completed_at,
+      remote,
+      waitingForApproval: waitingForApproval(send.state, remote),
+      omnigage: reachability.stateOf(send.api_url).reach,
+    };
+  }
+
+  /** The status without its journal: what a progress event carries. */
+  progress(campaignId: string): SendProgress | null {
+    const status = this.status(campaignId);
+    if (!status) return null;
+    const { journal: _journal, ...progress } = status;
+    return progress;
+  }
+
+  /** A send dropped on cancel (nothing existed in Omnigage): the status it had, emptied. */
+  empty(campaignId: string, send: SendRow): SendStatus {
+    return {
+      campaignId,
+      state: 'cancelled',
+      step: 'checks',
+      profileId: send.profile_id,
+      engagementId: send.engagement_id,
+      envelopesTotal: send.total,
+      envelopesSent: 0,
+      retries: 0,
+      etaSeconds: null,
+      message: null,
+      errorCode: null,
+      nextAttemptAt: null,
+      journal: [],
+      createdAt: send.created_at,
+      updatedAt: this.#deps.clock().toISOString(),
+      scheduledAt: null,
+      completedAt: null,
+      remote: null,
+      omnigage: 'unknown',
+      waitingForApproval: false,
+    };
+  }
+
+  /**
+   * Sends with a "send at" time that have not been scheduled yet and will go by themselves
+   * (queued or running; a paused one waits for a person): the app must be awake for them.
+   */
+  waitingForTime(): Array<{ campaignId: string; at: string }> {
+    const ids = this.#deps.db
+      .prepare("SELECT campaign_id FROM sends WHERE state IN ('queued','sending')")
+      .pluck()
+      .all() as string[];
+    return ids.flatMap((campaignId) => {
+      const delivery = this.#deps.campaigns.detail(campaignId).delivery;
+      return delivery.type === 'at' ? [{ campaignId, at: delivery.at }] : [];
+    });
+  }
+
+  /** Sends waiting in the outbox or running. */
+  outbox(): SendStatus[] {
+    const ids = this.#deps.db
+      .prepare(
+        "SELECT campaign_id FROM sends WHERE state IN ('queued','sending','paused') ORDER BY created_at",
+      )
+      .pluck()
+      .all() as string[];
+    return ids.map((id) => this.status(id)!).filter(Boolean);
+  }
+}
+
+function stepFromJournal(state: SendState, journal: JournalStep[], sent: number): SendStep {
+  if (state === 'scheduled' || state === 'completed') return 'done';
+  const has = (prefix: string) =>
+    journal.some((s) => s.step.startsWith(prefix) && s.state === 'done');
+  if (has('schedule')) return 'done';
+  if (sent > 0) return 'envelopes';
+  if (has('trigger')) return 'envelopes';
+  if (has('activity')) return 'triggers';
+  if (has('engagement')) return 'activity';
+  if (has('template')) return 'engagement';
+  if (has('upload')) return 'templates';
+  return 'checks';
+}
