@@ -67,7 +67,7 @@ import {
   type RecipientList,
   type RecipientPage,
 } from './recipients/types';
-import { textEncodingSchema, type MergeColumn } from './recipients/types';
+import { rowSelectionSchema, textEncodingSchema, type MergeColumn } from './recipients/types';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -242,7 +242,18 @@ export const contract = {
       rows: z.array(z.number().int().min(1)).min(1).max(100_000),
     }),
   ).returns<{ removed: number }>(),
-  /** Puts back the rows of the last removal (this session; refused after the list was replaced). */
+  /** Removes the rows selected in the table, resolved in main (Undo puts them all back). */
+  'recipients:removeSelection': channel(
+    z.object({
+      campaignId: campaignIdSchema,
+      selection: rowSelectionSchema,
+      profileId: profileIdSchema.optional(),
+    }),
+  ).returns<{ removed: number }>(),
+  /**
+   * Puts back the rows of the last removal (this session; refused after the list was replaced);
+   * rows names the first 1,000 of them.
+   */
   'recipients:undoRemove': channel(z.object({ campaignId: campaignIdSchema })).returns<{
     restored: number;
     rows: number[];

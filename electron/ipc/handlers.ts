@@ -246,6 +246,15 @@ export function createHandlers({
       campaignsChanged(campaignId);
       return result;
     },
+    'recipients:removeSelection': ({ campaignId, selection, profileId }) => {
+      const result = services.recipientEditor.removeSelection(
+        campaignId,
+        selection,
+        profileFor(campaignId, profileId),
+      );
+      campaignsChanged(campaignId);
+      return result;
+    },
     'recipients:undoRemove': ({ campaignId }) => {
       const result = services.recipientEditor.undoRemove(campaignId);
       campaignsChanged(campaignId);

@@ -1,10 +1,11 @@
 import { assertEditable } from '../campaigns/service';
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn } from '../../shared/recipients/columns';
+import type { RowSelection } from '../../shared/recipients/types';
 import type { SheetPeek } from '../../shared/workspace';
 import type { Db } from '../db/open';
 import { campaignsTable } from '../db/tables/campaigns';
-import { recipientsTable } from '../db/tables/recipients';
+import { recipientsTable, type RemovalTarget } from '../db/tables/recipients';
 import { PhoneValidator } from './phone';
 import { readTable, type TextEncoding } from './read-table';
 import { cellProblemsJson, type RowCellProblem } from './service';
@@ -114,59 +115,86 @@ export class RecipientEditor {
 
   /**
    * Removes rows from the list (not from the file); returns how many went. The rows as they
-   * were are kept in memory until the next removal, so the last one can be undone.
+   * were are kept until the next removal, so the last one can be undone.
    */
   removeRows(campaignId: string, rows: readonly number[]): { removed: number } {
+    return this.#remove({ campaignId, filter: 'rows', rows });
+  }
+
+  /**
+   * Removes the rows a person selected in the table (see RowSelection): the filter's rows within
+   * the ranges, worked out here so "select all" never sends 100,000 row numbers. Refused, with
+   * nothing removed, when the list no longer holds as many of them as the window counted.
+   */
+  removeSelection(
+    campaignId: string,
+    selection: RowSelection,
+    profileId: string | null,
+  ): { removed: number } {
+    return this.#remove(
+      { campaignId, filter: selection.filter, ranges: selection.ranges, profileId },
+      selection.count,
+    );
+  }
+
+  /** One transaction: the count check (for a selection), the rows to the undo table, duplicates again. */
+  #remove(target: RemovalTarget, expected?: number): { removed: number } {
+    const { campaignId } = target;
     this.#editable(campaignId);
     let removed = 0;
-    const kept: Array<Record<string, unknown>> = [];
     this.#db.transaction(() => {
-      for (const row of new Set(rows)) {
-        const before = this.#table.wholeRow(campaignId, row);
-        if (!before) continue;
-        if (this.#table.deleteRow(campaignId, row)) removed++;
-        kept.push(before);
+      if (expected !== undefined) {
+        const matching = this.#table.countRemoval(target);
+        if (matching !== expected)
+          throw new AppError(
+            'conflict',
+            `The list changed after those rows were selected: ${expected.toLocaleString('en-US')} were selected and ${matching.toLocaleString('en-US')} match now. Nothing was removed; check the list and select again.`,
+          );
       }
+      removed = this.#table.removeToUndo(target);
       if (removed > 0) {
         this.#recomputeDuplicates(campaignId);
         this.#touch(campaignId);
       }
     })();
-    if (removed > 0)
-      this.#lastRemoval.set(campaignId, { importedAt: this.#importedAt(campaignId), rows: kept });
+    if (removed > 0) this.#lastRemoval.set(campaignId, this.#importedAt(campaignId));
     return { removed };
   }
 
-  /** Puts back the rows of the last removal; refused once the list has been replaced since. */
+  /**
+   * Puts back the rows of the last removal; refused once the list has been replaced since.
+   * `rows` names the first 1,000 of them, for the message.
+   */
   undoRemove(campaignId: string): { restored: number; rows: number[] } {
     this.#editable(campaignId);
-    const last = this.#lastRemoval.get(campaignId);
-    if (!last) throw new AppError('not_found', 'There is no removal to undo.');
+    if (!this.#lastRemoval.has(campaignId))
+      throw new AppError('not_found', 'There is no removal to undo.');
+    const importedAt = this.#lastRemoval.get(campaignId);
     this.#lastRemoval.delete(campaignId);
-    if (last.importedAt !== this.#importedAt(campaignId)) {
+    if (importedAt !== this.#importedAt(campaignId)) {
+      this.#table.forgetUndo(campaignId);
       throw new AppError(
         'conflict',
         'The list was replaced after those rows were removed, so they cannot be put back.',
       );
     }
-    let restored = 0;
+    let result = { restored: 0, rows: [] as number[] };
     this.#db.transaction(() => {
-      for (const row of last.rows) if (this.#table.restoreRow(row)) restored++;
+      result = this.#table.restoreFromUndo(campaignId);
       this.#recomputeDuplicates(campaignId);
       this.#touch(campaignId);
     })();
-    return { restored, rows: last.rows.map((r) => r.row as number) };
+    return result;
   }
 
   /** A new list was imported: the last removal belongs to the old one. */
   forgetRemoval(campaignId: string): void {
     this.#lastRemoval.delete(campaignId);
+    this.#table.forgetUndo(campaignId);
   }
 
-  readonly #lastRemoval = new Map<
-    string,
-    { importedAt: string | null; rows: Array<Record<string, unknown>> }
-  >();
+  /** Campaign → the import its last removal was taken from (a removal from an older list is not undone). */
+  readonly #lastRemoval = new Map<string, string | null>();
 
   #importedAt(campaignId: string): string | null {
     return this.#table.list(campaignId)?.imported_at ?? null;

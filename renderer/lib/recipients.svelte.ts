@@ -9,14 +9,13 @@ import type {
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ChosenFile, SheetPeek } from '../../shared/workspace';
 import { ApiCallError, call as defaultCall, messageOf, subscribe as defaultSubscribe } from './api';
+import { Selection, type RowAt } from './selection';
 
 type Call = typeof defaultCall;
 type Subscribe = typeof defaultSubscribe;
 
 /** Rows are fetched in blocks this size as the table scrolls. */
 export const BLOCK_SIZE = 200;
-
-const NO_ROWS: ReadonlySet<number> = new Set<number>();
 
 /** "Importing list.csv… 45% (120,000 rows read)", then "Saving the new list from list.csv… 80%". */
 export function describeImport(fileName: string, progress: ImportProgress): string {
@@ -59,8 +58,12 @@ export class RecipientsState {
   cancelling = $state(false);
   /** The notice is about a removal that Undo can still put back. */
   undoable = $state(false);
-  /** Rows ticked for removal; replaced whole on each change. */
-  selected = $state.raw<ReadonlySet<number>>(NO_ROWS);
+  /** Rows ticked in the table (positions in the current filter); replaced whole on each change. */
+  selection = $state.raw<Selection>(Selection.none);
+  /** Where a Shift-click or Shift+Arrow range starts: the row last clicked or ticked. */
+  anchor: RowAt | null = null;
+  /** The selection before the current Shift range began, so the range can grow and shrink. */
+  #beforeRange: Selection | null = null;
   /** The row whose message is shown, with its rendered text. */
   focusRow = $state<number | null>(null);
   preview = $state.raw<Preview | null>(null);
@@ -132,6 +135,8 @@ export class RecipientsState {
   }
 
   #reset(): void {
+    // Another filter or list puts other rows at those positions: the selection does not carry over.
+    this.clearSelection();
     this.#generation++;
     this.#blocks.clear();
     this.#inFlight.clear();
@@ -326,7 +331,6 @@ export class RecipientsState {
       this.importing = null;
       this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.`;
       this.filter = 'all';
-      this.selected = NO_ROWS;
       this.focusRow = null;
       this.preview = null;
       await this.load(this.campaignId);
@@ -373,16 +377,57 @@ export class RecipientsState {
 
   // ---- editing ------------------------------------------------------------------------
 
-  toggle(row: number): void {
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- the new value of a $state.raw field
-    const next = new Set(this.selected);
-    if (next.has(row)) next.delete(row);
-    else next.add(row);
-    this.selected = next;
+  /** A row's box ticked or unticked; the row becomes where a Shift range starts. */
+  toggle(at: RowAt): void {
+    this.selection = this.selection.toggle(at);
+    this.anchor = at;
+    this.#beforeRange = null;
   }
 
-  removeSelected(): Promise<boolean> {
-    return this.removeRows([...this.selected]);
+  /**
+   * Shift-click or Shift+Arrow: the rows from the anchor to this one are selected (on top of what
+   * was selected before the range began, so moving back shrinks the range again).
+   */
+  extendTo(at: RowAt, from: RowAt | null = null): void {
+    if (!this.anchor) this.anchor = from ?? at;
+    this.#beforeRange ??= this.selection;
+    this.selection = this.#beforeRange.set(this.anchor, at, true);
+  }
+
+  /** A plain click or arrow key: the next range starts here. */
+  setAnchor(at: RowAt | null): void {
+    this.anchor = at;
+    this.#beforeRange = null;
+  }
+
+  /** Every row the current filter shows ("Problems only": every problem row). */
+  selectAll(): void {
+    this.selection = Selection.all(this.total);
+    this.anchor = null;
+    this.#beforeRange = null;
+  }
+
+  clearSelection(): void {
+    this.selection = Selection.none;
+    this.anchor = null;
+    this.#beforeRange = null;
+  }
+
+  /** Removes the selected rows; main works out which they are (see RowSelection). */
+  async removeSelected(): Promise<boolean> {
+    const selection = this.selection.toWire(this.filter);
+    if (!selection) return false;
+    const done = await this.#edit(async () => {
+      const { removed } = await this.#call(
+        'recipients:removeSelection',
+        { campaignId: this.campaignId, selection },
+        { timeoutMs: 120_000 },
+      );
+      this.closeRow();
+      return `Removed ${removed.toLocaleString()} row${removed === 1 ? '' : 's'} from the list.`;
+    });
+    this.undoable = done;
+    return done;
   }
 
   async removeRows(rows: number[]): Promise<boolean> {
@@ -392,7 +437,6 @@ export class RecipientsState {
         campaignId: this.campaignId,
         rows,
       });
-      this.selected = NO_ROWS;
       if (this.focusRow !== null && rows.includes(this.focusRow)) this.closeRow();
       return removed === 1 && rows.length === 1
         ? `Row ${rows[0]} removed from the list.`

@@ -154,3 +154,20 @@ export const defaultCountrySchema = z
 
 /** A message text to check or preview. */
 export const messageTextSchema = z.string().max(20_000);
+
+/**
+ * Rows chosen in the recipients table, sent to main as bounds rather than row numbers, so
+ * "select all" of a 100,000-row list is a few numbers: the rows the filter shows whose row number
+ * lies in one of the half-open ranges [from, to) (to null: to the end of the list). `count` is
+ * how many rows the window counted; main refuses when the list now gives another number (an
+ * opt-out added meanwhile changes what "Problems only" holds), so nobody is removed by surprise.
+ */
+export const rowSelectionSchema = z.object({
+  filter: z.enum(PAGE_FILTERS),
+  ranges: z
+    .array(z.tuple([z.number().int().min(0), z.number().int().min(1).nullable()]))
+    .min(1)
+    .max(10_000),
+  count: z.number().int().min(1),
+});
+export type RowSelection = z.infer<typeof rowSelectionSchema>;

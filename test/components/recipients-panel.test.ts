@@ -137,6 +137,66 @@ describe('RecipientsPanel', () => {
     expect(screen.queryByRole('button', { name: 'Undo' })).toBeNull();
   });
 
+  it('selects with the keyboard (Space, Shift+↓, Ctrl+A), counts the selection and removes it with one Undo', async () => {
+    const { recipients } = await imported();
+    await waitFor(() => expect(rowEl(1)).toBeTruthy());
+    rowEl(1)!.focus();
+    await fireEvent.keyDown(rowEl(1)!, { key: ' ' });
+    await fireEvent.keyDown(rowEl(1)!, { key: 'ArrowDown', shiftKey: true });
+    await fireEvent.keyDown(rowEl(2)!, { key: 'ArrowDown', shiftKey: true });
+    const count = screen.getByTestId('selection-count');
+    await waitFor(() => expect(count.textContent).toBe('3 selected'));
+    expect(count.getAttribute('role')).toBe('status');
+    expect(rowEl(3)!.getAttribute('aria-selected')).toBe('true');
+    expect(rowEl(4)!.getAttribute('aria-selected')).toBe('false');
+    // Back up one: the range shrinks with it.
+    await fireEvent.keyDown(rowEl(3)!, { key: 'ArrowUp', shiftKey: true });
+    await waitFor(() => expect(count.textContent).toBe('2 selected'));
+
+    // Shift-click on row 5's box extends from row 1 (the anchor).
+    const box5 = screen.getByRole('checkbox', { name: 'Select row 5' }) as HTMLInputElement;
+    await fireEvent.click(box5, { shiftKey: true });
+    await waitFor(() => expect(count.textContent).toBe('5 selected'));
+    expect(box5.checked).toBe(true);
+
+    // Ctrl+A in the table: every row shown; the header box says so.
+    await fireEvent.keyDown(rowEl(2)!, { key: 'a', ctrlKey: true });
+    await waitFor(() => expect(count.textContent).toBe('300 selected'));
+    const all = screen.getByRole('checkbox', {
+      name: 'Select all 300 rows shown',
+    }) as HTMLInputElement;
+    expect(all.checked).toBe(true);
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Select row 2' }));
+    await waitFor(() => expect(count.textContent).toBe('299 selected'));
+    expect(all.indeterminate).toBe(true);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove 299 selected rows' }));
+    await screen.findByText('Removed 299 rows from the list.');
+    await waitFor(() => expect(recipients.summary?.recipients.total).toBe(1));
+    expect(count.textContent).toBe('');
+    const undo = await screen.findByRole('button', { name: 'Undo' });
+    await waitFor(() => expect(document.activeElement).toBe(undo));
+    await fireEvent.click(undo);
+    await screen.findByText('299 rows are back in the list.');
+    await waitFor(() => expect(recipients.summary?.recipients.total).toBe(300));
+  });
+
+  it('"Problems only" then the header box selects only the problem rows; Escape clears the selection', async () => {
+    const { recipients } = await imported();
+    await fireEvent.click(screen.getByRole('radio', { name: 'Problems only' }));
+    await waitFor(() => expect(recipients.total).toBe(1));
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Select the 1 row shown' }));
+    const count = screen.getByTestId('selection-count');
+    await waitFor(() => expect(count.textContent).toBe('1 selected'));
+    await fireEvent.keyDown(rowEl(290)!, { key: 'Escape' });
+    await waitFor(() => expect(count.textContent).toBe(''));
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Select the 1 row shown' }));
+    await fireEvent.click(await screen.findByRole('button', { name: 'Remove 1 selected row' }));
+    await waitFor(() =>
+      expect(recipients.summary?.recipients).toMatchObject({ total: 299, invalid: 0 }),
+    );
+  });
+
   it('asks before "Replace the list…", saying what is lost, and Keep this list keeps it', async () => {
     const { recipients, call, campaignId } = await imported();
     await call('recipients:removeRows', { campaignId, rows: [1, 2, 3] });

@@ -138,7 +138,7 @@ describe('RecipientTable', () => {
       screen.getByText('Person 60001').closest('[role="row"]') as HTMLElement,
     ).getByRole('checkbox');
     await fireEvent.click(box);
-    expect(recipients.selected.has(60_001)).toBe(true);
+    expect(recipients.selection.has(60_000)).toBe(true);
   });
 });
 

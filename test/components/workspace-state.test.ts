@@ -255,11 +255,11 @@ describe('RecipientsState', () => {
     expect(state.notice).toBe(`Row ${invalid.row} now calls +16465550100.`);
     expect(state.total).toBe(1);
 
-    state.toggle(state.rowAt(0)!.row);
-    expect(state.selected.size).toBe(1);
+    state.toggle({ index: 0, row: state.rowAt(0)!.row });
+    expect(state.selection.count).toBe(1);
     await state.removeSelected();
     expect(state.total).toBe(0);
-    expect(state.selected.size).toBe(0);
+    expect(state.selection.count).toBe(0);
     expect(state.summary?.recipients).toMatchObject({
       total: 451,
       valid: 451,
@@ -269,6 +269,73 @@ describe('RecipientsState', () => {
 
     await state.show(3);
     expect(state.preview?.text).toBe('Hi P2');
+  });
+
+  describe('selection', () => {
+    it('selects all problem rows of 452 without sending their numbers, removes them and one Undo brings them all back', async () => {
+      const { call, dataDir, backend, subscribe } = realBackend();
+      const campaign = await call('campaigns:create', { name: 'Select' });
+      const sent: unknown[] = [];
+      const spy = ((channel: string, input: unknown, options: unknown) => {
+        if (channel === 'recipients:removeSelection') sent.push(input);
+        return (call as (c: string, i: unknown, o: unknown) => unknown)(channel, input, options);
+      }) as typeof call;
+      const state = new RecipientsState(spy, subscribe);
+      await state.load(campaign.id, ['Hi {{first-name}}']);
+      await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
+      await state.confirmImport();
+
+      // "Problems only", then select all: the two problem rows, not the 450 good ones.
+      await state.setFilter('problems');
+      state.selectAll();
+      expect(state.selection.count).toBe(2);
+      expect(await state.removeSelected()).toBe(true);
+      expect(sent).toEqual([
+        {
+          campaignId: campaign.id,
+          selection: { filter: 'problems', ranges: [[0, null]], count: 2 },
+        },
+      ]);
+      expect(state.notice).toBe('Removed 2 rows from the list.');
+      expect(state.summary?.recipients).toMatchObject({ total: 450, invalid: 0, duplicates: 0 });
+      expect(await state.undoRemove()).toBe(true);
+      expect(state.notice).toBe('2 rows are back in the list.');
+      expect(state.summary?.recipients).toMatchObject({ total: 452, invalid: 1, duplicates: 1 });
+
+      // A Shift range from row 3 to row 300 (rows between were never fetched), less one row.
+      await state.setFilter('all');
+      await state.ensure(299, 299);
+      state.toggle({ index: 2, row: state.rowAt(2)!.row });
+      state.extendTo({ index: 299, row: state.rowAt(299)!.row });
+      expect(state.selection.count).toBe(298);
+      state.toggle({ index: 100, row: state.rowAt(100)!.row });
+      expect(state.selection.count).toBe(297);
+      expect(await state.removeSelected()).toBe(true);
+      expect(state.notice).toBe('Removed 297 rows from the list.');
+      expect(state.total).toBe(452 - 297);
+      expect(state.rowAt(2)?.row).toBe(101);
+      expect(state.rowAt(3)?.row).toBe(301);
+      expect(await state.undoRemove()).toBe(true);
+      expect(state.total).toBe(452);
+    });
+
+    it('refuses, removing nothing, when the rows selected no longer match the list', async () => {
+      const { call, dataDir, backend, subscribe } = realBackend();
+      const campaign = await call('campaigns:create', { name: 'Changed' });
+      const state = new RecipientsState(call, subscribe);
+      await state.load(campaign.id);
+      await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
+      await state.confirmImport();
+      await state.setFilter('problems');
+      state.selectAll();
+      // Meanwhile (Settings, the CLI) a number of the list is put on the do-not-call list: one more problem.
+      await call('optouts:add', { numbers: ['2125551005'] });
+      expect(await state.removeSelected()).toBe(false);
+      expect(state.error).toMatch(
+        /The list changed after those rows were selected: 2 were selected and 3 match now\. Nothing was removed/,
+      );
+      expect(state.summary?.recipients.total).toBe(452);
+    });
   });
 });
 

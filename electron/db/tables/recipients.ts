@@ -81,6 +81,26 @@ export type SummaryRaw = [
 /** Which rows a page of the list shows. */
 export type RowFilter = 'all' | 'problems' | 'sendable';
 
+/** Rows to remove: named one by one, or a selection of the table (see RowSelection). */
+export type RemovalTarget = { campaignId: string } & (
+  | { filter: 'rows'; rows: readonly number[] }
+  | {
+      filter: RowFilter;
+      ranges: ReadonlyArray<readonly [number, number | null]>;
+      profileId: string | null;
+    }
+);
+
+function removalParams(target: RemovalTarget): Record<string, unknown> {
+  if (target.filter === 'rows')
+    return { campaignId: target.campaignId, rows: JSON.stringify([...new Set(target.rows)]) };
+  return {
+    campaignId: target.campaignId,
+    ranges: JSON.stringify(target.ranges),
+    profileId: target.profileId,
+  };
+}
+
 const COLUMNS =
   'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems';
 const INSERT_COLUMNS = `campaign_id, ${COLUMNS}`;
@@ -196,13 +216,6 @@ class RecipientsTable {
     return this.#s
       .get(`SELECT ${COLUMNS}, 0 AS opted_out FROM recipients WHERE campaign_id = ? AND row = ?`)
       .get(campaignId, row) as RecipientRow | undefined;
-  }
-
-  /** Every stored column of a row, for putting it back as it was (undo). */
-  wholeRow(campaignId: string, row: number): Record<string, unknown> | undefined {
-    return this.#s
-      .get('SELECT * FROM recipients WHERE campaign_id = ? AND row = ?')
-      .get(campaignId, row) as Record<string, unknown> | undefined;
   }
 
   #where(filter: RowFilter): string {
@@ -358,24 +371,73 @@ class RecipientsTable {
       );
   }
 
-  /** Removes one row; true when it was there. */
-  deleteRow(campaignId: string, row: number): boolean {
-    return (
-      this.#s.get('DELETE FROM recipients WHERE campaign_id = ? AND row = ?').run(campaignId, row)
-        .changes > 0
-    );
+  /**
+   * The rows a removal names, as a condition on recipients' `row`: a list of row numbers (JSON
+   * array in @rows), or a selection made in the table, the filter's rows within half-open
+   * row-number ranges (JSON [[from, to|null], …] in @ranges). Each range is read along the primary
+   * key, so "every row but two" of 100,000 costs three index ranges, not a scan per range.
+   */
+  #removalTarget(filter: RowFilter | 'rows'): string {
+    if (filter === 'rows') return 'row IN (SELECT value FROM json_each(@rows))';
+    return `row IN (SELECT r.row FROM json_each(@ranges) j JOIN recipients r
+        ON r.campaign_id = @campaignId AND r.row >= json_extract(j.value, '$[0]')
+        AND r.row < coalesce(json_extract(j.value, '$[1]'), 9223372036854775807)
+      WHERE 1 ${this.#where(filter)})`;
   }
 
-  /** Puts back a row read by wholeRow(); false when that row exists again. */
-  restoreRow(row: Record<string, unknown>): boolean {
-    // The column names come from the table itself (wholeRow), never from outside.
-    const columns = Object.keys(row);
-    return (
-      this.#s
-        .get(
-          `INSERT OR IGNORE INTO recipients (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-        )
-        .run(...columns.map((c) => row[c])).changes > 0
+  /** How many rows a removal would take (see #removalTarget for the parameters). */
+  countRemoval(target: RemovalTarget): number {
+    return this.#s
+      .get(
+        `SELECT count(*) FROM recipients WHERE campaign_id = @campaignId AND ${this.#removalTarget(target.filter)}`,
+        'pluck',
+      )
+      .get(removalParams(target)) as number;
+  }
+
+  /**
+   * Takes the rows out of the list into this connection's undo table (replacing what an earlier
+   * removal of the campaign left there); returns how many went. Held in a temporary table, not
+   * in memory: a removal can be a whole 100,000-row list, and it lasts as long as the app does.
+   */
+  removeToUndo(target: RemovalTarget): number {
+    this.#ensureUndo();
+    const params = removalParams(target);
+    this.#s.get('DELETE FROM temp.removed_recipients WHERE campaign_id = ?').run(target.campaignId);
+    const where = `campaign_id = @campaignId AND ${this.#removalTarget(target.filter)}`;
+    this.#s
+      .get(`INSERT INTO temp.removed_recipients SELECT * FROM recipients WHERE ${where}`)
+      .run(params);
+    return this.#s.get(`DELETE FROM recipients WHERE ${where}`).run(params).changes;
+  }
+
+  /** Puts back the rows removeToUndo() took; `rows` names the first 1,000 of them. */
+  restoreFromUndo(campaignId: string): { restored: number; rows: number[] } {
+    this.#ensureUndo();
+    const rows = this.#s
+      .get(
+        'SELECT row FROM temp.removed_recipients WHERE campaign_id = ? ORDER BY row LIMIT 1000',
+        'pluck',
+      )
+      .all(campaignId) as number[];
+    const restored = this.#s
+      .get(
+        'INSERT OR IGNORE INTO recipients SELECT * FROM temp.removed_recipients WHERE campaign_id = ?',
+      )
+      .run(campaignId).changes;
+    this.forgetUndo(campaignId);
+    return { restored, rows };
+  }
+
+  forgetUndo(campaignId: string): void {
+    this.#ensureUndo();
+    this.#s.get('DELETE FROM temp.removed_recipients WHERE campaign_id = ?').run(campaignId);
+  }
+
+  #ensureUndo(): void {
+    // Same columns in the same order as recipients, so rows go back with SELECT *.
+    this.#s.script(
+      'CREATE TEMP TABLE IF NOT EXISTS removed_recipients AS SELECT * FROM main.recipients WHERE 0',
     );
   }
 

@@ -215,6 +215,77 @@ describe('workspace channels', () => {
     expect(services.recipients.summary(campaign.id).recipients.duplicates).toBe(0);
   });
 
+  it('removes a selection of 100,000 rows sent as ranges (all but a few), and one Undo restores every row', async () => {
+    const { dataDir, services, call, choose } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Everyone' });
+    const file = join(dataDir, 'big.csv');
+    const lines = ['Phone,Name'];
+    for (let i = 0; i < 100_000; i++) lines.push(`+1212${String(2_000_000 + i)},P${i}`);
+    writeFileSync(file, lines.join('\n'));
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
+    const before = services.recipients.page(campaign.id, { filter: 'all', limit: 1000 }).rows;
+
+    // "Select all", then rows 10 and 50,000 unticked: three bounds, not 99,998 row numbers.
+    const selection = {
+      filter: 'all',
+      ranges: [
+        [0, 10],
+        [11, 50_000],
+        [50_001, null],
+      ],
+      count: 99_998,
+    };
+    expect(JSON.stringify(selection).length).toBeLessThan(120);
+    const started = performance.now();
+    await expect(
+      call('recipients:removeSelection', { campaignId: campaign.id, selection }),
+    ).resolves.toEqual({ removed: 99_998 });
+    const took = performance.now() - started;
+    expect(
+      services.recipients.page(campaign.id, { filter: 'all' }).rows.map((r) => r.fields.name),
+    ).toEqual(['P9', 'P49999']);
+    // Generous for a shared machine; an in-memory copy per row took several times longer.
+    expect(took).toBeLessThan(15_000);
+
+    const undone = await call<{ restored: number; rows: number[] }>('recipients:undoRemove', {
+      campaignId: campaign.id,
+    });
+    expect(undone.restored).toBe(99_998);
+    expect(undone.rows).toHaveLength(1000);
+    expect(undone.rows.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
+    expect(services.recipients.summary(campaign.id).recipients.total).toBe(100_000);
+    expect(services.recipients.page(campaign.id, { filter: 'all', limit: 1000 }).rows).toEqual(
+      before,
+    );
+  });
+
+  it('refuses a selection that no longer matches the list, removing nothing', async () => {
+    const { dataDir, services, call, choose } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Changed' });
+    const file = join(dataDir, 'list.csv');
+    writeFileSync(file, 'Phone,Name\n2125550142,Ann\nnope,Bo\n3125550199,Cy\n');
+    await call('recipients:import', { campaignId: campaign.id, file: await choose(file) });
+    const problems = { filter: 'problems', ranges: [[0, null]], count: 1 };
+    // Cy's number goes on the do-not-call list after the window counted one problem.
+    await call('optouts:add', { numbers: ['3125550199'] });
+    await expect(
+      call('recipients:removeSelection', { campaignId: campaign.id, selection: problems }),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/1 were selected and 2 match now\. Nothing was removed/),
+    });
+    expect(services.recipients.summary(campaign.id).recipients.total).toBe(3);
+    await expect(
+      call('recipients:removeSelection', {
+        campaignId: campaign.id,
+        selection: { ...problems, count: 2 },
+      }),
+    ).resolves.toEqual({ removed: 2 });
+    expect(
+      services.recipients.page(campaign.id, { filter: 'all' }).rows.map((r) => r.fields.name),
+    ).toEqual(['Ann']);
+  });
+
   it('undoes the last removal exactly, once, and never into a list that was replaced since', async () => {
     const { dataDir, services, call, choose } = setup();
     const campaign = await call<{ id: string }>('campaigns:create', { name: 'Undo' });
