@@ -8,7 +8,11 @@ import type {
   SharedDncStatus,
 } from '../../shared/recipients/types';
 import type { Db } from '../db/open';
-import { onDoNotCallSql } from '../db/tables/do-not-call';
+import {
+  doNotCallTable,
+  type EntryRow,
+  type SharedFileRow as StateRow,
+} from '../db/tables/do-not-call';
 import type { Logger } from '../logging/logger';
 import { csvLine } from '../send/csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
@@ -71,42 +75,6 @@ export interface SendReadiness {
   message: string;
 }
 
-interface StateRow {
-  path: string | null;
-  max_age_days: number;
-  read_path: string | null;
-  read_at: string | null;
-  size: number | null;
-  mtime_ms: number | null;
-  skipped: number;
-  error: string | null;
-}
-
-interface EntryRow {
-  e164: string;
-  profile_id: string;
-  source: OptOutSource;
-  detail: string | null;
-  added_by: string | null;
-  added_on: string | null;
-  added_at: string;
-  shared_at?: string | null;
-}
-
-/**
- * Local entries (`scope`: which profile_id values), then the shared file's numbers this computer
- * does not also hold for everyone.
- */
-function entriesSql(scope: string): string {
-  return `
-  SELECT e164, profile_id, source, detail, added_by, added_on, added_at, shared_at FROM do_not_call WHERE ${scope}
-  UNION ALL
-  SELECT e164, '', 'shared-file', CASE WHEN source IS NULL THEN NULL ELSE source || COALESCE(' (' || detail || ')', '') END,
-    added_by, added_on, COALESCE(added_at, ''), NULL FROM do_not_call_shared s
-   WHERE NOT EXISTS (SELECT 1 FROM do_not_call d WHERE d.e164 = s.e164 AND d.profile_id = '')`;
-}
-const ENTRIES_SQL = entriesSql("profile_id IN ('', @profile)");
-
 /**
  * The do-not-call list of this data folder: one list for every API profile (with optional
  * additions for one profile), kept in E.164 so "(212) 555-0100" and "+12125550100" are one
@@ -146,56 +114,69 @@ export class OptOutService {
 
   // ---- the list on this computer -------------------------------------------------------------
 
-  #apply(
+  /** One validator per default country, kept: the numbers it has read stay in its cache. */
+  readonly #validators = new Map<string, PhoneValidator>();
+
+  #validator(defaultCountry: string): PhoneValidator {
+    let validator = this.#validators.get(defaultCountry);
+    if (!validator) {
+      validator = new PhoneValidator(defaultCountry);
+      this.#validators.set(defaultCountry, validator);
+    }
+    return validator;
+  }
+
+  /**
+   * The values that are phone numbers, in E.164, and the first MAX_REJECTED that are not (an
+   * empty cell of a file's row is skipped, not rejected).
+   */
+  #check(
     values: Iterable<{ value: string; row?: number }>,
     defaultCountry: string,
-    mode: 'add' | 'check',
+  ): { numbers: string[]; rejected: OptOutChange['rejected'] } {
+    const validator = this.#validator(defaultCountry);
+    const numbers: string[] = [];
+    const rejected: OptOutChange['rejected'] = [];
+    for (const { value, row } of values) {
+      const check = validator.check(value);
+      if (check.ok) {
+        numbers.push(check.e164);
+        continue;
+      }
+      if (check.code === 'empty_phone' && row !== undefined) continue;
+      if (rejected.length < MAX_REJECTED) {
+        const message = describePhoneProblem(check.code, value, defaultCountry);
+        rejected.push(row === undefined ? { value, message } : { value, row, message });
+      }
+    }
+    return { numbers, rejected };
+  }
+
+  /** Adds checked numbers for `scope` ('' everyone); counts the ones that were not on it yet. */
+  #store(
+    numbers: readonly string[],
     scope: string,
     source: OptOutSource,
     detail: string | null,
-  ): OptOutChange & { numbers: string[] } {
-    const validator = new PhoneValidator(defaultCountry);
-    const now = this.#clock().toISOString();
-    const statement =
-      mode === 'add'
-        ? this.#db.prepare(
-            `INSERT OR IGNORE INTO do_not_call (e164, profile_id, source, detail, added_by, added_on, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-        : null;
-    const inSharedFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
-    const result: OptOutChange & { numbers: string[] } = {
-      changed: 0,
-      unchanged: 0,
-      rejected: [],
-      numbers: [],
-    };
-    for (const { value, row } of values) {
-      const check = validator.check(value);
-      if (!check.ok) {
-        if (check.code === 'empty_phone' && row !== undefined) continue;
-        if (result.rejected.length < MAX_REJECTED) {
-          const message = describePhoneProblem(check.code, value, defaultCountry);
-          result.rejected.push(row === undefined ? { value, message } : { value, row, message });
-        }
-        continue;
-      }
-      result.numbers.push(check.e164);
-      if (!statement) continue;
+  ): { changed: number; unchanged: number } {
+    const table = doNotCallTable(this.#db);
+    const addedAt = this.#clock().toISOString();
+    let changed = 0;
+    for (const e164 of numbers) {
       // A number the office's file already holds counts as there already (it is on the list).
-      const already = scope === '' && inSharedFile.get(check.e164) !== undefined;
-      const info = statement.run(
-        check.e164,
-        scope,
+      const already = scope === '' && table.inSharedCopy(e164);
+      const added = table.add({
+        e164,
+        profileId: scope,
         source,
         detail,
-        this.#who.user,
-        this.#who.computer,
-        now,
-      );
-      if (info.changes > 0 && !already) result.changed++;
-      else result.unchanged++;
+        addedBy: this.#who.user,
+        addedOn: this.#who.computer,
+        addedAt,
+      });
+      if (added && !already) changed++;
     }
-    return result;
+    return { changed, unchanged: numbers.length - changed };
   }
 
   /**
@@ -212,32 +193,26 @@ export class OptOutService {
       all?: boolean;
     } = {},
   ): OptOutChange {
+    // Each number is read once: the check decides both whether `all` refuses and what is added.
+    const checked = this.#check(
+      numbers.map((value) => ({ value })),
+      options.defaultCountry ?? 'US',
+    );
+    if (options.all && checked.rejected.length > 0)
+      return { changed: 0, unchanged: 0, rejected: checked.rejected };
     // Every write here is an IMMEDIATE transaction: one that read first and then wrote could find
     // that another process (the app, a CLI run) wrote in between, and fail as "database is locked".
-    const { numbers: _numbers, ...change } = this.#db
-      .transaction(() => {
-        if (options.all) {
-          const probe = this.#apply(
-            numbers.map((value) => ({ value })),
-            options.defaultCountry ?? 'US',
-            'check',
-            '',
-            'typed',
-            null,
-          );
-          if (probe.rejected.length > 0) return { ...probe, changed: 0, unchanged: 0 };
-        }
-        return this.#apply(
-          numbers.map((value) => ({ value })),
-          options.defaultCountry ?? 'US',
-          'add',
+    const stored = this.#db
+      .transaction(() =>
+        this.#store(
+          checked.numbers,
           options.profileId ?? '',
           options.source ?? 'typed',
           options.detail ?? null,
-        );
-      })
+        ),
+      )
       .immediate();
-    return change;
+    return { ...stored, rejected: checked.rejected };
   }
 
   /**
@@ -251,21 +226,14 @@ export class OptOutService {
     options: { defaultCountry?: string; profileId?: string | null } = {},
   ): Promise<OptOutChange> {
     const scope = options.profileId ?? '';
-    const checked = this.#apply(
+    const checked = this.#check(
       numbers.map((value) => ({ value })),
       options.defaultCountry ?? 'US',
-      'check',
-      scope,
-      'typed',
-      null,
     );
     const unique = [...new Set(checked.numbers)];
-    const inList = this.#db.prepare('SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = ?');
-    const inSharedFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
+    const table = doNotCallTable(this.#db);
     const onList = unique.filter(
-      (e164) =>
-        inList.get(e164, scope) !== undefined ||
-        (scope === '' && inSharedFile.get(e164) !== undefined),
+      (e164) => table.holds(e164, scope) || (scope === '' && table.inSharedCopy(e164)),
     );
     const result: OptOutChange = {
       changed: onList.length,
@@ -302,7 +270,7 @@ export class OptOutService {
       .transaction(() => {
         const now = this.#clock().toISOString();
         for (const e164 of onList)
-          this.#forget(e164, scope, { by: this.#who.user, on: this.#who.computer, at: now });
+          table.remove(e164, scope, { by: this.#who.user, on: this.#who.computer, at: now });
       })
       .immediate();
     this.#log?.info('opt-outs removed', {
@@ -310,33 +278,6 @@ export class OptOutService {
       shared: scope === '' && Boolean(path),
     });
     return result;
-  }
-
-  /** Removes a number here (and from the shared copy), keeping who removed it and when. */
-  #forget(
-    e164: string,
-    scope: string,
-    removal: { by: string | null; on: string | null; at: string },
-  ): void {
-    const rows = [
-      ...(this.#db
-        .prepare('SELECT source, added_at FROM do_not_call WHERE e164 = ? AND profile_id = ?')
-        .all(e164, scope) as Array<{ source: string; added_at: string }>),
-      ...(scope === ''
-        ? (this.#db
-            .prepare(
-              "SELECT 'shared-file' AS source, added_at FROM do_not_call_shared WHERE e164 = ?",
-            )
-            .all(e164) as Array<{ source: string; added_at: string }>)
-        : []),
-    ];
-    const record = this.#db.prepare(
-      'INSERT INTO do_not_call_removed (e164, profile_id, source, added_at, removed_by, removed_on, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const r of rows)
-      record.run(e164, scope, r.source, r.added_at, removal.by, removal.on, removal.at);
-    this.#db.prepare('DELETE FROM do_not_call WHERE e164 = ? AND profile_id = ?').run(e164, scope);
-    if (scope === '') this.#db.prepare('DELETE FROM do_not_call_shared WHERE e164 = ?').run(e164);
   }
 
   /**
@@ -350,7 +291,7 @@ export class OptOutService {
     const defaultCountry = options.defaultCountry ?? 'US';
     const values: Array<{ value: string; row?: number }> = [];
     let column = 0;
-    const probe = new PhoneValidator(defaultCountry);
+    const probe = this.#validator(defaultCountry);
     let fileName = '';
     const run = this.#db.transaction(() => {
       const table = readTable(filePath, {
@@ -383,14 +324,11 @@ export class OptOutService {
     const total: OptOutChange = { changed: 0, unchanged: 0, rejected: [] };
     let invalid = 0;
     const flush = () => {
-      const part = this.#apply(
-        values.splice(0),
-        defaultCountry,
-        'add',
-        options.profileId ?? '',
-        'imported',
-        fileName,
-      );
+      const checked = this.#check(values.splice(0), defaultCountry);
+      const part = {
+        ...this.#store(checked.numbers, options.profileId ?? '', 'imported', fileName),
+        rejected: checked.rejected,
+      };
       total.changed += part.changed;
       total.unchanged += part.unchanged;
       invalid += part.rejected.length;
@@ -426,26 +364,17 @@ export class OptOutService {
       limit: Math.min(1000, options.limit ?? 100),
       offset: Math.max(0, options.offset ?? 0),
     };
-    const total = this.#db
-      .prepare(`SELECT count(*) FROM (${ENTRIES_SQL}) WHERE e164 LIKE @like`)
-      .pluck()
-      .get(params) as number;
-    const entries = (
-      this.#db
-        .prepare(
-          `SELECT * FROM (${ENTRIES_SQL}) WHERE e164 LIKE @like ORDER BY added_at DESC, e164 LIMIT @limit OFFSET @offset`,
-        )
-        .all(params) as EntryRow[]
-    ).map((r) => this.#entry(r));
+    const table = doNotCallTable(this.#db);
+    const total = table.count(params.like, params.profile);
+    const entries = table
+      .page(params.like, params.profile, params.limit, params.offset)
+      .map((r) => this.#entry(r));
     return { total, entries, shared: this.sharedStatus() };
   }
 
   /** Every number that applies to every profile (this computer's and the office file's), oldest first. */
   *everyone(): Generator<OptOutEntry> {
-    const rows = this.#db
-      .prepare(`SELECT * FROM (${ENTRIES_SQL}) WHERE profile_id = '' ORDER BY added_at, e164`)
-      .iterate({ profile: '' }) as IterableIterator<EntryRow>;
-    for (const r of rows) yield this.#entry(r);
+    for (const r of doNotCallTable(this.#db).everyone()) yield this.#entry(r);
   }
 
   /**
@@ -466,9 +395,7 @@ export class OptOutService {
       'Removed on computer',
       'Removed at',
     ]);
-    const every = this.#db
-      .prepare(`SELECT * FROM (${entriesSql('1')}) ORDER BY profile_id, added_at, e164`)
-      .iterate() as IterableIterator<EntryRow>;
+    const every = doNotCallTable(this.#db).all();
     for (const r of every) {
       const applies = r.profile_id === '' ? 'Every profile' : `Only "${profileName(r.profile_id)}"`;
       yield csvLine([
@@ -485,19 +412,7 @@ export class OptOutService {
         '',
       ]);
     }
-    const removed = this.#db
-      .prepare(
-        'SELECT e164, profile_id, source, added_at, removed_by, removed_on, removed_at FROM do_not_call_removed ORDER BY removed_at, e164',
-      )
-      .iterate() as IterableIterator<{
-      e164: string;
-      profile_id: string;
-      source: OptOutSource;
-      added_at: string | null;
-      removed_by: string | null;
-      removed_on: string | null;
-      removed_at: string;
-    }>;
+    const removed = doNotCallTable(this.#db).removed();
     for (const r of removed) {
       const applies = r.profile_id === '' ? 'Every profile' : `Only "${profileName(r.profile_id)}"`;
       yield csvLine([
@@ -518,20 +433,15 @@ export class OptOutService {
 
   /** Whether a number (any format) is on the list for this profile (or for everyone) right now. */
   isOptedOut(number: string, profileId: string | null = null, defaultCountry = 'US'): boolean {
-    const check = new PhoneValidator(defaultCountry).check(number);
+    const check = this.#validator(defaultCountry).check(number);
     if (!check.ok) return false;
-    return (
-      (this.#db
-        .prepare(`SELECT ${onDoNotCallSql('?', '?')}`)
-        .pluck()
-        .get(check.e164, profileId, check.e164) as number) === 1
-    );
+    return doNotCallTable(this.#db).isOn(check.e164, profileId);
   }
 
   // ---- the office's shared file --------------------------------------------------------------
 
   #state(): StateRow {
-    return this.#db.prepare('SELECT * FROM do_not_call_shared_file WHERE id = 1').get() as StateRow;
+    return doNotCallTable(this.#db).sharedFile();
   }
 
   #path(): string | null {
@@ -547,7 +457,7 @@ export class OptOutService {
   }
 
   #setError(message: string | null): void {
-    this.#db.prepare('UPDATE do_not_call_shared_file SET error = ? WHERE id = 1').run(message);
+    doNotCallTable(this.#db).setSharedError(message);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -566,13 +476,10 @@ export class OptOutService {
       path,
       maxAgeDays: this.#maxAgeDays(),
       readAt: current ? state.read_at : null,
-      numbers: this.#db.prepare('SELECT count(*) FROM do_not_call_shared').pluck().get() as number,
+      numbers: doNotCallTable(this.#db).sharedCount(),
       skipped: current ? state.skipped : 0,
       error: state.error,
-      pending: this.#db
-        .prepare("SELECT count(*) FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL")
-        .pluck()
-        .get() as number,
+      pending: doNotCallTable(this.#db).unwrittenCount(),
     };
   }
 
@@ -598,11 +505,7 @@ export class OptOutService {
     this.#db
       .transaction(() => {
         this.#keepSharedCopy();
-        this.#db
-          .prepare(
-            'UPDATE do_not_call_shared_file SET path = ?, read_path = NULL, read_at = NULL, size = NULL, mtime_ms = NULL, skipped = 0, error = NULL WHERE id = 1',
-          )
-          .run(path);
+        doNotCallTable(this.#db).chooseSharedFile(path);
       })
       .immediate();
     this.#log?.info('shared do-not-call file chosen', { path });
@@ -619,22 +522,17 @@ export class OptOutService {
 
   /** How old a copy of the shared file a send may rely on when the file cannot be read (Settings). */
   setMaxAgeDays(days: number): SharedDncStatus | null {
-    this.#db
-      .prepare('UPDATE do_not_call_shared_file SET max_age_days = ? WHERE id = 1')
-      .run(Math.round(days));
+    doNotCallTable(this.#db).setMaxAgeDays(Math.round(days));
     return this.sharedStatus();
   }
 
   /** The copy of a file no longer read becomes part of this computer's list (nothing is dropped). */
   #keepSharedCopy(): void {
     const from = this.#state().read_path;
-    this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO do_not_call (e164, profile_id, source, detail, added_by, added_on, added_at)
-         SELECT e164, '', 'shared-file', ?, added_by, added_on, COALESCE(added_at, ?) FROM do_not_call_shared`,
-      )
-      .run(`kept from ${from ?? 'an earlier office file'}`, this.#clock().toISOString());
-    this.#db.prepare('DELETE FROM do_not_call_shared').run();
+    doNotCallTable(this.#db).keepSharedCopy(
+      `kept from ${from ?? 'an earlier office file'}`,
+      this.#clock().toISOString(),
+    );
   }
 
   /**
@@ -669,17 +567,13 @@ export class OptOutService {
     this.#db
       .transaction(() => {
         if (read) this.#replaceCopy(path, state, read, now, started);
-        this.#db
-          .prepare('UPDATE do_not_call_shared_file SET read_at = ?, error = NULL WHERE id = 1')
-          .run(now);
+        doNotCallTable(this.#db).markRead(now);
       })
       .immediate();
     // The numbers added here that the file lacks, read under the file's lock and marked written
     // before it is released: another process of this data folder then finds nothing to write.
-    const pendingSql = this.#db.prepare(
-      "SELECT e164, source, detail, added_by, added_on, added_at FROM do_not_call WHERE profile_id = '' AND shared_at IS NULL ORDER BY added_at, e164",
-    );
-    if (pendingSql.get() === undefined) return { configured: true, read: true, error: null };
+    const table = doNotCallTable(this.#db);
+    if (table.unwrittenCount() === 0) return { configured: true, read: true, error: null };
     let pending: EntryRow[] = [];
     let count: number;
     try {
@@ -688,7 +582,7 @@ export class OptOutService {
         this.#owner(),
         () => {
           if (!this.#db.open) return [];
-          pending = pendingSql.all() as EntryRow[];
+          pending = table.unwritten();
           return pending.map((r) => ({
             e164: r.e164,
             action: 'add' as const,
@@ -718,17 +612,23 @@ export class OptOutService {
     if (!this.#db.open) return;
     // The time of marking (not of the read before): a reader that started earlier leaves it alone.
     const now = this.#clock().toISOString();
-    const mark = this.#db.prepare(
-      "UPDATE do_not_call SET shared_at = ? WHERE e164 = ? AND profile_id = '' AND shared_at IS NULL",
-    );
-    const copy = this.#db.prepare(
-      'INSERT OR IGNORE INTO do_not_call_shared (e164, source, detail, added_by, added_on, added_at, line) VALUES (?, ?, ?, ?, ?, ?, 0)',
-    );
+    const table = doNotCallTable(this.#db);
     this.#db
       .transaction(() => {
         for (const r of rows) {
-          mark.run(now, r.e164);
-          copy.run(r.e164, r.source, r.detail, r.added_by, r.added_on, r.added_at);
+          table.markWritten(r.e164, now);
+          table.copyShared(
+            {
+              e164: r.e164,
+              source: r.source,
+              detail: r.detail,
+              addedBy: r.added_by,
+              computer: r.added_on,
+              addedAt: r.added_at,
+              line: 0,
+            },
+            true,
+          );
         }
       })
       .immediate();
@@ -760,46 +660,29 @@ export class OptOutService {
     started: string,
   ): void {
     if (state.read_path !== null && state.read_path !== path) this.#keepSharedCopy();
-    this.#db.prepare('DELETE FROM do_not_call_shared').run();
-    const insert = this.#db.prepare(
-      'INSERT INTO do_not_call_shared (e164, source, detail, added_by, added_on, added_at, line) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const e of read.entries.values())
-      insert.run(e.e164, e.source, e.detail, e.addedBy, e.computer, e.addedAt, e.line);
+    const table = doNotCallTable(this.#db);
+    table.clearSharedCopy();
+    for (const e of read.entries.values()) table.copyShared(e);
     // A number removed in the file after this computer wrote it there is removed here too. One
     // added here since (not written yet) is newer than that removal and stays.
-    const written = this.#db.prepare(
-      "SELECT 1 FROM do_not_call WHERE e164 = ? AND profile_id = '' AND shared_at <= ?",
-    );
     for (const [e164, line] of read.removed) {
-      if (written.get(e164, started) !== undefined)
-        this.#forget(e164, '', { by: line.addedBy, on: line.computer, at: line.addedAt ?? now });
+      if (table.writtenBy(e164, started))
+        table.remove(e164, '', { by: line.addedBy, on: line.computer, at: line.addedAt ?? now });
     }
     // Numbers written here before that the file no longer has (a new or replaced file) are written
     // again; numbers added here that the file already has need not be.
-    const inFile = this.#db.prepare('SELECT 1 FROM do_not_call_shared WHERE e164 = ?');
-    const locals = this.#db
-      .prepare("SELECT e164, shared_at FROM do_not_call WHERE profile_id = ''")
-      .all() as Array<{ e164: string; shared_at: string | null }>;
-    const setShared = this.#db.prepare(
-      "UPDATE do_not_call SET shared_at = ? WHERE e164 = ? AND profile_id = ''",
-    );
-    for (const l of locals) {
-      const there = inFile.get(l.e164) !== undefined;
-      if (there && l.shared_at === null) setShared.run(now, l.e164);
+    for (const l of table.everyoneWritten()) {
+      const there = table.inSharedCopy(l.e164);
+      if (there && l.shared_at === null) table.setWrittenAt(l.e164, now);
       else if (
         !there &&
         l.shared_at !== null &&
         l.shared_at <= started &&
         !read.removed.has(l.e164)
       )
-        setShared.run(null, l.e164);
+        table.setWrittenAt(l.e164, null);
     }
-    this.#db
-      .prepare(
-        'UPDATE do_not_call_shared_file SET read_path = ?, size = ?, mtime_ms = ?, skipped = ? WHERE id = 1',
-      )
-      .run(path, read.size, read.mtimeMs, read.skipped);
+    table.setReadFile({ path, size: read.size, mtimeMs: read.mtimeMs, skipped: read.skipped });
     if (read.problems.length > 0)
       this.#log?.warn('shared do-not-call file has lines that are not numbers', {
         path,

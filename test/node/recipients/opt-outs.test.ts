@@ -1,11 +1,12 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { migrate } from '../../../electron/db/migrate';
 import { migrations } from '../../../electron/db/migrations/index';
 import { openDatabase } from '../../../electron/db/open';
 import { OptOutService, type Who } from '../../../electron/recipients/opt-outs';
+import { PhoneValidator } from '../../../electron/recipients/phone';
 import { parseSharedText } from '../../../electron/recipients/shared-dnc-file';
 import { useTempDir } from '../../helpers/temp';
 
@@ -48,6 +49,26 @@ describe('OptOutService: one list for the data folder', () => {
       unchanged: 1,
     });
     expect(optOuts.isOptedOut('+12127365000')).toBe(false);
+  });
+
+  it('reads each number once, with a validator kept between calls', () => {
+    const { optOuts } = setup();
+    const check = vi.spyOn(PhoneValidator.prototype, 'check');
+    try {
+      expect(optOuts.add(['2127365000', '3125550142'], { all: true }).changed).toBe(2);
+      // One check per number: `all` decides with the same reading that adds them.
+      expect(check).toHaveBeenCalledTimes(2);
+      expect(optOuts.add(['2127365000', 'not a number'], { all: true })).toMatchObject({
+        changed: 0,
+        rejected: [{ value: 'not a number' }],
+      });
+      expect(optOuts.isOptedOut('+13125550142')).toBe(true);
+      expect(optOuts.isOptedOut('+13125550142')).toBe(true);
+      // Every call went to the same validator (its cache stays warm).
+      expect(new Set(check.mock.contexts).size).toBe(1);
+    } finally {
+      check.mockRestore();
+    }
   });
 
   it('records who added a number, on which computer, when and how', () => {

@@ -20,7 +20,6 @@ const NOT_YET: readonly string[] = [
   'electron/cli/campaign-file.ts',
   'electron/cli/run.ts',
   'electron/profiles/service.ts',
-  'electron/recipients/opt-outs.ts',
   'electron/send/audit.ts',
   'electron/send/checks.ts',
   'electron/send/driver.ts',
