@@ -8,6 +8,7 @@ import type { Logger } from './logging/logger';
 import type { ImportWorkerSpec } from './recipients/import-jobs';
 import type { SecretStore } from './secrets/store';
 import { createServices, type ServiceOptions, type Services } from './services';
+import type { Clock } from './clock';
 
 export interface Backend {
   dispatch: Dispatch;
@@ -23,7 +24,8 @@ export interface BackendOptions {
   version: string;
   /** Settings → About and updates; the installed app passes its updater and policy. */
   about?: AboutProvider;
-  clock?: () => Date;
+  /** What time it is: the app passes the computer's clock (electron/clock.ts), tests their own. */
+  clock?: Clock;
   /** The OS keychain in the app; a MemorySecretStore in tests (required, see ServiceOptions). */
   secrets: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */

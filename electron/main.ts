@@ -37,6 +37,7 @@ import {
 import { createAbout } from './updates/about';
 import { UpdateService, type Updater } from './updates/service';
 import { loadWindowState, saveWindowState } from './window-state';
+import { systemClock } from './clock';
 
 // The data folder is fixed before anything reads userData: OMNIGAGE_CAMPAIGNS_HOME wins.
 app.setName(PRODUCT_NAME);
@@ -93,7 +94,7 @@ if (cliAt >= 0) {
       name: e.name,
       message: e.message,
       stack: e.stack,
-      at: new Date().toISOString(),
+      at: systemClock().toISOString(),
       versions,
     });
     log.error('crash', { where, details });
@@ -251,6 +252,8 @@ if (cliAt >= 0) {
     backend = createBackend({
       dataDir: paths.dataDir,
       log,
+      // The computer's clock: the app is one of the two places that hand it to the services.
+      clock: systemClock,
       emit,
       version: app.getVersion(),
       dialogs,

@@ -11,6 +11,7 @@ import type { ConnectionTester } from './profiles/connection';
 import type { ProfileService } from './profiles/service';
 import { DEMO_CALLER_IDS, startSandbox, type Sandbox, type SandboxOptions } from './sandbox';
 import { idGenerator, seededRandom } from './sandbox/random';
+import type { Clock } from './clock';
 
 /**
  * The demo caller ID keeps one id across rehearsals: each rehearsal is a fresh sandbox with a
@@ -27,7 +28,7 @@ export interface RehearsalDeps {
   /** "Test connection": run once against the new sandbox, so the profile is tested for real. */
   connection: ConnectionTester;
   log: Logger;
-  clock?: () => Date;
+  clock: Clock;
   /** The organisation's policy removes rehearsals (policy.json `hideSandbox`). */
   hidden?: () => boolean;
   /** Sandbox settings a test changes (the dialer's pace); port, seed and credentials are not. */
@@ -150,7 +151,7 @@ export class RehearsalService {
       this.#running = {
         sandbox,
         profileId: saved.id,
-        startedAt: (this.#deps.clock?.() ?? new Date()).toISOString(),
+        startedAt: this.#deps.clock().toISOString(),
       };
     } catch (error) {
       await sandbox.close();

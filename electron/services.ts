@@ -20,11 +20,13 @@ import type { ResultsServiceDeps } from './send/results';
 import { FileHandles } from './file-handles';
 import { SettingsService } from './settings';
 import { StagedFiles } from './staged-files';
+import { systemClock, type Clock } from './clock';
 
 export interface ServiceOptions {
   dataDir: string;
   log: Logger;
-  clock?: () => Date;
+  /** What time it is (see electron/clock.ts); the computer's clock when a test gives none. */
+  clock?: Clock;
   /**
    * Where token secrets live. Required on purpose: the app and the CLI pass the OS keychain
    * (KeytarSecretStore), tests pass a MemorySecretStore, so no test reaches the real keychain by
@@ -80,7 +82,7 @@ export interface Services {
   dataDir: string;
   db: Db;
   log: Logger;
-  clock: () => Date;
+  clock: Clock;
   campaigns: CampaignService;
   secrets: SecretStore;
   profiles: ProfileService;
@@ -112,7 +114,7 @@ export interface Services {
 export function createServices({
   dataDir,
   log,
-  clock = () => new Date(),
+  clock = systemClock,
   secrets,
   fetchCallerIds,
   send: engine,
@@ -147,6 +149,7 @@ export function createServices({
   const connection = new ConnectionTester({
     profiles,
     log: log.child('connection'),
+    clock,
     fetchCallerIds: fetchCallerIds ?? apiCallerIdFetcher({ log: log.child('api') }),
   });
   const recipientEditor = new RecipientEditor({ db, clock });

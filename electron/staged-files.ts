@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { AppError } from '../shared/errors';
 import { MAX_DROPPED_BYTES } from '../shared/workspace';
+import type { Clock } from './clock';
 
 const KEEP_MS = 24 * 60 * 60 * 1000;
 
@@ -14,7 +15,7 @@ export class StagedFiles {
   readonly #dir: string;
   readonly #clock: () => Date;
 
-  constructor(dataDir: string, clock: () => Date = () => new Date()) {
+  constructor(dataDir: string, clock: Clock) {
     this.#dir = join(dataDir, 'dropped');
     this.#clock = clock;
   }

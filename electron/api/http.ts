@@ -2,6 +2,7 @@ import { createFetch } from 'ofetch';
 import { isLoopbackHost } from '../../shared/profiles';
 import type { Logger } from '../logging/logger';
 import { ApiError, isTransient, kindForStatus, parseErrorBody, parseRetryAfter } from './errors';
+import { systemClock } from '../clock';
 
 /**
  * One HTTP exchange with retries, timeouts and cancellation, on ofetch (the project's HTTP
@@ -50,7 +51,7 @@ export interface Timing {
 }
 
 export const realTiming: Timing = {
-  now: () => Date.now(),
+  now: () => systemClock().getTime(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);

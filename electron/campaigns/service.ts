@@ -23,6 +23,7 @@ import {
   type CampaignContentColumn,
   type CampaignRow,
 } from '../db/tables/campaigns';
+import { systemClock } from '../clock';
 
 const toSummary = (row: CampaignRow): CampaignSummary => ({
   id: row.id,
@@ -69,7 +70,7 @@ export class CampaignService {
 
   constructor({
     db,
-    clock = () => new Date(),
+    clock = systemClock,
     newId = randomUUID,
     duplicateHooks = [],
   }: CampaignServiceDeps) {

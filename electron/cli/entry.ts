@@ -1,5 +1,6 @@
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import { runCli } from './run';
+import { systemClock } from '../clock';
 
 /**
  * The command line as a process runs it: `npm run cli` (electron/cli/main.ts) and the installed
@@ -52,6 +53,8 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     env: process.env,
     cwd: process.cwd(),
     secrets: new KeytarSecretStore(),
+    // The computer's clock: the command line is one of the two places that hand it to the services.
+    clock: systemClock,
     onInterrupt: (stop) => {
       interrupt = stop;
     },

@@ -22,6 +22,7 @@ import {
   type LoadedCampaignFile,
 } from './campaign-file';
 import { isEditable } from '../../shared/campaign';
+import type { Clock } from '../clock';
 
 /**
  * The headless CLI: `validate`, `send`, `status`, `test-call` and `results` on a campaign file,
@@ -43,6 +44,8 @@ export interface CliIo {
   cwd: string;
   /** The OS keychain (used when no env token is set); tests pass an in-memory one. */
   secrets: SecretStore;
+  /** What time it is: the computer's clock (entry.ts); tests may leave it out or pin it. */
+  clock?: Clock;
   /** The CLI's run is stopped (Ctrl+C): running sends stop after their requests in flight. */
   onInterrupt?: (stop: () => Promise<void>) => void;
 }
@@ -273,6 +276,7 @@ function openServices(args: Parsed, io: CliIo, batchSize?: number): Services | n
       log,
       env: io.env,
       secrets: io.secrets,
+      clock: io.clock,
       send: batchSize ? { batchSize } : undefined,
       doNotCall,
     });
@@ -543,7 +547,7 @@ async function send(
     for (let run = 1; run < CLI_RUNS && status?.state === 'queued' && !stopping; run++) {
       const wait = Math.min(
         CLI_MAX_WAIT_MS,
-        Math.max(0, Date.parse(status.nextAttemptAt ?? '') - Date.now() || 0),
+        Math.max(0, Date.parse(status.nextAttemptAt ?? '') - services.clock().getTime() || 0),
       );
       io.stderr(
         `${status.message ?? 'Omnigage could not be reached.'} Trying again in ${Math.ceil(wait / 1000)} s.\n`,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DatabaseError } from './errors';
 import type { Migration } from './migrations/types';
+import { systemClock, type Clock } from '../clock';
 
 export function checksum(sql: string): string {
   return createHash('sha256').update(sql.replace(/\r\n/g, '\n').trim()).digest('hex');
@@ -21,7 +22,7 @@ interface AppliedRow {
 export function migrate(
   db: Database.Database,
   migrations: readonly Migration[],
-  now = () => new Date(),
+  now: Clock = systemClock,
 ): number[] {
   migrations.forEach((m, index) => {
     if (m.version !== index + 1)

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from './redact';
+import { systemClock } from '../clock';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -39,7 +40,7 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
   const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
   const keep = options.keep ?? 3;
   const minLevel = LEVELS[options.level ?? 'info'];
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const secrets: string[] = [];
   mkdirSync(options.dir, { recursive: true });
 

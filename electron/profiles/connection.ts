@@ -4,6 +4,7 @@ import { createOmnigageClient, isApiError, toAppError } from '../api/client';
 import type { Logger } from '../logging/logger';
 import { clientConnection, type Credentials } from './credentials';
 import type { ProfileService } from './service';
+import type { Clock } from '../clock';
 
 /** A verified caller ID as the API lists it. */
 export interface RemoteCallerId {
@@ -21,6 +22,7 @@ export type FetchCallerIds = (
 export interface ConnectionTesterDeps {
   profiles: ProfileService;
   log: Logger;
+  clock: Clock;
   fetchCallerIds: FetchCallerIds;
 }
 
@@ -75,7 +77,7 @@ export class ConnectionTester {
       profileId,
       message,
       callerIds: list.callerIds,
-      testedAt: list.fetchedAt ?? new Date().toISOString(),
+      testedAt: list.fetchedAt ?? this.#deps.clock().toISOString(),
     };
   }
 }

@@ -16,6 +16,7 @@ import type { Db } from '../db/open';
 import { campaignsTable } from '../db/tables/campaigns';
 import type { Logger } from '../logging/logger';
 import { registerSecret, type SecretStore } from '../secrets/store';
+import type { Clock } from '../clock';
 
 interface ProfileRow {
   id: string;
@@ -72,7 +73,7 @@ export interface ProfileServiceDeps {
   db: Db;
   secrets: SecretStore;
   log: Logger;
-  clock?: () => Date;
+  clock: Clock;
   newId?: () => string;
 }
 
@@ -88,13 +89,7 @@ export class ProfileService {
   readonly #clock: () => Date;
   readonly #newId: () => string;
 
-  constructor({
-    db,
-    secrets,
-    log,
-    clock = () => new Date(),
-    newId = randomUUID,
-  }: ProfileServiceDeps) {
+  constructor({ db, secrets, log, clock, newId = randomUUID }: ProfileServiceDeps) {
     this.#db = db;
     this.#secrets = secrets;
     this.#log = log;

@@ -9,6 +9,7 @@ import { recipientsTable, type RemovalTarget } from '../db/tables/recipients';
 import { PhoneValidator } from './phone';
 import { readTable, type TextEncoding } from './read-table';
 import { cellProblemsJson, type RowCellProblem } from './service';
+import type { Clock } from '../clock';
 
 /**
  * What the recipients screen does besides importing: show a file's first rows for the mapping
@@ -20,7 +21,7 @@ export class RecipientEditor {
   readonly #clock: () => Date;
   readonly #table: ReturnType<typeof recipientsTable>;
 
-  constructor({ db, clock = () => new Date() }: { db: Db; clock?: () => Date }) {
+  constructor({ db, clock }: { db: Db; clock: Clock }) {
     this.#db = db;
     this.#table = recipientsTable(db);
     this.#clock = clock;

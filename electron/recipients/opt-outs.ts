@@ -23,8 +23,10 @@ import {
   describeFileError,
   readSharedFile,
   type SharedLine,
+  type SharedFileWriter,
   type SharedRead,
 } from './shared-dnc-file';
+import { systemClock } from '../clock';
 
 export type { OptOutChange, OptOutEntry, OptOutList, SharedDncStatus };
 
@@ -97,7 +99,7 @@ export class OptOutService {
   constructor({
     db,
     log,
-    clock = () => new Date(),
+    clock = systemClock,
     who,
     sharedFile,
     maxAgeDays,
@@ -255,7 +257,7 @@ export class OptOutService {
           addedAt: now,
         }));
         try {
-          await appendToSharedFile(path, this.#owner(), () => lines);
+          await appendToSharedFile(path, this.#writer(), () => lines);
         } catch (error) {
           const reason = describeFileError(error, path);
           this.#setError(reason);
@@ -452,8 +454,12 @@ export class OptOutService {
     return this.#maxAgeOverride ?? this.#state().max_age_days;
   }
 
-  #owner(): string {
-    return `${this.#who.user} on ${this.#who.computer} (process ${process.pid})`;
+  /** Who writes to the shared file (named in its lock), with this service's clock. */
+  #writer(): SharedFileWriter {
+    return {
+      owner: `${this.#who.user} on ${this.#who.computer} (process ${process.pid})`,
+      now: () => this.#clock().getTime(),
+    };
   }
 
   #setError(message: string | null): void {
@@ -579,7 +585,7 @@ export class OptOutService {
     try {
       count = await appendToSharedFile(
         path,
-        this.#owner(),
+        this.#writer(),
         () => {
           if (!this.#db.open) return [];
           pending = table.unwritten();

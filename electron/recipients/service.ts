@@ -64,6 +64,7 @@ import {
   type TextEncoding,
   type TableResult,
 } from './read-table';
+import { monotonicMs, systemClock } from '../clock';
 
 export type { ImportResult, PageFilter, Preview, RecipientList, RecipientPage, RecipientView };
 
@@ -162,7 +163,7 @@ export class RecipientService {
   readonly #clock: () => Date;
   readonly #table: ReturnType<typeof recipientsTable>;
 
-  constructor({ db, log, clock = () => new Date() }: RecipientServiceDeps) {
+  constructor({ db, log, clock = systemClock }: RecipientServiceDeps) {
     this.#db = db;
     this.#table = recipientsTable(db);
     this.#log = log;
@@ -194,7 +195,7 @@ export class RecipientService {
    * is refused part-way leaves the previous list exactly as it was.
    */
   import(options: ImportOptions, control: ImportControl = {}): ImportResult {
-    const started = performance.now();
+    const started = monotonicMs();
     const campaign = this.#campaign(options.campaignId);
     assertEditable(campaign, 'recipients');
     const previous = this.getList(options.campaignId);
@@ -406,7 +407,7 @@ export class RecipientService {
       mergeFields: mergeFieldKeys(map),
       defaultCountry,
       counts,
-      elapsedMs: Math.round(performance.now() - started),
+      elapsedMs: Math.round(monotonicMs() - started),
     };
     this.#log?.info('recipients imported', {
       campaignId,

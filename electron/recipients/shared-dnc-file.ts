@@ -6,6 +6,7 @@ import { csvLine } from '../send/csv';
 import { CsvParser, detectDelimiter } from './csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
 import { withTimeout } from '../../shared/timeout';
+import { monotonicMs } from '../clock';
 
 /**
  * The office's shared do-not-call file: a CSV in a folder every laptop reaches (a network drive or
@@ -92,6 +93,12 @@ export function describeFileError(error: unknown, path: string): string {
   return `${path} could not be read (${(error as Error).message})`;
 }
 
+/** Who writes to the file (named in its lock) and the clock its lock's age is judged by. */
+export interface SharedFileWriter {
+  owner: string;
+  now: () => number;
+}
+
 /**
  * Reads the file and works out which numbers are on the office's list. Throws when it cannot be
  * read. `known`: the size and modification time of the copy read last; null when they are unchanged.
@@ -99,17 +106,17 @@ export function describeFileError(error: unknown, path: string): string {
 export function readSharedFile(
   path: string,
   defaultCountry: string,
-  options: { now?: number; known?: { size: number; mtimeMs: number } },
+  options: { now: number; known?: { size: number; mtimeMs: number } },
 ): Promise<SharedRead | null>;
 export function readSharedFile(
   path: string,
   defaultCountry: string,
-  options?: { now?: number },
+  options: { now: number },
 ): Promise<SharedRead>;
 export async function readSharedFile(
   path: string,
   defaultCountry: string,
-  { now = Date.now(), known }: { now?: number; known?: { size: number; mtimeMs: number } } = {},
+  { now, known }: { now: number; known?: { size: number; mtimeMs: number } },
 ): Promise<SharedRead | null> {
   const info = await timed('Reading', path, stat(path));
   if (!info.isFile()) throw new AppError('invalid_input', `${path} is not a file.`);
@@ -251,11 +258,11 @@ export async function createSharedFile(path: string): Promise<boolean> {
  */
 export async function appendToSharedFile(
   path: string,
-  owner: string,
+  writer: SharedFileWriter,
   lines: () => readonly SharedLine[],
   written: () => void = () => {},
 ): Promise<number> {
-  const release = await lock(path, owner);
+  const release = await lock(path, writer);
   try {
     const wanted = lines();
     if (wanted.length === 0) return 0;
@@ -283,13 +290,14 @@ async function endsWithBreak(handle: FileHandle, size: number): Promise<boolean>
   return last[0] === 0x0a || last[0] === 0x0d;
 }
 
-async function lock(path: string, owner: string): Promise<() => Promise<void>> {
+async function lock(path: string, { owner, now }: SharedFileWriter): Promise<() => Promise<void>> {
   const lockPath = `${path}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  // How long to wait is a duration (monotonic); how old a lock is compares its file's time with now.
+  const deadline = monotonicMs() + LOCK_WAIT_MS;
   for (;;) {
     try {
       const handle = await timed('Locking', path, open(lockPath, 'wx'));
-      await handle.write(`${owner}\n${new Date().toISOString()}\n`);
+      await handle.write(`${owner}\n${new Date(now()).toISOString()}\n`);
       await handle.close();
       return () => rm(lockPath, { force: true });
     } catch (error) {
@@ -298,11 +306,11 @@ async function lock(path: string, owner: string): Promise<() => Promise<void>> {
     // Held by someone else. A lock this old was left by a writer that died mid-way: its lines, if
     // any, are whole or were cut at the end (the next writer starts on a new line).
     const held = await stat(lockPath).catch(() => null);
-    if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
+    if (held && now() - held.mtimeMs > STALE_LOCK_MS) {
       await rm(lockPath, { force: true });
       continue;
     }
-    if (Date.now() > deadline) {
+    if (monotonicMs() > deadline) {
       const who = await readFile(lockPath, 'utf8').catch(() => '');
       throw new AppError(
         'locked',

@@ -15,6 +15,7 @@ import { Dialer, type DialerOptions } from './dialer';
 import { Faults, type FaultAction } from './faults';
 import { seededRandom } from './random';
 import { SandboxState, type RequestRecord } from './state';
+import { systemClock } from '../clock';
 
 /**
  * A local Omnigage: a real HTTP server on 127.0.0.1 (node:http only) that answers under
@@ -126,7 +127,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const fake = new OmnigageFake({
     state,
     random: seededRandom(seed, 'ids'),
-    now: options.now ?? (() => Date.now()),
+    // The sandbox plays Omnigage, a server with a clock of its own: the computer's, unless a test sets one.
+    now: options.now ?? (() => systemClock().getTime()),
     origin: () => origin,
     behaviour: { ...DEFAULT_BEHAVIOUR, ...deviations(options.deviate ?? []), ...options.behaviour },
   });

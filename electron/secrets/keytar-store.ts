@@ -3,6 +3,7 @@ import type { KeychainStatus } from '../../shared/profiles';
 import { describeKeychainFailure, keychainError } from './keychain-errors';
 import { KEYCHAIN_SERVICE, type SecretStore } from './store';
 import { withTimeout } from '../../shared/timeout';
+import { randomUUID } from 'node:crypto';
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -64,7 +65,8 @@ export class KeytarSecretStore implements SecretStore {
    * Linux keyring that is locked or has no login collection, and only a write shows it.
    */
   async status(): Promise<KeychainStatus> {
-    const value = `probe-${Date.now()}`;
+    // Unique per probe, so a value left by an earlier probe cannot pass for this one.
+    const value = `probe-${randomUUID()}`;
     try {
       await this.set(PROBE_ACCOUNT, value);
       const back = await this.get(PROBE_ACCOUNT);

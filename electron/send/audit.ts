@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../shared/send';
 import type { Db } from '../db/open';
 import { csvLine } from './csv';
+import type { Clock } from '../clock';
 
 export type { AuditEntry };
 
@@ -73,7 +74,7 @@ export class AuditLog {
   readonly #insert;
   readonly #name;
 
-  constructor(db: Db, clock: () => Date = () => new Date()) {
+  constructor(db: Db, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
     // Prepared once: a send records one entry per envelope batch.

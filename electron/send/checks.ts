@@ -20,6 +20,7 @@ import type { RecipientService } from '../recipients/service';
 import { clientFor, matchCallerId, messageSlots, type EngineOptions } from './engine';
 import type { Journal } from './journal';
 import type { RunningSends } from './runs';
+import type { Clock } from '../clock';
 
 /** Resolves the credentials a campaign's send would use (the facade's `credentials`). */
 export type CredentialsFor = (
@@ -35,7 +36,7 @@ export interface DoNotCallReader {
 export interface SendChecksDeps {
   db: Db;
   log: Logger;
-  clock: () => Date;
+  clock: Clock;
   campaigns: CampaignService;
   recipients: RecipientService;
   profiles: ProfileService;
@@ -167,7 +168,7 @@ const callingHours: SendRule = ({ campaign, profileId }, deps) => {
 const SEND_RULES: readonly SendRule[] = [alreadySent, content, doNotCall, recipients, callingHours];
 
 /** When the calls start: the send time still ahead, else now. */
-export function callsStart(delivery: CampaignDetail['delivery'], clock: () => Date): Date {
+export function callsStart(delivery: CampaignDetail['delivery'], clock: Clock): Date {
   const now = clock();
   const at = delivery.type === 'at' ? new Date(delivery.at) : null;
   return at && at.getTime() > now.getTime() ? at : now;

@@ -12,9 +12,10 @@ import type { SendEvents } from './events';
 import { CALLING_WINDOW_STEP, type Journal, type SendRow } from './journal';
 import type { RunningSends } from './runs';
 import type { SendStatusBuilder } from './status';
+import type { Clock } from '../clock';
 
 export interface SendControlsDeps {
-  clock: () => Date;
+  clock: Clock;
   journal: Journal;
   audit: AuditLog;
   checks: SendChecks;
@@ -128,7 +129,7 @@ export class SendControls {
     });
     if (offline) {
       journal.update(campaignId, {
-        next_attempt_at: Date.now(),
+        next_attempt_at: clock().getTime(),
         error_code: 'network',
         error_message: 'Waiting for the connection to Omnigage.',
       });

@@ -14,13 +14,14 @@ import type { Journal } from './journal';
 import type { Lease } from './lease';
 import type { LiveRun, LiveRuns } from './runs';
 import type { SendStatusBuilder } from './status';
+import { monotonicMs, type Clock } from '../clock';
 
 const PROGRESS_EVERY_MS = 250;
 
 export interface SendDriverDeps {
   db: Db;
   log: Logger;
-  clock: () => Date;
+  clock: Clock;
   journal: Journal;
   audit: AuditLog;
   lease: Lease;
@@ -73,7 +74,7 @@ export class SendDriver {
       promise: Promise.resolve(null),
       step: 'checks',
       retries: 0,
-      startedAt: Date.now(),
+      startedAt: monotonicMs(),
       startedIso: clock().toISOString(),
       sentAtStart: sentNow,
       sent: sentNow,
@@ -206,7 +207,7 @@ export class SendDriver {
           attempts: 0,
           error_code: null,
           error_message: null,
-          next_poll_at: Date.now() + 5_000,
+          next_poll_at: this.#deps.clock().getTime() + 5_000,
         });
         campaigns.setStatus(campaignId, 'scheduled');
         audit.record({
@@ -282,7 +283,7 @@ export class SendDriver {
         journal.update(campaignId, {
           state: 'queued',
           attempts,
-          next_attempt_at: Date.now() + Math.round(wait),
+          next_attempt_at: this.#deps.clock().getTime() + Math.round(wait),
           error_code: outcome.error.code,
           error_message: `${said} The send is saved and will continue by itself.`,
         });
@@ -337,7 +338,7 @@ export class SendDriver {
 
   /** Progress to the window at most every PROGRESS_EVERY_MS, and at once when the step changes. */
   #progress(campaignId: string, live: LiveRun, force = false): void {
-    const now = Date.now();
+    const now = monotonicMs();
     if (!force && now - live.lastEmit < PROGRESS_EVERY_MS) return;
     live.lastEmit = now;
     this.#deps.events.progress(campaignId);

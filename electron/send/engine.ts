@@ -132,8 +132,8 @@ export interface RunContext {
   readFile?: (path: string) => Uint8Array;
   /** The caller ID the send-time check verified a moment ago (the run need not ask again). */
   checkedCallerId?: string;
-  /** The service's clock (epoch ms), against which the "send at" time is judged. */
-  now?: () => number;
+  /** The service's clock (epoch ms): the "send at" time is judged against it, and times recorded by it. */
+  now: () => number;
 }
 
 /**
@@ -477,7 +477,7 @@ export class SendRun {
       // Past the time by more than a few minutes (the computer was off or asleep): ask first.
       const at = campaign.delivery.type === 'at' ? Date.parse(campaign.delivery.at) : Number.NaN;
       if (Number.isFinite(at) && journal.step(this.#id, 'schedule') === undefined) {
-        const now = this.#ctx.now?.() ?? Date.now();
+        const now = this.#ctx.now();
         if (at > now) return { kind: 'waiting', until: at };
         if (now - at > LATE_AFTER_MS && journal.step(this.#id, LATE_OK)?.state !== 'done')
           return { kind: 'late', at };
@@ -1001,7 +1001,7 @@ export class SendRun {
     this.#ctx.journal.update(this.#id, {
       remote_status: answer.status,
       remote_counts: remoteCounts(answer),
-      polled_at: new Date().toISOString(),
+      polled_at: new Date(this.#ctx.now()).toISOString(),
     });
     this.#scheduled(engagementId, false);
   }

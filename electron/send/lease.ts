@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/open';
+import type { Clock } from '../clock';
 
 /**
  * Only one process drives a send at a time: the app and a CLI run share the database, and two
@@ -12,9 +13,11 @@ export class Lease {
   readonly owner: string;
   readonly #db: Db;
   readonly #ttlMs: number;
+  readonly #clock: Clock;
 
-  constructor(db: Db, ttlMs = 30_000) {
+  constructor(db: Db, clock: Clock, ttlMs = 30_000) {
     this.#db = db;
+    this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -26,7 +29,7 @@ export class Lease {
         .get(campaignId) as
         { lease_owner: string | null; lease_expires_at: number | null } | undefined;
       if (!row) return false;
-      const now = Date.now();
+      const now = this.#clock().getTime();
       const free =
         !row.lease_owner ||
         row.lease_owner === this.owner ||
@@ -44,7 +47,7 @@ export class Lease {
   renew(campaignId: string): void {
     this.#db
       .prepare('UPDATE sends SET lease_expires_at = ? WHERE campaign_id = ? AND lease_owner = ?')
-      .run(Date.now() + this.#ttlMs, campaignId, this.owner);
+      .run(this.#clock().getTime() + this.#ttlMs, campaignId, this.owner);
   }
 
   release(campaignId: string): void {
@@ -62,7 +65,7 @@ export class Lease {
       .get(campaignId) as
       { lease_owner: string | null; lease_expires_at: number | null } | undefined;
     if (!row?.lease_owner || row.lease_owner === this.owner) return false;
-    return (row.lease_expires_at ?? 0) >= Date.now() && !ownerIsDead(row.lease_owner);
+    return (row.lease_expires_at ?? 0) >= this.#clock().getTime() && !ownerIsDead(row.lease_owner);
   }
 }
 

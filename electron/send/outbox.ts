@@ -7,10 +7,12 @@ import type { Lease } from './lease';
 import type { Reachability } from './reachability';
 import type { RunningSends } from './runs';
 import type { SendStatusBuilder } from './status';
+import type { Clock } from '../clock';
 
 export interface OutboxDeps {
   db: Db;
   log: Logger;
+  clock: Clock;
   driver: SendDriver;
   runs: RunningSends;
   lease: Lease;
@@ -77,10 +79,10 @@ export class Outbox {
 
   async tick({ force = false }: { force?: boolean } = {}): Promise<void> {
     if (this.#ticking) return this.#ticking;
-    const { db, runs, lease, driver, log } = this.#deps;
+    const { db, runs, lease, driver, log, clock } = this.#deps;
     this.#ticking = (async () => {
       try {
-        const now = Date.now();
+        const now = clock().getTime();
         const rows = db
           .prepare(
             "SELECT campaign_id, state, next_attempt_at FROM sends WHERE state IN ('queued','sending')",

@@ -1,5 +1,6 @@
 import type { ConnectionState } from '../../shared/send';
 import type { Logger } from '../logging/logger';
+import { systemClock } from '../clock';
 
 /**
  * Whether Omnigage answers, as the app last saw it. Every request the app makes to Omnigage
@@ -49,7 +50,8 @@ export class Reachability {
 
   constructor(deps: ReachabilityDeps) {
     this.#deps = deps;
-    this.#clock = deps.clock ?? (() => new Date());
+    // Tests of the probe alone may leave it out; the send service always passes its own.
+    this.#clock = deps.clock ?? systemClock;
   }
 
   get #fastMs(): number {

@@ -22,6 +22,7 @@ import { backoff } from '../api/http';
 import { clientFor } from './engine';
 import { CALLING_WINDOW_STEP, envelopeIdSql, remoteCounts } from './journal';
 import type { SendService } from './service';
+import type { Clock } from '../clock';
 
 /**
  * Results after scheduling: the engagement and its envelopes (with their calls) are read with
@@ -44,7 +45,7 @@ const FINAL_ENVELOPE_STATUSES = new Set(['completed', 'failed', 'canceled', 'can
 export interface ResultsServiceDeps {
   db: Db;
   log: Logger;
-  clock?: () => Date;
+  clock: Clock;
   send: SendService;
   campaigns: CampaignService;
   recipients: RecipientService;
@@ -81,15 +82,15 @@ interface JoinedRow {
 
 export class ResultsService {
   readonly #deps: ResultsServiceDeps;
-  readonly #clock: () => Date;
+  readonly #clock: Clock;
 
   constructor(deps: ResultsServiceDeps) {
     this.#deps = deps;
-    this.#clock = deps.clock ?? (() => new Date());
+    this.#clock = deps.clock;
   }
 
   /** Polls every scheduled send whose next poll is due, one after the other. */
-  async pollDue(now: number = Date.now()): Promise<void> {
+  async pollDue(now: number = this.#clock().getTime()): Promise<void> {
     const due = this.#deps.db
       .prepare(
         "SELECT campaign_id FROM sends WHERE state = 'scheduled' AND (next_poll_at IS NULL OR next_poll_at <= ?)",
@@ -126,7 +127,9 @@ export class ResultsService {
       error.status !== undefined &&
       error.status < 500;
     if (!refused) {
-      journal.update(campaignId, { next_poll_at: Date.now() + this.#wait(send.polls + 1) });
+      journal.update(campaignId, {
+        next_poll_at: this.#clock().getTime() + this.#wait(send.polls + 1),
+      });
       return;
     }
     const refusals = send.attempts + 1;
@@ -134,7 +137,7 @@ export class ResultsService {
     if (refusals < MAX_REFUSED_POLLS) {
       journal.update(campaignId, {
         attempts: refusals,
-        next_poll_at: Date.now() + this.#wait(send.polls + refusals),
+        next_poll_at: this.#clock().getTime() + this.#wait(send.polls + refusals),
       });
       return;
     }
@@ -279,7 +282,8 @@ export class ResultsService {
       engagement.countTotal !== null &&
       engagement.countTotal > 0 &&
       engagement.countIncomplete === 0;
-    const age = Date.now() - (send.scheduled_at ? Date.parse(send.scheduled_at) : Date.now());
+    const at = this.#clock().getTime();
+    const age = at - (send.scheduled_at ? Date.parse(send.scheduled_at) : at);
     const giveUp =
       polls >= (this.#deps.maxPolls ?? 500) || age > (this.#deps.maxAgeMs ?? 72 * 3600_000);
     const done = (countsDone || allFinal) && wanted.length <= limit;
@@ -291,7 +295,7 @@ export class ResultsService {
       remote_counts: remoteCounts(engagement),
       // A poll that worked ends a run of refusals (and the message about them).
       ...(send.attempts > 0 ? { attempts: 0, error_code: null, error_message: null } : {}),
-      next_poll_at: done || giveUp ? null : Date.now() + this.#wait(polls),
+      next_poll_at: done || giveUp ? null : at + this.#wait(polls),
       ...(done || giveUp ? { state: 'completed' as const, completed_at: now } : {}),
     });
     if (done || giveUp) {

@@ -8,6 +8,7 @@ export interface LiveRun {
   promise: Promise<SendStatus | null>;
   step: SendStep;
   retries: number;
+  /** When the run started, on the monotonic timer (for the estimate of the time left). */
   startedAt: number;
   /** The run's start on the service's clock (audit entries are compared with it). */
   startedIso: string;

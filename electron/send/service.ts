@@ -17,13 +17,14 @@ import { Outbox } from './outbox';
 import { Reachability } from './reachability';
 import { LiveRuns } from './runs';
 import { SendStatusBuilder } from './status';
+import type { Clock } from '../clock';
 
 export type { SendEvent } from './events';
 
 export interface SendServiceDeps {
   db: Db;
   log: Logger;
-  clock?: () => Date;
+  clock: Clock;
   campaigns: CampaignService;
   recipients: RecipientService;
   profiles: ProfileService;
@@ -78,8 +79,7 @@ export class SendService {
 
   constructor(deps: SendServiceDeps) {
     this.#deps = deps;
-    const clock = deps.clock ?? (() => new Date());
-    const { db, log, campaigns, recipients, profiles } = deps;
+    const { clock, db, log, campaigns, recipients, profiles } = deps;
     const runs = this.#runs;
     const journal = (this.journal = new Journal(db, clock));
     const audit = (this.audit = new AuditLog(db, clock));
@@ -93,9 +93,11 @@ export class SendService {
     const options = (this.#options = {
       ...DEFAULT_ENGINE_OPTIONS,
       ...deps.engine,
+      // Retry-After dates are judged on the service's clock, unless a test sets its own timing.
+      timing: { now: () => clock().getTime(), ...deps.engine?.timing },
       fetch: reachability.wrap(deps.engine?.fetch),
     });
-    const lease = (this.#lease = new Lease(db, deps.leaseMs));
+    const lease = (this.#lease = new Lease(db, clock, deps.leaseMs));
     const credentials = (campaignId: string, profileId?: string | null) =>
       this.credentials(campaignId, profileId);
     const status = (this.#status = new SendStatusBuilder({
@@ -159,6 +161,7 @@ export class SendService {
     this.#outbox = new Outbox({
       db,
       log,
+      clock,
       driver,
       runs,
       lease,

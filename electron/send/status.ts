@@ -5,10 +5,11 @@ import type { Db } from '../db/open';
 import type { Journal, SendRow } from './journal';
 import type { Reachability } from './reachability';
 import type { RunningSends } from './runs';
+import { monotonicMs, type Clock } from '../clock';
 
 export interface SendStatusDeps {
   db: Db;
-  clock: () => Date;
+  clock: Clock;
   journal: Journal;
   runs: RunningSends;
   reachability: Reachability;
@@ -36,7 +37,7 @@ export class SendStatusBuilder {
     let eta: number | null = null;
     if (live && send.state === 'sending') {
       const done = sent - live.sentAtStart;
-      const elapsed = (Date.now() - live.startedAt) / 1000;
+      const elapsed = (monotonicMs() - live.startedAt) / 1000;
       if (done > 0 && elapsed > 0) eta = Math.ceil(((send.total - sent) / done) * elapsed);
     }
     const counts = send.remote_counts

@@ -1,6 +1,7 @@
 import type { UpdateState, UpdateStatus } from '../../shared/app-info';
 import type { Logger } from '../logging/logger';
 import type { Policy } from '../policy';
+import { systemClock } from '../clock';
 
 /**
  * Keeping installed copies current. The work is electron-updater's (feed, background download,
@@ -147,7 +148,7 @@ export class UpdateService {
   }
 
   #now(): Date {
-    return this.#o.now?.() ?? new Date();
+    return this.#o.now?.() ?? systemClock();
   }
 
   #set(state: UpdateState): void {
