@@ -8,6 +8,7 @@ import {
 } from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
 import { CampaignPathError, resolveCampaignPath } from '../campaigns/campaign-file';
+import { cliCampaignsTable } from '../db/tables/cli-campaigns';
 import type { Services } from '../services';
 import { describeFirstIssue } from '../../shared/validation';
 
@@ -86,11 +87,7 @@ export function loadCampaignFile(input: string, cwd = process.cwd()): LoadedCamp
 
 /** The campaign this file was last sent or validated as (the CLI's stable link by absolute path). */
 export function linkedCampaign(services: Services, file: LoadedCampaignFile): string | null {
-  const id = services.db
-    .prepare('SELECT campaign_id FROM cli_campaigns WHERE file_path = ?')
-    .pluck()
-    .get(file.path) as string | undefined;
-  return id ?? null;
+  return cliCampaignsTable(services.db).campaignFor(file.path) ?? null;
 }
 
 /**
@@ -151,12 +148,7 @@ export function applyCampaignFile(
 
 /** Links a stored campaign to the file, so the next run finds it. */
 export function link(services: Services, file: LoadedCampaignFile, campaignId: string): void {
-  services.db
-    .prepare(
-      `INSERT INTO cli_campaigns (file_path, campaign_id, linked_at) VALUES (?, ?, ?)
-       ON CONFLICT (file_path) DO UPDATE SET campaign_id = excluded.campaign_id, linked_at = excluded.linked_at`,
-    )
-    .run(file.path, campaignId, services.clock().toISOString());
+  cliCampaignsTable(services.db).link(file.path, campaignId, services.clock().toISOString());
 }
 
 /** The message bodies whose merge fields are checked against the columns. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import { sendStateLabel, waitingForApproval, type SendStatus } from '../../shared/send';
+import { auditLogTable } from '../db/tables/audit-log';
 import { createFileLogger } from '../logging/logger';
 import { dataPaths, resolveDataDir } from '../paths';
 import type { SecretStore } from '../secrets/store';
@@ -574,12 +575,7 @@ function sentBefore(
   services: Services,
   path: string,
 ): { at: string; engagementId: string | null } | null {
-  const row = services.db
-    .prepare(
-      `SELECT s.at, s.remote_id FROM audit_log l JOIN audit_log s ON s.campaign_id = l.campaign_id AND s.action = 'send.scheduled'
-       WHERE l.action = 'cli.link' AND l.detail = ? ORDER BY s.id DESC LIMIT 1`,
-    )
-    .get(path) as { at: string; remote_id: string | null } | undefined;
+  const row = auditLogTable(services.db).scheduledForFile(path);
   return row ? { at: row.at, engagementId: row.remote_id } : null;
 }
 

@@ -14,29 +14,10 @@ import {
 import { REHEARSAL_TOKEN_PREFIX } from '../../shared/rehearsal';
 import type { Db } from '../db/open';
 import { campaignsTable } from '../db/tables/campaigns';
+import { profilesTable, type CallerIdRow, type ProfileRow } from '../db/tables/profiles';
 import type { Logger } from '../logging/logger';
 import { registerSecret, type SecretStore } from '../secrets/store';
 import type { Clock } from '../clock';
-
-interface ProfileRow {
-  id: string;
-  name: string;
-  api_url: string;
-  account_key: string;
-  token_key: string;
-  has_secret: number;
-  is_active: number;
-  caller_ids_fetched_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface CallerIdRow {
-  id: string;
-  phone_number: string;
-  label: string;
-  fetched_at: string;
-}
 
 const toProfile = (row: ProfileRow): Profile => ({
   id: row.id,
@@ -84,6 +65,7 @@ export interface ProfileServiceDeps {
  */
 export class ProfileService {
   readonly #db: Db;
+  readonly #table: ReturnType<typeof profilesTable>;
   readonly #secrets: SecretStore;
   readonly #log: Logger;
   readonly #clock: () => Date;
@@ -95,13 +77,11 @@ export class ProfileService {
     this.#log = log;
     this.#clock = clock;
     this.#newId = newId;
+    this.#table = profilesTable(db);
   }
 
   list(): Profile[] {
-    const rows = this.#db
-      .prepare('SELECT * FROM profiles ORDER BY name COLLATE NOCASE')
-      .all() as ProfileRow[];
-    return rows.map(toProfile);
+    return this.#table.all().map(toProfile);
   }
 
   get(id: string): Profile {
@@ -110,8 +90,7 @@ export class ProfileService {
 
   /** The profile new work uses, or null when none has been set up. */
   active(): Profile | null {
-    const row = this.#db.prepare('SELECT * FROM profiles WHERE is_active = 1').get() as
-      ProfileRow | undefined;
+    const row = this.#table.active();
     return row ? toProfile(row) : null;
   }
 
@@ -154,21 +133,12 @@ export class ProfileService {
       // A new secret has not been tested: the profile is trusted again after a connection test.
       const untested = endpointChanged || Boolean(tokenSecret);
       this.#db.transaction(() => {
-        this.#db
-          .prepare(
-            `UPDATE profiles SET name = ?, api_url = ?, account_key = ?, token_key = ?,
-               has_secret = CASE WHEN ? THEN 1 WHEN ? THEN 0 ELSE has_secret END, updated_at = ? WHERE id = ?`,
-          )
-          .run(
-            input.name,
-            input.apiUrl,
-            input.accountKey,
-            input.tokenKey,
-            tokenSecret ? 1 : 0,
-            secretBound ? 1 : 0,
-            now,
-            id,
-          );
+        this.#table.update(
+          id,
+          input,
+          { secretStored: Boolean(tokenSecret), secretDropped: secretBound },
+          now,
+        );
         // Caller IDs belong to the account the old settings reached; they must be fetched again.
         if (untested) this.#forgetCallerIds(id);
       })();
@@ -185,23 +155,8 @@ export class ProfileService {
     if (tokenSecret) await this.#storeSecret(id, tokenSecret);
     try {
       this.#db.transaction(() => {
-        const first = !this.#db.prepare('SELECT 1 FROM profiles WHERE is_active = 1').get();
-        this.#db
-          .prepare(
-            `INSERT INTO profiles (id, name, api_url, account_key, token_key, has_secret, is_active, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            id,
-            input.name,
-            input.apiUrl,
-            input.accountKey,
-            input.tokenKey,
-            tokenSecret ? 1 : 0,
-            first ? 1 : 0,
-            now,
-            now,
-          );
+        const first = this.#table.active() === undefined;
+        this.#table.insert(id, input, { hasSecret: Boolean(tokenSecret), isActive: first }, now);
       })();
     } catch (error) {
       // Leave no orphan entry in the keychain for a profile that was not saved.
@@ -218,9 +173,7 @@ export class ProfileService {
     registerSecret(this.#log, row.token_key, tokenSecret);
     await this.#storeSecret(id, tokenSecret);
     this.#db.transaction(() => {
-      this.#db
-        .prepare('UPDATE profiles SET has_secret = 1, updated_at = ? WHERE id = ?')
-        .run(this.#clock().toISOString(), id);
+      this.#table.setHasSecret(id, true, this.#clock().toISOString());
       // Untested until the next connection test (caller IDs are fetched again then).
       this.#forgetCallerIds(id);
     })();
@@ -246,12 +199,10 @@ export class ProfileService {
       await this.#secrets.delete(id).catch(() => false);
     }
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM profiles WHERE id = ?').run(id);
+      this.#table.delete(id);
       if (row.is_active === 1) {
-        const next = this.#db
-          .prepare('SELECT id FROM profiles ORDER BY created_at, id LIMIT 1')
-          .get() as { id: string } | undefined;
-        if (next) this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(next.id);
+        const next = this.#table.oldestId();
+        if (next !== undefined) this.#table.activate(next);
       }
     })();
     this.#log.info('profile deleted', { profileId: id });
@@ -265,8 +216,7 @@ export class ProfileService {
     this.#row(id);
     this.#db.transaction(() => {
       campaignsTable(this.#db).pinActiveProfile();
-      this.#db.prepare('UPDATE profiles SET is_active = 0 WHERE is_active = 1').run();
-      this.#db.prepare('UPDATE profiles SET is_active = 1 WHERE id = ?').run(id);
+      this.#table.activate(id);
     })();
     this.#log.info('active profile changed', { profileId: id });
     return this.get(id);
@@ -305,9 +255,7 @@ export class ProfileService {
     if (secret) registerSecret(this.#log, row.token_key, secret);
     if ((secret !== null) !== (row.has_secret === 1)) {
       // The keychain entry was added or removed outside the app: follow the keychain.
-      this.#db
-        .prepare('UPDATE profiles SET has_secret = ? WHERE id = ?')
-        .run(secret !== null ? 1 : 0, id);
+      this.#table.setHasSecret(id, secret !== null);
     }
     return secret;
   }
@@ -316,11 +264,7 @@ export class ProfileService {
 
   callerIds(profileId: string): CallerIdList {
     const row = this.#row(profileId);
-    const rows = this.#db
-      .prepare(
-        'SELECT id, phone_number, label, fetched_at FROM caller_ids WHERE profile_id = ? ORDER BY label COLLATE NOCASE, phone_number',
-      )
-      .all(profileId) as CallerIdRow[];
+    const rows: CallerIdRow[] = this.#table.callerIds(profileId);
     return { profileId, callerIds: rows.map(toCallerId), fetchedAt: row.caller_ids_fetched_at };
   }
 
@@ -332,14 +276,7 @@ export class ProfileService {
     this.#row(profileId);
     const fetchedAt = this.#clock().toISOString();
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM caller_ids WHERE profile_id = ?').run(profileId);
-      const insert = this.#db.prepare(
-        'INSERT OR REPLACE INTO caller_ids (profile_id, id, phone_number, label, fetched_at) VALUES (?, ?, ?, ?, ?)',
-      );
-      for (const c of list) insert.run(profileId, c.id, c.phoneNumber, c.label, fetchedAt);
-      this.#db
-        .prepare('UPDATE profiles SET caller_ids_fetched_at = ? WHERE id = ?')
-        .run(fetchedAt, profileId);
+      this.#table.replaceCallerIds(profileId, list, fetchedAt);
     })();
     return this.callerIds(profileId);
   }
@@ -385,8 +322,7 @@ export class ProfileService {
   // ---- internals -----------------------------------------------------------------------
 
   #row(id: string): ProfileRow {
-    const row = this.#db.prepare('SELECT * FROM profiles WHERE id = ?').get(id) as
-      ProfileRow | undefined;
+    const row = this.#table.find(id);
     if (!row)
       throw new AppError(
         'not_found',
@@ -396,10 +332,8 @@ export class ProfileService {
   }
 
   #nameTaken(name: string, exceptId?: string): boolean {
-    const row = this.#db
-      .prepare('SELECT id FROM profiles WHERE name = ? COLLATE NOCASE')
-      .get(name) as { id: string } | undefined;
-    return Boolean(row && row.id !== exceptId);
+    const id = this.#table.idByName(name);
+    return id !== undefined && id !== exceptId;
   }
 
   #assertNameFree(name: string, exceptId?: string): void {
@@ -416,8 +350,7 @@ export class ProfileService {
   }
 
   #forgetCallerIds(id: string): void {
-    this.#db.prepare('DELETE FROM caller_ids WHERE profile_id = ?').run(id);
-    this.#db.prepare('UPDATE profiles SET caller_ids_fetched_at = NULL WHERE id = ?').run(id);
+    this.#table.forgetCallerIds(id);
   }
 }
 

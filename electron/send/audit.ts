@@ -1,5 +1,7 @@
 import type { AuditEntry } from '../../shared/send';
 import type { Db } from '../db/open';
+import { auditLogTable, type AuditRow } from '../db/tables/audit-log';
+import { campaignsTable } from '../db/tables/campaigns';
 import { csvLine } from './csv';
 import type { Clock } from '../clock';
 
@@ -17,21 +19,6 @@ export interface AuditRecord {
   count?: number | null;
   outcome: AuditEntry['outcome'];
   detail?: string | null;
-}
-
-interface AuditRow {
-  id: number;
-  at: string;
-  campaign_id: string | null;
-  campaign_name: string | null;
-  profile_id: string | null;
-  recipients_sha256: string | null;
-  action: string;
-  remote_type: string | null;
-  remote_id: string | null;
-  count: number | null;
-  outcome: AuditEntry['outcome'];
-  detail: string | null;
 }
 
 const toEntry = (r: AuditRow): AuditEntry => ({
@@ -71,65 +58,48 @@ export const AUDIT_CSV_HEADERS = [
 export class AuditLog {
   readonly #db: Db;
   readonly #clock: () => Date;
-  readonly #insert;
-  readonly #name;
+  readonly #table: ReturnType<typeof auditLogTable>;
 
   constructor(db: Db, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
-    // Prepared once: a send records one entry per envelope batch.
-    this.#insert = db.prepare(
-      `INSERT INTO audit_log (at, campaign_id, campaign_name, profile_id, recipients_sha256, action, remote_type,
-         remote_id, count, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#name = db.prepare('SELECT name FROM campaigns WHERE id = ?').pluck();
+    this.#table = auditLogTable(db);
   }
 
   record(entry: AuditRecord): void {
     const name =
       entry.campaignName ??
       (entry.campaignId
-        ? ((this.#name.get(entry.campaignId) as string | undefined) ?? null)
+        ? (campaignsTable(this.#db).nameAndStatus(entry.campaignId)?.name ?? null)
         : null);
-    this.#insert.run(
-      this.#clock().toISOString(),
-      entry.campaignId,
-      name,
-      entry.profileId ?? null,
-      entry.recipientsSha256 ?? null,
-      entry.action,
-      entry.remoteType ?? null,
-      entry.remoteId ?? null,
-      entry.count ?? null,
-      entry.outcome,
-      entry.detail ?? null,
-    );
+    this.#table.insert({
+      at: this.#clock().toISOString(),
+      campaign_id: entry.campaignId,
+      campaign_name: name,
+      profile_id: entry.profileId ?? null,
+      recipients_sha256: entry.recipientsSha256 ?? null,
+      action: entry.action,
+      remote_type: entry.remoteType ?? null,
+      remote_id: entry.remoteId ?? null,
+      count: entry.count ?? null,
+      outcome: entry.outcome,
+      detail: entry.detail ?? null,
+    });
   }
 
   list(options: { campaignId?: string; offset?: number; limit?: number } = {}): {
     total: number;
     entries: AuditEntry[];
   } {
-    const where = options.campaignId ? 'WHERE campaign_id = ?' : '';
-    const args = options.campaignId ? [options.campaignId] : [];
-    const total = this.#db
-      .prepare(`SELECT count(*) FROM audit_log ${where}`)
-      .pluck()
-      .get(...args) as number;
-    const rows = this.#db
-      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id LIMIT ? OFFSET ?`)
-      .all(...args, options.limit ?? 100, options.offset ?? 0) as AuditRow[];
+    const total = this.#table.count(options.campaignId);
+    const rows = this.#table.page(options.campaignId, options.limit ?? 100, options.offset ?? 0);
     return { total, entries: rows.map(toEntry) };
   }
 
   /** The trail as CSV lines (header first), oldest first. */
   *csv(campaignId?: string): Generator<string> {
     yield csvLine(AUDIT_CSV_HEADERS);
-    const where = campaignId ? 'WHERE campaign_id = ?' : '';
-    const rows = this.#db
-      .prepare(`SELECT * FROM audit_log ${where} ORDER BY id`)
-      .iterate(...(campaignId ? [campaignId] : [])) as IterableIterator<AuditRow>;
-    for (const r of rows) {
+    for (const r of this.#table.all(campaignId)) {
       yield csvLine([
         r.at,
         r.action,
