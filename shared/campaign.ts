@@ -64,14 +64,16 @@ export type Message = z.infer<typeof messageSchema>;
  * The campaign's calling window in each recipient's local time (shared/recipients/quiet-hours.ts)
  * and what Send does with recipients outside it at the moment the calls start: `warn` (the
  * default: Review warns and Send asks in words at an odd hour), `leave-out` (they get no call,
- * counted in Review and Results) or `refuse` (Send is refused until the window or time fits).
+ * counted in Review and Results), `hold` (they are moved into a follow-up campaign per moment
+ * their hours open, sent at once and scheduled for that moment: electron/send/hold.ts) or
+ * `refuse` (Send is refused until the window or time fits).
  */
 export const callingWindowSchema = z
   .object({
     startMinute: z.number().int().min(0).max(1439),
     endMinute: z.number().int().min(1).max(1440),
     days: z.array(z.number().int().min(0).max(6)).min(1, 'Choose at least one day.').max(7),
-    outside: z.enum(['warn', 'leave-out', 'refuse']),
+    outside: z.enum(['warn', 'leave-out', 'hold', 'refuse']),
   })
   .refine((w) => w.endMinute > w.startMinute, {
     message: 'The calling window must end after it starts.',

@@ -63,6 +63,15 @@ export interface JournalStep {
   updatedAt: string;
 }
 
+/** A follow-up campaign made by a "hold" send for those outside their calling hours (electron/send/hold.ts). */
+export interface HeldFollowUp {
+  campaignId: string;
+  name: string;
+  /** When their hours open and the follow-up calls them, ISO time. */
+  at: string;
+  recipients: number;
+}
+
 export interface SendStatus {
   campaignId: string;
   state: SendState;
@@ -84,6 +93,8 @@ export interface SendStatus {
   /** When the outbox tries again (queued sends), ISO time. */
   nextAttemptAt: string | null;
   journal: JournalStep[];
+  /** Recipients held for their calling hours, in the follow-up campaigns that call them. */
+  held: HeldFollowUp[];
   createdAt: string;
   updatedAt: string;
   scheduledAt: string | null;

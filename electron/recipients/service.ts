@@ -28,6 +28,7 @@ import {
 import { READ_AS_LABELS, suggestReadAs } from '../../shared/recipients/read-as';
 import {
   callingHoursReport,
+  nextOpening,
   outsideCallingHours,
   zonesForNumber,
   type CallingWindow,
@@ -873,6 +874,40 @@ export class RecipientService {
       recipients += n;
     }
     return { prefixes, recipients };
+  }
+
+  /**
+   * Those outside the window at `at` (as outsideWindow), grouped by the moment their hours next
+   * open (nextOpening, within a week), with their row numbers: what a "hold" send moves into
+   * follow-up campaigns. A group whose hours do not open within a week has `opensAt` null.
+   */
+  heldGroups(
+    campaignId: string,
+    profileId: string | null,
+    at: Date,
+    window: CallingWindow,
+  ): Array<{ opensAt: Date | null; prefixes: string[]; zones: string[]; rows: number[] }> {
+    const groups = new Map<
+      string,
+      { opensAt: Date | null; prefixes: string[]; zones: Set<string> }
+    >();
+    for (const { prefix, zones, n } of this.#prefixZones(campaignId, profileId)) {
+      if (!outsideCallingHours(at, zones, window)) continue;
+      const opensAt = nextOpening(at, [{ zones, recipients: n }], window, 7);
+      const key = opensAt ? String(opensAt.getTime()) : 'never';
+      const group = groups.get(key) ?? { opensAt, prefixes: [], zones: new Set<string>() };
+      group.prefixes.push(prefix);
+      for (const zone of zones) group.zones.add(zone);
+      groups.set(key, group);
+    }
+    return [...groups.values()]
+      .sort((a, b) => (a.opensAt?.getTime() ?? Infinity) - (b.opensAt?.getTime() ?? Infinity))
+      .map((g) => ({
+        opensAt: g.opensAt,
+        prefixes: g.prefixes,
+        zones: [...g.zones].sort(),
+        rows: this.#table.rowsInZonePrefixes(campaignId, profileId, g.prefixes),
+      }));
   }
 
   #prefixZones(

@@ -125,7 +125,8 @@ const recipients: SendRule = ({ summary }) =>
 
 /**
  * The campaign's calling window at the moment the calls start: `refuse` blocks the send while
- * anyone is outside it; `leave-out` blocks it only when that would leave nobody to call.
+ * anyone is outside it; `leave-out` and `hold` block it only when that would leave nobody to
+ * call now.
  */
 const callingHours: SendRule = ({ campaign, profileId }, deps) => {
   const window = campaign.delivery.window;
@@ -152,14 +153,20 @@ const callingHours: SendRule = ({ campaign, profileId }, deps) => {
       {
         code: 'calling_hours',
         blocking: true,
-        message: `Every recipient is outside their calling hours (${hours} their time) ${when}, so nobody would be called. Change the calling hours or the send time.`,
+        message:
+          window.outside === 'hold'
+            ? `Every recipient is outside their calling hours (${hours} their time) ${when}. Set the send time to when their hours open instead of holding everyone.`
+            : `Every recipient is outside their calling hours (${hours} their time) ${when}, so nobody would be called. Change the calling hours or the send time.`,
       },
     ];
   return [
     {
       code: 'calling_hours',
       blocking: false,
-      message: `${people} ${outside.recipients === 1 ? 'is' : 'are'} outside their calling hours (${hours} their time) ${when} and will be left out: they get no call.`,
+      message:
+        window.outside === 'hold'
+          ? `${people} ${outside.recipients === 1 ? 'is' : 'are'} outside their calling hours (${hours} their time) ${when} and will be held: a follow-up campaign calls them when their hours open.`
+          : `${people} ${outside.recipients === 1 ? 'is' : 'are'} outside their calling hours (${hours} their time) ${when} and will be left out: they get no call.`,
     },
   ];
 };

@@ -9,6 +9,7 @@ import { callsStart, type CredentialsFor, type SendChecks } from './checks';
 import type { SendDriver } from './driver';
 import { LATE_OK, type EngineOptions } from './engine';
 import type { SendEvents } from './events';
+import { holdForCallingHours } from './hold';
 import { CALLING_WINDOW_STEP, type Journal, type SendRow } from './journal';
 import type { RunningSends } from './runs';
 import type { SendStatusBuilder } from './status';
@@ -84,32 +85,62 @@ export class SendControls {
     const credentials = await this.#deps.credentials(campaignId, options.profileId);
     const list = recipients.getList(campaignId);
     const offline = !check.online;
-    // Recipients outside their calling hours when the calls start are left out, if so chosen; the
-    // journal records which (by zone prefix), so Results can say why they got no call.
+    // Recipients outside their calling hours when the calls start are left out or held, if so
+    // chosen; the journal records which (by zone prefix), so Results can say why they got no
+    // call here, and which follow-up campaigns call those held (hold.ts).
     const campaign = campaigns.detail(campaignId);
     const window = campaign.delivery.window;
     const startsAt = callsStart(campaign.delivery, clock);
-    const leaveOut =
-      window?.outside === 'leave-out'
+    const hold =
+      window?.outside === 'hold'
+        ? recipients.heldGroups(campaignId, profileId, startsAt, window)
+        : null;
+    const leaveOut = hold
+      ? {
+          prefixes: hold.flatMap((g) => g.prefixes),
+          recipients: hold.reduce((n, g) => n + g.rows.length, 0),
+        }
+      : window?.outside === 'leave-out'
         ? recipients.outsideWindow(campaignId, profileId, startsAt, window)
         : null;
-    journal.create({
-      campaignId,
-      state: offline ? 'queued' : 'sending',
-      profileId,
-      apiUrl: credentials.apiUrl,
-      recipientsSha256: list?.sha256 ?? null,
-      batchSize: this.#deps.options.batchSize,
-      leaveOut: leaveOut?.prefixes,
-    });
-    if (leaveOut && window)
-      journal.stepDone(campaignId, CALLING_WINDOW_STEP, null, {
-        prefixes: leaveOut.prefixes,
-        recipients: leaveOut.recipients,
-        at: startsAt.toISOString(),
-        window: describeWindow(window),
+    const state = offline ? 'queued' : 'sending';
+    const held = journal.transaction(() => {
+      // First, so that follow-ups copy the profile this send uses.
+      if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
+      journal.create({
+        campaignId,
+        state,
+        profileId,
+        apiUrl: credentials.apiUrl,
+        recipientsSha256: list?.sha256 ?? null,
+        batchSize: this.#deps.options.batchSize,
+        leaveOut: leaveOut?.prefixes,
       });
-    if (options.profileId) profiles.useForCampaign(campaignId, options.profileId);
+      const held =
+        hold && window && hold.length > 0
+          ? holdForCallingHours(
+              { journal, audit, campaigns, recipients },
+              {
+                campaignId,
+                profileId,
+                apiUrl: credentials.apiUrl,
+                batchSize: this.#deps.options.batchSize,
+                state,
+                window,
+                groups: hold,
+              },
+            )
+          : [];
+      if (leaveOut && window)
+        journal.stepDone(campaignId, CALLING_WINDOW_STEP, null, {
+          prefixes: leaveOut.prefixes,
+          recipients: leaveOut.recipients,
+          at: startsAt.toISOString(),
+          window: describeWindow(window),
+          ...(held.length > 0 ? { held } : {}),
+        });
+      return held;
+    });
     // Send pressed after the campaign's time: the window said the calls start at once, so that is
     // not "late" (which is for a time that passed while the computer was off).
     const delivery = campaign.delivery;
@@ -127,19 +158,28 @@ export class SendControls {
         ? `queued in the outbox (offline); ${credentials.apiUrl}`
         : credentials.apiUrl,
     });
+    for (const followUp of held) {
+      if (offline) this.#queueForConnection(followUp.campaignId);
+      else this.#deps.driver.launch(followUp.campaignId);
+    }
     if (offline) {
-      journal.update(campaignId, {
-        next_attempt_at: clock().getTime(),
-        error_code: 'network',
-        error_message: 'Waiting for the connection to Omnigage.',
-      });
-      campaigns.setStatus(campaignId, 'queued');
-      this.#deps.events.changed(campaignId);
+      this.#queueForConnection(campaignId);
       return this.#status(campaignId);
     }
     campaigns.setStatus(campaignId, 'sending');
     this.#deps.driver.launch(campaignId, check.callerId?.id);
     return this.#status(campaignId);
+  }
+
+  /** A send created while Omnigage cannot be reached waits in the outbox for the connection. */
+  #queueForConnection(campaignId: string): void {
+    this.#deps.journal.update(campaignId, {
+      next_attempt_at: this.#deps.clock().getTime(),
+      error_code: 'network',
+      error_message: 'Waiting for the connection to Omnigage.',
+    });
+    this.#deps.campaigns.setStatus(campaignId, 'queued');
+    this.#deps.events.changed(campaignId);
   }
 
   /**

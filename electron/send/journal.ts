@@ -1,4 +1,4 @@
-import type { JournalStep, SendState } from '../../shared/send';
+import type { HeldFollowUp, JournalStep, SendState } from '../../shared/send';
 import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
@@ -216,6 +216,20 @@ export class Journal {
 
   step(campaignId: string, step: string): StepRow | undefined {
     return this.#stmts.step.get(campaignId, step) as StepRow | undefined;
+  }
+
+  /**
+   * Who the send left out for their calling hours (zone prefixes, zonePrefixSql) and, when it
+   * held them, the follow-up campaigns that call them: the calling-window step's record.
+   */
+  callingWindow(campaignId: string): { prefixes: string[]; held: HeldFollowUp[] } {
+    const detail = this.step(campaignId, CALLING_WINDOW_STEP)?.detail;
+    if (!detail) return { prefixes: [], held: [] };
+    const parsed = JSON.parse(detail) as { prefixes?: unknown; held?: unknown };
+    return {
+      prefixes: Array.isArray(parsed.prefixes) ? (parsed.prefixes as string[]) : [],
+      held: Array.isArray(parsed.held) ? (parsed.held as HeldFollowUp[]) : [],
+    };
   }
 
   steps(campaignId: string): JournalStep[] {

@@ -20,7 +20,7 @@ import { sameFile, writeBack } from '../recipients/write-back';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
 import { clientFor } from './engine';
-import { CALLING_WINDOW_STEP, envelopeIdSql, remoteCounts } from './journal';
+import { envelopeIdSql, remoteCounts } from './journal';
 import type { SendService } from './service';
 import type { Clock } from '../clock';
 
@@ -61,6 +61,10 @@ export interface ResultsServiceDeps {
 /** Refused (4xx) polls in a row before polling stops with a message. */
 export const MAX_REFUSED_POLLS = 3;
 
+/** A row the send left out for its calling hours: no call at all, or a follow-up's call (hold.ts). */
+const LEFT_OUT_WORD = 'not called: outside calling hours';
+const HELD_WORD = 'not called: held for their calling hours, called by a follow-up campaign';
+
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
 interface JoinedRow {
@@ -76,7 +80,8 @@ interface JoinedRow {
   outcome: string | null;
   call_status: string | null;
   /** Left out by the send: outside their calling hours when the calls started. */
-  left_out: 0 | 1;
+  /** Why the send left the row out for its calling hours (LEFT_OUT_WORD, HELD_WORD), else null. */
+  left_out: string | null;
   finished_at: string | null;
 }
 
@@ -312,20 +317,18 @@ export class ResultsService {
       .prepare(
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
            s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status, s.finished_at,
-           (${zonePrefixSql('r')} IN (SELECT value FROM json_each(?))) AS left_out
+           (CASE WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ? END) AS left_out
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
            LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
          WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
       )
-      .all(this.#leftOut(campaignId), campaignId, limit, offset) as JoinedRow[];
+      .all(...this.#leftOut(campaignId), campaignId, limit, offset) as JoinedRow[];
   }
 
   /** The zone prefixes the send left out for calling hours (journal step), as a JSON array. */
-  #leftOut(campaignId: string): string {
-    const detail = this.#deps.send.journal.step(campaignId, CALLING_WINDOW_STEP)?.detail;
-    if (!detail) return '[]';
-    const prefixes = (JSON.parse(detail) as { prefixes?: unknown }).prefixes;
-    return JSON.stringify(Array.isArray(prefixes) ? prefixes : []);
+  #leftOut(campaignId: string): [prefixes: string, word: string] {
+    const { prefixes, held } = this.#deps.send.journal.callingWindow(campaignId);
+    return [JSON.stringify(prefixes), held.length > 0 ? HELD_WORD : LEFT_OUT_WORD];
   }
 
   /** `rowName` names another row as the reader sees it (the list's row, or the spreadsheet's in a written-back copy). */
@@ -337,12 +340,7 @@ export class ResultsService {
     if (r.rstatus === 'invalid') return 'not called: invalid number';
     if (r.rstatus === 'duplicate')
       return `not called: repeats row ${r.duplicate_of === null ? '?' : rowName(r.duplicate_of)}`;
-    if (r.in_send === null)
-      return sending
-        ? r.left_out
-          ? 'not called: outside calling hours'
-          : 'not called: opted out'
-        : 'not sent';
+    if (r.in_send === null) return sending ? (r.left_out ?? 'not called: opted out') : 'not sent';
     if (!r.envelope_id) return 'not sent';
     return r.status ?? 'pending';
   }
@@ -383,13 +381,13 @@ export class ResultsService {
         .prepare(
           `SELECT CASE WHEN r.status = 'invalid' THEN 'not called: invalid number'
                   WHEN r.status = 'duplicate' THEN 'not called: repeats another row'
-                  WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN 'not called: outside calling hours'
+                  WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ?
                   ELSE 'not called: opted out' END AS o, count(*) AS n
            FROM recipients r WHERE r.campaign_id = ?
              AND NOT EXISTS (SELECT 1 FROM send_recipients s WHERE s.campaign_id = r.campaign_id AND s.row = r.row)
            GROUP BY o`,
         )
-        .all(this.#leftOut(campaignId), campaignId) as Array<{ o: string; n: number }>;
+        .all(...this.#leftOut(campaignId), campaignId) as Array<{ o: string; n: number }>;
       for (const c of held) outcomes[c.o] = c.n;
     }
     const total = this.#deps.db

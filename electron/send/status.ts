@@ -77,6 +77,7 @@ export class SendStatusBuilder {
           ? new Date(send.next_attempt_at).toISOString()
           : null,
       journal,
+      held: sends.callingWindow(campaignId).held,
       createdAt: send.created_at,
       updatedAt: send.updated_at,
       scheduledAt: send.scheduled_at,
@@ -111,6 +112,7 @@ export class SendStatusBuilder {
       errorCode: null,
       nextAttemptAt: null,
       journal: [],
+      held: [],
       createdAt: send.created_at,
       updatedAt: this.#deps.clock().toISOString(),
       scheduledAt: null,

@@ -212,4 +212,59 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       await fresh.close();
     }
   });
+  it('calling hours set to "call them when their hours open": a follow-up campaign holds them, and the Send card links to it', async () => {
+    offset = 0;
+    const services = harness.backend.services!;
+    const id = campaign('Branch hours, held');
+    // Tomorrow 13:30 UTC: 08:30 in New York, 05:30 in Los Angeles (whose hours open later).
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
+    writeFileSync(
+      join(dir, 'list.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
+    );
+    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
+    const at = new Date(Date.now() + 24 * HOUR);
+    at.setUTCHours(13, 30, 0, 0);
+    if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
+    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    const hours = page.getByTestId('calling-hours');
+    await hours.waitFor();
+    await hours.getByLabel('call them when their hours open').check();
+    await page.getByRole('button', { name: 'Schedule for 1 recipient' }).waitFor();
+    expect(await page.getByTestId('outside-hours').innerText()).toContain(
+      'and will be called when their hours open, by a follow-up campaign made at Send.',
+    );
+    await expect.poll(() => services.campaigns.detail(id).delivery.window?.outside).toBe('hold');
+    await page.getByRole('button', { name: 'Schedule for 1 recipient' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByTestId('held').innerText()).toContain(
+      '1 more recipient is outside their calling hours then. They are moved into a follow-up campaign',
+    );
+    await dialog.getByRole('button', { name: 'Schedule' }).click();
+
+    const heldBox = page.getByTestId('held-follow-ups');
+    await heldBox.waitFor({ timeout: 30_000 });
+    const link = heldBox.getByRole('link', { name: 'Branch hours, held — held for Los Angeles' });
+    await link.waitFor();
+    expect(await heldBox.innerText()).toMatch(/1 recipient, from .+ \(your time\)/);
+    await heldBox.scrollIntoViewIfNeeded();
+    await shoot('calling-hours-held');
+    const followId = services.send.status(id)!.held[0]!.campaignId;
+    // Both sends hold one person each, and nobody is in both.
+    await expect.poll(() => services.send.status(followId)?.envelopesSent).toBe(1);
+    const numbers = [id, followId].flatMap((c) =>
+      sandbox.state
+        .envelopesOf(services.send.status(c)!.engagementId!)
+        .map((e) => String(e.attributes['phone-number'])),
+    );
+    expect(numbers).toEqual(['+12125550142', '+14155550143']);
+    // The link opens the follow-up, sent and waiting for its time.
+    await link.click();
+    await expect.poll(() => page.url()).toContain(`#/campaign/${followId}/review`);
+    await page
+      .getByRole('heading', { name: 'Branch hours, held — held for Los Angeles' })
+      .waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -340,6 +340,23 @@ class RecipientsTable {
       .all(campaignId, profileId) as Array<{ prefix: string; sample: string; n: number }>;
   }
 
+  /** The row numbers of the sendable recipients whose zone prefix is one of `prefixes`. */
+  rowsInZonePrefixes(
+    campaignId: string,
+    profileId: string | null,
+    prefixes: readonly string[],
+  ): number[] {
+    return this.#s
+      .get(
+        `SELECT r.row FROM recipients r
+         WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
+           AND ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?))
+         ORDER BY r.row`,
+        'pluck',
+      )
+      .all(campaignId, profileId, JSON.stringify(prefixes)) as number[];
+  }
+
   // ---- editing ----------------------------------------------------------------------------
 
   /** Sets a row's number (a valid one) and cells; duplicates are the caller's to recompute. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CampaignCallingWindow } from '../../../shared/campaign';
 import { outsideCallingHours } from '../../../shared/recipients/quiet-hours';
 import { sendFixture, until } from './helpers';
@@ -108,5 +108,82 @@ describe("calling hours per campaign, in each recipient's own time", () => {
     expect(ny('2026-03-07T15:00:00Z', weekdays)).toBe(true);
     expect(ny('2026-03-09T00:30:00Z', weekdays)).toBe(true);
     expect(ny('2026-03-09T15:00:00Z', weekdays)).toBe(false);
+  });
+});
+
+describe('calling hours set to hold: those outside are called when their hours open', () => {
+  const HELD = 'not called: held for their calling hours, called by a follow-up campaign';
+
+  it('moves them into a follow-up campaign scheduled for the moment their hours open, and nobody is called twice', async () => {
+    // Wednesday 13:30 UTC: New York 09:30, London 14:30, Los Angeles 06:30 (opens 15:00 UTC).
+    const { f, id, setNow } = await fixture('2026-07-15T13:30:00Z');
+    const name = f.services.campaigns.get(id).name;
+    f.services.campaigns.update(id, { delivery: { type: 'immediately', window: window('hold') } });
+    const check = await f.services.send.check(id);
+    expect(check.problems).toContainEqual({
+      code: 'calling_hours',
+      blocking: false,
+      message:
+        '1 recipient is outside their calling hours (08:00–21:00 their time) now and will be held: a follow-up campaign calls them when their hours open.',
+    });
+
+    await f.services.send.start(id);
+    const original = await f.services.send.settled(id);
+    expect(original).toMatchObject({ state: 'scheduled', envelopesTotal: 2 });
+    expect(original!.held).toEqual([
+      {
+        campaignId: expect.any(String),
+        name: `${name} — held for Los Angeles`,
+        at: '2026-07-15T15:00:00.000Z',
+        recipients: 1,
+      },
+    ]);
+    const followId = original!.held[0]!.campaignId;
+
+    // The follow-up is an ordinary campaign with only the held row, its send handed over and
+    // waiting for the time; Results of the original say where that person went.
+    const follow = await f.services.send.settled(followId);
+    expect(follow).toMatchObject({ state: 'queued', envelopesTotal: 1, envelopesSent: 1 });
+    expect(follow!.message).toContain('it will be scheduled at 2026-07-15T15:00:00.000Z');
+    expect(f.services.campaigns.detail(followId).delivery).toEqual({
+      type: 'at',
+      at: '2026-07-15T15:00:00.000Z',
+      window: window('leave-out'),
+    });
+    expect(f.services.recipients.page(followId).rows.map((r) => [r.row, r.e164])).toEqual([
+      [2, '+14155550143'],
+    ]);
+    const page = f.services.results.page(id, 0, 10);
+    expect(page.rows.find((r) => r.e164 === '+14155550143')!.outcome).toBe(HELD);
+    expect(page.outcomes[HELD]).toBe(1);
+    expect(f.sandbox.state.schedulePatchCount()).toBe(1);
+
+    // 15:00 UTC comes: the follow-up is scheduled; three people, three envelopes, two schedules.
+    setNow('2026-07-15T15:00:30Z');
+    f.services.db.prepare('UPDATE sends SET next_attempt_at = 0').run();
+    f.services.send.startOutbox({ intervalMs: 10 });
+    await until(() => f.services.send.status(followId)?.state === 'scheduled');
+    const numbers = f.sandbox.state.envelopes.map((e) => String(e.attributes['phone-number']));
+    expect(numbers.sort()).toEqual(['+12125550142', '+14155550143', '+442079460123']);
+    expect(f.sandbox.state.schedulePatchCount()).toBe(2);
+    await f.services.send.stopOutbox();
+  });
+
+  it('creates the send and its follow-ups together or not at all', async () => {
+    const { f, id } = await fixture('2026-07-15T13:30:00Z');
+    f.services.campaigns.update(id, { delivery: { type: 'immediately', window: window('hold') } });
+    const before = f.services.campaigns.list().length;
+    const duplicate = vi.spyOn(f.services.campaigns, 'duplicate').mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
+    await expect(f.services.send.start(id)).rejects.toThrow('disk full');
+    duplicate.mockRestore();
+    // No send, no follow-up, nothing asked of Omnigage: Send can simply be pressed again.
+    expect(f.services.send.status(id)).toBeNull();
+    expect(f.services.campaigns.list()).toHaveLength(before);
+    expect(f.sandbox.state.requests.filter((r) => r.method === 'POST')).toEqual([]);
+    await f.services.send.start(id);
+    expect(await f.services.send.settled(id)).toMatchObject({ state: 'scheduled' });
+    expect(f.services.send.status(id)!.held).toHaveLength(1);
   });
 });
