@@ -171,6 +171,36 @@ export class SendControls {
     return this.#status(campaignId);
   }
 
+  /** Cancels the follow-ups a "hold" send made (hold.ts); null when it made none. */
+  async #cancelFollowUps(
+    campaignId: string,
+  ): Promise<{ message: string; stillCalling: number } | null> {
+    const held = this.#deps.journal.callingWindow(campaignId).held;
+    if (held.length === 0) return null;
+    const cancelled: string[] = [];
+    const calling: string[] = [];
+    for (const followUp of held) {
+      const send = this.#deps.journal.get(followUp.campaignId);
+      if (!send || send.state === 'cancelled') continue;
+      try {
+        await this.cancel(followUp.campaignId);
+        cancelled.push(`"${followUp.name}"`);
+      } catch {
+        calling.push(`"${followUp.name}" (${followUp.recipients.toLocaleString('en-US')})`);
+      }
+    }
+    const parts: string[] = [];
+    if (cancelled.length > 0)
+      parts.push(
+        `The follow-up${cancelled.length === 1 ? '' : 's'} for those held for their calling hours (${cancelled.join(', ')}) ${cancelled.length === 1 ? 'was' : 'were'} cancelled too.`,
+      );
+    if (calling.length > 0)
+      parts.push(
+        `Already scheduled in Omnigage and still calling: ${calling.join(', ')}. Stop ${calling.length === 1 ? 'it' : 'them'} in Omnigage if those people must not be called.`,
+      );
+    return { message: parts.join(' '), stillCalling: calling.length };
+  }
+
   /** A send created while Omnigage cannot be reached waits in the outbox for the connection. */
   #queueForConnection(campaignId: string): void {
     this.#deps.journal.update(campaignId, {
@@ -315,7 +345,12 @@ export class SendControls {
         message += `, and may have envelopes from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
       message += '. Nobody will be called for them.';
     }
-    const discard = journal.discardable(campaignId);
+    // Those held for their calling hours are this send's people too: their follow-ups are
+    // cancelled with it. One that is already scheduled keeps calling, so this send is then
+    // kept (not discarded): sending it again could call its people a second time.
+    const followUps = await this.#cancelFollowUps(campaignId);
+    if (followUps) message += ` ${followUps.message}`;
+    const discard = journal.discardable(campaignId) && (followUps?.stillCalling ?? 0) === 0;
     audit.record({
       campaignId,
       profileId: after.profile_id,

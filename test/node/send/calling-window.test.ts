@@ -186,4 +186,22 @@ describe('calling hours set to hold: those outside are called when their hours o
     expect(await f.services.send.settled(id)).toMatchObject({ state: 'scheduled' });
     expect(f.services.send.status(id)!.held).toHaveLength(1);
   });
+  it('cancelling the send cancels its follow-ups, so sending it again cannot call anyone twice', async () => {
+    // Now 12:00 UTC; the send time 13:30 UTC is 06:30 in Los Angeles (held until 15:00 UTC).
+    const { f, id } = await fixture('2026-07-15T12:00:00Z');
+    f.services.campaigns.update(id, {
+      delivery: { type: 'at', at: '2026-07-15T13:30:00Z', window: window('hold') },
+    });
+    await f.services.send.start(id);
+    expect(await f.services.send.settled(id)).toMatchObject({ state: 'queued' });
+    const followId = f.services.send.status(id)!.held[0]!.campaignId;
+    await f.services.send.settled(followId);
+
+    const report = await f.services.send.cancel(id);
+    expect(report.message).toContain(
+      `The follow-up for those held for their calling hours ("${f.services.campaigns.get(followId).name}") was cancelled too.`,
+    );
+    expect(f.services.send.status(followId)?.state).toBe('cancelled');
+    expect(f.sandbox.state.schedulePatchCount()).toBe(0);
+  });
 });
