@@ -30,6 +30,8 @@ export interface BackendOptions {
   secrets: SecretStore;
   /** Electron's dialogs in the app; a scripted stand-in in the browser harness. */
   dialogs?: NativeDialogs;
+  /** Prints the window to PDF bytes (see HandlerContext.printPdf). */
+  printPdf?: () => Promise<Uint8Array>;
   /** Electron's power management in the app (keep awake, battery); none elsewhere. */
   power?: ServiceOptions['power'];
   /** What the browser harness changes of the rehearsal sandbox (its dialer's pace). */
@@ -66,6 +68,7 @@ export function createBackend(options: BackendOptions): Backend {
       version: options.version,
       about: options.about,
       dialogs: options.dialogs,
+      printPdf: options.printPdf,
     });
     log.info('backend ready', { dataDir });
     // The window's header shows whether Omnigage answers, kept fresh by a light probe.

@@ -35,6 +35,7 @@ export const AUDIO_FILTERS: FileFilter[] = [
 ];
 export const CAMPAIGN_FILTERS: FileFilter[] = [{ name: 'Campaign file', extensions: ['json'] }];
 export const CSV_FILTERS: FileFilter[] = [{ name: 'CSV', extensions: ['csv'] }];
+export const PDF_FILTERS: FileFilter[] = [{ name: 'PDF document', extensions: ['pdf'] }];
 export const XLSX_FILTERS: FileFilter[] = [{ name: 'Excel workbook', extensions: ['xlsx'] }];
 
 /** For places with no window (the CLI, most tests): every dialog is cancelled. */

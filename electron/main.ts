@@ -20,6 +20,7 @@ import { CHANNEL_NAMES, type EventName, type Events } from '../shared/contract';
 import { crashDetails } from '../shared/crash';
 import { APP_ENTRY, APP_SCHEME, serveRenderer } from './app-protocol';
 import { createBackend, type Backend } from './backend';
+import { reportPaper } from './send/report';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import { runCommandLine } from './cli/entry';
 import type { NativeDialogs } from './dialogs';
@@ -267,6 +268,19 @@ if (cliAt >= 0) {
           return () => powerSaveBlocker.stop(id);
         },
         onBattery: () => powerMonitor.isOnBatteryPower(),
+      },
+      // Results → "Save report as PDF…": the window shows the report alone in print (app.css),
+      // and Chromium prints it on the paper of the computer's country, backgrounds kept so the
+      // tiles and bars keep their colours.
+      printPdf: () => {
+        if (!mainWindow || mainWindow.isDestroyed())
+          return Promise.reject(new Error('The window is closed.'));
+        return mainWindow.webContents.printToPDF({
+          pageSize: reportPaper(app.getLocaleCountryCode()),
+          printBackground: true,
+          margins: { top: 0.5, bottom: 0.5, left: 0.5, right: 0.5 },
+          generateTaggedPDF: true,
+        });
       },
       // Bundled next to this file (build/bundle-electron.mjs): imports run off the main thread.
       importWorker: { file: join(__dirname, 'import-worker.cjs') },

@@ -20,6 +20,7 @@ import {
 } from './profiles';
 import type { QuietHoursReport } from './recipients/quiet-hours';
 import type { RehearsalStatus } from './rehearsal';
+import type { CampaignReport } from './report';
 import {
   droppedFileSchema,
   fileHandleSchema,
@@ -372,6 +373,15 @@ export const contract = {
    * the groups ticked; the do-not-call list applies again to it, as to any campaign.
    */
   'results:callAgain': channel(callAgainSchema).returns<CallAgainResult>(),
+  /** A sent campaign's report for a manager: counts, timing, profile, caller ID; no recipient's data. */
+  'results:report': channel(campaignRefSchema).returns<CampaignReport>(),
+  /**
+   * Asks where to save, then prints the window as it is (the report shown by Results → "Save
+   * report as PDF…", alone on the page in print) to that PDF (null: cancelled).
+   */
+  'results:savePdf': channel(campaignRefSchema).returns<{
+    saved: { path: string; bytes: number } | null;
+  }>(),
   /** Counts by outcome of each listed campaign that has been sent (the campaigns list's totals). */
   'results:totals': channel(resultsTotalsSchema).returns<Record<string, Record<string, number>>>(),
   'audit:list': channel(auditListSchema).returns<AuditList>(),

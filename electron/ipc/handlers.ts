@@ -8,6 +8,7 @@ import {
   AUDIO_FILTERS,
   CAMPAIGN_FILTERS,
   CSV_FILTERS,
+  PDF_FILTERS,
   RECIPIENT_FILTERS,
   XLSX_FILTERS,
   noDialogs,
@@ -15,6 +16,7 @@ import {
 } from '../dialogs';
 import { assertImported } from '../recipients/write-back';
 import { writeLines } from '../send/csv';
+import { campaignReport, writeReportPdf } from '../send/report';
 import type { Services } from '../services';
 import type { Handlers } from './bind';
 
@@ -35,6 +37,11 @@ export interface HandlerContext {
   about?: AboutProvider;
   /** Native open/save dialogs; none (every dialog cancelled) where there is no window. */
   dialogs?: NativeDialogs;
+  /**
+   * Prints the window's page as it is now to PDF bytes (Electron's printToPDF in the app,
+   * Playwright's page.pdf in the browser harness); absent where there is no window.
+   */
+  printPdf?: () => Promise<Uint8Array>;
 }
 
 /** One handler per contract channel; each is a thin call into a service. */
@@ -44,6 +51,7 @@ export function createHandlers({
   version,
   about = staticAbout(version),
   dialogs = noDialogs,
+  printPdf,
 }: HandlerContext): Handlers {
   const { campaigns, profiles, recipients, optOuts } = services;
   // The do-not-call list holds for every profile, plus the additions of the campaign's profile:
@@ -394,6 +402,20 @@ export function createHandlers({
       return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
     },
     'results:totals': ({ ids }) => services.results.totals(ids),
+    'results:report': ({ campaignId }) => campaignReport(services, campaignId),
+    'results:savePdf': async ({ campaignId }) => {
+      // Refused before the dialog when there is nothing to report (a draft) or nothing to print with.
+      campaignReport(services, campaignId);
+      if (!printPdf)
+        throw new AppError('unavailable', 'A PDF can only be saved from the app’s window.');
+      const path = await dialogs.saveFile({
+        title: 'Save report as PDF',
+        defaultName: `${fileNameOf(campaignId)} report.pdf`,
+        filters: PDF_FILTERS,
+      });
+      if (path === null) return { saved: null };
+      return { saved: writeReportPdf(path, await printPdf()) };
+    },
     'results:callAgain': ({ campaignId, groups }) => {
       const made = services.results.callAgain(campaignId, groups);
       campaignsChanged(made.campaign.id);

@@ -1,4 +1,5 @@
 import type { CallAgainGroup } from '../../shared/results-words';
+import type { CampaignReport } from '../../shared/report';
 import type { CallAgainResult, ResultsPage } from '../../shared/send';
 import { call as defaultCall, messageOf } from './api';
 
@@ -18,6 +19,10 @@ export class ResultsState {
   loading = $state(false);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
+  /** The report shown for "Save report as PDF…" (null: not open). */
+  report = $state.raw<CampaignReport | null>(null);
+  /** Saving the PDF (the save dialog, then the print). */
+  savingPdf = $state(false);
   campaignId = '';
   readonly #call: Call;
 
@@ -95,6 +100,46 @@ export class ResultsState {
     } catch (error) {
       this.notice = null;
       this.error = messageOf(error);
+    }
+  }
+
+  /** Results → "Save report as PDF…": the report's facts, fetched now, shown before saving. */
+  async openReport(): Promise<void> {
+    this.error = null;
+    try {
+      this.report = await this.#call('results:report', { campaignId: this.campaignId });
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  closeReport(): void {
+    this.report = null;
+  }
+
+  /**
+   * Main asks where to save, then prints the window: the report sheet shown now is all that
+   * prints (app.css). It stays open until then; the notice says where the PDF went.
+   */
+  async saveReportPdf(): Promise<void> {
+    if (this.savingPdf) return;
+    this.savingPdf = true;
+    try {
+      const { saved } = await this.#call(
+        'results:savePdf',
+        { campaignId: this.campaignId },
+        { timeoutMs: 5 * 60_000 },
+      );
+      if (saved) {
+        this.report = null;
+        this.error = null;
+        this.notice = `Saved the report as a PDF: ${saved.path}.`;
+      }
+    } catch (error) {
+      this.report = null;
+      this.error = messageOf(error);
+    } finally {
+      this.savingPdf = false;
     }
   }
 

@@ -32,6 +32,11 @@ export interface Harness {
   backend: Backend;
   /** The "native" file dialogs: queue the path the next open/save dialog answers with. */
   dialogs: ScriptedDialogs;
+  /**
+   * What prints the window to PDF for main (Electron's printToPDF in the app): a test sets it
+   * to Playwright's page.pdf() of its page. Unset, a print is refused as in a windowless run.
+   */
+  printPdf: (() => Promise<Uint8Array>) | null;
   /** Closes the services and opens them again on the same data folder: an app restart. */
   restart(): void;
   close(): Promise<void>;
@@ -62,6 +67,7 @@ export async function startHarness(
     for (const res of streams) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   };
   const dialogs = new ScriptedDialogs();
+  let printPdf: Harness['printPdf'] = null;
   const open = () =>
     createBackend({
       dataDir,
@@ -75,6 +81,10 @@ export async function startHarness(
       power: options.power,
       // Imports on a worker thread, as in the app (the source, through tsx).
       importWorker: SOURCE_IMPORT_WORKER,
+      printPdf: () =>
+        printPdf
+          ? printPdf()
+          : Promise.reject(new Error('No page to print: set harness.printPdf.')),
     });
   let backend = open();
 
@@ -157,6 +167,12 @@ export async function startHarness(
     dialogs,
     get backend() {
       return backend;
+    },
+    get printPdf() {
+      return printPdf;
+    },
+    set printPdf(print) {
+      printPdf = print;
     },
     restart() {
       backend.close();

@@ -1,0 +1,196 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import type { DialOutcome } from '../../electron/sandbox/dialer';
+import { axeViolations, type A11yViolation } from './a11y';
+import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+/** pdftotext and pdftoppm (Debian "poppler-utils") read the PDF back as a person would see it. */
+const hasPoppler = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm');
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+if (!hasPoppler) console.log('skipped: no pdftotext (install the Debian package "poppler-utils")');
+
+const outcome = (resultKind: string, callStatus = 'completed'): DialOutcome => ({
+  callStatus,
+  resultKind,
+  answered: callStatus === 'completed',
+  durationSeconds: callStatus === 'completed' ? 20 : 0,
+  envelopeStatus: 'completed',
+});
+const OUTCOMES: Record<string, DialOutcome> = {
+  '+12125550141': outcome('human'),
+  '+12125550142': outcome('human'),
+  '+12125550143': outcome('machine'),
+  '+12125550144': outcome('busy', 'busy'),
+  '+12125550145': outcome('no-answer', 'unanswered'),
+  '+12125550146': outcome('failed', 'failed'),
+};
+const PATIENTS = [
+  'Phone,First Name,Appointment',
+  '(212) 555-0141,Annabel,Cardiology',
+  '(212) 555-0142,Bartholomew,Oncology',
+  '(212) 555-0143,Cyrillia,Cardiology',
+  '(212) 555-0144,Dorothea,Dermatology',
+  '(212) 555-0145,Evangeline,Oncology',
+  '(212) 555-0146,Florentyna,Cardiology',
+  'unknown,Gwendolyn,Oncology',
+].join('\r\n');
+
+/** The report a manager gets: Results → Save report as PDF…, printed by Chromium, read back. */
+describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', () => {
+  let harness: Harness;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let campaignId: string;
+  let files: string;
+  const pageErrors: string[] = [];
+  const a11y: Record<string, A11yViolation[]> = {};
+
+  const shot = async (name: string) => {
+    await page.screenshot({ path: screenshotPath(`report-${name}`) });
+    const found = await axeViolations(page);
+    if (found.length > 0) a11y[name] = found;
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      seed: 'report-e2e',
+      dialer: { outcomeFor: (phone) => OUTCOMES[phone] },
+    });
+    harness = await startHarness({ secrets: new MemorySecretStore() });
+    const services = harness.backend.services!;
+    const profile = await services.profiles.addSandbox(sandbox.baseUrl);
+    await services.profiles.save({ ...profile, name: 'Front desk (Main St clinic)' });
+    // Test connection: the caller IDs are cached, so the report can name the number and label.
+    await services.connection.test(profile.id);
+    const campaign = services.campaigns.create('Flu clinic reminder');
+    services.campaigns.update(campaign.id, {
+      callerId: sandbox.callerId.id,
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, this is a reminder of your {{appointment}} appointment.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    files = mkdtempSync(join(tmpdir(), 'omnigage-report-e2e-'));
+    writeFileSync(join(files, 'patients.csv'), PATIENTS);
+    services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'patients.csv') });
+    campaignId = campaign.id;
+    await services.send.start(campaignId);
+    expect((await services.send.settled(campaignId))?.state).toBe('scheduled');
+    sandbox.dialer.runUntilIdle();
+    await services.results.refresh(campaignId);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Main prints the window as Electron's printToPDF would: the page as it is, in print media.
+    harness.printPdf = () =>
+      page.pdf({
+        format: 'Letter',
+        printBackground: true,
+        margin: { top: '0.5in', bottom: '0.5in', left: '0.5in', right: '0.5in' },
+      });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  it('shows the report first, then saves the PDF where the person chose', async () => {
+    await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
+    await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
+    await page.getByTestId('result-row').nth(6).waitFor();
+    await page.getByRole('button', { name: 'Save report as PDF…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Report preview' });
+    await dialog.waitFor();
+    const sheet = dialog.getByTestId('report-sheet');
+    await sheet.getByRole('heading', { name: 'Flu clinic reminder' }).waitFor();
+    // The keyboard starts in the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await shot('preview-light');
+
+    const out = join(files, 'Flu clinic reminder report.pdf');
+    harness.dialogs.willSave(out);
+    await dialog.getByRole('button', { name: 'Save as PDF…' }).click();
+    await page.getByText(/Saved the report as a PDF: .*Flu clinic reminder report\.pdf/).waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // What the manager reads: pdftotext of the file as saved.
+    const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+    const line = (label: string) =>
+      text
+        .split('\n')
+        .find((l) => l.trim().startsWith(label))
+        ?.replace(/\s+/g, ' ')
+        .trim();
+    expect(text).toContain('Flu clinic reminder');
+    expect(text).toContain('Front desk (Main St clinic)');
+    expect(text).toContain(sandbox.callerId.phoneNumber);
+    expect(line('In the list')).toBe('In the list 7');
+    expect(line('Called, with an outcome')).toBe('Called, with an outcome 6 86% of the list');
+    // Each outcome's share of the calls made, as the chart has it.
+    expect(line('Answered')).toBe('Answered 2 33% of calls');
+    expect(line('Voicemail')).toBe('Voicemail 1 17% of calls');
+    expect(line('Busy')).toBe('Busy 1 17% of calls');
+    expect(line('No answer')).toBe('No answer 1 17% of calls');
+    expect(line('Failed')).toBe('Failed 1 17% of calls');
+    expect(line('Not called')).toBe('Not called 1 14% of the list');
+    expect(line('Invalid number')).toBe('Invalid number 1 14% of the list');
+    // Nobody on the list is in it: no number, name, appointment or message text.
+    for (const leak of ['555-014', '2125550', 'Annabel', 'Gwendolyn', 'Oncology', 'reminder of'])
+      expect(text).not.toContain(leak);
+    // Only the report is printed: none of the app's buttons, tabs or table.
+    for (const app of ['Call again', 'Fetch now', 'Outcome per recipient', 'Review & send'])
+      expect(text).not.toContain(app);
+    // One page, looked at as an image (test-output/e2e/report-page-1.png).
+    const pages = execFileSync('pdfinfo', [out], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/);
+    expect(pages?.[1]).toBe('1');
+    execFileSync('pdftoppm', ['-png', '-r', '80', out, join(outputDir, 'report-page')]);
+    expect(existsSync(join(outputDir, 'report-page-1.png'))).toBe(true);
+  });
+
+  it('cancelling the save dialog keeps the preview open and writes nothing', async () => {
+    await page.getByRole('button', { name: 'Save report as PDF…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Report preview' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Save as PDF…' }).click();
+    await dialog.getByRole('button', { name: 'Save as PDF…' }).waitFor();
+    expect(harness.dialogs.asked.at(-1)).toEqual({ kind: 'save', title: 'Save report as PDF' });
+    expect(await dialog.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('is a white sheet in the dark theme and on a narrow window too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Save report as PDF…' }).click();
+    await page.getByRole('dialog', { name: 'Report preview' }).waitFor();
+    const paper = await page
+      .getByTestId('report-sheet')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(paper).toBe('rgb(255, 255, 255)');
+    await shot('preview-dark');
+    await page.setViewportSize({ width: 760, height: 800 });
+    await shot('preview-dark-narrow');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await shot('preview-light-narrow');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('ran without page errors, and every screen passed axe-core', () => {
+    expect(pageErrors).toEqual([]);
+    expect(a11y).toEqual({});
+  });
+});
