@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Clock } from '../clock';
 import { AppError } from '../../shared/errors';
 import type { Message } from '../../shared/campaign';
 import type { CampaignReport } from '../../shared/report';
@@ -14,7 +15,7 @@ export interface ReportDeps {
   profiles: ProfileService;
   send: SendService;
   results: ResultsService;
-  clock: () => Date;
+  clock: Clock;
 }
 
 /**
