@@ -1,4 +1,4 @@
-import type { Message } from '../../shared/campaign';
+import type { CampaignCallingWindow, Message } from '../../shared/campaign';
 import type { CallerIdCheck, KeychainStatus, Profile } from '../../shared/profiles';
 import {
   DEFAULT_CALLING_WINDOW,
@@ -7,6 +7,7 @@ import {
   unknownSentence,
   type CallingWindow,
   type QuietHoursReport,
+  type ZoneGroup,
 } from '../../shared/recipients/quiet-hours';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { Tab } from './navigation.svelte';
@@ -16,6 +17,24 @@ import type { Tab } from './navigation.svelte';
  * block the send and warnings the person may accept. Pure, so it is tested on its own.
  */
 export type CheckState = 'ok' | 'warning' | 'blocking';
+
+/**
+ * Recipients outside the campaign's calling window at `at` (when the calls start) and what Send
+ * does with them, as main judges it at Send: `leftOut` get no call, `held` are called by
+ * follow-up campaigns when their hours open; both are left out of this campaign's own calls.
+ */
+export function outsideCallingWindow(
+  at: Date,
+  groups: readonly ZoneGroup[],
+  window: CampaignCallingWindow,
+): { outside: number; leftOut: number; held: number } {
+  const outside = callingHoursReport(at, groups, window).outside;
+  return {
+    outside,
+    leftOut: window.outside === 'leave-out' ? outside : 0,
+    held: window.outside === 'hold' ? outside : 0,
+  };
+}
 
 export interface Check {
   id: 'profile' | 'caller-id' | 'messages' | 'recipients' | 'merge-fields' | 'quiet-hours';

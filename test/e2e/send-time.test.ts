@@ -110,6 +110,9 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       .getByText('it keeps the computer from going to sleep by itself')
       .waitFor();
     expect(await page.getByRole('button', { name: 'Try now' }).count()).toBe(0);
+    // Nothing runs while it waits: Cancel stops it, there is nothing to pause.
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Cancel the send…' }).waitFor();
     expect(holds).toBe(1);
     expect(sandbox.state.envelopes).toHaveLength(2);
     expect(sandbox.state.schedulePatchCount()).toBe(0);
@@ -186,6 +189,10 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       expect(await page.getByTestId('outside-hours').innerText()).toContain(
         'and will be left out: they get no call.',
       );
+      // The billable count agrees with the Send button: the one left out costs nothing.
+      await expect
+        .poll(() => page.getByTestId('billable').innerText())
+        .toMatch(/^1\s+Recipients to call .*and 1 left out for their calling hours\)$/s);
       await hours.scrollIntoViewIfNeeded();
       await shoot('calling-hours-leave-out');
       // Stored with the campaign (the delivery's window), so main judges the same.
