@@ -31,12 +31,16 @@ export interface TableHandlers {
    * or a formula saved without its result); those cells are empty. CSV rows have none.
    * `sheetRow` is the row as a spreadsheet program numbers it: the CSV record (blank ones
    * counted), or the .xlsx row's own number (what writing results back aligns to).
+   * `line` is where a person finds the row: the physical line of a CSV where its record starts
+   * (the header and every line of a multi-line quoted cell counted, as a text editor numbers
+   * them), or the .xlsx row's number.
    */
   onRow(
     cells: string[],
     row: number,
     problems: readonly CellProblem[] | undefined,
     sheetRow: number,
+    line: number,
   ): void;
   /** A CSV's bytes parsed so far and its size, after each chunk (for a progress bar; .xlsx has none). */
   onBytes?(read: number, size: number): void;
@@ -223,7 +227,12 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
   let records = 0;
   return {
     /** One record or sheet row; `sheetRow` defaults to counting them (a CSV's records). */
-    take(cells: string[], problems?: readonly CellProblem[], sheetRow: number = records + 1): void {
+    take(
+      cells: string[],
+      problems?: readonly CellProblem[],
+      sheetRow: number = records + 1,
+      line: number = sheetRow,
+    ): void {
       records = sheetRow;
       if (isBlank(cells) && !problems) return;
       if (headers === null) {
@@ -232,7 +241,7 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
         return;
       }
       row++;
-      handlers.onRow(cells, row, problems, sheetRow);
+      handlers.onRow(cells, row, problems, sheetRow, line);
     },
     finish(): { headers: string[]; rows: number } {
       if (headers === null)
@@ -269,15 +278,15 @@ function readCsv(
         const s = (sink = rowSink(fileName, info, handlers));
         parser = new CsvParser(
           info.delimiter!,
-          (cells) => {
+          (cells, line) => {
             // Records counted as the sink counts them: the row a spreadsheet program shows.
             record++;
             if (cells.some((cell) => cell.includes('\uFFFD'))) {
               doubtCount++;
-              if (doubtRows.length < DOUBT_ROWS_KEPT) doubtRows.push(record);
+              if (doubtRows.length < DOUBT_ROWS_KEPT) doubtRows.push(line);
             }
             unwrapExcelText(cells);
-            s.take(cells);
+            s.take(cells, undefined, record, line);
           },
           {
             cellLength: LIMITS.cellLength,

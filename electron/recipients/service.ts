@@ -264,7 +264,7 @@ export class RecipientService {
             width = headers.length;
             mapping = { headers, phoneIndex, keys: mergeKeysFor(headers), defaultCountry };
           },
-          onRow: (cells, row, problems) => {
+          onRow: (cells, row, problems, _sheetRow, line) => {
             // Keep every row the same width as the header, so fields line up with merge keys.
             if (cells.length !== width) {
               if (cells.length > width) cells.length = width;
@@ -296,6 +296,7 @@ export class RecipientService {
                 null,
                 fields,
                 cellProblems,
+                line,
               );
               return;
             }
@@ -313,6 +314,7 @@ export class RecipientService {
                 check.lineType,
                 fields,
                 cellProblems,
+                line,
               );
               return;
             }
@@ -328,6 +330,7 @@ export class RecipientService {
               check.lineType,
               fields,
               cellProblems,
+              line,
             );
           },
         },
@@ -493,7 +496,8 @@ export class RecipientService {
         row.phone_raw,
         list.defaultCountry,
       );
-    else if (row.status === 'duplicate') problem = `${row.e164} repeats row ${row.duplicate_of}.`;
+    else if (row.status === 'duplicate')
+      problem = `${row.e164} repeats row ${row.duplicate_line ?? row.duplicate_of}.`;
     else if (row.opted_out) {
       status = 'opted-out';
       problem = `${row.e164} is on the opt-out list.`;
@@ -501,13 +505,18 @@ export class RecipientService {
     if (row.cell_problems) {
       const cellText = (JSON.parse(row.cell_problems) as RowCellProblem[])
         .map((p) =>
-          describeCellProblem(p, list.headers[p.column] ?? `column ${p.column + 1}`, row.row),
+          describeCellProblem(
+            p,
+            list.headers[p.column] ?? `column ${p.column + 1}`,
+            row.source_line ?? row.row,
+          ),
         )
         .join(' ');
       problem = problem ? `${problem} ${cellText}` : cellText;
     }
     return {
       row: row.row,
+      line: row.source_line ?? null,
       phone: row.phone_raw,
       e164: row.e164,
       status,
@@ -684,13 +693,19 @@ export class RecipientService {
         cellProblems,
         optedOutE164,
         fields,
+        sourceLine,
+        duplicateLine,
       ] of found) {
         total++;
+        // Where a person finds the row; the data row for lists imported before lines were kept.
+        const at = sourceLine ?? row;
+        const line = sourceLine !== null ? { line: sourceLine } : {};
         let sendable = false;
         if (status === 'invalid') {
           invalid++;
           rows.push({
             row,
+            ...line,
             column: phoneColumn,
             code:
               problem === 'empty_phone' || problem === 'scientific_notation'
@@ -707,15 +722,17 @@ export class RecipientService {
           duplicates++;
           rows.push({
             row,
+            ...line,
             column: phoneColumn,
             code: 'duplicate',
-            message: `${duplicateE164} repeats row ${duplicateOf}; it will be called once.`,
+            message: `${duplicateE164} repeats row ${duplicateLine ?? duplicateOf}; it will be called once.`,
             blocking: false,
           });
         } else if (optedOutE164 !== null) {
           optedOut++;
           rows.push({
             row,
+            ...line,
             column: phoneColumn,
             code: 'opted_out',
             message: `${optedOutE164} is on the opt-out list and will not be called.`,
@@ -730,9 +747,10 @@ export class RecipientService {
             const column = list.headers[p.column] ?? `column ${p.column + 1}`;
             rows.push({
               row,
+              ...line,
               column,
               code: p.code,
-              message: describeCellProblem(p, column, row),
+              message: describeCellProblem(p, column, at),
               blocking: false,
             });
           }

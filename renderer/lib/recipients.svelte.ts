@@ -70,6 +70,8 @@ export class RecipientsState {
   /** Every text message rendered for the focused row, with what it is (live answer, voicemail). */
   previews = $state.raw<Array<{ label: string; preview: Preview }>>([]);
 
+  /** The spreadsheet row of a single row removed, for Undo's message. */
+  #removedLabel: number | null = null;
   /** Bumped when blocks arrive, so rows read through rowAt() re-render. */
   #version = $state(0);
   // Plain maps on purpose: #version is the one signal, so 100,000 rows never become proxies.
@@ -149,6 +151,20 @@ export class RecipientsState {
     this.filter = filter;
     this.#reset();
     await this.ensure(0, BLOCK_SIZE - 1);
+  }
+
+  /**
+   * How the table numbers rows: as the spreadsheet does (lists imported with their lines), or by
+   * data row (lists imported before the app kept lines).
+   */
+  get numbering(): 'lines' | 'data-rows' {
+    const first = this.rowAt(0);
+    return first && first.line === null ? 'data-rows' : 'lines';
+  }
+
+  /** The number a person knows a row by (its spreadsheet row when known). */
+  labelOf(row: number): number {
+    return this.findLoaded(row)?.line ?? row;
   }
 
   /** The row at a position in the current filter, or undefined while its block is loading. */
@@ -417,6 +433,7 @@ export class RecipientsState {
   async removeSelected(): Promise<boolean> {
     const selection = this.selection.toWire(this.filter);
     if (!selection) return false;
+    this.#removedLabel = null;
     const done = await this.#edit(async () => {
       const { removed } = await this.#call(
         'recipients:removeSelection',
@@ -432,6 +449,8 @@ export class RecipientsState {
 
   async removeRows(rows: number[]): Promise<boolean> {
     if (rows.length === 0) return false;
+    const label = this.labelOf(rows[0]!);
+    this.#removedLabel = rows.length === 1 ? label : null;
     const done = await this.#edit(async () => {
       const { removed } = await this.#call('recipients:removeRows', {
         campaignId: this.campaignId,
@@ -439,7 +458,7 @@ export class RecipientsState {
       });
       if (this.focusRow !== null && rows.includes(this.focusRow)) this.closeRow();
       return removed === 1 && rows.length === 1
-        ? `Row ${rows[0]} removed from the list.`
+        ? `Row ${label} removed from the list.`
         : `Removed ${removed.toLocaleString()} row${removed === 1 ? '' : 's'} from the list.`;
     });
     this.undoable = done;
@@ -454,19 +473,20 @@ export class RecipientsState {
         campaignId: this.campaignId,
       });
       return restored === 1
-        ? `Row ${rows[0]} is back in the list.`
+        ? `Row ${this.#removedLabel ?? rows[0]} is back in the list.`
         : `${restored.toLocaleString()} rows are back in the list.`;
     });
   }
 
   async fixPhone(row: number, phone: string): Promise<boolean> {
+    const label = this.labelOf(row);
     return this.#edit(async () => {
       const fixed = await this.#call('recipients:setPhone', {
         campaignId: this.campaignId,
         row,
         phone,
       });
-      return `Row ${row} now calls ${fixed.e164}.`;
+      return `Row ${label} now calls ${fixed.e164}.`;
     });
   }
 

@@ -25,6 +25,12 @@ export type ProblemCode =
 export interface Problem {
   /** 1-based data row; 0 for a problem about the whole list or message. */
   row: number;
+  /**
+   * The row as the spreadsheet numbers it (the CSV line its record starts on, the .xlsx row);
+   * absent for problems about the whole list and for lists imported before it was recorded.
+   * Messages name rows by it.
+   */
+  line?: number;
   column?: string;
   code: ProblemCode;
   message: string;

@@ -50,7 +50,13 @@ export interface RecipientList extends ColumnMapping {
 }
 
 export interface RecipientView {
+  /** The data row (header excluded, blanks skipped): the key the channels take. */
   row: number;
+  /**
+   * The row as the spreadsheet numbers it, what the screens show and messages say: the CSV line
+   * its record starts on, or the .xlsx row. null for lists imported before it was recorded.
+   */
+  line: number | null;
   phone: string;
   e164: string | null;
   status: RecipientStatus | 'opted-out';

@@ -95,7 +95,8 @@ describe('RecipientsPanel', () => {
     await waitFor(() => expect(rowEl(3)).toBeTruthy());
     await fireEvent.click(rowEl(3)!);
     await waitFor(() => expect(document.activeElement?.id).toBe('row-title'));
-    expect(document.activeElement?.textContent).toBe('Row 3');
+    // Named as the spreadsheet numbers it: data row 3 is on line 4, under the column names.
+    expect(document.activeElement?.textContent).toBe('Row 4');
     await waitFor(() => expect(screen.getByTestId('rendered-message').textContent).toBe('Hi P3'));
 
     await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
@@ -114,7 +115,7 @@ describe('RecipientsPanel', () => {
     await waitFor(() => expect(rowEl(290)).toBeTruthy());
     // And the column says what its numbers count.
     expect(screen.getByRole('columnheader', { name: 'Row' }).getAttribute('title')).toMatch(
-      /^Row 1 is the first row under the column names/,
+      /^The row as the spreadsheet numbers it: the column names are row 1/,
     );
   });
 
@@ -123,13 +124,13 @@ describe('RecipientsPanel', () => {
     await waitFor(() => expect(rowEl(5)).toBeTruthy());
     await fireEvent.click(rowEl(5)!);
     await fireEvent.click(await screen.findByRole('button', { name: 'Remove this row' }));
-    await screen.findByText('Row 5 removed from the list.');
+    await screen.findByText('Row 6 removed from the list.');
     await waitFor(() => expect(recipients.summary?.recipients.total).toBe(299));
     const undo = await screen.findByRole('button', { name: 'Undo' });
     await waitFor(() => expect(document.activeElement).toBe(undo));
 
     await fireEvent.click(undo);
-    await screen.findByText('Row 5 is back in the list.');
+    await screen.findByText('Row 6 is back in the list.');
     await waitFor(() =>
       expect(recipients.summary?.recipients).toMatchObject({ total: 300, valid: 299, invalid: 1 }),
     );
@@ -153,8 +154,8 @@ describe('RecipientsPanel', () => {
     await fireEvent.keyDown(rowEl(3)!, { key: 'ArrowUp', shiftKey: true });
     await waitFor(() => expect(count.textContent).toBe('2 selected'));
 
-    // Shift-click on row 5's box extends from row 1 (the anchor).
-    const box5 = screen.getByRole('checkbox', { name: 'Select row 5' }) as HTMLInputElement;
+    // Shift-click on the fifth row's box (spreadsheet row 6) extends from the first (the anchor).
+    const box5 = screen.getByRole('checkbox', { name: 'Select row 6' }) as HTMLInputElement;
     await fireEvent.click(box5, { shiftKey: true });
     await waitFor(() => expect(count.textContent).toBe('5 selected'));
     expect(box5.checked).toBe(true);

@@ -27,6 +27,7 @@ function fakeList(total: number) {
   const calls: Array<{ channel: string; input: unknown }> = [];
   const row = (i: number): RecipientView => ({
     row: i + 1,
+    line: i + 2,
     phone: `212555${String(i).padStart(4, '0')}`,
     e164: `+1212555${String(i).padStart(4, '0')}`,
     status: 'valid',

@@ -252,7 +252,9 @@ describe('RecipientsState', () => {
     const invalid = state.rowAt(0)!;
     expect(invalid.status).toBe('invalid');
     expect(await state.fixPhone(invalid.row, '(646) 555-0100')).toBe(true);
-    expect(state.notice).toBe(`Row ${invalid.row} now calls +16465550100.`);
+    // The notice names the row as the spreadsheet does (line 452: header on line 1).
+    expect(invalid.line).toBe(invalid.row + 1);
+    expect(state.notice).toBe(`Row ${invalid.line} now calls +16465550100.`);
     expect(state.total).toBe(1);
 
     state.toggle({ index: 0, row: state.rowAt(0)!.row });

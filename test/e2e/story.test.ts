@@ -178,13 +178,13 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByLabel('Correct the number').fill('(212) 555-0199');
     await shot('fix-row');
     await page.getByRole('button', { name: 'Use this number' }).click();
-    await page.getByText('Row 2 now calls +12125550199.').waitFor();
+    await page.getByText('Row 3 now calls +12125550199.').waitFor(); // line 3 of customers.csv
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid="recipient-row"]').length === 1,
     );
     await page.getByTestId('recipient-row').first().click();
     await page.getByRole('button', { name: 'Remove this row' }).click();
-    await page.getByText('Row 4 removed from the list.').waitFor();
+    await page.getByText('Row 5 removed from the list.').waitFor();
     // The way back is where the keyboard is.
     await page.waitForFunction(() => document.activeElement?.textContent === 'Undo');
     await page.getByRole('heading', { name: 'No problems' }).waitFor();

@@ -49,6 +49,10 @@ export interface RecipientRow {
   fields: string;
   cell_problems?: string | null;
   opted_out?: number;
+  /** NULL for lists imported before migration 0011. */
+  source_line?: number | null;
+  /** The source line of the row this one repeats (duplicates only). */
+  duplicate_line?: number | null;
 }
 
 /** A row as the import writes it. */
@@ -63,6 +67,8 @@ export type NewRecipient = [
   lineType: LineType | null,
   fields: string,
   cellProblems: string | null,
+  /** The file's line (CSV) or sheet row (.xlsx) the row came from (see migration 0011). */
+  sourceLine: number | null,
 ];
 
 /** What the validation summary reads of a row (summaryBlock), as an array. */
@@ -76,6 +82,8 @@ export type SummaryRaw = [
   cellProblems: string | null,
   optedOutE164: string | null,
   fields: string | null,
+  sourceLine: number | null,
+  duplicateLine: number | null,
 ];
 
 /** Which rows a page of the list shows. */
@@ -102,8 +110,11 @@ function removalParams(target: RemovalTarget): Record<string, unknown> {
 }
 
 const COLUMNS =
-  'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems';
+  'row, phone_raw, e164, status, problem, duplicate_of, line_type, fields, cell_problems, source_line';
 const INSERT_COLUMNS = `campaign_id, ${COLUMNS}`;
+/** The source line of the row a duplicate (alias r) repeats. */
+const DUPLICATE_LINE = `CASE WHEN r.duplicate_of IS NOT NULL THEN (SELECT d.source_line FROM recipients d
+  WHERE d.campaign_id = r.campaign_id AND d.row = r.duplicate_of) END`;
 const STAGED = 'temp.staged_recipients';
 
 /**
@@ -179,7 +190,7 @@ class RecipientsTable {
     this.#s.script(`DROP TABLE IF EXISTS ${STAGED};
       CREATE TEMP TABLE staged_recipients (campaign_id TEXT NOT NULL, row INTEGER NOT NULL, phone_raw TEXT NOT NULL,
         e164 TEXT, status TEXT NOT NULL, problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL,
-        cell_problems TEXT)`);
+        cell_problems TEXT, source_line INTEGER)`);
   }
 
   dropStaging(): void {
@@ -190,7 +201,7 @@ class RecipientsTable {
   insert(staged: boolean, values: NewRecipient): void {
     this.#s
       .get(
-        `INSERT INTO ${staged ? STAGED : 'recipients'} (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ${staged ? STAGED : 'recipients'} (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(...values);
   }
@@ -214,7 +225,9 @@ class RecipientsTable {
   /** One row as the screens read it (not checked against the do-not-call list). */
   row(campaignId: string, row: number): RecipientRow | undefined {
     return this.#s
-      .get(`SELECT ${COLUMNS}, 0 AS opted_out FROM recipients WHERE campaign_id = ? AND row = ?`)
+      .get(
+        `SELECT ${COLUMNS}, ${DUPLICATE_LINE} AS duplicate_line, 0 AS opted_out FROM recipients r WHERE campaign_id = ? AND row = ?`,
+      )
       .get(campaignId, row) as RecipientRow | undefined;
   }
 
@@ -246,6 +259,7 @@ class RecipientsTable {
     return this.#s
       .get(
         `SELECT r.row, r.phone_raw, r.e164, r.status, r.problem, r.duplicate_of, r.line_type, r.fields, r.cell_problems,
+           r.source_line, ${DUPLICATE_LINE} AS duplicate_line,
            ${onDoNotCallSql('r.e164', '@profileId')} AS opted_out
          FROM recipients r WHERE r.campaign_id = @campaignId ${this.#where(filter)}
          ORDER BY r.row LIMIT @limit OFFSET @offset`,
@@ -286,7 +300,8 @@ class RecipientsTable {
            CASE WHEN r.status = 'duplicate' THEN r.e164 END,
            r.duplicate_of, r.cell_problems,
            CASE WHEN r.status = 'valid' AND ${onDoNotCallSql('r.e164', '@profileId')} THEN r.e164 END,
-           ${withFields ? `CASE WHEN r.status = 'valid' THEN r.fields END` : 'NULL'}
+           ${withFields ? `CASE WHEN r.status = 'valid' THEN r.fields END` : 'NULL'},
+           r.source_line, ${DUPLICATE_LINE}
          FROM recipients r WHERE r.campaign_id = @campaignId AND r.row > @after ORDER BY r.row LIMIT @limit`,
         'raw',
       )

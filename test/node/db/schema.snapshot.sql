@@ -33,7 +33,7 @@ CREATE TABLE profiles ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(na
 -- table recipient_lists
 CREATE TABLE recipient_lists ( campaign_id TEXT PRIMARY KEY REFERENCES campaigns (id) ON DELETE CASCADE, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')), encoding TEXT, delimiter TEXT, headers TEXT NOT NULL, merge_keys TEXT NOT NULL, phone_index INTEGER NOT NULL, default_country TEXT NOT NULL, row_count INTEGER NOT NULL, imported_at TEXT NOT NULL );
 -- table recipients
-CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, row INTEGER NOT NULL, phone_raw TEXT NOT NULL, e164 TEXT, status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate')), problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL, cell_problems TEXT, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
+CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE, row INTEGER NOT NULL, phone_raw TEXT NOT NULL, e164 TEXT, status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate')), problem TEXT, duplicate_of INTEGER, line_type TEXT, fields TEXT NOT NULL, cell_problems TEXT, source_line INTEGER, PRIMARY KEY (campaign_id, row) ) WITHOUT ROWID;
 -- table schema_migrations
 CREATE TABLE schema_migrations ( version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL );
 -- table send_batches

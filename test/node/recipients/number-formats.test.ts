@@ -374,12 +374,14 @@ describe('cells that cannot be shown become row problems', () => {
       (p) => p.code === 'cell_error' || p.code === 'formula_without_value',
     );
     const row = (c: string) => CASES.indexOf(c) + 1;
+    // Messages name the sheet's own row (the header is row 1): the data row plus one here.
     expect(cellProblems).toEqual([
       {
         row: row('error na'),
+        line: row('error na') + 1,
         column: 'Shown',
         code: 'cell_error',
-        message: `Excel shows #N/A in column "Shown" on row ${row('error na')}, so that value is left empty. Correct it in the spreadsheet and import the file again.`,
+        message: `Excel shows #N/A in column "Shown" on row ${row('error na') + 1}, so that value is left empty. Correct it in the spreadsheet and import the file again.`,
         blocking: false,
       },
       expect.objectContaining({
@@ -389,9 +391,10 @@ describe('cells that cannot be shown become row problems', () => {
       }),
       {
         row: row('formula number'),
+        line: row('formula number') + 1,
         column: 'Shown',
         code: 'formula_without_value',
-        message: `Column "Shown" on row ${row('formula number')} holds a formula whose result was not saved in the file, so that value is left empty. Open the file in Excel, save it, and import it again.`,
+        message: `Column "Shown" on row ${row('formula number') + 1} holds a formula whose result was not saved in the file, so that value is left empty. Open the file in Excel, save it, and import it again.`,
         blocking: false,
       },
       expect.objectContaining({ row: row('formula text'), code: 'formula_without_value' }),

@@ -73,7 +73,8 @@ describe('RecipientService import', () => {
       [6, 'empty_merge_field', 'First Name', false],
     ]);
     expect(summary.problems[1]!.message).toBe(
-      '+12127365000 repeats row 1; it will be called once.',
+      // Named by the spreadsheet's row: the first data row is row 2 (the column names are row 1).
+      '+12127365000 repeats row 2; it will be called once.',
     );
     expect(summary.problems[2]!.message).toMatch(/scientific notation/);
     expect(summary.mergeFields).toEqual({
@@ -268,6 +269,79 @@ describe('RecipientService import', () => {
       phoneColumn: 'Mobile Number',
       counts: { valid: 1, invalid: 1 },
     });
+  });
+});
+
+describe('RecipientService rows named as the spreadsheet numbers them', () => {
+  it('keeps the CSV line each record starts on: header, blank lines and multi-line cells counted', () => {
+    const { recipients, campaign, file } = setup();
+    const path = file(
+      'lines.csv',
+      [
+        'Phone,First Name,Note', // line 1
+        '2125550100,Ann,"two', // line 2 (its note runs onto line 3)
+        'lines"',
+        '', // line 4: blank, not a row
+        'nope,Bo,x', // line 5
+        '2125550100,Cy,"a\r\nb\r\nc"', // line 6 (to line 8)
+        '3125550199,Di,y', // line 9
+      ].join('\n'),
+    );
+    recipients.import({ campaignId: campaign.id, filePath: path });
+    const rows = recipients.page(campaign.id, { filter: 'all' }).rows;
+    expect(rows.map((r) => [r.row, r.line])).toEqual([
+      [1, 2],
+      [2, 5],
+      [3, 6],
+      [4, 9],
+    ]);
+    expect(rows[2]!.problem).toBe('+12125550100 repeats row 2.');
+    const summary = recipients.summary(campaign.id);
+    expect(summary.problems.map((p) => [p.row, p.line, p.code])).toEqual([
+      [2, 5, 'invalid_phone'],
+      [3, 6, 'duplicate'],
+    ]);
+    expect(summary.problems[1]!.message).toBe(
+      '+12125550100 repeats row 2; it will be called once.',
+    );
+  });
+
+  it('keeps an .xlsx row its own number (r), across blank rows', () => {
+    const { recipients, campaign, dir } = setup();
+    const path = join(dir, 'rows.xlsx');
+    writeXlsx(path, [
+      ['Phone', 'First Name'],
+      ['2125550100', 'Ann'],
+      [null, null],
+      [null, null],
+      ['bad', 'Bo'],
+    ]);
+    recipients.import({ campaignId: campaign.id, filePath: path });
+    const rows = recipients.page(campaign.id, { filter: 'all' }).rows;
+    expect(rows.map((r) => [r.row, r.line])).toEqual([
+      [1, 2],
+      [2, 5],
+    ]);
+    expect(recipients.summary(campaign.id).problems[0]).toMatchObject({ row: 2, line: 5 });
+  });
+
+  it('a list imported before lines were kept still reads, numbered by data row', () => {
+    const { db, recipients, campaign, file } = setup();
+    recipients.import({
+      campaignId: campaign.id,
+      filePath: file('old.csv', 'Phone,Name\n2125550100,Ann\n2125550100,Bo\n'),
+    });
+    // As a database migrated from version 10 holds it: no line recorded.
+    db.prepare('UPDATE recipients SET source_line = NULL').run();
+    const rows = recipients.page(campaign.id, { filter: 'all' }).rows;
+    expect(rows.map((r) => [r.row, r.line])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+    expect(rows[1]!.problem).toBe('+12125550100 repeats row 1.');
+    const problem = recipients.summary(campaign.id).problems[0]!;
+    expect(problem).toMatchObject({ row: 2, code: 'duplicate' });
+    expect('line' in problem).toBe(false);
   });
 });
 
