@@ -876,22 +876,25 @@ export class RecipientService {
 
   /**
    * The zone prefixes (zonePrefixSql) of the sendable recipients outside the calling window at
-   * `at`, and how many recipients they hold: those a "leave out" send gives no call.
+   * `at`, and how many recipients they hold: those a "leave out" send gives no call. `sendable`
+   * counts every sendable recipient, from the same query.
    */
   outsideWindow(
     campaignId: string,
     profileId: string | null,
     at: Date,
     window: CallingWindow,
-  ): { prefixes: string[]; recipients: number } {
+  ): { prefixes: string[]; recipients: number; sendable: number } {
     const prefixes: string[] = [];
     let recipients = 0;
+    let sendable = 0;
     for (const { prefix, zones, n } of this.#prefixZones(campaignId, profileId)) {
+      sendable += n;
       if (!outsideCallingHours(at, zones, window)) continue;
       prefixes.push(prefix);
       recipients += n;
     }
-    return { prefixes, recipients };
+    return { prefixes, recipients, sendable };
   }
 
   /**

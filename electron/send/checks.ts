@@ -56,6 +56,32 @@ interface CheckContext {
   doNotCall: SendReadiness | null;
   /** The recipients' validation summary (the whole one for the window, the blocking part for Send). */
   summary: ValidationSummary;
+  /** Who is outside the campaign's calling hours when the calls start (null: the hours only warn). */
+  callingWindow: CallingWindowAtStart | null;
+}
+
+/**
+ * The campaign's calling hours judged once for the moment the calls start: the rule below words
+ * it, and Send records whom it leaves out, from the same reading.
+ */
+export interface CallingWindowAtStart {
+  at: Date;
+  /** Zone prefixes (zonePrefixSql) of the sendable recipients outside the hours then. */
+  prefixes: string[];
+  /** How many sendable recipients they hold, and how many are sendable in all. */
+  recipients: number;
+  sendable: number;
+}
+
+/** A check made for Send: its result, and what it read on the way, so Send need not read it again. */
+export interface CheckForSend {
+  result: SendCheck;
+  campaign: CampaignDetail;
+  profileId: string | null;
+  /** Undefined when they could not be resolved (then the result holds a blocking problem). */
+  credentials: Credentials | undefined;
+  doNotCall: SendReadiness | null;
+  callingWindow: CallingWindowAtStart | null;
 }
 
 /**
@@ -128,12 +154,10 @@ const recipients: SendRule = ({ summary }) =>
  * anyone is outside it; `leave-out` and `hold` block it only when that would leave nobody to
  * call now.
  */
-const callingHours: SendRule = ({ campaign, profileId }, deps) => {
+const callingHours: SendRule = ({ campaign, callingWindow: outside }, deps) => {
   const window = campaign.delivery.window;
-  if (!window || window.outside === 'warn') return [];
-  const at = callsStart(campaign.delivery, deps.clock);
-  const outside = deps.recipients.outsideWindow(campaign.id, profileId, at, window);
-  if (outside.recipients === 0) return [];
+  if (!window || !outside || outside.recipients === 0) return [];
+  const at = outside.at;
   const hours = describeWindow(window);
   const when = at.getTime() > deps.clock().getTime() ? 'at the send time' : 'now';
   const people = `${outside.recipients.toLocaleString('en-US')} recipient${outside.recipients === 1 ? '' : 's'}`;
@@ -145,10 +169,7 @@ const callingHours: SendRule = ({ campaign, profileId }, deps) => {
         message: `${people} would be called outside their calling hours (${hours} their time) ${when}. Change the calling hours or the send time, or choose to leave them out.`,
       },
     ];
-  const sendable = deps.recipients
-    .zoneGroups(campaign.id, profileId)
-    .reduce((sum, group) => sum + group.recipients, 0);
-  if (outside.recipients >= sendable)
+  if (outside.recipients >= outside.sendable)
     return [
       {
         code: 'calling_hours',
@@ -175,7 +196,7 @@ const callingHours: SendRule = ({ campaign, profileId }, deps) => {
 const SEND_RULES: readonly SendRule[] = [alreadySent, content, doNotCall, recipients, callingHours];
 
 /** When the calls start: the send time still ahead, else now. */
-export function callsStart(delivery: CampaignDetail['delivery'], clock: Clock): Date {
+function callsStart(delivery: CampaignDetail['delivery'], clock: Clock): Date {
   const now = clock();
   const at = delivery.type === 'at' ? new Date(delivery.at) : null;
   return at && at.getTime() > now.getTime() ? at : now;
@@ -202,6 +223,19 @@ export class SendChecks {
     profileId: string | null | undefined,
     full: boolean,
   ): Promise<SendCheck> {
+    return (await this.#run(campaignId, profileId, full)).result;
+  }
+
+  /** The blocking checks for Send, with what they read (the campaign, credentials, calling hours…). */
+  forSend(campaignId: string, profileId: string | null | undefined): Promise<CheckForSend> {
+    return this.#run(campaignId, profileId, false);
+  }
+
+  async #run(
+    campaignId: string,
+    profileId: string | null | undefined,
+    full: boolean,
+  ): Promise<CheckForSend> {
     const { campaigns, recipients, profiles } = this.#deps;
     const campaign = campaigns.detail(campaignId);
     // Read first: reading the shared file may add opt-outs the recipient counts must see.
@@ -218,24 +252,45 @@ export class SendChecks {
       profileId: profile?.id ?? null,
       doNotCall: readiness,
       summary,
+      callingWindow: this.#callingWindow(campaign, profile?.id ?? null),
     };
     const problems = SEND_RULES.flatMap((rule) => rule(context, this.#deps));
     const online = await this.#online(campaign, profileId);
     problems.push(...online.problems);
     return {
-      ok: !problems.some((p) => p.blocking),
-      online: online.online,
-      problems,
-      recipients: summary,
-      callerId: online.callerId,
+      result: {
+        ok: !problems.some((p) => p.blocking),
+        online: online.online,
+        problems,
+        recipients: summary,
+        callerId: online.callerId,
+      },
+      campaign,
+      profileId: context.profileId,
+      credentials: online.credentials,
+      doNotCall: readiness,
+      callingWindow: context.callingWindow,
     };
+  }
+
+  /** One reading of the recipients by zone for the calling hours, when they leave out or refuse. */
+  #callingWindow(campaign: CampaignDetail, profileId: string | null): CallingWindowAtStart | null {
+    const window = campaign.delivery.window;
+    if (!window || window.outside === 'warn') return null;
+    const at = callsStart(campaign.delivery, this.#deps.clock);
+    return { at, ...this.#deps.recipients.outsideWindow(campaign.id, profileId, at, window) };
   }
 
   /** The credentials, and the caller ID against the account's verified ones when Omnigage answers. */
   async #online(
     campaign: CampaignDetail,
     profileId: string | null | undefined,
-  ): Promise<{ online: boolean; callerId: SendCheck['callerId']; problems: SendProblem[] }> {
+  ): Promise<{
+    online: boolean;
+    callerId: SendCheck['callerId'];
+    problems: SendProblem[];
+    credentials: Credentials | undefined;
+  }> {
     const problems: SendProblem[] = [];
     let online = false;
     let callerId: SendCheck['callerId'] = null;
@@ -246,7 +301,7 @@ export class SendChecks {
       if (!(error instanceof AppError)) throw error;
       problems.push({ code: 'credentials', blocking: true, message: error.message });
     }
-    if (!credentials) return { online, callerId, problems };
+    if (!credentials) return { online, callerId, problems, credentials };
     const options = this.#deps.options;
     try {
       const api = clientFor(
@@ -288,7 +343,7 @@ export class SendChecks {
         });
       }
     }
-    return { online, callerId, problems };
+    return { online, callerId, problems, credentials };
   }
 
   /** The blocking part of the validation summary (no list, unknown merge fields, nobody sendable), from counts. */

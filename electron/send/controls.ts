@@ -5,7 +5,7 @@ import type { CampaignService } from '../campaigns/service';
 import type { ProfileService } from '../profiles/service';
 import type { RecipientService } from '../recipients/service';
 import type { AuditLog } from './audit';
-import { callsStart, type CredentialsFor, type SendChecks } from './checks';
+import type { CredentialsFor, SendChecks } from './checks';
 import type { SendDriver } from './driver';
 import { LATE_OK, type EngineOptions } from './engine';
 import type { SendEvents } from './events';
@@ -73,26 +73,30 @@ export class SendControls {
       journal.discard(campaignId);
     }
 
-    const check = await this.#deps.checks.check(campaignId, options.profileId, false);
+    // The check reads the campaign, the profile, the credentials, the shared do-not-call file and
+    // the calling hours; Send goes on with what it read rather than reading each again.
+    const checked = await this.#deps.checks.forSend(campaignId, options.profileId);
+    const check = checked.result;
     const blocking = check.problems.filter((p) => p.blocking);
     if (blocking.length > 0)
       throw new AppError('invalid_input', blocking.map((p) => p.message).join(' '));
 
-    const profile = options.profileId
-      ? profiles.get(options.profileId)
-      : profiles.forCampaign(campaignId);
-    const profileId = profile?.id ?? null;
-    const credentials = await this.#deps.credentials(campaignId, options.profileId);
+    const { campaign, profileId } = checked;
+    const credentials =
+      checked.credentials ?? (await this.#deps.credentials(campaignId, options.profileId));
     const list = recipients.getList(campaignId);
     const offline = !check.online;
     // Recipients outside their calling hours when the calls start are left out or held, if so
     // chosen; the journal records which (by zone prefix), so Results can say why they got no
     // call here, and which follow-up campaigns call those held (hold.ts).
-    const campaign = campaigns.detail(campaignId);
+    // The check judged the hours for the moment the calls start (callingWindow: null when they
+    // only warn); leave-out uses that reading as it is, hold groups those outside by when their
+    // hours open.
     const window = campaign.delivery.window;
-    const startsAt = callsStart(campaign.delivery, clock);
+    const outside = checked.callingWindow;
+    const startsAt = outside?.at ?? clock();
     const hold =
-      window?.outside === 'hold'
+      window?.outside === 'hold' && outside
         ? recipients.heldGroups(campaignId, profileId, startsAt, window)
         : null;
     const leaveOut = hold
@@ -101,7 +105,7 @@ export class SendControls {
           recipients: hold.reduce((n, g) => n + g.rows.length, 0),
         }
       : window?.outside === 'leave-out'
-        ? recipients.outsideWindow(campaignId, profileId, startsAt, window)
+        ? outside
         : null;
     const state = offline ? 'queued' : 'sending';
     const held = journal.transaction(() => {
@@ -160,14 +164,18 @@ export class SendControls {
     });
     for (const followUp of held) {
       if (offline) this.#queueForConnection(followUp.campaignId);
-      else this.#deps.driver.launch(followUp.campaignId);
+      // Read a moment ago for this send; a follow-up that waits for its time reads it again then.
+      else this.#deps.driver.launch(followUp.campaignId, { doNotCall: checked.doNotCall });
     }
     if (offline) {
       this.#queueForConnection(campaignId);
       return this.#status(campaignId);
     }
     campaigns.setStatus(campaignId, 'sending');
-    this.#deps.driver.launch(campaignId, check.callerId?.id);
+    this.#deps.driver.launch(campaignId, {
+      callerId: check.callerId?.id,
+      doNotCall: checked.doNotCall,
+    });
     return this.#status(campaignId);
   }
 

@@ -15,8 +15,15 @@ import type { Lease } from './lease';
 import type { LiveRun, LiveRuns } from './runs';
 import type { SendStatusBuilder } from './status';
 import { monotonicMs, type Clock } from '../clock';
+import type { SendReadiness } from '../recipients/opt-outs';
 
 const PROGRESS_EVERY_MS = 250;
+
+/** What Send's check found just before it launched the run. */
+export interface SendChecked {
+  callerId?: string;
+  doNotCall: SendReadiness | null;
+}
 
 export interface SendDriverDeps {
   db: Db;
@@ -61,8 +68,12 @@ export class SendDriver {
     this.#deps = deps;
   }
 
-  /** Starts the campaign's run unless this process already drives it; returns the run. */
-  launch(campaignId: string, checkedCallerId?: string): LiveRun {
+  /**
+   * Starts the campaign's run unless this process already drives it; returns the run. `checked`:
+   * what Send's check found a moment ago (the verified caller ID, the shared do-not-call file's
+   * reading), so the run does not ask again; a run started later (the outbox, resume) reads afresh.
+   */
+  launch(campaignId: string, checked?: SendChecked): LiveRun {
     const { runs, journal, clock, log, events, status } = this.#deps;
     const running = runs.get(campaignId);
     if (running) return running;
@@ -81,7 +92,7 @@ export class SendDriver {
       lastEmit: 0,
     };
     runs.add(campaignId, live);
-    live.promise = this.#drive(campaignId, live, checkedCallerId)
+    live.promise = this.#drive(campaignId, live, checked)
       .catch((error: unknown) => {
         if (!(error instanceof BusyElsewhere)) log.error('send run crashed', { campaignId, error });
         return status.status(campaignId);
@@ -106,7 +117,7 @@ export class SendDriver {
   async #drive(
     campaignId: string,
     live: LiveRun,
-    checkedCallerId?: string,
+    checked?: SendChecked,
   ): Promise<SendStatus | null> {
     const { log, lease, journal, campaigns, events, status } = this.#deps;
     if (!lease.acquire(campaignId)) {
@@ -133,8 +144,12 @@ export class SendDriver {
         };
       }
       // The office's do-not-call file is read again right before the envelopes go (a queued
-      // send may start hours after its check).
-      const readiness = credentials ? await this.#deps.doNotCall?.beforeSend() : null;
+      // send may start hours after its check), unless Send's check read it a moment ago.
+      const readiness = !credentials
+        ? null
+        : checked
+          ? checked.doNotCall
+          : await this.#deps.doNotCall?.beforeSend();
       if (readiness?.blocking) {
         outcome = {
           kind: 'failed',
@@ -164,7 +179,7 @@ export class SendDriver {
           options: this.#deps.options,
           control: live.control,
           readFile: this.#deps.readFile,
-          checkedCallerId,
+          checkedCallerId: checked?.callerId,
           now: () => this.#deps.clock().getTime(),
           onStep: (step) => {
             const changed = live.step !== step;

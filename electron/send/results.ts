@@ -67,6 +67,9 @@ const HELD_WORD = 'not called: held for their calling hours, called by a follow-
 
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
+/** A handed-over recipient's outcome: `pending` until known, `not sent` without an envelope. */
+const OUTCOME_SQL = `COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END)`;
+
 interface JoinedRow {
   row: number;
   phone_raw: string;
@@ -412,7 +415,7 @@ export class ResultsService {
   #outcomeCounts(campaignId: string): Array<{ o: string; n: number }> {
     return this.#deps.db
       .prepare(
-        `SELECT COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END) AS o, count(*) AS n
+        `SELECT ${OUTCOME_SQL} AS o, count(*) AS n
          FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
          WHERE s.campaign_id = ? GROUP BY o`,
       )
@@ -435,11 +438,16 @@ export class ResultsService {
    * totals), grouped as the Results tiles are: rows never handed over are not counted here.
    */
   totals(campaignIds: readonly string[]): Record<string, Record<string, number>> {
+    // One grouped query for the whole list (the campaigns screen asks for every sent campaign).
+    const rows = this.#deps.db
+      .prepare(
+        `SELECT s.campaign_id AS id, ${OUTCOME_SQL} AS o, count(*) AS n
+         FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+         WHERE s.campaign_id IN (SELECT value FROM json_each(?)) GROUP BY s.campaign_id, o`,
+      )
+      .all(JSON.stringify(campaignIds)) as Array<{ id: string; o: string; n: number }>;
     const totals: Record<string, Record<string, number>> = {};
-    for (const id of campaignIds) {
-      const rows = this.#outcomeCounts(id);
-      if (rows.length > 0) totals[id] = Object.fromEntries(rows.map((r) => [r.o, r.n]));
-    }
+    for (const { id, o, n } of rows) (totals[id] ??= {})[o] = n;
     return totals;
   }
 

@@ -106,7 +106,6 @@ export class SendService {
       journal,
       runs,
       reachability,
-      campaigns,
     }));
     const events = (this.#events = new SendEvents({
       log,

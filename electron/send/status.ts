@@ -1,6 +1,5 @@
 import type { JournalStep, SendProgress, SendState, SendStatus, SendStep } from '../../shared/send';
 import { sayOnce, waitingForApproval } from '../../shared/send';
-import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Journal, SendRow } from './journal';
 import type { Reachability } from './reachability';
@@ -13,7 +12,6 @@ export interface SendStatusDeps {
   journal: Journal;
   runs: RunningSends;
   reachability: Reachability;
-  campaigns: CampaignService;
 }
 
 /**
@@ -128,14 +126,17 @@ export class SendStatusBuilder {
    * (queued or running; a paused one waits for a person): the app must be awake for them.
    */
   waitingForTime(): Array<{ campaignId: string; at: string }> {
-    const ids = this.#deps.db
-      .prepare("SELECT campaign_id FROM sends WHERE state IN ('queued','sending')")
-      .pluck()
-      .all() as string[];
-    return ids.flatMap((campaignId) => {
-      const delivery = this.#deps.campaigns.detail(campaignId).delivery;
-      return delivery.type === 'at' ? [{ campaignId, at: delivery.at }] : [];
-    });
+    // Asked at every change of any send (the keep-awake guard): one query, not one campaign
+    // read per queued send.
+    return this.#deps.db
+      .prepare(
+        `SELECT s.campaign_id AS campaignId, json_extract(c.delivery, '$.at') AS at
+           FROM sends s JOIN campaigns c ON c.id = s.campaign_id
+          WHERE s.state IN ('queued','sending') AND json_extract(c.delivery, '$.type') = 'at'
+            AND json_extract(c.delivery, '$.at') IS NOT NULL
+          ORDER BY s.created_at`,
+      )
+      .all() as Array<{ campaignId: string; at: string }>;
   }
 
   /** Sends waiting in the outbox or running. */
