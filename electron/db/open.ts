@@ -38,6 +38,7 @@ export function openDatabase(file: string): Db {
       { cause: error },
     );
   }
+  immediateByDefault(db);
   try {
     migrate(db, migrations);
   } catch (error) {
@@ -45,4 +46,25 @@ export function openDatabase(file: string): Db {
     throw error;
   }
   return db;
+}
+
+/**
+ * Makes every transaction of this handle begin IMMEDIATE (the write lock taken at BEGIN) unless
+ * it asks for `.deferred()`. With WAL, a deferred transaction that reads and then writes fails
+ * at once with SQLITE_BUSY_SNAPSHOT when another connection (the CLI beside the app, the import
+ * worker) committed in between, and busy_timeout cannot help it; an immediate one waits its turn
+ * instead. Here, once, rather than at each of the services' transactions. Nested transactions
+ * remain savepoints, as better-sqlite3 makes them whatever the mode.
+ */
+function immediateByDefault(db: Db): void {
+  const make = db.transaction.bind(db);
+  db.transaction = (<F extends (...args: never[]) => unknown>(fn: F) => {
+    const tx = make(fn);
+    const run = Object.assign((...args: Parameters<typeof tx>) => tx.immediate(...args), tx);
+    run.default = tx.immediate;
+    run.deferred = tx.deferred;
+    run.immediate = tx.immediate;
+    run.exclusive = tx.exclusive;
+    return run;
+  }) as Db['transaction'];
 }

@@ -390,12 +390,13 @@ export class RecipientService {
       })());
     } else {
       try {
-        // Reading writes only the temporary table; the swap takes the write lock at once
-        // (IMMEDIATE), so it waits its turn instead of failing on a snapshot grown stale.
-        ({ table, map } = this.#db.transaction(read)());
+        // Reading writes only the temporary table, so it is deferred: it must not hold the
+        // database's write lock for the seconds a large file takes (the window's writes would
+        // wait). The swap takes the write lock at once (IMMEDIATE, the default: db/open.ts).
+        ({ table, map } = this.#db.transaction(read).deferred());
         cancelled();
         control.onProgress?.({ stage: 'saving', rows: 0, fraction: 0 });
-        this.#db.transaction(() => store(table, map)).immediate();
+        this.#db.transaction(() => store(table, map))();
       } finally {
         this.#table.dropStaging();
       }
