@@ -136,7 +136,8 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
         .trim();
     expect(text).toContain('Flu clinic reminder');
     expect(text).toContain('Front desk (Main St clinic)');
-    expect(text).toContain(sandbox.callerId.phoneNumber);
+    // The caller ID's number, then its label in Omnigage.
+    expect(text).toContain(`${sandbox.callerId.phoneNumber} · Sandbox`);
     expect(line('In the list')).toBe('In the list 7');
     expect(line('Called, with an outcome')).toBe('Called, with an outcome 6 86% of the list');
     // Each outcome's share of the calls made, as the chart has it.
