@@ -7,6 +7,7 @@ import {
   type CampaignFile,
 } from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
+import type { TextEncodingName } from '../../shared/recipients/types';
 import { CampaignPathError, resolveCampaignPath } from '../campaigns/campaign-file';
 import { cliCampaignsTable } from '../db/tables/cli-campaigns';
 import type { Services } from '../services';
@@ -28,6 +29,8 @@ export interface LoadedCampaignFile {
   recipientsPath: string;
   humanAudio: string | null;
   machineAudio: string | null;
+  /** The list's encoding as chosen on the command line (--encoding); guessed when absent. */
+  encoding?: TextEncodingName;
 }
 
 function readable(path: string, what: string): void {
@@ -137,6 +140,7 @@ export function applyCampaignFile(
       filePath: file.recipientsPath,
       phoneColumn: spec.recipients.phoneColumn,
       defaultCountry: spec.recipients.defaultCountry,
+      ...(file.encoding ? { encoding: file.encoding } : {}),
     });
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_input')

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
+import type { TextEncodingName } from '../../shared/recipients/types';
 import { writeLines } from '../send/csv';
 import type { Services } from '../services';
 
@@ -42,6 +43,8 @@ export async function runOptOuts(
   values: readonly string[],
   json: boolean,
   io: OptOutsIo,
+  /** `import`: the encoding of a CSV as chosen with --encoding. */
+  encoding?: TextEncodingName,
 ): Promise<number> {
   const { optOuts } = services;
   // The office's file first: "already" and the list count the numbers other laptops added.
@@ -79,7 +82,7 @@ export async function runOptOuts(
     const path = resolve(io.cwd, values[0]!);
     let change;
     try {
-      change = optOuts.importFile(path, { defaultCountry: DEFAULT_COUNTRY });
+      change = optOuts.importFile(path, { defaultCountry: DEFAULT_COUNTRY, encoding });
     } catch (error) {
       if (
         error instanceof AppError &&

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
+import { TEXT_ENCODINGS, type TextEncodingName } from '../../shared/recipients/types';
 import { sendStateLabel, waitingForApproval, type SendStatus } from '../../shared/send';
 import { auditLogTable } from '../db/tables/audit-log';
 import { createFileLogger } from '../logging/logger';
@@ -62,18 +63,22 @@ interface Parsed {
   row: string | null | undefined;
   /** results' option, as typed. */
   out: string | null | undefined;
+  /** The encoding a CSV is read in, as typed (see encodingOf). */
+  encoding: string | null | undefined;
   unknown: string[];
   /** optouts: the action (add, remove…) and its numbers or file. */
   sub: string | undefined;
   values: string[];
 }
 
-/** Options that take a value (`--to +12025550123` or `--to=+12025550123`), and the command each belongs to. */
-const VALUE_OPTIONS = ['--to', '--row', '--out'] as const;
-const OPTION_COMMAND: Record<(typeof VALUE_OPTIONS)[number], string> = {
-  '--to': 'test-call',
-  '--row': 'test-call',
-  '--out': 'results',
+/** Options that take a value (`--to +12025550123` or `--to=+12025550123`), and the commands each belongs to. */
+const VALUE_OPTIONS = ['--to', '--row', '--out', '--encoding'] as const;
+const OPTION_COMMANDS: Record<(typeof VALUE_OPTIONS)[number], readonly string[]> = {
+  '--to': ['test-call'],
+  '--row': ['test-call'],
+  '--out': ['results'],
+  // Every command that reads a recipient list or a do-not-call file.
+  '--encoding': ['validate', 'send', 'test-call', 'optouts'],
 };
 
 function parseArgs(argv: readonly string[]): Parsed {
@@ -102,7 +107,7 @@ function parseArgs(argv: readonly string[]): Parsed {
   const command = positional[0];
   // Elsewhere an option means nothing: refused as before.
   for (const option of VALUE_OPTIONS)
-    if (option in values && OPTION_COMMAND[option] !== command) unknown.push(option);
+    if (option in values && !OPTION_COMMANDS[option].includes(command ?? '')) unknown.push(option);
   const optouts = command === 'optouts';
   return {
     command,
@@ -113,6 +118,7 @@ function parseArgs(argv: readonly string[]): Parsed {
     to: values['--to'],
     row: values['--row'],
     out: values['--out'],
+    encoding: values['--encoding'],
     unknown: optouts ? unknown : [...unknown, ...positional.slice(2)],
     sub: optouts ? positional[1] : undefined,
     values: optouts ? positional.slice(2) : [],
@@ -133,7 +139,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     );
     return 2;
   }
-  if (args.command === 'optouts') return optOutsCommand(args, io);
+  const encoding = encodingOf(args);
+  if (encoding instanceof Error) {
+    io.stderr(`${args.command}: ${encoding.message}\n`);
+    return 2;
+  }
+  if (args.command === 'optouts') return optOutsCommand(args, io, encoding);
   if (!args.file) {
     io.stderr(
       `${args.command}: give the campaign file, e.g. npm run -s cli -- ${args.command} campaign.json\n`,
@@ -154,7 +165,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   let file: LoadedCampaignFile;
   try {
-    file = loadCampaignFile(args.file, io.cwd);
+    file = { ...loadCampaignFile(args.file, io.cwd), encoding };
   } catch (error) {
     if (error instanceof UnusableInput) {
       io.stderr(`${error.message}\n`);
@@ -303,8 +314,29 @@ function readDoNotCallEnv(io: CliIo): { sharedFile?: string; maxAgeDays?: number
   };
 }
 
+/**
+ * `--encoding <name>`: the encoding a CSV was saved in, the same choice the app's mapping step
+ * offers when letters could not be read; absent, it is guessed from the bytes as before.
+ */
+function encodingOf(args: Parsed): TextEncodingName | undefined | Error {
+  if (args.encoding === undefined) return undefined;
+  const names = TEXT_ENCODINGS.join(', ');
+  const typed = (args.encoding ?? '').trim().toLowerCase();
+  const known = TEXT_ENCODINGS.find((name) => name === typed);
+  if (known) return known;
+  return new Error(
+    args.encoding === null || typed === ''
+      ? `--encoding takes the encoding the CSV was saved in: one of ${names}.`
+      : `"${args.encoding}" is not an encoding the app reads. Use one of ${names} (Windows-1252 for files saved by older Windows and Excel versions).`,
+  );
+}
+
 /** `optouts …`: see optouts.ts for the contract. */
-async function optOutsCommand(args: Parsed, io: CliIo): Promise<number> {
+async function optOutsCommand(
+  args: Parsed,
+  io: CliIo,
+  encoding: TextEncodingName | undefined,
+): Promise<number> {
   const problem =
     args.unknown.length > 0
       ? `optouts: unknown option ${args.unknown.map((a) => `"${a}"`).join(', ')}.`
@@ -318,7 +350,7 @@ async function optOutsCommand(args: Parsed, io: CliIo): Promise<number> {
   const services = opened;
   services.log.info('cli', { command: 'optouts', action: args.sub, count: args.values.length });
   try {
-    return await runOptOuts(services, args.sub!, args.values, args.json, io);
+    return await runOptOuts(services, args.sub!, args.values, args.json, io, encoding);
   } catch (error) {
     if (error instanceof AppError) {
       io.stderr(`${error.message}\n`);

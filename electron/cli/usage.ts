@@ -6,7 +6,7 @@
 const OPTOUTS_USAGE = `  optouts add <number>... [--json]     put numbers on the do-not-call list ({ "added", "already" });
                                       exit 2, adding nothing, if any is not a valid number
   optouts remove <number>... [--json]  take numbers off it ({ "removed" })
-  optouts import <file.csv|file.xlsx> [--json]
+  optouts import <file.csv|file.xlsx> [--encoding <name>] [--json]
                                       add every number in the file's phone column
                                       ({ "added", "already", "invalid" })
   optouts list [--json]               every number ({ "numbers": [ { "e164", "source", "addedAt" } ] })
@@ -27,6 +27,10 @@ Commands:
                                       write a copy of the recipient list with each row's results in
                                       four new columns (same format as the list; the list itself is
                                       never replaced). Exit 0 written, 1 not sent, 2 unusable input
+
+--encoding <name> (validate, send, test-call, optouts import): the encoding a CSV list was saved
+in, when letters come out wrong or a column is not found: utf-8, windows-1252 (older Windows and
+Excel files), utf-16le or utf-16be. Without it the encoding is guessed from the file's bytes.
 
 The do-not-call list of the data folder (the app's Settings → Do-not-call list, for every profile):
 ${OPTOUTS_USAGE}

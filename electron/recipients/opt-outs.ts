@@ -16,7 +16,7 @@ import {
 import type { Logger } from '../logging/logger';
 import { csvLine } from '../send/csv';
 import { PhoneValidator, describePhoneProblem } from './phone';
-import { readTable } from './read-table';
+import { readTable, type TextEncoding } from './read-table';
 import {
   appendToSharedFile,
   createSharedFile,
@@ -288,7 +288,13 @@ export class OptOutService {
    */
   importFile(
     filePath: string,
-    options: { phoneColumn?: string; defaultCountry?: string; profileId?: string | null } = {},
+    options: {
+      phoneColumn?: string;
+      defaultCountry?: string;
+      profileId?: string | null;
+      /** A CSV's encoding as the person chose it (guessed from the bytes when absent). */
+      encoding?: TextEncoding;
+    } = {},
   ): OptOutChange & { fileName: string; invalid: number } {
     const defaultCountry = options.defaultCountry ?? 'US';
     const values: Array<{ value: string; row?: number }> = [];
@@ -296,30 +302,34 @@ export class OptOutService {
     const probe = this.#validator(defaultCountry);
     let fileName = '';
     const run = this.#db.transaction(() => {
-      const table = readTable(filePath, {
-        onHeader: (headers, info) => {
-          fileName = info.fileName;
-          column = options.phoneColumn
-            ? findColumn(headers, options.phoneColumn)
-            : detectPhoneColumn(headers);
-          if (column >= 0) return;
-          // No phone header: a single column of numbers whose first line is itself a number.
-          if (headers.length === 1 && probe.check(headers[0] ?? '').ok) {
-            column = 0;
-            values.push({ value: headers[0]!, row: 0 });
-            return;
-          }
-          throw new AppError(
-            'invalid_input',
-            `${info.fileName}: no phone number column was found. The columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
-          );
+      const table = readTable(
+        filePath,
+        {
+          onHeader: (headers, info) => {
+            fileName = info.fileName;
+            column = options.phoneColumn
+              ? findColumn(headers, options.phoneColumn)
+              : detectPhoneColumn(headers);
+            if (column >= 0) return;
+            // No phone header: a single column of numbers whose first line is itself a number.
+            if (headers.length === 1 && probe.check(headers[0] ?? '').ok) {
+              column = 0;
+              values.push({ value: headers[0]!, row: 0 });
+              return;
+            }
+            throw new AppError(
+              'invalid_input',
+              `${info.fileName}: no phone number column was found. The columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
+            );
+          },
+          onRow: (cells, row) => {
+            values.push({ value: cells[column] ?? '', row });
+            // Flush in slices so a large list is not held twice.
+            if (values.length >= 10_000) flush();
+          },
         },
-        onRow: (cells, row) => {
-          values.push({ value: cells[column] ?? '', row });
-          // Flush in slices so a large list is not held twice.
-          if (values.length >= 10_000) flush();
-        },
-      });
+        options.encoding ? { encoding: options.encoding } : {},
+      );
       flush();
       fileName = table.info.fileName;
     });
