@@ -33,10 +33,6 @@ export type { OptOutChange, OptOutEntry, OptOutList, SharedDncStatus };
 const MAX_REJECTED = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-// Kept here for the send journal until it reads recipients through the table modules.
-export { onDoNotCallSql } from '../db/tables/do-not-call';
-export { sendableSql } from '../db/tables/recipients';
-
 /** Who is adding or removing numbers here, for the record a compliance review reads. */
 export interface Who {
   /** The OS user name. */

@@ -945,6 +945,3 @@ export class RecipientService {
     }));
   }
 }
-
-// Kept here for the send journal and results until they read recipients through the table module.
-export { zonePrefixSql } from '../db/tables/recipients';

@@ -15,7 +15,8 @@ import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import type { Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
-import { sendableSql, type SendReadiness } from '../recipients/opt-outs';
+import { recipientsTable } from '../db/tables/recipients';
+import type { SendReadiness } from '../recipients/opt-outs';
 import type { RecipientService } from '../recipients/service';
 import { clientFor, matchCallerId, messageSlots, type EngineOptions } from './engine';
 import type { Journal } from './journal';
@@ -372,12 +373,7 @@ export class SendChecks {
           blocking: true,
         });
       }
-      counts.valid = this.#deps.db
-        .prepare(
-          `SELECT count(*) FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}`,
-        )
-        .pluck()
-        .get(campaignId, profileId) as number;
+      counts.valid = recipientsTable(this.#deps.db).sendableCount(campaignId, profileId);
       if (counts.valid === 0) {
         problems.push({
           row: 0,

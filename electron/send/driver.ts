@@ -3,6 +3,7 @@ import { sayOnce, type SendStatus } from '../../shared/send';
 import { backoff } from '../api/http';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
+import { auditLogTable } from '../db/tables/audit-log';
 import type { Logger } from '../logging/logger';
 import type { Credentials } from '../profiles/credentials';
 import type { RecipientService } from '../recipients/service';
@@ -339,12 +340,10 @@ export class SendDriver {
    */
   #refusedBatches(campaignId: string, live: LiveRun, message: string): string {
     const said = sayOnce(message);
-    const { batches, people } = this.#deps.db
-      .prepare(
-        `SELECT count(*) AS batches, coalesce(sum(count), 0) AS people FROM audit_log
-          WHERE campaign_id = ? AND action = 'create' AND remote_type = 'envelopes' AND outcome != 'ok' AND at >= ?`,
-      )
-      .get(campaignId, live.startedIso) as { batches: number; people: number };
+    const { batches, people } = auditLogTable(this.#deps.db).failedEnvelopeBatches(
+      campaignId,
+      live.startedIso,
+    );
     if (batches === 0) return said;
     const n = (k: number, one: string, many: string) =>
       `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;

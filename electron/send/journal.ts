@@ -2,8 +2,9 @@ import type { HeldFollowUp, JournalStep, SendState } from '../../shared/send';
 import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
-import { onDoNotCallSql, sendableSql } from '../recipients/opt-outs';
-import { zonePrefixSql } from '../recipients/service';
+import { sendsTable, type SendFields, type SendRow, type StepRow } from '../db/tables/sends';
+
+export type { SendRow, StepRow };
 
 /**
  * The journal step that records who a send left out for being outside their calling hours when
@@ -19,17 +20,9 @@ export const CALLING_WINDOW_STEP = 'calling-window';
  *
  * Envelope ids live with their batch (migration 0007): `send_batches.envelopes` is an object
  * from recipient row to envelope id (JSONB; json() shows it as text) and `sent` counts its
- * entries, so an answered bulk request is one row written. A recipient's id is read through
- * its batch: envelopeIdSql().
+ * entries, so an answered bulk request is one row written. The SQL is the sends table
+ * module's (electron/db/tables/sends.ts).
  */
-
-/**
- * SQL for the envelope id of send_recipients row `s`, joined to its send_batches row `b`
- * (same campaign and batch); NULL while the recipient has none.
- */
-export function envelopeIdSql(s = 's', b = 'b'): string {
-  return `${b}.envelopes ->> ('$."' || ${s}.row || '"')`;
-}
 
 /** The engagement's progress as the send row keeps it (`remote_counts`, JSON). */
 export function remoteCounts(engagement: Engagement): string {
@@ -39,41 +32,6 @@ export function remoteCounts(engagement: Engagement): string {
     incomplete: engagement.countIncomplete,
     approved: engagement.complianceApproved,
   });
-}
-
-export interface SendRow {
-  campaign_id: string;
-  state: SendState;
-  profile_id: string | null;
-  api_url: string;
-  caller_id: string | null;
-  recipients_sha256: string | null;
-  batch_size: number;
-  total: number;
-  engagement_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  polls: number;
-  next_poll_at: number | null;
-  polled_at: string | null;
-  remote_status: string | null;
-  remote_counts: string | null;
-  created_at: string;
-  updated_at: string;
-  scheduled_at: string | null;
-  completed_at: string | null;
-}
-
-export interface StepRow {
-  step: string;
-  state: 'in_flight' | 'done';
-  remote_id: string | null;
-  detail: string | null;
-  updated_at: string;
 }
 
 export interface BatchRecipient {
@@ -86,7 +44,7 @@ export interface BatchRecipient {
 export class Journal {
   readonly #db: Db;
   readonly #clock: () => Date;
-  readonly #stmts;
+  readonly #table: ReturnType<typeof sendsTable>;
 
   /** One transaction wrapper for all: better-sqlite3 builds a new one per db.transaction() call. */
   readonly #tx: (work: () => unknown) => unknown;
@@ -95,42 +53,7 @@ export class Journal {
     this.#db = db;
     this.#clock = clock;
     this.#tx = db.transaction((work: () => unknown) => work());
-    this.#stmts = {
-      send: db.prepare('SELECT * FROM sends WHERE campaign_id = ?'),
-      step: db.prepare(
-        'SELECT step, state, remote_id, detail, updated_at FROM send_steps WHERE campaign_id = ? AND step = ?',
-      ),
-      upsertStep: db.prepare(
-        `INSERT INTO send_steps (campaign_id, step, state, remote_id, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (campaign_id, step) DO UPDATE SET state = excluded.state, remote_id = excluded.remote_id,
-           detail = excluded.detail, updated_at = excluded.updated_at`,
-      ),
-      batchState: db.prepare(
-        'UPDATE send_batches SET state = ?, attempts = attempts + ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
-      ),
-      // A batch is a run of consecutive rows: a primary-key range. Merge values come from the
-      // recipients rows, which cannot change while the campaign is locked for sending.
-      rangeMissing: db
-        .prepare(
-          `SELECT b.batch, s.row, s.e164, r.fields
-           FROM send_batches b
-           JOIN send_recipients s ON s.campaign_id = b.campaign_id AND s.row BETWEEN b.first_row AND b.last_row
-           JOIN recipients r ON r.campaign_id = s.campaign_id AND r.row = s.row
-           WHERE b.campaign_id = ? AND b.batch BETWEEN ? AND ?
-             AND (b.envelopes IS NULL OR ${envelopeIdSql()} IS NULL) ORDER BY s.row`,
-        )
-        .raw(true),
-      batchEnvelopes: db
-        .prepare('SELECT json(envelopes) FROM send_batches WHERE campaign_id = ? AND batch = ?')
-        .pluck(),
-      setBatchEnvelopes: db.prepare(
-        'UPDATE send_batches SET envelopes = jsonb(?), sent = ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
-      ),
-      sentCount: db
-        .prepare('SELECT COALESCE(sum(sent), 0) FROM send_batches WHERE campaign_id = ?')
-        .pluck(),
-      touch: db.prepare('UPDATE sends SET updated_at = ? WHERE campaign_id = ?'),
-    };
+    this.#table = sendsTable(db);
   }
 
   #now(): string {
@@ -138,7 +61,7 @@ export class Journal {
   }
 
   get(campaignId: string): SendRow | undefined {
-    return this.#stmts.send.get(campaignId) as SendRow | undefined;
+    return this.#table.find(campaignId);
   }
 
   /**
@@ -158,64 +81,23 @@ export class Journal {
     leaveOut?: readonly string[];
   }): SendRow {
     const now = this.#now();
-    const { campaignId, batchSize } = input;
+    const { campaignId } = input;
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM sends WHERE campaign_id = ?').run(campaignId);
-      this.#db
-        .prepare(
-          `INSERT INTO sends (campaign_id, state, profile_id, api_url, recipients_sha256, batch_size, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          campaignId,
-          input.state,
-          input.profileId,
-          input.apiUrl,
-          input.recipientsSha256,
-          batchSize,
-          now,
-          now,
-        );
-      this.#db
-        .prepare(
-          `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta)
-           SELECT r.campaign_id, r.row, r.e164, (ROW_NUMBER() OVER (ORDER BY r.row) - 1) / CAST(? AS INTEGER), ''
-           FROM recipients r
-           WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}
-             AND ${zonePrefixSql('r')} NOT IN (SELECT value FROM json_each(?))
-           ORDER BY r.row`,
-        )
-        .run(batchSize, campaignId, input.profileId, JSON.stringify(input.leaveOut ?? []));
-      this.#db
-        .prepare(
-          `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at)
-           SELECT campaign_id, batch, 'pending', count(*), min(row), max(row), ? FROM send_recipients WHERE campaign_id = ? GROUP BY batch`,
-        )
-        .run(now, campaignId);
-      this.#db
-        .prepare(
-          'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
-        )
-        .run(campaignId, campaignId);
+      this.#table.create({ ...input, leaveOut: input.leaveOut ?? [], now });
     })();
     return this.get(campaignId)!;
   }
 
   discard(campaignId: string): void {
-    this.#db.prepare('DELETE FROM sends WHERE campaign_id = ?').run(campaignId);
+    this.#table.delete(campaignId);
   }
 
-  update(campaignId: string, fields: Partial<Omit<SendRow, 'campaign_id' | 'created_at'>>): void {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-    const sets = entries.map(([k]) => `${k} = ?`);
-    sets.push('updated_at = ?');
-    this.#db
-      .prepare(`UPDATE sends SET ${sets.join(', ')} WHERE campaign_id = ?`)
-      .run(...entries.map(([, v]) => v as string | number | null), this.#now(), campaignId);
+  update(campaignId: string, fields: SendFields): void {
+    this.#table.update(campaignId, fields, this.#now());
   }
 
   step(campaignId: string, step: string): StepRow | undefined {
-    return this.#stmts.step.get(campaignId, step) as StepRow | undefined;
+    return this.#table.step(campaignId, step);
   }
 
   /**
@@ -233,12 +115,7 @@ export class Journal {
   }
 
   steps(campaignId: string): JournalStep[] {
-    const rows = this.#db
-      .prepare(
-        'SELECT step, state, remote_id, updated_at FROM send_steps WHERE campaign_id = ? ORDER BY updated_at, step',
-      )
-      .all(campaignId) as StepRow[];
-    return rows.map((r) => ({
+    return this.#table.steps(campaignId).map((r) => ({
       step: r.step,
       state: r.state,
       remoteId: r.remote_id,
@@ -247,11 +124,11 @@ export class Journal {
   }
 
   stepInFlight(campaignId: string, step: string): void {
-    this.#stmts.upsertStep.run(campaignId, step, 'in_flight', null, null, this.#now());
+    this.#table.putStep(campaignId, step, 'in_flight', null, null, this.#now());
   }
 
   stepDone(campaignId: string, step: string, remoteId: string | null, detail?: unknown): void {
-    this.#stmts.upsertStep.run(
+    this.#table.putStep(
       campaignId,
       step,
       'done',
@@ -263,22 +140,12 @@ export class Journal {
 
   /** Batches not yet done, in order, with their state. */
   openBatches(campaignId: string): Array<{ batch: number; state: 'pending' | 'in_flight' }> {
-    return this.#db
-      .prepare(
-        "SELECT batch, state FROM send_batches WHERE campaign_id = ? AND state != 'done' ORDER BY batch",
-      )
-      .all(campaignId) as Array<{ batch: number; state: 'pending' | 'in_flight' }>;
+    return this.#table.openBatches(campaignId);
   }
 
   /** True once any envelope request has gone out: from then on Omnigage may hold envelopes. */
   envelopesAttempted(campaignId: string): boolean {
-    return (
-      this.#db
-        .prepare(
-          "SELECT 1 FROM send_batches WHERE campaign_id = ? AND (attempts > 0 OR state != 'pending') LIMIT 1",
-        )
-        .get(campaignId) !== undefined
-    );
+    return this.#table.envelopesAttempted(campaignId);
   }
 
   /**
@@ -300,14 +167,12 @@ export class Journal {
     state: 'pending' | 'in_flight' | 'done',
     attempt = false,
   ): void {
-    this.#stmts.batchState.run(state, attempt ? 1 : 0, this.#now(), campaignId, batch);
+    this.#table.setBatchState(campaignId, batch, state, attempt, this.#now());
   }
 
   /** Recipients without an envelope for a run of batches, by batch: one read serves many requests. */
   missingInBatches(campaignId: string, from: number, to: number): Map<number, BatchRecipient[]> {
-    const rows = this.#stmts.rangeMissing.all(campaignId, from, to) as Array<
-      [number, number, string, string]
-    >;
+    const rows = this.#table.missingInBatches(campaignId, from, to);
     const out = new Map<number, BatchRecipient[]>();
     for (let b = from; b <= to; b++) out.set(b, []);
     for (const [batch, row, e164, meta] of rows) out.get(batch)?.push({ row, e164, meta });
@@ -318,18 +183,7 @@ export class Journal {
   recipientEnvelopes(
     campaignId: string,
   ): Array<{ batch: number; row: number; e164: string; envelopeId: string | null }> {
-    return this.#db
-      .prepare(
-        `SELECT s.batch, s.row, s.e164, ${envelopeIdSql()} AS envelopeId FROM send_recipients s
-         JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-         WHERE s.campaign_id = ? ORDER BY s.row`,
-      )
-      .all(campaignId) as Array<{
-      batch: number;
-      row: number;
-      e164: string;
-      envelopeId: string | null;
-    }>;
+    return this.#table.recipientEnvelopes(campaignId);
   }
 
   /** Recipients of one batch still without an envelope. */
@@ -343,13 +197,7 @@ export class Journal {
    * E.164 form); returns how many were recorded.
    */
   recordFound(campaignId: string, envelopes: ReadonlyMap<string, string>): number {
-    const waiting = this.#db
-      .prepare(
-        `SELECT s.batch, s.row, s.e164 FROM send_recipients s
-         JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-         WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NULL`,
-      )
-      .all(campaignId) as Array<{ batch: number; row: number; e164: string }>;
+    const waiting = this.#table.waitingForEnvelope(campaignId);
     const byBatch = new Map<number, Array<{ row: number; id: string }>>();
     for (const r of waiting) {
       const id = envelopes.get(phoneKey(r.e164) ?? r.e164);
@@ -374,7 +222,7 @@ export class Journal {
     batch: number,
     envelopes: ReadonlyArray<{ row: number; id: string }>,
   ): number {
-    const json = this.#stmts.batchEnvelopes.get(campaignId, batch) as string | null | undefined;
+    const json = this.#table.batchEnvelopes(campaignId, batch);
     if (!json) {
       // The usual case, a batch's first answer: written as it comes (rows are distinct).
       let text = '{';
@@ -382,13 +230,7 @@ export class Journal {
         const e = envelopes[i]!;
         text += `${i ? ',' : ''}"${e.row}":${JSON.stringify(e.id)}`;
       }
-      this.#stmts.setBatchEnvelopes.run(
-        `${text}}`,
-        envelopes.length,
-        this.#now(),
-        campaignId,
-        batch,
-      );
+      this.#table.setBatchEnvelopes(campaignId, batch, `${text}}`, envelopes.length, this.#now());
       return envelopes.length;
     }
     const known = JSON.parse(json) as Record<string, string>;
@@ -400,12 +242,12 @@ export class Journal {
       added++;
     }
     if (added > 0) {
-      this.#stmts.setBatchEnvelopes.run(
+      this.#table.setBatchEnvelopes(
+        campaignId,
+        batch,
         JSON.stringify(known),
         Object.keys(known).length,
         this.#now(),
-        campaignId,
-        batch,
       );
     }
     return added;
@@ -424,7 +266,7 @@ export class Journal {
   ): number {
     return this.transaction(() => {
       const added = envelopes.length > 0 ? this.#addEnvelopes(campaignId, batch, envelopes) : 0;
-      if (done) this.#stmts.batchState.run('done', 0, this.#now(), campaignId, batch);
+      if (done) this.#table.setBatchState(campaignId, batch, 'done', false, this.#now());
       alsoInside();
       return added;
     });
@@ -432,41 +274,19 @@ export class Journal {
 
   /** After a reconciliation: in-flight batches whose recipients all have envelopes are done, the rest pending. */
   settleInFlightBatches(campaignId: string): void {
-    this.#db
-      .prepare(
-        `UPDATE send_batches SET updated_at = ?, state = CASE WHEN EXISTS (SELECT 1 FROM send_recipients r
-           WHERE r.campaign_id = send_batches.campaign_id AND r.row BETWEEN send_batches.first_row AND send_batches.last_row
-             AND ${envelopeIdSql('r', 'send_batches')} IS NULL)
-           THEN 'pending' ELSE 'done' END
-         WHERE campaign_id = ? AND state = 'in_flight'`,
-      )
-      .run(this.#now(), campaignId);
+    this.#table.settleInFlightBatches(campaignId, this.#now());
   }
 
   /** Recipients with an envelope. */
   sentCount(campaignId: string): number {
-    return this.#stmts.sentCount.get(campaignId) as number;
+    return this.#table.sentCount(campaignId);
   }
 
   /** Recipients without an envelope whose number is now on the opt-out list are dropped before sending. */
   dropOptedOut(campaignId: string, profileId: string | null): number {
     let dropped = 0;
     this.#db.transaction(() => {
-      dropped = this.#db
-        .prepare(
-          `DELETE FROM send_recipients WHERE campaign_id = ?
-             AND ${onDoNotCallSql('send_recipients.e164', '?')}
-             AND NOT EXISTS (SELECT 1 FROM send_batches b WHERE b.campaign_id = send_recipients.campaign_id
-               AND b.batch = send_recipients.batch AND ${envelopeIdSql('send_recipients')} IS NOT NULL)`,
-        )
-        .run(campaignId, profileId).changes;
-      if (dropped > 0) {
-        this.#db
-          .prepare(
-            'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
-          )
-          .run(campaignId, campaignId);
-      }
+      dropped = this.#table.dropOnDoNotCall(campaignId, profileId);
     })();
     return dropped;
   }

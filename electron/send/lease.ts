@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/open';
+import { sendsTable } from '../db/tables/sends';
 import type { Clock } from '../clock';
 
 /**
@@ -24,10 +25,7 @@ export class Lease {
 
   acquire(campaignId: string): boolean {
     const take = this.#db.transaction(() => {
-      const row = this.#db
-        .prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?')
-        .get(campaignId) as
-        { lease_owner: string | null; lease_expires_at: number | null } | undefined;
+      const row = sendsTable(this.#db).lease(campaignId);
       if (!row) return false;
       const now = this.#clock().getTime();
       const free =
@@ -36,34 +34,23 @@ export class Lease {
         (row.lease_expires_at ?? 0) < now ||
         ownerIsDead(row.lease_owner);
       if (!free) return false;
-      this.#db
-        .prepare('UPDATE sends SET lease_owner = ?, lease_expires_at = ? WHERE campaign_id = ?')
-        .run(this.owner, now + this.#ttlMs, campaignId);
+      sendsTable(this.#db).takeLease(campaignId, this.owner, now + this.#ttlMs);
       return true;
     });
     return take.immediate();
   }
 
   renew(campaignId: string): void {
-    this.#db
-      .prepare('UPDATE sends SET lease_expires_at = ? WHERE campaign_id = ? AND lease_owner = ?')
-      .run(this.#clock().getTime() + this.#ttlMs, campaignId, this.owner);
+    sendsTable(this.#db).renewLease(campaignId, this.owner, this.#clock().getTime() + this.#ttlMs);
   }
 
   release(campaignId: string): void {
-    this.#db
-      .prepare(
-        'UPDATE sends SET lease_owner = NULL, lease_expires_at = NULL WHERE campaign_id = ? AND lease_owner = ?',
-      )
-      .run(campaignId, this.owner);
+    sendsTable(this.#db).releaseLease(campaignId, this.owner);
   }
 
   /** Held by someone else who is still alive. */
   heldElsewhere(campaignId: string): boolean {
-    const row = this.#db
-      .prepare('SELECT lease_owner, lease_expires_at FROM sends WHERE campaign_id = ?')
-      .get(campaignId) as
-      { lease_owner: string | null; lease_expires_at: number | null } | undefined;
+    const row = sendsTable(this.#db).lease(campaignId);
     if (!row?.lease_owner || row.lease_owner === this.owner) return false;
     return (row.lease_expires_at ?? 0) >= this.#clock().getTime() && !ownerIsDead(row.lease_owner);
   }

@@ -1,5 +1,5 @@
-import type { SendState } from '../../shared/send';
 import type { Db } from '../db/open';
+import { sendsTable } from '../db/tables/sends';
 import type { Logger } from '../logging/logger';
 import type { SendDriver } from './driver';
 import type { SendEvents } from './events';
@@ -83,15 +83,7 @@ export class Outbox {
     this.#ticking = (async () => {
       try {
         const now = clock().getTime();
-        const rows = db
-          .prepare(
-            "SELECT campaign_id, state, next_attempt_at FROM sends WHERE state IN ('queued','sending')",
-          )
-          .all() as Array<{
-          campaign_id: string;
-          state: SendState;
-          next_attempt_at: number | null;
-        }>;
+        const rows = sendsTable(db).outbox();
         for (const row of rows) {
           if (runs.has(row.campaign_id)) continue;
           if (row.state === 'queued' && !force && (row.next_attempt_at ?? 0) > now) continue;

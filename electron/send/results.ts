@@ -15,12 +15,14 @@ import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
-import { zonePrefixSql, type RecipientService } from '../recipients/service';
+import type { RecipientService } from '../recipients/service';
 import { sameFile, writeBack } from '../recipients/write-back';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
 import { clientFor } from './engine';
-import { envelopeIdSql, remoteCounts } from './journal';
+import { remoteCounts } from './journal';
+import { recipientsTable } from '../db/tables/recipients';
+import { sendsTable, type ResultJoinRow as JoinedRow } from '../db/tables/sends';
 import type { SendService } from './service';
 import type { Clock } from '../clock';
 
@@ -67,27 +69,6 @@ const HELD_WORD = 'not called: held for their calling hours, called by a follow-
 
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
-/** A handed-over recipient's outcome: `pending` until known, `not sent` without an envelope. */
-const OUTCOME_SQL = `COALESCE(s.outcome, CASE WHEN ${envelopeIdSql()} IS NULL THEN 'not sent' ELSE 'pending' END)`;
-
-interface JoinedRow {
-  row: number;
-  phone_raw: string;
-  rstatus: 'valid' | 'invalid' | 'duplicate';
-  duplicate_of: number | null;
-  re164: string | null;
-  fields: string;
-  in_send: number | null;
-  envelope_id: string | null;
-  status: string | null;
-  outcome: string | null;
-  call_status: string | null;
-  /** Left out by the send: outside their calling hours when the calls started. */
-  /** Why the send left the row out for its calling hours (LEFT_OUT_WORD, HELD_WORD), else null. */
-  left_out: string | null;
-  finished_at: string | null;
-}
-
 export class ResultsService {
   readonly #deps: ResultsServiceDeps;
   readonly #clock: Clock;
@@ -99,12 +80,7 @@ export class ResultsService {
 
   /** Polls every scheduled send whose next poll is due, one after the other. */
   async pollDue(now: number = this.#clock().getTime()): Promise<void> {
-    const due = this.#deps.db
-      .prepare(
-        "SELECT campaign_id FROM sends WHERE state = 'scheduled' AND (next_poll_at IS NULL OR next_poll_at <= ?)",
-      )
-      .pluck()
-      .all(now) as string[];
+    const due = sendsTable(this.#deps.db).dueForPoll(now);
     for (const campaignId of due) {
       try {
         await this.refresh(campaignId);
@@ -198,23 +174,8 @@ export class ResultsService {
     const db = this.#deps.db;
     // Envelopes are matched to recipients by the envelope id the journal recorded, never by the
     // number as listed: a listing may echo numbers in another form or hold other engagements'.
-    const known = new Map(
-      (
-        db
-          .prepare(
-            `SELECT s.row, s.e164, s.result_id, s.outcome, ${envelopeIdSql()} AS envelope_id FROM send_recipients s
-           JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-           WHERE s.campaign_id = ? AND ${envelopeIdSql()} IS NOT NULL`,
-          )
-          .all(campaignId) as Array<{
-          row: number;
-          e164: string;
-          result_id: string | null;
-          outcome: string | null;
-          envelope_id: string;
-        }>
-      ).map((r) => [r.envelope_id, r]),
-    );
+    const sends = sendsTable(db);
+    const known = new Map(sends.withEnvelope(campaignId).map((r) => [r.envelope_id, r]));
 
     // Call results are one request each: fetch those not yet known, a bounded number per poll.
     const wanted: Array<{ e164: string; resultId: string }> = [];
@@ -240,11 +201,6 @@ export class ResultsService {
       }),
     );
 
-    const update = db.prepare(
-      `UPDATE send_recipients SET status = ?, call_id = ?, call_status = ?, duration = ?, finished_at = ?,
-         result_id = COALESCE(?, result_id), outcome = COALESCE(?, outcome)
-       WHERE campaign_id = ? AND row = ?`,
-    );
     let finished = 0;
     db.transaction(() => {
       for (const envelope of envelopes) {
@@ -263,17 +219,15 @@ export class ResultsService {
         const outcome =
           kind ??
           (final && (kind === null || !call?.resultId) ? (call?.status ?? envelope.status) : null);
-        update.run(
-          envelope.status,
-          call?.id ?? envelope.callId,
-          call?.status ?? null,
-          call?.duration ?? null,
-          call?.finishedAt ?? envelope.completedAt,
-          kind !== undefined ? (call?.resultId ?? null) : null,
+        sends.setCallResult(campaignId, recipient.row, {
+          status: envelope.status,
+          callId: call?.id ?? envelope.callId,
+          callStatus: call?.status ?? null,
+          duration: call?.duration ?? null,
+          finishedAt: call?.finishedAt ?? envelope.completedAt,
+          resultId: kind !== undefined ? (call?.resultId ?? null) : null,
           outcome,
-          campaignId,
-          recipient.row,
-        );
+        });
       }
     })();
 
@@ -316,16 +270,12 @@ export class ResultsService {
   }
 
   #rows(campaignId: string, offset: number, limit: number): JoinedRow[] {
-    return this.#deps.db
-      .prepare(
-        `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
-           s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status, s.finished_at,
-           (CASE WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ? END) AS left_out
-         FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
-           LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-         WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
-      )
-      .all(...this.#leftOut(campaignId), campaignId, limit, offset) as JoinedRow[];
+    return sendsTable(this.#deps.db).resultRows(
+      campaignId,
+      this.#leftOut(campaignId),
+      limit,
+      offset,
+    );
   }
 
   /** The zone prefixes the send left out for calling hours (journal step), as a JSON array. */
@@ -380,23 +330,10 @@ export class ResultsService {
       const counted = this.#outcomeCounts(campaignId);
       for (const c of counted) outcomes[c.o] = c.n;
       // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
-      const held = this.#deps.db
-        .prepare(
-          `SELECT CASE WHEN r.status = 'invalid' THEN 'not called: invalid number'
-                  WHEN r.status = 'duplicate' THEN 'not called: repeats another row'
-                  WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ?
-                  ELSE 'not called: opted out' END AS o, count(*) AS n
-           FROM recipients r WHERE r.campaign_id = ?
-             AND NOT EXISTS (SELECT 1 FROM send_recipients s WHERE s.campaign_id = r.campaign_id AND s.row = r.row)
-           GROUP BY o`,
-        )
-        .all(...this.#leftOut(campaignId), campaignId) as Array<{ o: string; n: number }>;
+      const held = sendsTable(this.#deps.db).heldBackCounts(campaignId, this.#leftOut(campaignId));
       for (const c of held) outcomes[c.o] = c.n;
     }
-    const total = this.#deps.db
-      .prepare('SELECT count(*) FROM recipients WHERE campaign_id = ?')
-      .pluck()
-      .get(campaignId) as number;
+    const total = recipientsTable(this.#deps.db).total(campaignId);
     const status = this.#deps.send.status(campaignId);
     return {
       campaignId,
@@ -413,24 +350,12 @@ export class ResultsService {
 
   /** The recipients handed over at send time, by outcome (`pending` until known, `not sent` without an envelope). */
   #outcomeCounts(campaignId: string): Array<{ o: string; n: number }> {
-    return this.#deps.db
-      .prepare(
-        `SELECT ${OUTCOME_SQL} AS o, count(*) AS n
-         FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-         WHERE s.campaign_id = ? GROUP BY o`,
-      )
-      .all(campaignId) as Array<{ o: string; n: number }>;
+    return sendsTable(this.#deps.db).outcomeCounts(campaignId);
   }
 
   /** Calls ended per minute (Omnigage's times, with their offsets, read by SQLite). */
   #calledAt(campaignId: string): Array<[number, number]> {
-    return this.#deps.db
-      .prepare(
-        `SELECT CAST(strftime('%s', finished_at) AS INTEGER) / 60 AS minute, count(*) AS n FROM send_recipients
-         WHERE campaign_id = ? AND finished_at IS NOT NULL AND minute IS NOT NULL GROUP BY minute ORDER BY minute`,
-      )
-      .raw(true)
-      .all(campaignId) as Array<[number, number]>;
+    return sendsTable(this.#deps.db).calledPerMinute(campaignId);
   }
 
   /**
@@ -439,13 +364,7 @@ export class ResultsService {
    */
   totals(campaignIds: readonly string[]): Record<string, Record<string, number>> {
     // One grouped query for the whole list (the campaigns screen asks for every sent campaign).
-    const rows = this.#deps.db
-      .prepare(
-        `SELECT s.campaign_id AS id, ${OUTCOME_SQL} AS o, count(*) AS n
-         FROM send_recipients s LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-         WHERE s.campaign_id IN (SELECT value FROM json_each(?)) GROUP BY s.campaign_id, o`,
-      )
-      .all(JSON.stringify(campaignIds)) as Array<{ id: string; o: string; n: number }>;
+    const rows = sendsTable(this.#deps.db).outcomeCountsOf(campaignIds);
     const totals: Record<string, Record<string, number>> = {};
     for (const { id, o, n } of rows) (totals[id] ??= {})[o] = n;
     return totals;
@@ -595,12 +514,7 @@ export class ResultsService {
     const outcomes = CALL_AGAIN_GROUPS.filter((g) => groups.includes(g.id)).flatMap(
       (g) => g.outcomes,
     );
-    const rows = this.#deps.db
-      .prepare(
-        `SELECT row FROM send_recipients WHERE campaign_id = ? AND outcome IN (${outcomes.map(() => '?').join(', ')}) ORDER BY row`,
-      )
-      .pluck()
-      .all(campaignId, ...outcomes) as number[];
+    const rows = sendsTable(this.#deps.db).rowsWithOutcome(campaignId, outcomes);
     if (rows.length === 0) {
       throw new AppError(
         'invalid_input',

@@ -1,6 +1,7 @@
 import type { JournalStep, SendProgress, SendState, SendStatus, SendStep } from '../../shared/send';
 import { sayOnce, waitingForApproval } from '../../shared/send';
 import type { Db } from '../db/open';
+import { sendsTable } from '../db/tables/sends';
 import type { Journal, SendRow } from './journal';
 import type { Reachability } from './reachability';
 import type { RunningSends } from './runs';
@@ -128,25 +129,12 @@ export class SendStatusBuilder {
   waitingForTime(): Array<{ campaignId: string; at: string }> {
     // Asked at every change of any send (the keep-awake guard): one query, not one campaign
     // read per queued send.
-    return this.#deps.db
-      .prepare(
-        `SELECT s.campaign_id AS campaignId, json_extract(c.delivery, '$.at') AS at
-           FROM sends s JOIN campaigns c ON c.id = s.campaign_id
-          WHERE s.state IN ('queued','sending') AND json_extract(c.delivery, '$.type') = 'at'
-            AND json_extract(c.delivery, '$.at') IS NOT NULL
-          ORDER BY s.created_at`,
-      )
-      .all() as Array<{ campaignId: string; at: string }>;
+    return sendsTable(this.#deps.db).waitingForTime();
   }
 
   /** Sends waiting in the outbox or running. */
   outbox(): SendStatus[] {
-    const ids = this.#deps.db
-      .prepare(
-        "SELECT campaign_id FROM sends WHERE state IN ('queued','sending','paused') ORDER BY created_at",
-      )
-      .pluck()
-      .all() as string[];
+    const ids = sendsTable(this.#deps.db).unfinishedIds();
     return ids.map((id) => this.status(id)!).filter(Boolean);
   }
 }

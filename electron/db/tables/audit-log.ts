@@ -72,6 +72,19 @@ class AuditLogTable {
   }
 
   /**
+   * Envelope batches of the campaign whose request failed or went unanswered since `sinceIso`,
+   * and how many recipients they held.
+   */
+  failedEnvelopeBatches(campaignId: string, sinceIso: string): { batches: number; people: number } {
+    return this.#s
+      .get(
+        `SELECT count(*) AS batches, coalesce(sum(count), 0) AS people FROM audit_log
+          WHERE campaign_id = ? AND action = 'create' AND remote_type = 'envelopes' AND outcome != 'ok' AND at >= ?`,
+      )
+      .get(campaignId, sinceIso) as { batches: number; people: number };
+  }
+
+  /**
    * The last time a campaign the CLI linked to this campaign file (by absolute path) was
    * scheduled in Omnigage, and the engagement's id.
    */

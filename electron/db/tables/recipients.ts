@@ -267,6 +267,23 @@ class RecipientsTable {
       .all({ campaignId, profileId, limit, offset }) as RecipientRow[];
   }
 
+  /** How many rows the list has. */
+  total(campaignId: string): number {
+    return this.#s
+      .get('SELECT count(*) FROM recipients WHERE campaign_id = ?', 'pluck')
+      .get(campaignId) as number;
+  }
+
+  /** How many rows are sendable (sendableSql) for the profile now. */
+  sendableCount(campaignId: string, profileId: string | null): number {
+    return this.#s
+      .get(
+        `SELECT count(*) FROM recipients r WHERE r.campaign_id = ? AND ${sendableSql('r', '?')}`,
+        'pluck',
+      )
+      .get(campaignId, profileId) as number;
+  }
+
   /** The first `limit` rows' cells (JSON), in row order. */
   firstFields(campaignId: string, limit: number): string[] {
     return this.#s

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../electron/db/migrate';
 import { migrations } from '../../../electron/db/migrations/index';
-import { envelopeIdSql, Journal } from '../../../electron/send/journal';
+import { envelopeIdSql } from '../../../electron/db/tables/sends';
+import { Journal } from '../../../electron/send/journal';
 import { useTempDir } from '../../helpers/temp';
 
 const tempDir = useTempDir();

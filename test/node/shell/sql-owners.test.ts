@@ -11,21 +11,6 @@ const root = process.cwd();
  */
 const OWNERS = ['electron/db/'];
 
-/**
- * Files that still hold SQL while they wait for their turn (the send engine is being split into
- * modules; its SQL moves into the table modules after that). Remove a line when its file is done:
- * the last test below fails when a file listed here no longer needs to be.
- */
-const NOT_YET: readonly string[] = [
-  'electron/send/checks.ts',
-  'electron/send/driver.ts',
-  'electron/send/journal.ts',
-  'electron/send/lease.ts',
-  'electron/send/outbox.ts',
-  'electron/send/results.ts',
-  'electron/send/status.ts',
-];
-
 // Statements as they are written in this code base: upper-case keywords inside a string.
 const SQL = [
   /\bSELECT\b[\s\S]{0,400}?\bFROM\s+[a-z_]/,
@@ -84,18 +69,11 @@ describe('SQL lives in the table modules', () => {
 
   it('no module outside electron/db/ writes SQL', () => {
     const offenders = shipped
-      .filter((file) => !owned(file) && !NOT_YET.includes(file))
+      .filter((file) => !owned(file))
       .flatMap((file) => {
         const found = firstSqlLine(readFileSync(join(root, file), 'utf8'));
         return found ? [`${file} ${found}`] : [];
       });
     expect(offenders).toEqual([]);
-  });
-
-  it('every file still waiting for its turn does hold SQL (so the list only shrinks)', () => {
-    const done = NOT_YET.filter(
-      (file) => firstSqlLine(readFileSync(join(root, file), 'utf8')) === null,
-    );
-    expect(done).toEqual([]);
   });
 });
