@@ -179,15 +179,35 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const services = opened;
   services.log.info('cli', { command: args.command, file: file.path });
   try {
-    if (args.command === 'validate') {
-      // The office's shared do-not-call file as it is now: its numbers count as opted out.
-      await readShared(services, io);
-      return await validate(services, file, args.json, io);
-    }
-    if (args.command === 'send') return await send(services, file, args.json, io);
-    if (args.command === 'test-call') return await testCall(services, file, args, io);
-    if (args.command === 'results') return await results(services, file, args, io);
-    return await status(services, file, args.json, io);
+    return await exitCodeOf(services, io, async () => {
+      if (args.command === 'validate') {
+        // The office's shared do-not-call file as it is now: its numbers count as opted out.
+        await readShared(services, io);
+        return await validate(services, file, args.json, io);
+      }
+      if (args.command === 'send') return await send(services, file, args.json, io);
+      if (args.command === 'test-call') return await testCall(services, file, args, io);
+      if (args.command === 'results') return await results(services, file, args, io);
+      return await status(services, file, args.json, io);
+    });
+  } finally {
+    await services.send.stopOutbox();
+    services.close();
+  }
+}
+
+/**
+ * Runs a command on the opened services and turns what it throws into the exit code, the same
+ * for every command: input the CLI cannot use (UnusableInput) exits 2, a refusal the app words
+ * itself (AppError) exits 1 with its message, anything else exits 1 and is logged.
+ */
+async function exitCodeOf(
+  services: Services,
+  io: CliIo,
+  command: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await command();
   } catch (error) {
     if (error instanceof UnusableInput) {
       io.stderr(`${error.message}\n`);
@@ -200,9 +220,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     services.log.error('cli failed', { error });
     io.stderr(`Something went wrong: ${(error as Error).message}\n`);
     return 1;
-  } finally {
-    await services.send.stopOutbox();
-    services.close();
   }
 }
 
@@ -350,15 +367,9 @@ async function optOutsCommand(
   const services = opened;
   services.log.info('cli', { command: 'optouts', action: args.sub, count: args.values.length });
   try {
-    return await runOptOuts(services, args.sub!, args.values, args.json, io, encoding);
-  } catch (error) {
-    if (error instanceof AppError) {
-      io.stderr(`${error.message}\n`);
-      return 1;
-    }
-    services.log.error('cli failed', { error });
-    io.stderr(`Something went wrong: ${(error as Error).message}\n`);
-    return 1;
+    return await exitCodeOf(services, io, () =>
+      runOptOuts(services, args.sub!, args.values, args.json, io, encoding),
+    );
   } finally {
     services.close();
   }

@@ -1,8 +1,14 @@
-import type { HeldFollowUp, JournalStep, SendState } from '../../shared/send';
+import type { HeldFollowUp, JournalStep } from '../../shared/send';
 import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
-import { sendsTable, type SendFields, type SendRow, type StepRow } from '../db/tables/sends';
+import {
+  sendsTable,
+  type NewSend,
+  type SendFields,
+  type SendRow,
+  type StepRow,
+} from '../db/tables/sends';
 
 export type { SendRow, StepRow };
 
@@ -70,16 +76,7 @@ export class Journal {
    * Done in SQL (no row passes through JS); `meta` keeps the row's cells, which the engine maps
    * to merge keys with the list's column mapping (the list cannot change while a send exists).
    */
-  create(input: {
-    campaignId: string;
-    state: SendState;
-    profileId: string | null;
-    apiUrl: string;
-    recipientsSha256: string | null;
-    batchSize: number;
-    /** Zone prefixes (zonePrefixSql) of recipients left out: outside their calling hours. */
-    leaveOut?: readonly string[];
-  }): SendRow {
+  create(input: Omit<NewSend, 'leaveOut'> & Partial<Pick<NewSend, 'leaveOut'>>): SendRow {
     const now = this.#now();
     const { campaignId } = input;
     this.#db.transaction(() => {

@@ -84,6 +84,18 @@ export interface CallResult {
   outcome: string | null;
 }
 
+/** What a new send is made from (see SendsTable.create). */
+export interface NewSend {
+  campaignId: string;
+  state: SendState;
+  profileId: string | null;
+  apiUrl: string;
+  recipientsSha256: string | null;
+  batchSize: number;
+  /** Zone prefixes (zonePrefixSql) of recipients left out: outside their calling hours. */
+  leaveOut: readonly string[];
+}
+
 /**
  * The send journal's tables: one send per campaign (sends: run state, lease, polling), its steps
  * (send_steps), its batches with their envelope ids (send_batches) and its frozen recipients
@@ -109,16 +121,7 @@ class SendsTable {
    * prefix is not in `leaveOut`, in row order. Done in SQL: no row passes through JavaScript.
    * Run it inside a transaction.
    */
-  create(input: {
-    campaignId: string;
-    state: SendState;
-    profileId: string | null;
-    apiUrl: string;
-    recipientsSha256: string | null;
-    batchSize: number;
-    leaveOut: readonly string[];
-    now: string;
-  }): void {
+  create(input: NewSend & { now: string }): void {
     const { campaignId, batchSize, now } = input;
     this.delete(campaignId);
     this.#s
