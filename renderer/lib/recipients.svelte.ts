@@ -64,6 +64,8 @@ export class RecipientsState {
   anchor: RowAt | null = null;
   /** The selection before the current Shift range began, so the range can grow and shrink. */
   #beforeRange: Selection | null = null;
+  /** The focused row as the spreadsheet numbers it (see labelOf). */
+  focusLabel = $state<number | null>(null);
   /** The row whose message is shown, with its rendered text. */
   focusRow = $state<number | null>(null);
   preview = $state.raw<Preview | null>(null);
@@ -512,6 +514,8 @@ export class RecipientsState {
 
   /** Shows how each message sounds for one row. */
   async show(row: number): Promise<void> {
+    // Its spreadsheet row, kept while it is out of the loaded rows (fixed under "Problems only").
+    if (row !== this.focusRow || this.findLoaded(row)) this.focusLabel = this.labelOf(row);
     this.focusRow = row;
     try {
       const previews = await Promise.all(

@@ -10,7 +10,7 @@ import {
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { wavBytes } from '../helpers/audio';
@@ -539,6 +539,110 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await dialog.getByRole('button', { name: 'Delete from this computer' }).click();
     await page.getByText(`Deleted "${name}".`).waitFor();
     await expect.poll(() => sent.count()).toBe(before - 1);
+  });
+
+  it('walks import → fix a row → review with the keyboard alone (Tab, Enter, Escape), in both themes, wide and narrow', async () => {
+    writeFileSync(
+      join(files, 'keyboard.csv'),
+      [
+        'First Name,Mobile,Branch', // line 1
+        'Gus,(212) 555-0150,Midtown',
+        'Hal,212-555-01,Uptown', // line 3: too short
+        '', // line 4: blank
+        'Ida,(312) 555-0160,Loop',
+        'Jo,555,Brooklyn', // line 6: too short
+      ].join('\n') + '\n',
+    );
+    /** Presses Tab until `target` has the focus (no clicks anywhere in this walk). */
+    const tabTo = async (target: Locator, most = 80) => {
+      for (let i = 0; i < most; i++) {
+        const there = await target
+          .evaluate((el) => el === document.activeElement, undefined, { timeout: 500 })
+          .catch(() => false);
+        if (there) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached ${String(target)}`);
+    };
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return { id: el?.id ?? '', text: el?.textContent?.trim() ?? '', row: el?.dataset.row };
+      });
+    /** The same screen in the light and the dark theme, in a wide and a narrow window. */
+    const shotEveryWay = async (name: string) => {
+      for (const width of [1280, 760])
+        for (const scheme of ['light', 'dark'] as const) {
+          await page.setViewportSize({ width, height: 860 });
+          await page.emulateMedia({ colorScheme: scheme });
+          await shot(`${name}-${scheme}-${width === 1280 ? 'wide' : 'narrow'}`);
+        }
+      await page.setViewportSize({ width: 1280, height: 860 });
+      await page.emulateMedia({ colorScheme: 'light' });
+    };
+
+    // A new campaign from the campaigns list.
+    await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
+    await tabTo(page.getByRole('button', { name: 'New campaign' }));
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Campaign name').waitFor();
+    await page.keyboard.type('Snow day (keyboard)');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Snow day (keyboard)' }).waitFor();
+    await tabTo(page.getByLabel('What the person hears'));
+    await page.keyboard.type('Hello {{first-name}}, school is closed today.');
+    await page.getByTestId('save-state').getByText('All changes saved').waitFor();
+
+    // Recipients: the file dialog, the mapping step, the import.
+    // The tabs take arrow keys; Tab reaches the step's own way on.
+    await tabTo(page.getByRole('button', { name: 'Next: recipients →' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Add the people to call' }).waitFor();
+    harness.dialogs.willOpen(join(files, 'keyboard.csv'));
+    await tabTo(page.getByRole('button', { name: 'Choose a file…' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Check the columns of keyboard\.csv/ }).waitFor();
+    expect((await focused()).id).toBe('mapping-title');
+    await tabTo(page.getByRole('button', { name: 'Import this list' }));
+    await page.keyboard.press('Enter');
+    await page.getByText('Imported 4 rows from keyboard.csv.').waitFor();
+
+    // Problems only, from its first row; Enter opens it, the fix is typed, Enter saves it.
+    await tabTo(page.getByRole('radio', { name: 'Problems only' }));
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="recipient-row"]').length === 2,
+    );
+    // Rows carry the spreadsheet's numbers: the column names are row 1, the blank line counts.
+    expect(
+      await page
+        .getByTestId('recipient-row')
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('.num')?.textContent?.trim())),
+    ).toEqual(['3', '6']);
+    await tabTo(page.getByTestId('recipient-row').first());
+    await page.keyboard.press('Enter');
+    await page.getByTestId('row-panel').waitFor();
+    expect(await focused()).toMatchObject({ id: 'row-title', text: 'Row 3' });
+    await tabTo(page.getByLabel('Correct the number'));
+    await page.keyboard.type('(212) 555-0151');
+    await shotEveryWay('keyboard-fix');
+    await page.keyboard.press('Enter');
+    await page.getByText('Row 3 now calls +12125550151.').waitFor();
+    // The form went with the fix; the keyboard stays in the panel.
+    await expect.poll(async () => (await focused()).id).toBe('row-title');
+    // Escape closes the panel; its row left "Problems only", so the keyboard goes to the one left.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('row-panel').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await focused()).row).toBe('4'); // data row 4, line 6
+    expect(await page.getByTestId('recipient-row').count()).toBe(1);
+
+    // On to Review, still from the keyboard.
+    await tabTo(page.getByRole('button', { name: 'Next: review →' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Before you send' }).waitFor();
+    // The keyboard starts at the top of Review, not back on the page.
+    await expect.poll(async () => (await focused()).text).toBe('Before you send');
+    await shotEveryWay('keyboard-review');
   });
 
   it('ran without page errors or CSP violations, and saved its screenshots', () => {
