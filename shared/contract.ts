@@ -21,6 +21,7 @@ import {
 import type { QuietHoursReport } from './recipients/quiet-hours';
 import type { RehearsalStatus } from './rehearsal';
 import type { CampaignReport } from './report';
+import { callLimitSchema, type CallLimit, type CallRecord } from './call-history';
 import {
   droppedFileSchema,
   fileHandleSchema,
@@ -135,6 +136,12 @@ export const contract = {
   ).returns<Profile>(),
   'profiles:delete': channel(z.object({ id: profileIdSchema })).returns<{ deleted: true }>(),
   'profiles:setActive': channel(z.object({ id: profileIdSchema })).returns<Profile>(),
+  /** Each profile's frequency rule ("no more than N calls to a number in D days"), by profile id. */
+  'profiles:callLimits': channel(none).returns<Record<string, CallLimit>>(),
+  /** Sets a profile's frequency rule, or removes it (null). */
+  'profiles:setCallLimit': channel(
+    z.object({ profileId: profileIdSchema, limit: callLimitSchema.nullable() }),
+  ).returns<CallLimit | null>(),
   /**
    * "Rehearse without calling anyone": the app runs a pretend Omnigage on this computer and a
    * profile that points at it is used for new campaigns until it stops (refused when the
@@ -184,6 +191,10 @@ export const contract = {
   'recipients:list': channel(z.object({ campaignId: campaignIdSchema })).returns<{
     list: RecipientList | null;
   }>(),
+  /** Every call this computer handed to Omnigage for a row's number, across campaigns, newest first. */
+  'recipients:history': channel(
+    z.object({ campaignId: campaignIdSchema, row: z.number().int().min(0) }),
+  ).returns<{ e164: string | null; calls: CallRecord[] }>(),
   'recipients:page': channel(
     z.object({
       campaignId: campaignIdSchema,

@@ -1,3 +1,4 @@
+import type { CallLimitHold } from './call-history';
 import { z } from 'zod';
 import { campaignIdSchema, type CampaignSummary } from './campaign';
 import { CALL_AGAIN_GROUP_IDS } from './results-words';
@@ -188,7 +189,9 @@ export interface SendProblem {
     | 'already_sent'
     | 'in_progress'
     /** The office's shared do-not-call file cannot be read (blocking when the last copy is too old). */
-    | 'do_not_call';
+    | 'do_not_call'
+    /** The profile's frequency rule holds recipients back (blocking when it would hold back everyone). */
+    | 'call_limit';
   message: string;
   /** True: the send cannot start. False: a warning (offline means "it will be queued"). */
   blocking: boolean;
@@ -202,6 +205,11 @@ export interface SendCheck {
   recipients: ValidationSummary;
   /** The Omnigage caller ID the campaign's caller ID resolved to, when checked online. */
   callerId: { id: string; phoneNumber: string } | null;
+  /**
+   * The profile's frequency rule and how many of the recipients it would hold back if the send
+   * started now (they are counted in `recipients.valid`); null when the profile has no rule.
+   */
+  callLimit: CallLimitHold | null;
 }
 
 /** What `send:cancel` reports: what already exists in Omnigage (nobody is called for it). */

@@ -171,6 +171,9 @@ export function createHandlers({
       profilesChanged(id);
       return active;
     },
+    'profiles:callLimits': () => services.send.history.limits(),
+    'profiles:setCallLimit': ({ profileId, limit }) =>
+      services.send.history.setLimit(profileId, limit),
     // The rehearsal changes the profiles too (its own, and which one new campaigns use).
     'rehearsal:status': () => services.rehearsal.status(),
     'rehearsal:start': async () => {
@@ -218,6 +221,10 @@ export function createHandlers({
       cancelling: services.imports.cancel(campaignId),
     }),
     'recipients:list': ({ campaignId }) => ({ list: recipients.getList(campaignId) }),
+    'recipients:history': ({ campaignId, row }) => {
+      const { e164 } = recipients.rowCells(campaignId, row);
+      return { e164, calls: e164 ? services.send.history.history(e164) : [] };
+    },
     'recipients:page': ({ campaignId, offset, limit, filter, profileId }) =>
       recipients.page(campaignId, {
         offset,

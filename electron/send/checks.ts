@@ -18,6 +18,7 @@ import type { ProfileService } from '../profiles/service';
 import { recipientsTable } from '../db/tables/recipients';
 import type { SendReadiness } from '../recipients/opt-outs';
 import type { RecipientService } from '../recipients/service';
+import { CallHistory } from './call-history';
 import { clientFor, matchCallerId, messageSlots, type EngineOptions } from './engine';
 import type { Journal } from './journal';
 import type { RunningSends } from './runs';
@@ -46,6 +47,8 @@ export interface SendChecksDeps {
   credentials: CredentialsFor;
   options: EngineOptions;
   doNotCall?: DoNotCallReader;
+  /** The profile's frequency rule, judged against calls made through the Omnigage this send would use. */
+  history: CallHistory;
 }
 
 /** What every send-time rule is given: read once per check, shared by all of them. */
@@ -258,6 +261,13 @@ export class SendChecks {
     const problems = SEND_RULES.flatMap((rule) => rule(context, this.#deps));
     const online = await this.#online(campaign, profileId);
     problems.push(...online.problems);
+    // The frequency rule needs the Omnigage address the send would use (its history is per address).
+    const apiUrl = online.credentials?.apiUrl ?? profile?.apiUrl ?? null;
+    const callLimit = apiUrl
+      ? this.#deps.history.wouldHold(campaignId, profile?.id ?? null, apiUrl)
+      : null;
+    const held = callLimit && CallHistory.problem(callLimit, summary.recipients.valid);
+    if (held) problems.push(held);
     return {
       result: {
         ok: !problems.some((p) => p.blocking),
@@ -265,6 +275,7 @@ export class SendChecks {
         problems,
         recipients: summary,
         callerId: online.callerId,
+        callLimit,
       },
       campaign,
       profileId: context.profileId,

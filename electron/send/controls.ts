@@ -5,6 +5,7 @@ import type { CampaignService } from '../campaigns/service';
 import type { ProfileService } from '../profiles/service';
 import type { RecipientService } from '../recipients/service';
 import type { AuditLog } from './audit';
+import type { CallHistory } from './call-history';
 import type { CredentialsFor, SendChecks } from './checks';
 import type { SendDriver } from './driver';
 import { LATE_OK, type EngineOptions } from './engine';
@@ -29,6 +30,8 @@ export interface SendControlsDeps {
   profiles: ProfileService;
   credentials: CredentialsFor;
   options: EngineOptions;
+  /** The profile's frequency rule: it holds back as soon as the send's recipients are frozen. */
+  history: CallHistory;
 }
 
 /**
@@ -143,6 +146,8 @@ export class SendControls {
           window: describeWindow(window),
           ...(held.length > 0 ? { held } : {}),
         });
+      // The frequency rule holds back before anything is handed over (and again before the envelopes go).
+      this.#deps.history.holdAndRecord(campaignId, journal.get(campaignId)!, audit, campaign.name);
       return held;
     });
     // Send pressed after the campaign's time: the window said the calls start at once, so that is

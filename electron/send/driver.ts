@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import type { Credentials } from '../profiles/credentials';
 import type { RecipientService } from '../recipients/service';
 import type { AuditLog } from './audit';
+import type { CallHistory } from './call-history';
 import type { CredentialsFor, DoNotCallReader } from './checks';
 import { SendRun, type EngineOptions, type RunOutcome } from './engine';
 import type { SendEvents } from './events';
@@ -45,6 +46,8 @@ export interface SendDriverDeps {
   doNotCall?: DoNotCallReader;
   /** The outbox's first and longest wait between attempts of a queued send. */
   outboxBackoff?: { baseMs: number; capMs: number };
+  /** The profile's frequency rule, applied again before the envelopes go. */
+  history?: CallHistory;
 }
 
 /** Another process holds the send's lease: this one leaves it alone. */
@@ -194,6 +197,7 @@ export class SendDriver {
             live.sent += count;
           },
           columns: { keys: list.keys, phoneIndex: list.phoneIndex },
+          history: this.#deps.history,
         });
         outcome = await run.run();
       }

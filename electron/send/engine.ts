@@ -32,6 +32,7 @@ import { phoneKey } from '../api/phone-key';
 import type { Logger } from '../logging/logger';
 import { clientConnection, type Credentials } from '../profiles/credentials';
 import type { AuditLog } from './audit';
+import type { CallHistory } from './call-history';
 import { remoteCounts, type BatchRecipient, type Journal, type SendRow } from './journal';
 
 /**
@@ -134,6 +135,8 @@ export interface RunContext {
   checkedCallerId?: string;
   /** The service's clock (epoch ms): the "send at" time is judged against it, and times recorded by it. */
   now: () => number;
+  /** The profile's frequency rule, applied again before the envelopes go (as the do-not-call list is). */
+  history?: CallHistory;
 }
 
 /**
@@ -324,6 +327,13 @@ export class SendRun {
       recipientsSha256: this.#ctx.send.recipients_sha256,
       ...entry,
     });
+  }
+
+  /** Recipients without an envelope who must not be called now: the do-not-call list, then the frequency rule. */
+  #holdBack(): void {
+    const { journal, send, history, audit, campaign } = this.#ctx;
+    journal.dropOptedOut(this.#id, send.profile_id);
+    history?.holdAndRecord(this.#id, send, audit, campaign.name);
   }
 
   #stopIfAsked(): void {
@@ -605,13 +615,13 @@ export class SendRun {
     let reconcile = open.some((b) => b.state === 'in_flight');
     // Opted-out recipients are dropped once what Omnigage already holds is known: an envelope
     // from a request that had no answer is recorded first, never mistaken for a stranger.
-    if (!reconcile) journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
+    if (!reconcile) this.#holdBack();
     let failedRounds = 0;
     for (;;) {
       this.#stopIfAsked();
       if (reconcile) {
         await this.#reconcile(engagementId);
-        journal.dropOptedOut(this.#id, this.#ctx.send.profile_id);
+        this.#holdBack();
         reconcile = false;
         open = journal.openBatches(this.#id);
         // Everything accounted for and nothing sent since: that listing was the verification.

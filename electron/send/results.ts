@@ -19,6 +19,7 @@ import type { RecipientService } from '../recipients/service';
 import { sameFile, writeBack } from '../recipients/write-back';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
+import { heldOutcome } from '../../shared/call-history';
 import { clientFor } from './engine';
 import { remoteCounts } from './journal';
 import { recipientsTable } from '../db/tables/recipients';
@@ -293,7 +294,12 @@ export class ResultsService {
     if (r.rstatus === 'invalid') return 'not called: invalid number';
     if (r.rstatus === 'duplicate')
       return `not called: repeats row ${r.duplicate_of === null ? '?' : rowName(r.duplicate_of)}`;
-    if (r.in_send === null) return sending ? (r.left_out ?? 'not called: opted out') : 'not sent';
+    if (r.in_send === null)
+      return sending
+        ? r.held_calls !== null
+          ? heldOutcome(r.held_calls, r.held_days ?? 0)
+          : (r.left_out ?? 'not called: opted out')
+        : 'not sent';
     if (!r.envelope_id) return 'not sent';
     return r.status ?? 'pending';
   }
@@ -331,7 +337,10 @@ export class ResultsService {
       for (const c of counted) outcomes[c.o] = c.n;
       // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
       const held = sendsTable(this.#deps.db).heldBackCounts(campaignId, this.#leftOut(campaignId));
-      for (const c of held) outcomes[c.o] = c.n;
+      for (const c of held) if (c.o !== 'held') outcomes[c.o] = c.n;
+      // Held back by the frequency rule: one tile per "called N times in D days", as the rows say.
+      for (const h of this.#deps.send.history.heldCounts(campaignId))
+        outcomes[heldOutcome(h.calls, h.days)] = h.n;
     }
     const total = recipientsTable(this.#deps.db).total(campaignId);
     const status = this.#deps.send.status(campaignId);

@@ -6,6 +6,7 @@ import { resolveCredentials, type Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
 import type { RecipientService } from '../recipients/service';
 import { AuditLog } from './audit';
+import { CallHistory } from './call-history';
 import { SendChecks, type DoNotCallReader } from './checks';
 import { SendControls } from './controls';
 import { SendDriver } from './driver';
@@ -65,6 +66,8 @@ export interface SendServiceDeps {
 export class SendService {
   readonly journal: Journal;
   readonly audit: AuditLog;
+  /** Who was called, and the profiles' frequency rule that reads it (call-history.ts). */
+  readonly history: CallHistory;
   /** Whether Omnigage answers: fed by every request the engine and results make, and a probe. */
   readonly reachability: Reachability;
   readonly #deps: SendServiceDeps;
@@ -83,6 +86,7 @@ export class SendService {
     const runs = this.#runs;
     const journal = (this.journal = new Journal(db, clock));
     const audit = (this.audit = new AuditLog(db, clock));
+    const history = (this.history = new CallHistory(db, clock));
     const reachability = (this.reachability = new Reachability({
       log: log.child('reachability'),
       clock,
@@ -123,6 +127,7 @@ export class SendService {
       credentials,
       options,
       doNotCall: deps.doNotCall,
+      history,
     }));
     const driver = new SendDriver({
       db,
@@ -141,6 +146,7 @@ export class SendService {
       readFile: deps.readFile,
       doNotCall: deps.doNotCall,
       outboxBackoff: deps.outboxBackoff,
+      history,
     });
     this.#controls = new SendControls({
       clock,
@@ -156,6 +162,7 @@ export class SendService {
       profiles,
       credentials,
       options,
+      history,
     });
     this.#outbox = new Outbox({
       db,

@@ -1,3 +1,4 @@
+import { callLimitSchema, describeLimit, type CallLimit } from '../../shared/call-history';
 import type { ConnectionTestResult, KeychainStatus, Profile } from '../../shared/profiles';
 import type { RehearsalStatus } from '../../shared/rehearsal';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/workspace';
@@ -45,6 +46,8 @@ export class SettingsState {
   /** The in-app rehearsal (null until known); `rehearsing` while it starts or stops. */
   rehearsal = $state.raw<RehearsalStatus | null>(null);
   rehearsing = $state<'starting' | 'stopping' | null>(null);
+  /** Each profile's frequency rule (absent: none). */
+  callLimits = $state.raw<Record<string, CallLimit>>({});
 
   readonly active = $derived(profileForCampaign(this.profiles, null));
 
@@ -58,12 +61,14 @@ export class SettingsState {
 
   async load(): Promise<void> {
     try {
-      const [profiles, keychain, defaults, rehearsal] = await Promise.all([
+      const [profiles, keychain, defaults, rehearsal, callLimits] = await Promise.all([
         this.#call('profiles:list'),
         this.#call('keychain:status', undefined, { timeoutMs: 20_000 }),
         this.#call('settings:get'),
         this.#call('rehearsal:status'),
+        this.#call('profiles:callLimits'),
       ]);
+      this.callLimits = callLimits;
       this.profiles = profiles;
       this.rehearsal = rehearsal;
       this.keychain = keychain;
@@ -197,6 +202,41 @@ export class SettingsState {
     };
     this.changedDefaults();
     return true;
+  }
+
+  /**
+   * Sets a profile's frequency rule from what was typed (null: no rule). Main holds recipients
+   * back at send time by it; a value that is not a whole number in range is refused here, saying which.
+   */
+  async setCallLimit(
+    profileId: string,
+    limit: { maxCalls: string; days: string } | null,
+  ): Promise<boolean> {
+    let parsed: CallLimit | null = null;
+    if (limit) {
+      const result = callLimitSchema.safeParse({
+        maxCalls: Number(limit.maxCalls.trim() || NaN),
+        days: Number(limit.days.trim() || NaN),
+      });
+      if (!result.success) {
+        this.error = `The call limit was not saved: ${result.error.issues.map((i) => (Number.isNaN(i.input) ? `${i.path[0] === 'days' ? 'days' : 'calls'}: type a number` : i.message)).join(' ')}`;
+        return false;
+      }
+      parsed = result.data;
+    }
+    try {
+      const saved = await this.#call('profiles:setCallLimit', { profileId, limit: parsed });
+      const { [profileId]: _old, ...others } = this.callLimits;
+      this.callLimits = saved ? { ...others, [profileId]: saved } : others;
+      this.notice = saved
+        ? `Saved: ${describeLimit(saved)}. Recipients over it are held back when a campaign is sent.`
+        : 'The call limit is off: recipients are not held back for how often they were called.';
+      this.error = null;
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    }
   }
 
   /** A default was edited: store it shortly (typing a voice name saves once, not per key). */

@@ -70,6 +70,9 @@ export interface ResultJoinRow {
   call_status: string | null;
   /** Why the send left the row out for its calling hours (the word given), else null. */
   left_out: string | null;
+  /** Held back by the profile's frequency rule (send_held): the calls the number had had, in how many days. */
+  held_calls: number | null;
+  held_days: number | null;
   finished_at: string | null;
 }
 
@@ -500,9 +503,11 @@ class SendsTable {
       .get(
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
            s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status, s.finished_at,
-           (CASE WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ? END) AS left_out
+           (CASE WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ? END) AS left_out,
+           h.calls AS held_calls, h.days AS held_days
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
            LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+           LEFT JOIN send_held h ON h.campaign_id = r.campaign_id AND h.row = r.row
          WHERE r.campaign_id = ? ORDER BY r.row LIMIT ? OFFSET ?`,
       )
       .all(...leftOut, campaignId, limit, offset) as ResultJoinRow[];
@@ -530,7 +535,10 @@ class SendsTable {
       .all(JSON.stringify(campaignIds)) as Array<{ id: string; o: string; n: number }>;
   }
 
-  /** The list's rows never handed over, by why (`leftOut`: as for resultRows). */
+  /**
+   * The list's rows never handed over, by why (`leftOut`: as for resultRows); rows the frequency
+   * rule held back are 'held' here (CallHistory.heldCounts says how often they had been called).
+   */
   heldBackCounts(
     campaignId: string,
     leftOut: readonly [prefixes: string, word: string],
@@ -539,6 +547,7 @@ class SendsTable {
       .get(
         `SELECT CASE WHEN r.status = 'invalid' THEN 'not called: invalid number'
                 WHEN r.status = 'duplicate' THEN 'not called: repeats another row'
+                WHEN EXISTS (SELECT 1 FROM send_held h WHERE h.campaign_id = r.campaign_id AND h.row = r.row) THEN 'held'
                 WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ?
                 ELSE 'not called: opted out' END AS o, count(*) AS n
          FROM recipients r WHERE r.campaign_id = ?

@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDispatcher } from '../../../electron/ipc/bind';
+import { createHandlers } from '../../../electron/ipc/handlers';
+import { expectExactlyOnce, sendFixture, until } from './helpers';
+
+const DAY = 24 * 60 * 60 * 1000;
+/** The known instant the clock stands at when the campaign under test is sent. */
+const NOW = Date.parse('2026-03-12T15:00:00.000Z');
+
+describe('the frequency rule at send time ("no more than N calls to a number in D days")', () => {
+  it('holds back numbers called N times in D days by other campaigns, counts a deleted campaign, not a test call or older calls, and says how many everywhere', async () => {
+    let now = NOW;
+    const f = await sendFixture({ clock: () => new Date(now) });
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    const phones = f.phones(6);
+    const sendAt = async (at: number, count: number) => {
+      now = at;
+      const id = f.campaign({ count });
+      f.services.profiles.useForCampaign(id, profile.id);
+      await f.services.send.start(id, { profileId: profile.id });
+      expect((await f.services.send.settled(id))?.state).toBe('scheduled');
+      return id;
+    };
+    // Eight days ago (outside the window): phones 0–3. Six days ago: 0–2. Two days ago: 0–1.
+    await sendAt(NOW - 8 * DAY, 4);
+    await sendAt(NOW - 6 * DAY, 3);
+    const recent = await sendAt(NOW - 2 * DAY, 2);
+    // Yesterday a test call went to phone 2: it called the sender, not a recipient.
+    now = NOW - DAY;
+    const tester = f.campaign({ count: 1 });
+    await f.services.testCalls.call(tester, { to: phones[2]!, profileId: profile.id });
+    // The campaign of two days ago is deleted: its calls are still remembered.
+    f.services.campaigns.delete(recent);
+
+    now = NOW;
+    f.services.send.history.setLimit(profile.id, { maxCalls: 2, days: 7 });
+    const id = f.campaign({ count: 6 });
+    f.services.profiles.useForCampaign(id, profile.id);
+    const check = await f.services.send.check(id);
+    expect(check.callLimit).toEqual({ maxCalls: 2, days: 7, recipients: 2 });
+    expect(check.ok).toBe(true);
+    expect(check.problems).toContainEqual({
+      code: 'call_limit',
+      blocking: false,
+      message:
+        "2 recipients are not called: already called 2 times or more in the last 7 days (this profile's limit: no more than 2 calls to a number in 7 days).",
+    });
+
+    const envelopesBefore = f.sandbox.state.envelopes.length;
+    await f.services.send.start(id, { profileId: profile.id });
+    const done = await f.services.send.settled(id);
+    expect(done).toMatchObject({ state: 'scheduled', envelopesTotal: 4, envelopesSent: 4 });
+    const mine = f.sandbox.state.envelopesOf(done!.engagementId!);
+    expect(mine.map((e) => String(e.attributes['phone-number'])).sort()).toEqual(
+      [phones[2], phones[3], phones[4], phones[5]].sort(),
+    );
+    expect(f.sandbox.state.envelopes.length - envelopesBefore).toBe(4);
+
+    const held = f.services.send.audit
+      .list({ campaignId: id })
+      .entries.filter((e) => e.action === 'send.held');
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ count: 2, outcome: 'ok' });
+    expect(held[0]!.detail).toContain('already called 2 times or more in the last 7 days');
+
+    const page = f.services.results.page(id, 0, 10);
+    expect(page.rows.map((r) => r.status)).toEqual([
+      'not called: called 2 times in 7 days',
+      'not called: called 2 times in 7 days',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(page.outcomes['not called: called 2 times in 7 days']).toBe(2);
+    // The copy of the spreadsheet says the same in its Call status column (in the screen's words).
+    const out = join(f.dir, 'results.csv');
+    f.services.results.writeBack(id, join(f.dir, 'list-5.csv'), out);
+    const lines = readFileSync(out, 'utf8').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('Phone,First Name,City,Number called,Call status,Outcome,Called at');
+    expect(lines[1]).toBe(
+      `${phones[0]},Name0,Town0,,Not called — called 2 times in 7 days,Not called — called 2 times in 7 days,`,
+    );
+    expect(lines[3]).toMatch(
+      new RegExp(`^\\${phones[2]},Name2,Town2,\\${phones[2]},Waiting to be called,`),
+    );
+  });
+
+  it('a rule that would hold back everyone blocks the send, and nothing reaches Omnigage', async () => {
+    let now = NOW - DAY;
+    const f = await sendFixture({ clock: () => new Date(now) });
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 3 });
+    const first = f.campaign({ count: 2 });
+    await f.services.send.start(first, { profileId: profile.id });
+    expect((await f.services.send.settled(first))?.state).toBe('scheduled');
+    now = NOW;
+    const again = f.campaign({ count: 2 });
+    f.services.profiles.useForCampaign(again, profile.id);
+    const check = await f.services.send.check(again);
+    expect(check.ok).toBe(false);
+    expect(check.problems.find((p) => p.code === 'call_limit')).toMatchObject({
+      blocking: true,
+      message: expect.stringMatching(
+        /^Nobody would be called: every recipient was already called 1 time or more in the last 3 days/,
+      ),
+    });
+    const posts = f.sandbox.state.requests.filter((r) => r.method === 'POST').length;
+    await expect(f.services.send.start(again, { profileId: profile.id })).rejects.toThrow(
+      /Nobody would be called/,
+    );
+    expect(f.sandbox.state.requests.filter((r) => r.method === 'POST').length).toBe(posts);
+
+    // Four days later the first calls are outside the 3-day window: everyone is called.
+    now = NOW + 3 * DAY;
+    expect((await f.services.send.check(again)).callLimit).toEqual({
+      maxCalls: 1,
+      days: 3,
+      recipients: 0,
+    });
+    // Without a rule nothing is held either.
+    f.services.send.history.setLimit(profile.id, null);
+    expect((await f.services.send.check(again)).callLimit).toBeNull();
+  });
+
+  it('a resumed send does not count its own earlier batches against itself; the next campaign does', async () => {
+    const now = NOW;
+    const f = await sendFixture({
+      clock: () => new Date(now),
+      engine: { batchSize: 2, concurrency: 1 },
+    });
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 7 });
+    const id = f.campaign({ count: 10 });
+    f.sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'delay', ms: 20 },
+      times: Infinity,
+    });
+    await f.services.send.start(id, { profileId: profile.id });
+    await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 2);
+    const paused = await f.services.send.pause(id);
+    expect(paused.state).toBe('paused');
+    expect(paused.envelopesSent).toBeGreaterThan(0);
+    expect(paused.envelopesSent).toBeLessThan(10);
+    // While paused, its own envelopes do not make the rest look called already.
+    expect((await f.services.send.check(id)).callLimit).toMatchObject({ recipients: 0 });
+    await f.services.send.resume(id);
+    const done = await f.services.send.settled(id);
+    expect(done).toMatchObject({ state: 'scheduled', envelopesTotal: 10 });
+    expectExactlyOnce(f.sandbox, done!.engagementId, f.phones(10));
+    expect(
+      f.services.send.audit.list({ campaignId: id }).entries.map((e) => e.action),
+    ).not.toContain('send.held');
+
+    // Another campaign to the first six numbers and four new ones: the six are held.
+    const next = f.campaign({
+      count: 6,
+      extraRows: ['+12025550111,New1,Town', '+12025550112,New2,Town'],
+    });
+    f.services.profiles.useForCampaign(next, profile.id);
+    expect((await f.services.send.check(next)).callLimit).toMatchObject({ recipients: 6 });
+  });
+});
+
+describe('the frequency rule through IPC (Settings → API profiles)', () => {
+  it('is set, read and removed per profile; a value out of range is refused naming it, and nothing is stored', async () => {
+    const f = await sendFixture();
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    const dispatch = createDispatcher(
+      createHandlers({ services: f.services, emit: () => {}, version: 'x' }),
+      f.log,
+    );
+    await expect(dispatch('profiles:callLimits', undefined)).resolves.toEqual({
+      ok: true,
+      value: {},
+    });
+    await expect(
+      dispatch('profiles:setCallLimit', { profileId: profile.id, limit: { maxCalls: 3, days: 7 } }),
+    ).resolves.toEqual({ ok: true, value: { maxCalls: 3, days: 7 } });
+    const refused = (await dispatch('profiles:setCallLimit', {
+      profileId: profile.id,
+      limit: { maxCalls: 3, days: 400 },
+    })) as { ok: false; error: { code: string; message: string } };
+    expect(refused.ok).toBe(false);
+    expect(refused.error.code).toBe('invalid_input');
+    expect(refused.error.message).toContain('Days: at most 365.');
+    await expect(dispatch('profiles:callLimits', undefined)).resolves.toEqual({
+      ok: true,
+      value: { [profile.id]: { maxCalls: 3, days: 7 } },
+    });
+    await expect(
+      dispatch('profiles:setCallLimit', { profileId: profile.id, limit: null }),
+    ).resolves.toEqual({ ok: true, value: null });
+    expect(f.services.send.history.limit(profile.id)).toBeNull();
+    // A deleted profile takes its rule with it.
+    f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 1 });
+    await f.services.profiles.delete(profile.id);
+    expect(f.services.send.history.limits()).toEqual({});
+  });
+});
