@@ -4,9 +4,8 @@ import { CALL_LIMIT_BOUNDS, describeHeld, describeHeldEveryone } from '../../sha
 import type { SendProblem } from '../../shared/send';
 import { systemClock, type Clock } from '../clock';
 import type { Db } from '../db/open';
-import { sendableSql } from '../db/tables/recipients';
+import { callHistoryTable } from '../db/tables/call-history';
 import type { AuditLog } from './audit';
-import { envelopeIdSql } from '../db/tables/sends';
 import type { SendRow } from './journal';
 
 export type { CallLimit, CallRecord, CallLimitHold };
@@ -35,11 +34,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * envelope was recorded; a call counts when that moment is less than D days before the send.
  */
 export class CallHistory {
-  readonly #db: Db;
+  readonly #table: ReturnType<typeof callHistoryTable>;
   readonly #clock: () => Date;
 
   constructor(db: Db, clock: Clock = systemClock) {
-    this.#db = db;
+    this.#table = callHistoryTable(db);
     this.#clock = clock;
   }
 
@@ -47,29 +46,23 @@ export class CallHistory {
 
   /** A profile's rule; null when it has none (or there is no profile). */
   limit(profileId: string | null | undefined): CallLimit | null {
-    if (!profileId) return null;
-    const row = this.#db
-      .prepare('SELECT max_calls, days FROM call_limits WHERE profile_id = ?')
-      .get(profileId) as { max_calls: number; days: number } | undefined;
+    const row = profileId ? this.#table.limit(profileId) : undefined;
     return row ? { maxCalls: row.max_calls, days: row.days } : null;
   }
 
   /** Every profile's rule, by profile id (profiles without one are absent). */
   limits(): Record<string, CallLimit> {
-    const rows = this.#db
-      .prepare('SELECT profile_id, max_calls, days FROM call_limits')
-      .all() as Array<{ profile_id: string; max_calls: number; days: number }>;
     return Object.fromEntries(
-      rows.map((r) => [r.profile_id, { maxCalls: r.max_calls, days: r.days }]),
+      this.#table.limits().map((r) => [r.profile_id, { maxCalls: r.max_calls, days: r.days }]),
     );
   }
 
   /** Sets a profile's rule, or removes it (null). */
   setLimit(profileId: string, limit: CallLimit | null): CallLimit | null {
-    if (!this.#db.prepare('SELECT 1 FROM profiles WHERE id = ?').get(profileId))
+    if (!this.#table.profileExists(profileId))
       throw new AppError('not_found', 'That profile no longer exists.');
     if (limit === null) {
-      this.#db.prepare('DELETE FROM call_limits WHERE profile_id = ?').run(profileId);
+      this.#table.removeLimit(profileId);
       return null;
     }
     const { maxCalls, days } = limit;
@@ -80,70 +73,40 @@ export class CallHistory {
         'invalid_input',
         `The limit takes whole numbers: ${CALL_LIMIT_BOUNDS.maxCalls.join('–')} calls in ${CALL_LIMIT_BOUNDS.days.join('–')} days.`,
       );
-    this.#db
-      .prepare(
-        `INSERT INTO call_limits (profile_id, max_calls, days, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (profile_id) DO UPDATE SET max_calls = excluded.max_calls, days = excluded.days, updated_at = excluded.updated_at`,
-      )
-      .run(profileId, maxCalls, days, this.#clock().toISOString());
+    this.#table.setLimit(profileId, maxCalls, days, this.#clock().toISOString());
     return { maxCalls, days };
   }
 
   // ---- the rule at send time -----------------------------------------------------------------
 
-  /**
-   * SQL: the numbers already called `@maxCalls` times or more since `@since` through `@apiUrl`,
-   * by campaigns other than `@campaignId`, with how many times (columns e164, calls).
-   */
-  static #overLimitSql = `
-    WITH calls AS (
-      SELECT s.e164 AS e164, COALESCE(s.finished_at, b.updated_at) AS at
-        FROM sends d
-        JOIN send_recipients s ON s.campaign_id = d.campaign_id
-        JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-       WHERE d.campaign_id != @campaignId AND rtrim(d.api_url, '/') = rtrim(@apiUrl, '/')
-         AND NOT (d.state = 'cancelled' AND NOT EXISTS (
-           SELECT 1 FROM send_steps st WHERE st.campaign_id = d.campaign_id AND st.step = 'schedule'))
-         AND ${envelopeIdSql()} IS NOT NULL
-      UNION ALL
-      SELECT e164, called_at FROM call_history
-       WHERE counts = 1 AND campaign_id != @campaignId AND rtrim(api_url, '/') = rtrim(@apiUrl, '/')
-    )
-    SELECT e164, count(*) AS calls FROM calls WHERE julianday(at) > julianday(@since)
-     GROUP BY e164 HAVING count(*) >= @maxCalls`;
-
-  #params(campaignId: string, apiUrl: string, limit: CallLimit) {
-    return {
-      campaignId,
-      apiUrl,
-      maxCalls: limit.maxCalls,
-      since: new Date(this.#clock().getTime() - limit.days * DAY_MS).toISOString(),
-    };
+  /** The window a rule looks back over, from now. */
+  #since(limit: CallLimit): string {
+    return new Date(this.#clock().getTime() - limit.days * DAY_MS).toISOString();
   }
 
   /**
    * Before the send exists (Review, the Send card): how many of the campaign's callable
-   * recipients (valid, not on the do-not-call list) the rule would hold back if the send started now.
+   * recipients (valid, not on the do-not-call list) the rule would hold back if the send started
+   * now; null when the profile has no rule.
    */
   wouldHold(campaignId: string, profileId: string | null, apiUrl: string): CallLimitHold | null {
     const limit = this.limit(profileId);
     if (!limit) return null;
-    const recipients = this.#db
-      .prepare(
-        `WITH over AS (${CallHistory.#overLimitSql})
-         SELECT count(*) FROM recipients r JOIN over ON over.e164 = r.e164
-          WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}`,
-      )
-      .pluck()
-      .get({ ...this.#params(campaignId, apiUrl, limit), profileId }) as number;
+    const recipients = this.#table.countOverLimit({
+      campaignId,
+      apiUrl,
+      maxCalls: limit.maxCalls,
+      since: this.#since(limit),
+      profileId,
+    });
     return { ...limit, recipients };
   }
 
   /**
-   * At send time (after the send's recipients are frozen, and again before its envelopes go, as
+   * At send time (once the send's recipients are frozen, and again before its envelopes go, as
    * the do-not-call list is): recipients without an envelope whose number reached the limit are
-   * taken out of the send and recorded in send_held, in one transaction. Returns how many were
-   * held now and the rule; null when the profile has no rule.
+   * taken out of the send and recorded in send_held. Returns how many were held now and the
+   * rule; null when the profile has no rule.
    */
   hold(
     campaignId: string,
@@ -151,31 +114,14 @@ export class CallHistory {
   ): CallLimitHold | null {
     const limit = this.limit(send.profile_id);
     if (!limit) return null;
-    const params = this.#params(campaignId, send.api_url, limit);
-    const now = this.#clock().toISOString();
-    const recipients = this.#db.transaction(() => {
-      const held = this.#db
-        .prepare(
-          `INSERT OR REPLACE INTO send_held (campaign_id, row, e164, calls, max_calls, days, held_at)
-           SELECT s.campaign_id, s.row, s.e164, over.calls, @maxCalls, @days, @now
-             FROM send_recipients s JOIN (${CallHistory.#overLimitSql}) over ON over.e164 = s.e164
-             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-            WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL`,
-        )
-        .run({ ...params, days: limit.days, now }).changes;
-      if (held === 0) return 0;
-      this.#db
-        .prepare(
-          'DELETE FROM send_recipients WHERE campaign_id = ? AND row IN (SELECT row FROM send_held WHERE campaign_id = ?)',
-        )
-        .run(campaignId, campaignId);
-      this.#db
-        .prepare(
-          'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
-        )
-        .run(campaignId, campaignId);
-      return held;
-    })();
+    const recipients = this.#table.holdOverLimit({
+      campaignId,
+      apiUrl: send.api_url,
+      maxCalls: limit.maxCalls,
+      days: limit.days,
+      since: this.#since(limit),
+      now: this.#clock().toISOString(),
+    });
     return { ...limit, recipients };
   }
 
@@ -220,52 +166,20 @@ export class CallHistory {
 
   /** Recipients a send held back under the rule, by how often they had been called. */
   heldCounts(campaignId: string): Array<{ calls: number; days: number; n: number }> {
-    return this.#db
-      .prepare(
-        'SELECT calls, days, count(*) AS n FROM send_held WHERE campaign_id = ? GROUP BY calls, days',
-      )
-      .all(campaignId) as Array<{ calls: number; days: number; n: number }>;
+    return this.#table.heldCounts(campaignId);
   }
 
   // ---- a number's history --------------------------------------------------------------------
 
   /** Every call this computer handed over to `e164`, newest first (at most `limit`). */
   history(e164: string, limit = 200): CallRecord[] {
-    return this.#db
-      .prepare(
-        `SELECT at, campaignId, campaignName, outcome, counts, current FROM (
-           SELECT COALESCE(s.finished_at, b.updated_at) AS at, d.campaign_id AS campaignId,
-             COALESCE(c.name, '') AS campaignName, s.outcome AS outcome,
-             CASE WHEN d.state = 'cancelled' AND NOT EXISTS (SELECT 1 FROM send_steps st
-               WHERE st.campaign_id = d.campaign_id AND st.step = 'schedule') THEN 0 ELSE 1 END AS counts,
-             1 AS current
-             FROM send_recipients s
-             JOIN sends d ON d.campaign_id = s.campaign_id
-             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-             LEFT JOIN campaigns c ON c.id = s.campaign_id
-            WHERE s.e164 = @e164 AND ${envelopeIdSql()} IS NOT NULL
-           UNION ALL
-           SELECT called_at, campaign_id, campaign_name, outcome, counts, 0 FROM call_history WHERE e164 = @e164)
-         ORDER BY julianday(at) DESC LIMIT @limit`,
-      )
-      .all({ e164, limit })
-      .map((r) => {
-        const row = r as {
-          at: string;
-          campaignId: string;
-          campaignName: string;
-          outcome: string | null;
-          counts: 0 | 1;
-          current: 0 | 1;
-        };
-        return {
-          at: row.at,
-          campaignId: row.campaignId,
-          campaignName: row.campaignName,
-          outcome: row.outcome,
-          counted: row.counts === 1,
-          deleted: row.current === 0,
-        };
-      });
+    return this.#table.calls(e164, limit).map((r) => ({
+      at: r.at,
+      campaignId: r.campaign_id,
+      campaignName: r.campaign_name,
+      outcome: r.outcome,
+      counted: r.counts === 1,
+      deleted: r.current === 0,
+    }));
   }
 }

@@ -1,0 +1,172 @@
+import type { Db } from '../open';
+import { envelopeIdSql } from './sends';
+import { sendableSql } from './recipients';
+import { Prepared, perHandle } from './statements';
+
+/** A profile's rule as stored. */
+export interface CallLimitRow {
+  profile_id: string;
+  max_calls: number;
+  days: number;
+}
+
+/** One call of a number's history (a live send's envelope, or a remembered one). */
+export interface CallRow {
+  at: string;
+  campaign_id: string;
+  campaign_name: string;
+  outcome: string | null;
+  counts: 0 | 1;
+  current: 0 | 1;
+}
+
+/** Whether a send's envelopes count as calls: not when it was cancelled before its schedule request. */
+const sendCountsSql = (d: string) =>
+  `NOT (${d}.state = 'cancelled' AND NOT EXISTS (
+     SELECT 1 FROM send_steps st WHERE st.campaign_id = ${d}.campaign_id AND st.step = 'schedule'))`;
+
+/**
+ * The numbers already called `@maxCalls` times or more after `@since` through `@apiUrl`, by
+ * campaigns other than `@campaignId`, with how many times (columns e164, calls). A call's time is
+ * when it ended (Omnigage's, read by julianday with its offset) or else when its envelope was
+ * recorded.
+ */
+const OVER_LIMIT_SQL = `
+  WITH calls AS (
+    SELECT s.e164 AS e164, COALESCE(s.finished_at, b.updated_at) AS at
+      FROM sends d
+      JOIN send_recipients s ON s.campaign_id = d.campaign_id
+      JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+     WHERE d.campaign_id != @campaignId AND rtrim(d.api_url, '/') = rtrim(@apiUrl, '/')
+       AND ${sendCountsSql('d')} AND ${envelopeIdSql()} IS NOT NULL
+    UNION ALL
+    SELECT e164, called_at FROM call_history
+     WHERE counts = 1 AND campaign_id != @campaignId AND rtrim(api_url, '/') = rtrim(@apiUrl, '/')
+  )
+  SELECT e164, count(*) AS calls FROM calls WHERE julianday(at) > julianday(@since)
+   GROUP BY e164 HAVING count(*) >= @maxCalls`;
+
+export interface OverLimitParams {
+  campaignId: string;
+  apiUrl: string;
+  maxCalls: number;
+  since: string;
+}
+
+/**
+ * call_limits, send_held and call_history (migration 0012), and the reads of the send journal's
+ * tables that make up who was called. The rule itself lives in electron/send/call-history.ts.
+ */
+class CallHistoryTable {
+  readonly #s: Prepared;
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#s = new Prepared(db);
+  }
+
+  limit(profileId: string): CallLimitRow | undefined {
+    return this.#s
+      .get('SELECT profile_id, max_calls, days FROM call_limits WHERE profile_id = ?')
+      .get(profileId) as CallLimitRow | undefined;
+  }
+
+  limits(): CallLimitRow[] {
+    return this.#s
+      .get('SELECT profile_id, max_calls, days FROM call_limits')
+      .all() as CallLimitRow[];
+  }
+
+  profileExists(profileId: string): boolean {
+    return this.#s.get('SELECT 1 FROM profiles WHERE id = ?').get(profileId) !== undefined;
+  }
+
+  setLimit(profileId: string, maxCalls: number, days: number, now: string): void {
+    this.#s
+      .get(
+        `INSERT INTO call_limits (profile_id, max_calls, days, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (profile_id) DO UPDATE SET max_calls = excluded.max_calls, days = excluded.days, updated_at = excluded.updated_at`,
+      )
+      .run(profileId, maxCalls, days, now);
+  }
+
+  removeLimit(profileId: string): void {
+    this.#s.get('DELETE FROM call_limits WHERE profile_id = ?').run(profileId);
+  }
+
+  /** How many of a campaign's callable recipients (valid, not on the do-not-call list) are over the limit. */
+  countOverLimit(params: OverLimitParams & { profileId: string | null }): number {
+    return this.#s
+      .get(
+        `WITH over AS (${OVER_LIMIT_SQL})
+         SELECT count(*) FROM recipients r JOIN over ON over.e164 = r.e164
+          WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}`,
+        'pluck',
+      )
+      .get(params) as number;
+  }
+
+  /**
+   * Takes the send's recipients without an envelope that are over the limit out of the send,
+   * recording them in send_held, and sets the send's total again; one transaction. Returns how
+   * many were held now.
+   */
+  holdOverLimit(params: OverLimitParams & { days: number; now: string }): number {
+    return this.#db.transaction(() => {
+      const held = this.#s
+        .get(
+          `INSERT OR REPLACE INTO send_held (campaign_id, row, e164, calls, max_calls, days, held_at)
+           SELECT s.campaign_id, s.row, s.e164, over.calls, @maxCalls, @days, @now
+             FROM send_recipients s JOIN (${OVER_LIMIT_SQL}) over ON over.e164 = s.e164
+             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+            WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL`,
+        )
+        .run(params).changes;
+      if (held === 0) return 0;
+      const { campaignId } = params;
+      this.#s
+        .get(
+          'DELETE FROM send_recipients WHERE campaign_id = ? AND row IN (SELECT row FROM send_held WHERE campaign_id = ?)',
+        )
+        .run(campaignId, campaignId);
+      this.#s
+        .get(
+          'UPDATE sends SET total = (SELECT count(*) FROM send_recipients WHERE campaign_id = ?) WHERE campaign_id = ?',
+        )
+        .run(campaignId, campaignId);
+      return held;
+    })();
+  }
+
+  /** A send's held rows, by how often they had been called. */
+  heldCounts(campaignId: string): Array<{ calls: number; days: number; n: number }> {
+    return this.#s
+      .get(
+        'SELECT calls, days, count(*) AS n FROM send_held WHERE campaign_id = ? GROUP BY calls, days',
+      )
+      .all(campaignId) as Array<{ calls: number; days: number; n: number }>;
+  }
+
+  /** Every call handed over for `e164` (live sends and remembered ones), newest first. */
+  calls(e164: string, limit: number): CallRow[] {
+    return this.#s
+      .get(
+        `SELECT at, campaign_id, campaign_name, outcome, counts, current FROM (
+           SELECT COALESCE(s.finished_at, b.updated_at) AS at, d.campaign_id AS campaign_id,
+             COALESCE(c.name, '') AS campaign_name, s.outcome AS outcome,
+             CASE WHEN ${sendCountsSql('d')} THEN 1 ELSE 0 END AS counts, 1 AS current
+             FROM send_recipients s
+             JOIN sends d ON d.campaign_id = s.campaign_id
+             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+             LEFT JOIN campaigns c ON c.id = s.campaign_id
+            WHERE s.e164 = @e164 AND ${envelopeIdSql()} IS NOT NULL
+           UNION ALL
+           SELECT called_at, campaign_id, campaign_name, outcome, counts, 0 FROM call_history WHERE e164 = @e164)
+         ORDER BY julianday(at) DESC LIMIT @limit`,
+      )
+      .all({ e164, limit }) as CallRow[];
+  }
+}
+
+export const callHistoryTable = perHandle((db) => new CallHistoryTable(db));
