@@ -6,6 +6,7 @@ import type {
   TextEncodingName,
   ImportProgress,
 } from '../../shared/recipients/types';
+import type { CallRecord } from '../../shared/call-history';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ChosenFile, SheetPeek } from '../../shared/workspace';
 import { ApiCallError, call as defaultCall, messageOf, subscribe as defaultSubscribe } from './api';
@@ -71,6 +72,8 @@ export class RecipientsState {
   preview = $state.raw<Preview | null>(null);
   /** Every text message rendered for the focused row, with what it is (live answer, voicemail). */
   previews = $state.raw<Array<{ label: string; preview: Preview }>>([]);
+  /** Every call this computer handed to Omnigage for the focused row's number, across campaigns (null while loading). */
+  history = $state.raw<CallRecord[] | null>(null);
 
   /** The spreadsheet row of a single row removed, for Undo's message. */
   #removedLabel: number | null = null;
@@ -510,6 +513,23 @@ export class RecipientsState {
     this.focusRow = null;
     this.preview = null;
     this.previews = [];
+    this.history = null;
+  }
+
+  /** The focused row's call history; a failure is said in its place in the panel, not as the screen's error. */
+  historyError = $state<string | null>(null);
+
+  async #loadHistory(row: number): Promise<void> {
+    this.historyError = null;
+    try {
+      const { calls } = await this.#call('recipients:history', {
+        campaignId: this.campaignId,
+        row,
+      });
+      if (this.focusRow === row) this.history = calls;
+    } catch (error) {
+      if (this.focusRow === row) this.historyError = messageOf(error);
+    }
   }
 
   /** Shows how each message sounds for one row. */
@@ -517,6 +537,8 @@ export class RecipientsState {
     // Its spreadsheet row, kept while it is out of the loaded rows (fixed under "Problems only").
     if (row !== this.focusRow || this.findLoaded(row)) this.focusLabel = this.labelOf(row);
     this.focusRow = row;
+    this.history = null;
+    void this.#loadHistory(row);
     try {
       const previews = await Promise.all(
         this.texts.map(async (text, i) => ({

@@ -75,6 +75,42 @@ describe('the frequency rule at send time ("no more than N calls to a number in 
       'pending',
     ]);
     expect(page.outcomes['not called: called 2 times in 7 days']).toBe(2);
+    // The row's number's history, as the recipients table's row details show it: newest first,
+    // the deleted campaign remembered by name; the test call is not there.
+    const dispatch = createDispatcher(
+      createHandlers({ services: f.services, emit: () => {}, version: 'x' }),
+      f.log,
+    );
+    const history = (await dispatch('recipients:history', { campaignId: id, row: 1 })) as {
+      ok: true;
+      value: { e164: string; calls: Array<Record<string, unknown>> };
+    };
+    expect(history.value.e164).toBe(phones[0]);
+    expect(history.value.calls).toEqual([
+      expect.objectContaining({
+        at: new Date(NOW - 2 * DAY).toISOString(),
+        campaignName: 'Weekly specials 3',
+        deleted: true,
+        counted: true,
+        outcome: null,
+      }),
+      expect.objectContaining({
+        at: new Date(NOW - 6 * DAY).toISOString(),
+        campaignName: 'Weekly specials 2',
+        deleted: false,
+      }),
+      expect.objectContaining({
+        at: new Date(NOW - 8 * DAY).toISOString(),
+        campaignName: 'Weekly specials 1',
+        deleted: false,
+      }),
+    ]);
+    const called = (await dispatch('recipients:history', { campaignId: id, row: 3 })) as {
+      ok: true;
+      value: { calls: Array<{ campaignId: string }> };
+    };
+    expect(called.value.calls.map((c) => c.campaignId)).toContain(id);
+
     // The copy of the spreadsheet says the same in its Call status column (in the screen's words).
     const out = join(f.dir, 'results.csv');
     f.services.results.writeBack(id, join(f.dir, 'list-5.csv'), out);
