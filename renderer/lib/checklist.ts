@@ -1,3 +1,4 @@
+import { describeLimit, type CallLimitHold } from '../../shared/call-history';
 import type { CampaignCallingWindow, Message } from '../../shared/campaign';
 import type { CallerIdCheck, KeychainStatus, Profile } from '../../shared/profiles';
 import {
@@ -64,6 +65,8 @@ export interface ChecklistInput {
   window?: CallingWindow;
   /** "Now", for tests. */
   now?: Date;
+  /** The profile's frequency rule and how many valid recipients it holds back (main's send check). */
+  callLimit?: CallLimitHold | null;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) =>
@@ -190,8 +193,18 @@ export function buildChecklist(input: ChecklistInput): Check[] {
     });
   } else {
     const r = summary.recipients;
-    const held = r.invalid + r.duplicates + r.optedOut;
-    if (r.valid === 0) {
+    const overLimit = input.callLimit?.recipients ?? 0;
+    const callable = Math.max(0, r.valid - overLimit);
+    const held = r.invalid + r.duplicates + r.optedOut + overLimit;
+    if (r.valid > 0 && callable === 0) {
+      checks.push({
+        id: 'recipients',
+        label: 'Recipients',
+        state: 'blocking',
+        detail: `No recipient can be called: every one was already called as often as this profile allows (${describeLimit(input.callLimit!)}).`,
+        fix: { tab: 'recipients' },
+      });
+    } else if (r.valid === 0) {
       checks.push({
         id: 'recipients',
         label: 'Recipients',
@@ -204,12 +217,15 @@ export function buildChecklist(input: ChecklistInput): Check[] {
         r.invalid ? plural(r.invalid, 'invalid number') : '',
         r.duplicates ? plural(r.duplicates, 'duplicate') : '',
         r.optedOut ? `${r.optedOut.toLocaleString()} opted out` : '',
+        overLimit
+          ? `${overLimit.toLocaleString()} already called as often as this profile allows (${describeLimit(input.callLimit!)})`
+          : '',
       ].filter(Boolean);
       checks.push({
         id: 'recipients',
         label: 'Recipients',
         state: 'warning',
-        detail: `${plural(r.valid, 'recipient')} will be called; ${parts.join(', ')} will not.`,
+        detail: `${plural(callable, 'recipient')} will be called; ${parts.join(', ')} will not.`,
         fix: { tab: 'recipients' },
       });
     } else {

@@ -1,0 +1,132 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+/** The frequency rule and a number's call history in the real renderer. */
+describe.skipIf(!hasChromium)('How often a number is called', () => {
+  let harness: Harness;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let page: Page;
+  let profileId = '';
+  const pageErrors: string[] = [];
+
+  const campaign = (name: string, rows: string) => {
+    const services = harness.backend.services!;
+    const created = services.campaigns.create(name);
+    services.campaigns.update(created.id, {
+      callerId: sandbox.callerId.id,
+      human: {
+        kind: 'text',
+        body: 'Hello {{first-name}}, school is closed.',
+        voice: 'Polly-Joanna',
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-call-history-'));
+    writeFileSync(join(dir, 'list.csv'), `Phone,First Name\n${rows}`);
+    services.recipients.import({ campaignId: created.id, filePath: join(dir, 'list.csv') });
+    services.profiles.useForCampaign(created.id, profileId);
+    return created.id;
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'call-history-e2e' });
+    harness = await startHarness({ secrets: new MemorySecretStore() });
+    profileId = (await harness.backend.services!.profiles.addSandbox(sandbox.baseUrl)).id;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await harness?.backend.services?.send.stopOutbox();
+    await browser?.close();
+    await harness?.close();
+    await sandbox?.close();
+  });
+
+  const shoot = async (name: string) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  it('the rule is set with the profile; Send holds back and says so; the row shows its calls', async () => {
+    const services = harness.backend.services!;
+    await page.goto(`${harness.url}#/settings`);
+    const rule = page.getByTestId('call-limit');
+    await rule.waitFor();
+    expect(await rule.getByLabel(/Calls allowed per number/).isDisabled()).toBe(true);
+    await rule.getByLabel(/Limit how often/).check();
+    await page.getByText('Saved: no more than 3 calls to a number in 7 days.').waitFor();
+    await rule.getByLabel(/Calls allowed per number/).fill('1');
+    await rule.getByLabel(/Calls allowed per number/).press('Tab');
+    await page.getByText('Saved: no more than 1 call to a number in 7 days.').waitFor();
+    expect(services.send.history.limit(profileId)).toEqual({ maxCalls: 1, days: 7 });
+    // Out of range: refused, saying why, and the stored rule stays.
+    await rule.getByLabel(/Days the limit covers/).fill('400');
+    await rule.getByLabel(/Days the limit covers/).press('Tab');
+    await page.getByText('The call limit was not saved: Days: at most 365.').waitFor();
+    expect(services.send.history.limit(profileId)).toEqual({ maxCalls: 1, days: 7 });
+    await rule.scrollIntoViewIfNeeded();
+    await shoot('call-limit-settings');
+
+    // Last week's closure called Ann and Bo.
+    const first = campaign('Snow day', '(212) 555-0142,Ann\n(212) 555-0143,Bo\n');
+    await services.send.start(first, { profileId });
+    expect((await services.send.settled(first))?.state).toBe('scheduled');
+
+    const again = campaign(
+      'Snow day, day two',
+      '(212) 555-0142,Ann\n(212) 555-0143,Bo\n(212) 555-0144,Cy\n',
+    );
+    await page.goto(`${harness.url}#/campaign/${again}/recipients`);
+    await page.getByTestId('recipient-row').first().click();
+    const history = page.getByTestId('call-history');
+    await history.waitFor();
+    expect(await history.innerText()).toContain('Snow day');
+    expect(await history.innerText()).toContain('Waiting for the call');
+    await history.scrollIntoViewIfNeeded();
+    await shoot('call-history-row');
+
+    await page.getByRole('tab', { name: /Review/ }).click();
+    await page
+      .getByText(
+        "2 recipients are not called: already called 1 time or more in the last 7 days (this profile's limit: no more than 1 call to a number in 7 days).",
+      )
+      .waitFor();
+    // The checklist and the billable count say the same as the Send card.
+    await page
+      .getByText(
+        '1 recipient will be called; 2 already called as often as this profile allows (no more than 1 call to a number in 7 days) will not.',
+      )
+      .waitFor();
+    expect(await page.getByTestId('billable').innerText()).toMatch(/^1\b/);
+    await page.getByRole('button', { name: 'Send to 1 recipient' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('held-back').waitFor();
+    expect(await dialog.getByTestId('held-back').innerText()).toContain(
+      '2 more recipients were already called 1 time or more in the last 7 days and will not be called',
+    );
+    await shoot('call-limit-confirm');
+    await dialog.getByRole('button', { name: 'Send to 1 recipient' }).click();
+    await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
+    const sent = services.send.status(again)!;
+    expect(sent.envelopesSent).toBe(1);
+    expect(
+      sandbox.state.envelopesOf(sent.engagementId!).map((e) => e.attributes['phone-number']),
+    ).toEqual(['+12125550144']);
+    expect(pageErrors).toEqual([]);
+  });
+});
