@@ -198,6 +198,11 @@ export class AudioStore {
     return full;
   }
 
+  /** Where a recording with this hash and format is kept (how the message library names one). */
+  storedPath(sha256: string, format: AudioFormat): string {
+    return join(this.#dir, `${sha256}.${format}`);
+  }
+
   /** A kept recording's bytes (the send engine's upload); only files inside the audio folder. */
   readStored(file: string): Uint8Array {
     return readFileSync(this.assertStored(file));

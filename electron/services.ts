@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { AudioStore } from './audio';
+import { LibraryService } from './library';
 import { CampaignFiles } from './campaigns/campaign-file';
 import { CampaignService } from './campaigns/service';
 import { openDatabase, type Db } from './db/open';
@@ -94,6 +95,8 @@ export interface Services {
   /** The workspace's extras: row edits, audio, dropped files, campaign files, app defaults. */
   recipientEditor: RecipientEditor;
   audio: AudioStore;
+  /** Messages and recordings saved under a name for any campaign (electron/library.ts). */
+  library: LibraryService;
   stagedFiles: StagedFiles;
   /** Handles the window holds for files a person chose or dropped (the only way it names a file). */
   fileHandles: FileHandles;
@@ -217,6 +220,7 @@ export function createServices({
     optOuts,
     recipientEditor,
     audio,
+    library: new LibraryService({ db, audio, clock }),
     stagedFiles: new StagedFiles(dataDir, clock),
     fileHandles: new FileHandles(),
     campaignFiles,

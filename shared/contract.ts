@@ -4,6 +4,7 @@ import {
   campaignContentPatchSchema,
   campaignIdSchema,
   campaignNameSchema,
+  messageSchema,
   type CampaignDetail,
   type CampaignSummary,
 } from './campaign';
@@ -19,6 +20,7 @@ import {
   type Profile,
 } from './profiles';
 import type { QuietHoursReport } from './recipients/quiet-hours';
+import { libraryIdSchema, libraryNameSchema, type LibraryItem } from './library';
 import type { RehearsalStatus } from './rehearsal';
 import type { CampaignReport } from './report';
 import { callLimitSchema, type CallLimit, type CallRecord } from './call-history';
@@ -283,6 +285,17 @@ export const contract = {
   }>(),
   /** Asks for a campaign file and makes a new draft from it (null: cancelled). */
   'campaigns:importFile': channel(none).returns<{ campaign: CampaignSummary | null }>(),
+  // The message library: messages and recordings saved under a name, for any campaign.
+  'library:list': channel(none).returns<LibraryItem[]>(),
+  /** Saves a copy of a campaign's message (a recording must be one the app keeps). */
+  'library:save': channel(
+    z.object({ name: libraryNameSchema, message: messageSchema }),
+  ).returns<LibraryItem>(),
+  'library:rename': channel(
+    z.object({ id: libraryIdSchema, name: libraryNameSchema }),
+  ).returns<LibraryItem>(),
+  /** Removes the entry; campaigns that use the message keep it, and its recording stays. */
+  'library:delete': channel(z.object({ id: libraryIdSchema })).returns<{ deleted: true }>(),
   'settings:get': channel(none).returns<Settings>(),
   'settings:update': channel(settingsPatchSchema).returns<Settings>(),
 

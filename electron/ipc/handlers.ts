@@ -315,6 +315,13 @@ export function createHandlers({
       campaignsChanged(created.id);
       return { campaign: created };
     },
+    'library:list': () => services.library.list(),
+    'library:save': ({ name, message }) => services.library.save(name, message),
+    'library:rename': ({ id, name }) => services.library.rename(id, name),
+    'library:delete': ({ id }) => {
+      services.library.delete(id);
+      return { deleted: true as const };
+    },
     'settings:get': () => services.settings.get(),
     'settings:update': (patch) => services.settings.update(patch),
 

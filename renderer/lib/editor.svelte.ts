@@ -398,6 +398,28 @@ export class CampaignEditor {
     this.changed(which);
   }
 
+  /**
+   * "Insert from library…": the saved message replaces this one (the campaign gets its own
+   * copy; a recording is the app's kept file, which the autosave checks again in main).
+   */
+  useMessage(which: 'human' | 'machine', message: Message): void {
+    const draft = which === 'human' ? this.human : this.machine;
+    if (message.kind === 'text') {
+      draft.kind = 'text';
+      draft.body = message.body;
+      draft.voice = message.voice;
+    } else {
+      draft.kind = 'audio';
+      draft.audio = {
+        file: message.file,
+        fileName: message.fileName ?? 'recording',
+        durationMs: message.durationMs ?? 0,
+      };
+      if (this.audioError?.which === which) this.audioError = null;
+    }
+    this.changed(which);
+  }
+
   /** Asks for a recording in a native dialog, has main check and keep it, and uses it. */
   async pickAudio(which: 'human' | 'machine'): Promise<void> {
     try {

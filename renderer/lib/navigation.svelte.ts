@@ -6,11 +6,15 @@ export const TABS = ['message', 'recipients', 'review', 'results'] as const;
 export type Tab = (typeof TABS)[number];
 
 export type View =
-  { name: 'campaigns' } | { name: 'settings' } | { name: 'campaign'; id: string; tab: Tab };
+  | { name: 'campaigns' }
+  | { name: 'settings' }
+  | { name: 'library' }
+  | { name: 'campaign'; id: string; tab: Tab };
 
 export function parseHash(hash: string): View {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'library') return { name: 'library' };
   if (parts[0] === 'campaign' && parts[1] && /^[0-9a-f-]{36}$/i.test(parts[1])) {
     const tab = (TABS as readonly string[]).includes(parts[2] ?? '')
       ? (parts[2] as Tab)
@@ -22,6 +26,7 @@ export function parseHash(hash: string): View {
 
 export function toHash(view: View): string {
   if (view.name === 'settings') return '#/settings';
+  if (view.name === 'library') return '#/library';
   if (view.name === 'campaign') return `#/campaign/${view.id}/${view.tab}`;
   return '#/';
 }

@@ -182,7 +182,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
       .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(paper).toBe('rgb(255, 255, 255)');
     await shot('preview-dark');
-    await page.setViewportSize({ width: 760, height: 800 });
+    await page.setViewportSize({ width: 900, height: 700 });
     await shot('preview-dark-narrow');
     await page.emulateMedia({ colorScheme: 'light' });
     await shot('preview-light-narrow');
