@@ -8,6 +8,8 @@ CREATE INDEX campaigns_profile_id ON campaigns (profile_id);
 CREATE INDEX campaigns_updated_at ON campaigns (updated_at DESC);
 -- index do_not_call_by_profile
 CREATE INDEX do_not_call_by_profile ON do_not_call (profile_id, added_at);
+-- index library_messages_name
+CREATE UNIQUE INDEX library_messages_name ON library_messages (name COLLATE NOCASE);
 -- index profiles_name
 CREATE UNIQUE INDEX profiles_name ON profiles (name COLLATE NOCASE);
 -- index profiles_one_active
@@ -40,6 +42,8 @@ CREATE TABLE do_not_call_removed ( e164 TEXT NOT NULL, profile_id TEXT NOT NULL 
 CREATE TABLE do_not_call_shared ( e164 TEXT PRIMARY KEY, source TEXT, detail TEXT, added_by TEXT, added_on TEXT, added_at TEXT, line INTEGER NOT NULL ) WITHOUT ROWID;
 -- table do_not_call_shared_file
 CREATE TABLE do_not_call_shared_file ( id INTEGER PRIMARY KEY CHECK (id = 1), path TEXT, max_age_days INTEGER NOT NULL DEFAULT 7 CHECK (max_age_days BETWEEN 1 AND 365), read_path TEXT, read_at TEXT, size INTEGER, mtime_ms REAL, skipped INTEGER NOT NULL DEFAULT 0, error TEXT );
+-- table library_messages
+CREATE TABLE library_messages ( id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('text', 'audio')), body TEXT, voice TEXT, audio_sha256 TEXT CHECK (audio_sha256 IS NULL OR (length(audio_sha256) = 64 AND audio_sha256 NOT GLOB '*[^0-9a-f]*')), audio_format TEXT CHECK (audio_format IS NULL OR audio_format IN ('wav', 'mp3')), file_name TEXT, duration_ms INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, CHECK ( (kind = 'text' AND body IS NOT NULL AND voice IS NOT NULL AND audio_sha256 IS NULL) OR (kind = 'audio' AND audio_sha256 IS NOT NULL AND audio_format IS NOT NULL AND body IS NULL) ) );
 -- table profiles
 CREATE TABLE profiles ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 80), api_url TEXT NOT NULL, account_key TEXT NOT NULL DEFAULT '', token_key TEXT NOT NULL, has_secret INTEGER NOT NULL DEFAULT 0 CHECK (has_secret IN (0, 1)), is_active INTEGER NOT NULL DEFAULT 0 CHECK (is_active IN (0, 1)), caller_ids_fetched_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
 -- table recipient_lists
