@@ -334,6 +334,8 @@ export interface TestCallResult {
   to: string;
   /** The 1-based data row whose values were merged. */
   row: number;
+  /** That row as the spreadsheet numbers it (null for lists imported before it was kept). */
+  line?: number | null;
 }
 
 export const testCallSchema = z.object({
@@ -342,6 +344,8 @@ export const testCallSchema = z.object({
   to: z.string().trim().min(1, 'Type your phone number.').max(40),
   /** Whose values are merged (default: the first valid row). */
   row: z.number().int().min(1).optional(),
+  /** Or the row as the spreadsheet numbers it (what the app's table shows); not with `row`. */
+  line: z.number().int().min(2).optional(),
   profileId: profileIdSchema.optional(),
 });
 

@@ -388,8 +388,8 @@ export function createHandlers({
     'send:cancel': ({ campaignId }) => services.send.cancel(campaignId),
     'send:status': ({ campaignId }) => ({ status: services.send.status(campaignId) }),
     'send:outbox': () => services.send.outbox(),
-    'send:testCall': async ({ campaignId, to, row, profileId }) => {
-      const placed = await services.testCalls.call(campaignId, { to, row, profileId });
+    'send:testCall': async ({ campaignId, to, row, line, profileId }) => {
+      const placed = await services.testCalls.call(campaignId, { to, row, line, profileId });
       // The number is remembered for the profile the call went through, for next time.
       const profile = profileFor(campaignId, profileId);
       if (profile) {

@@ -593,6 +593,7 @@ export class RecipientService {
     const fallbackFields = used.filter((field) => view.fallbacks?.includes(field));
     return {
       row,
+      line: view.line,
       e164: view.e164,
       text: merged,
       emptyFields,
@@ -833,18 +834,25 @@ export class RecipientService {
    * One row's cells (as stored, JSON) for a test call's merge values: the given 1-based data
    * row, else the first valid one. Throws invalid_input naming the row when there is none.
    */
-  rowCells(campaignId: string, row?: number): { row: number; cells: string; e164: string | null } {
+  rowCells(
+    campaignId: string,
+    row?: number,
+    line?: number,
+  ): { row: number; cells: string; e164: string | null; line: number | null } {
     const list = this.#requireList(campaignId);
-    const found = this.#table.cells(campaignId, row);
+    const found = this.#table.cells(campaignId, { row, line });
     if (!found) {
+      const rows = `it has ${list.rowCount.toLocaleString('en-US')} row${list.rowCount === 1 ? '' : 's'}`;
       throw new AppError(
         'invalid_input',
-        row === undefined
-          ? 'No row of the recipient list has a valid number, so there are no values to merge. Choose a row.'
-          : `There is no row ${row} in the recipient list (it has ${list.rowCount.toLocaleString('en-US')} row${list.rowCount === 1 ? '' : 's'}).`,
+        line !== undefined
+          ? `No recipient is on row ${line} of the spreadsheet (row 1 holds the column names; blank rows hold nobody).`
+          : row === undefined
+            ? 'No row of the recipient list has a valid number, so there are no values to merge. Choose a row.'
+            : `There is no row ${row} in the recipient list (${rows}).`,
       );
     }
-    return { row: found.row, cells: found.fields, e164: found.e164 };
+    return { row: found.row, cells: found.fields, e164: found.e164, line: found.line };
   }
 
   /** Calling hours for the sendable recipients at `now` (default: the clock), every number checked. */

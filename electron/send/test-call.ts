@@ -51,6 +51,8 @@ export interface PreparedTestCall {
   to: string;
   /** The 1-based data row whose values are merged. */
   row: number;
+  /** That row as the spreadsheet numbers it (null for lists imported before it was kept). */
+  line: number | null;
   meta: Record<string, string>;
 }
 
@@ -82,7 +84,10 @@ export class TestCallService {
    * Reads the campaign's content and a recipient row, and reads `to` with the list's default
    * country. Changes nothing. Throws invalid_input for a number or row that cannot be used.
    */
-  prepare(campaignId: string, request: { to: string; row?: number }): PreparedTestCall {
+  prepare(
+    campaignId: string,
+    request: { to: string; row?: number; line?: number },
+  ): PreparedTestCall {
     const { campaigns, recipients } = this.#deps;
     const campaign = campaigns.detail(campaignId);
     const list = recipients.getList(campaignId);
@@ -98,7 +103,7 @@ export class TestCallService {
         `Your number: ${describePhoneProblem(checked.code, request.to, list.defaultCountry)}`,
       );
     }
-    const { row, cells } = recipients.rowCells(campaignId, request.row);
+    const { row, cells, line } = recipients.rowCells(campaignId, request.row, request.line);
     return {
       campaignId,
       name: campaign.name,
@@ -107,6 +112,7 @@ export class TestCallService {
       machine: campaign.machine,
       to: checked.e164,
       row,
+      line,
       // Exactly what the campaign's own envelopes will carry for this row (envelope-meta.ts).
       meta: envelopeMeta(
         campaignMetaFields(campaign, { keys: list.keys, phoneIndex: list.phoneIndex }),
@@ -128,7 +134,7 @@ export class TestCallService {
   /** Prepares and places a test call for a stored campaign. */
   async call(
     campaignId: string,
-    request: { to: string; row?: number; profileId?: string | null },
+    request: { to: string; row?: number; line?: number; profileId?: string | null },
   ): Promise<TestCallResult> {
     const prepared = this.prepare(campaignId, request);
     return this.place(prepared, await this.credentials(campaignId, request.profileId));
@@ -256,7 +262,7 @@ export class TestCallService {
         engagementId: engagement.id,
         row: call.row,
       });
-      return { engagementId: engagement.id, to: call.to, row: call.row };
+      return { engagementId: engagement.id, to: call.to, row: call.row, line: call.line };
     } catch (error) {
       const unknown = isApiError(error) && error.outcomeUnknown;
       const reason = isApiError(error)

@@ -34,7 +34,15 @@ export class TestCallState {
     return /^\d+$/.test(text) && n >= 1 ? n : null;
   }
 
-  async place(campaignId: string, profileId?: string): Promise<TestCallResult | null> {
+  /**
+   * `byLine`: the row typed is the spreadsheet's number, as the recipients table shows it (lists
+   * imported with their lines); otherwise the data row.
+   */
+  async place(
+    campaignId: string,
+    profileId?: string,
+    byLine = false,
+  ): Promise<TestCallResult | null> {
     const row = this.rowNumber;
     if (this.to.trim() === '') {
       this.error = 'Type your phone number.';
@@ -44,13 +52,23 @@ export class TestCallState {
       this.error = `"${this.row}" is not a row number. Leave it empty for the first valid row.`;
       return null;
     }
+    if (byLine && row === 1) {
+      this.error =
+        'Row 1 of the spreadsheet holds the column names. Type the row of a recipient, as the Recipients table numbers it, or leave it empty.';
+      return null;
+    }
     this.busy = true;
     this.placed = null;
     try {
       // Several requests to Omnigage (messages, engagement, the one recipient, the schedule).
       this.placed = await this.#call(
         'send:testCall',
-        { campaignId, to: this.to, ...(row ? { row } : {}), ...(profileId ? { profileId } : {}) },
+        {
+          campaignId,
+          to: this.to,
+          ...(row ? (byLine ? { line: row } : { row }) : {}),
+          ...(profileId ? { profileId } : {}),
+        },
         { timeoutMs: 180_000 },
       );
       this.to = this.placed.to;

@@ -88,6 +88,8 @@ export interface RecipientPage {
 
 export interface Preview {
   row: number;
+  /** The row as the spreadsheet numbers it (null for lists imported before it was kept). */
+  line?: number | null;
   e164: string | null;
   text: string;
   /** Fields the text uses that are empty for this recipient. */

@@ -59,12 +59,13 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     await page.goto(`${harness.url}#/campaign/${campaignId}/review`);
     await page.getByRole('heading', { name: 'Call me first' }).waitFor();
     await page.getByLabel('Your number').fill('(303) 555-0199');
-    await page.getByLabel('Values of row').fill('2');
+    // Rows as the Recipients table numbers them, the spreadsheet's: row 3 is Bo (row 1: column names).
+    await page.getByLabel('Values of row').fill('3');
     await page.getByRole('button', { name: 'Call me first' }).click();
     await page.getByTestId('test-call-placed').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('test-call-placed'), fullPage: true });
     expect(await page.getByTestId('test-call-placed').innerText()).toMatch(
-      /Calling \+13035550199 now with the values of row 2/,
+      /Calling \+13035550199 now with the values of row 3/,
     );
 
     const envelopes = sandbox.state.list('envelopes');

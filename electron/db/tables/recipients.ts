@@ -341,21 +341,29 @@ class RecipientsTable {
     }>;
   }
 
-  /** A row's cells and number: the given row, or the first valid one when `row` is undefined. */
+  /**
+   * A row's cells, number and spreadsheet line: the given data row, the row on the given
+   * spreadsheet line, or the first valid one when neither is given.
+   */
   cells(
     campaignId: string,
-    row?: number,
-  ): { row: number; fields: string; e164: string | null } | undefined {
-    type Found = { row: number; fields: string; e164: string | null } | undefined;
-    if (row === undefined)
+    at: { row?: number; line?: number } = {},
+  ): { row: number; fields: string; e164: string | null; line: number | null } | undefined {
+    type Found = { row: number; fields: string; e164: string | null; line: number | null };
+    const columns = 'row, fields, e164, source_line AS line';
+    if (at.line !== undefined)
+      return this.#s
+        .get(`SELECT ${columns} FROM recipients WHERE campaign_id = ? AND source_line = ?`)
+        .get(campaignId, at.line) as Found | undefined;
+    if (at.row === undefined)
       return this.#s
         .get(
-          `SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`,
+          `SELECT ${columns} FROM recipients WHERE campaign_id = ? AND status = 'valid' ORDER BY row LIMIT 1`,
         )
-        .get(campaignId) as Found;
+        .get(campaignId) as Found | undefined;
     return this.#s
-      .get('SELECT row, fields, e164 FROM recipients WHERE campaign_id = ? AND row = ?')
-      .get(campaignId, row) as Found;
+      .get(`SELECT ${columns} FROM recipients WHERE campaign_id = ? AND row = ?`)
+      .get(campaignId, at.row) as Found | undefined;
   }
 
   /** The sendable recipients counted by zone prefix (zonePrefixSql), with one number of each. */

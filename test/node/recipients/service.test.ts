@@ -213,6 +213,7 @@ describe('RecipientService import', () => {
       recipients.preview(campaign.id, 7, 'Bonjour {{first-name}} {{last-name}} ({{city}})'),
     ).toEqual({
       row: 7,
+      line: 9, // header on line 1 and a blank line 3 above it
       e164: '+447911123456',
       text: 'Bonjour Élodie Martin (London)',
       emptyFields: [],

@@ -11,7 +11,13 @@ describe('test call', () => {
     const before = f.services.campaigns.detail(id);
 
     const placed = await f.services.testCalls.call(id, { to: '(202) 555-0199', row: 3 });
-    expect(placed).toEqual({ engagementId: expect.any(String), to: '+12025550199', row: 3 });
+    // Data row 3 is on line 4 of the file (the header is line 1): the app names it by that.
+    expect(placed).toEqual({
+      engagementId: expect.any(String),
+      to: '+12025550199',
+      row: 3,
+      line: 4,
+    });
 
     const { state } = f.sandbox;
     const engagement = state.get('engagements', placed.engagementId)!;
@@ -93,7 +99,22 @@ describe('test call', () => {
         message: 'There is no row 9 in the recipient list (it has 2 rows).',
       },
     );
+    await expect(
+      f.services.testCalls.call(id, { to: '2025550199', line: 1 }),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: /No recipient is on row 1 of the spreadsheet \(row 1 holds the column names/,
+    });
     expect(f.sandbox.state.requests).toHaveLength(0);
+  });
+
+  it('takes the row as the spreadsheet numbers it (what the app shows) and merges that row', async () => {
+    const f = await sendFixture();
+    const id = f.campaign({ count: 4 });
+    const placed = await f.services.testCalls.call(id, { to: '2025550199', line: 4 });
+    expect(placed).toMatchObject({ row: 3, line: 4 });
+    const envelopes = f.sandbox.state.envelopesOf(placed.engagementId);
+    expect(envelopes[0]!.attributes.meta).toEqual({ 'first-name': 'Name2' });
   });
 
   it('never sends the envelope twice: an answer lost after it landed is found by listing, and the call goes ahead', async () => {
