@@ -11,6 +11,7 @@ import { ProfileService, copyCampaignProfile } from './profiles/service';
 import { RecipientEditor } from './recipients/editing';
 import { OptOutService, type Who } from './recipients/opt-outs';
 import { RecipientService } from './recipients/service';
+import { SavedLists } from './recipients/saved-lists';
 import { RehearsalService, type RehearsalDeps } from './rehearsal';
 import { NO_POWER, type Power } from './power';
 import { KeepAwake } from './send/keep-awake';
@@ -91,6 +92,8 @@ export interface Services {
   recipients: RecipientService;
   /** Recipient imports on a worker thread, with progress and Cancel (the window's imports). */
   imports: ImportJobs;
+  /** Lists kept under a name for later campaigns. */
+  savedLists: SavedLists;
   optOuts: OptOutService;
   /** The workspace's extras: row edits, audio, dropped files, campaign files, app defaults. */
   recipientEditor: RecipientEditor;
@@ -231,6 +234,7 @@ export function createServices({
     rehearsal,
     keepAwake,
     imports,
+    savedLists: new SavedLists({ db, clock, importFile: (options) => imports.run(options) }),
     close: () => {
       keepAwake.stop();
       rehearsal.dispose();

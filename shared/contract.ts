@@ -24,6 +24,7 @@ import { libraryIdSchema, libraryNameSchema, type LibraryItem } from './library'
 import type { RehearsalStatus } from './rehearsal';
 import type { CampaignReport } from './report';
 import { callLimitSchema, type CallLimit, type CallRecord } from './call-history';
+import { savedListNameSchema, type SavedList, type SavedListStatus } from './saved-lists';
 import {
   droppedFileSchema,
   fileHandleSchema,
@@ -184,8 +185,23 @@ export const contract = {
       defaultCountry: defaultCountrySchema.optional(),
       /** A CSV's encoding as chosen at the mapping step (guessed from the bytes when omitted). */
       encoding: textEncodingSchema.optional(),
+      /** Also keep the list under this name for later campaigns (read again from its file). */
+      saveAs: savedListNameSchema.optional(),
     }),
+  ).returns<ImportResult & { saved?: SavedList }>(),
+  /** The lists kept for later campaigns. */
+  'lists:all': channel(none).returns<SavedList[]>(),
+  /** Reads a saved list's file into the campaign (replacing its list): using it, or refreshing it. */
+  'lists:use': channel(
+    z.object({ campaignId: campaignIdSchema, listId: z.string().uuid('Not a saved list.') }),
   ).returns<ImportResult>(),
+  /** The saved list the campaign's recipients came from, and what changed in its file since. */
+  'lists:status': channel(z.object({ campaignId: campaignIdSchema })).returns<{
+    status: SavedListStatus | null;
+  }>(),
+  'lists:delete': channel(z.object({ listId: z.string().uuid('Not a saved list.') })).returns<{
+    deleted: true;
+  }>(),
   /** Stops the campaign's import under way (its list stays as it was); false when none runs. */
   'recipients:cancelImport': channel(z.object({ campaignId: campaignIdSchema })).returns<{
     cancelling: boolean;

@@ -207,15 +207,48 @@ export function createHandlers({
     'keychain:status': () => services.secrets.status(),
 
     // Read, checked and stored on a worker thread; progress reaches the window as events.
-    'recipients:import': async ({ campaignId, file, phoneColumn, defaultCountry, encoding }) => {
+    'recipients:import': async ({
+      campaignId,
+      file,
+      phoneColumn,
+      defaultCountry,
+      encoding,
+      saveAs,
+    }) => {
+      const filePath = pathOf(file);
+      // A name already taken is refused before the campaign's list is replaced.
+      if (saveAs) services.savedLists.assertNameFree(saveAs);
       const result = await services.imports.run(
-        { campaignId, filePath: pathOf(file), phoneColumn, defaultCountry, encoding },
+        { campaignId, filePath, phoneColumn, defaultCountry, encoding },
         (progress) => emit('recipients:importProgress', progress),
       );
       // Rows removed from the old list must never come back into the new one.
       services.recipientEditor.forgetRemoval(campaignId);
+      // A file imported by hand is no saved list's (unless it is saved now).
+      services.savedLists.forget(campaignId);
+      emit('campaigns:changed', { ids: [campaignId] });
+      if (!saveAs) return result;
+      const saved = services.savedLists.save({
+        campaignId,
+        name: saveAs,
+        filePath,
+        imported: result,
+      });
+      return { ...result, saved };
+    },
+    'lists:all': () => services.savedLists.all(),
+    'lists:use': async ({ campaignId, listId }) => {
+      const result = await services.savedLists.use(campaignId, listId);
+      services.recipientEditor.forgetRemoval(campaignId);
       emit('campaigns:changed', { ids: [campaignId] });
       return result;
+    },
+    'lists:status': ({ campaignId }) => ({
+      status: services.savedLists.status(campaignId),
+    }),
+    'lists:delete': ({ listId }) => {
+      services.savedLists.remove(listId);
+      return { deleted: true };
     },
     'recipients:cancelImport': ({ campaignId }) => ({
       cancelling: services.imports.cancel(campaignId),

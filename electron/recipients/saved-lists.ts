@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync } from 'node:fs';
+import { AppError } from '../../shared/errors';
+import { detectPhoneColumn, findColumn } from '../../shared/recipients/columns';
+import type { ImportResult, TextEncodingName } from '../../shared/recipients/types';
+import type { SavedList, SavedListStatus } from '../../shared/saved-lists';
+import { systemClock, type Clock } from '../clock';
+import type { Db } from '../db/open';
+import { savedListsTable, type SavedListRow } from '../db/tables/saved-lists';
+import { PhoneValidator } from './phone';
+import { hashFile, readTable } from './read-table';
+
+/** The import's choices kept with a saved list, so it is read the same way each time. */
+interface SavedOptions {
+  phoneColumn: string;
+  defaultCountry: string;
+  encoding?: TextEncodingName;
+}
+
+/** What importing a file into a campaign takes (ImportJobs.run, or RecipientService.import in tests). */
+export type ImportFile = (options: {
+  campaignId: string;
+  filePath: string;
+  phoneColumn?: string;
+  defaultCountry?: string;
+  encoding?: TextEncodingName;
+}) => Promise<ImportResult>;
+
+const toList = (r: SavedListRow): SavedList => ({
+  id: r.id,
+  name: r.name,
+  fileName: r.file_name,
+  filePath: r.file_path,
+  rowCount: r.row_count,
+  savedAt: r.saved_at,
+  readAt: r.read_at,
+});
+
+/**
+ * Lists that last: an imported list kept under a name and used by later campaigns. A saved list
+ * is its file (where it is, how it was read), not a copy of its rows: each campaign that uses it
+ * reads the file as it is then. A campaign remembers which version of the file its rows came
+ * from (SHA-256), so when the file changes the campaign says what changed (numbers added and
+ * gone) and the person chooses to read it again; nothing is replaced without asking, since a
+ * campaign's list may hold numbers corrected and rows removed here.
+ */
+export class SavedLists {
+  readonly #table: ReturnType<typeof savedListsTable>;
+  readonly #clock: Clock;
+  readonly #import: ImportFile;
+
+  constructor({
+    db,
+    clock = systemClock,
+    importFile,
+  }: {
+    db: Db;
+    clock?: Clock;
+    importFile: ImportFile;
+  }) {
+    this.#table = savedListsTable(db);
+    this.#clock = clock;
+    this.#import = importFile;
+  }
+
+  all(): SavedList[] {
+    return this.#table.all().map(toList);
+  }
+
+  #require(listId: string): SavedListRow {
+    const row = this.#table.get(listId);
+    if (!row) throw new AppError('not_found', 'That saved list no longer exists.');
+    return row;
+  }
+
+  /**
+   * Keeps the list just imported into `campaignId` from `filePath` under `name` (the import's
+   * answer says how it was read); the campaign then counts as using it. A name already taken is
+   * refused, naming it.
+   */
+  save(input: {
+    campaignId: string;
+    name: string;
+    filePath: string;
+    imported: ImportResult;
+  }): SavedList {
+    const name = input.name.trim();
+    this.assertNameFree(name);
+    const { imported } = input;
+    const options: SavedOptions = {
+      phoneColumn: imported.phoneColumn,
+      defaultCountry: imported.defaultCountry,
+      ...(imported.encoding ? { encoding: imported.encoding } : {}),
+    };
+    const now = this.#clock().toISOString();
+    const row: SavedListRow = {
+      id: randomUUID(),
+      name,
+      file_path: input.filePath,
+      file_name: imported.fileName,
+      file_sha256: imported.sha256,
+      format: imported.format,
+      options: JSON.stringify(options),
+      row_count: imported.counts.total,
+      saved_at: now,
+      read_at: now,
+    };
+    this.#table.insert(row);
+    this.#table.use(input.campaignId, row.id, imported.sha256);
+    return toList(row);
+  }
+
+  /** Refuses a name another saved list has (names are compared without case), naming it. */
+  assertNameFree(name: string): void {
+    const taken = this.#table.byName(name.trim());
+    if (taken)
+      throw new AppError(
+        'conflict',
+        `A saved list is already named "${taken.name}". Choose another name, or delete that one first.`,
+      );
+  }
+
+  /** Reads the saved list's file into the campaign (its list is replaced), as it was read when saved. */
+  async use(campaignId: string, listId: string): Promise<ImportResult> {
+    const list = this.#require(listId);
+    const options = JSON.parse(list.options) as SavedOptions;
+    let result: ImportResult;
+    try {
+      result = await this.#import({ campaignId, filePath: list.file_path, ...options });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'conflict') throw error;
+      throw new AppError(
+        error.code,
+        `The saved list "${list.name}" could not be read from ${list.file_path}: ${error.message} If the file moved, import it again and save it under the same name after deleting this one.`,
+      );
+    }
+    this.#table.reread(list.id, result.sha256, result.counts.total, this.#clock().toISOString());
+    this.#table.use(campaignId, list.id, result.sha256);
+    return result;
+  }
+
+  /** Another file was imported into the campaign: its list no longer comes from a saved one. */
+  forget(campaignId: string): void {
+    this.#table.forgetUse(campaignId);
+  }
+
+  remove(listId: string): void {
+    this.#require(listId);
+    this.#table.remove(listId);
+  }
+
+  /**
+   * The saved list a campaign's recipients came from, and whether its file changed since: the
+   * file is hashed (a read of its bytes) and, when it differs, its numbers are read and compared
+   * with the campaign's. Null when the campaign's list is not a saved one.
+   */
+  status(campaignId: string): SavedListStatus | null {
+    const use = this.#table.usedBy(campaignId);
+    if (!use) return null;
+    const row = this.#table.get(use.list_id);
+    if (!row) return null;
+    const list = toList(row);
+    const rowsHere = this.#table.campaignRows(campaignId);
+    let sha256: string;
+    try {
+      const fd = openSync(row.file_path, 'r');
+      try {
+        sha256 = hashFile(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return {
+        list,
+        changed: {
+          unreadable:
+            code === 'ENOENT'
+              ? `${row.file_path} is not there any more (moved, renamed, or on a drive not connected)`
+              : `${row.file_path} cannot be read (${code ?? (error as Error).message})`,
+          rowsHere,
+          rowsInFile: 0,
+          added: 0,
+          removed: 0,
+        },
+      };
+    }
+    if (sha256 === use.file_sha256) return { list, changed: null };
+    const options = JSON.parse(row.options) as SavedOptions;
+    const inFile = new Set<string>();
+    const validator = new PhoneValidator(options.defaultCountry);
+    let column = -1;
+    let rowsInFile = 0;
+    try {
+      readTable(
+        row.file_path,
+        {
+          onHeader: (headers, info) => {
+            column = findColumn(headers, options.phoneColumn);
+            if (column < 0) column = detectPhoneColumn(headers);
+            if (column < 0)
+              throw new AppError(
+                'invalid_input',
+                `${info.fileName} no longer has the phone column "${options.phoneColumn}".`,
+              );
+          },
+          onRow: (cells) => {
+            rowsInFile++;
+            const check = validator.check(cells[column] ?? '');
+            if (check.ok) inFile.add(check.e164);
+          },
+        },
+        options.encoding ? { encoding: options.encoding } : {},
+      );
+    } catch (error) {
+      return {
+        list,
+        changed: {
+          unreadable: error instanceof AppError ? error.message : String(error),
+          rowsHere,
+          rowsInFile: 0,
+          added: 0,
+          removed: 0,
+        },
+      };
+    }
+    const here = new Set(this.#table.campaignNumbers(campaignId));
+    let added = 0;
+    for (const n of inFile) if (!here.has(n)) added++;
+    let removed = 0;
+    for (const n of here) if (!inFile.has(n)) removed++;
+    return { list, changed: { unreadable: null, rowsHere, rowsInFile, added, removed } };
+  }
+}
