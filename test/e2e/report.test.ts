@@ -182,6 +182,23 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
       .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(paper).toBe('rgb(255, 255, 255)');
     await shot('preview-dark');
+    // Printed from a dark window: white paper, and only the sheet (test-output/e2e/report-dark-1.png).
+    await page.emulateMedia({ media: 'print', colorScheme: 'dark' });
+    expect(
+      await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor),
+    ).toBe('rgb(255, 255, 255)');
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    expect(await page.getByTestId('report-sheet').isVisible()).toBe(true);
+    await page.emulateMedia({ media: null, colorScheme: 'dark' });
+    const dark = join(files, 'dark.pdf');
+    harness.dialogs.willSave(dark);
+    await page.getByRole('button', { name: 'Save as PDF…' }).click();
+    await page.getByText(/Saved the report as a PDF: .*dark\.pdf/).waitFor();
+    const darkPages = execFileSync('pdfinfo', [dark], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/);
+    expect(darkPages?.[1]).toBe('1');
+    execFileSync('pdftoppm', ['-png', '-r', '60', dark, join(outputDir, 'report-dark')]);
+    await page.getByRole('button', { name: 'Save report as PDF…' }).click();
+    await page.getByRole('dialog', { name: 'Report preview' }).waitFor();
     await page.setViewportSize({ width: 900, height: 700 });
     await shot('preview-dark-narrow');
     await page.emulateMedia({ colorScheme: 'light' });
