@@ -420,7 +420,8 @@ export const contract = {
    * report as PDF…", alone on the page in print) to that PDF (null: cancelled).
    */
   'results:savePdf': channel(campaignRefSchema).returns<{
-    saved: { path: string; bytes: number } | null;
+    /** The file's name only: where it went is the person's choice, and the window needs no path. */
+    saved: { fileName: string; bytes: number } | null;
   }>(),
   /** Counts by outcome of each listed campaign that has been sent (the campaigns list's totals). */
   'results:totals': channel(resultsTotalsSchema).returns<Record<string, Record<string, number>>>(),

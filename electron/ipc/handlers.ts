@@ -1,4 +1,4 @@
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { HELP_URL, type AboutInfo, type Licence, type UpdateStatus } from '../../shared/app-info';
 import type { Events, EventName } from '../../shared/contract';
@@ -461,7 +461,8 @@ export function createHandlers({
         filters: PDF_FILTERS,
       });
       if (path === null) return { saved: null };
-      return { saved: writeReportPdf(path, await printPdf()) };
+      const written = writeReportPdf(path, await printPdf());
+      return { saved: { fileName: basename(written.path), bytes: written.bytes } };
     },
     'results:callAgain': ({ campaignId, groups }) => {
       const made = services.results.callAgain(campaignId, groups);

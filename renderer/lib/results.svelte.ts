@@ -133,7 +133,7 @@ export class ResultsState {
       if (saved) {
         this.report = null;
         this.error = null;
-        this.notice = `Saved the report as a PDF: ${saved.path}.`;
+        this.notice = `Saved the report as a PDF: ${saved.fileName}.`;
       }
     } catch (error) {
       this.report = null;
