@@ -7,6 +7,7 @@ import type {
   ImportProgress,
 } from '../../shared/recipients/types';
 import type { CallRecord } from '../../shared/call-history';
+import type { SavedList, SavedListStatus } from '../../shared/saved-lists';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ChosenFile, SheetPeek } from '../../shared/workspace';
 import { ApiCallError, call as defaultCall, messageOf, subscribe as defaultSubscribe } from './api';
@@ -35,6 +36,8 @@ export interface PendingImport {
   encoding: TextEncodingName | null;
   /** Set once the person chose the encoding, so the import reads the file the same way. */
   encodingChosen: boolean;
+  /** Keep the list under this name for later campaigns (blank: do not). */
+  saveAs?: string;
 }
 
 /**
@@ -119,6 +122,51 @@ export class RecipientsState {
       this.error = messageOf(error);
     } finally {
       this.loaded = true;
+    }
+    await this.loadSaved();
+  }
+
+  /** The saved lists, and whether this campaign's list is one whose file changed since (said, never applied by itself). */
+  savedLists = $state.raw<SavedList[]>([]);
+  savedStatus = $state.raw<SavedListStatus | null>(null);
+
+  async loadSaved(): Promise<void> {
+    try {
+      const [lists, { status }] = await Promise.all([
+        this.#call('lists:all'),
+        this.#call('lists:status', { campaignId: this.campaignId }),
+      ]);
+      this.savedLists = lists;
+      this.savedStatus = status;
+    } catch {
+      // Saved lists only add a choice: the list itself loaded (or said why not) above.
+      this.savedLists = [];
+      this.savedStatus = null;
+    }
+  }
+
+  /** Reads a saved list's file into this campaign: using it, or reading it again after it changed. */
+  async useSaved(listId: string): Promise<boolean> {
+    const list = this.savedLists.find((l) => l.id === listId);
+    this.busy = `Reading ${list ? `“${list.name}”` : 'the saved list'}…`;
+    try {
+      const result = await this.#call(
+        'lists:use',
+        { campaignId: this.campaignId, listId },
+        { timeoutMs: 10 * 60_000 },
+      );
+      this.notice = `Read ${result.counts.total.toLocaleString()} rows from ${result.fileName}${list ? ` (the saved list “${list.name}”)` : ''}.`;
+      this.undoable = false;
+      this.filter = 'all';
+      this.focusRow = null;
+      this.preview = null;
+      await this.load(this.campaignId);
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    } finally {
+      this.busy = null;
     }
   }
 
@@ -344,13 +392,14 @@ export class RecipientsState {
           phoneColumn: pending.phoneColumn || undefined,
           defaultCountry: pending.defaultCountry,
           encoding: pending.encodingChosen && pending.encoding ? pending.encoding : undefined,
+          saveAs: pending.saveAs?.trim() || undefined,
         },
         { timeoutMs: 10 * 60_000 },
       );
       this.pending = null;
       this.undoable = false;
       this.importing = null;
-      this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.`;
+      this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.${result.saved ? ` Saved as “${result.saved.name}” for later campaigns.` : ''}`;
       this.filter = 'all';
       this.focusRow = null;
       this.preview = null;

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
+import { startHarness, type Harness } from './harness';
+
+if (!hasChromium)
+  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+
+/** Saved lists in the real renderer: saved at import, used by a later campaign, a changed file said and read again when asked. */
+describe.skipIf(!hasChromium)('Saved lists', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({ secrets: new MemorySecretStore() });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  const shoot = async (name: string) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  it('saves a list at import, another campaign uses it, and a changed file is read again only when asked', async () => {
+    const services = harness.backend.services!;
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-saved-lists-'));
+    const file = join(dir, 'parents.csv');
+    writeFileSync(
+      file,
+      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n(212) 555-0144,Cy\n',
+    );
+
+    const first = services.campaigns.create('Snow day').id;
+    await page.goto(`${harness.url}#/campaign/${first}/recipients`);
+    harness.dialogs.willOpen(file);
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await page.getByText('Keep this list for later campaigns, named').click();
+    expect(await page.getByLabel('Name of the saved list').inputValue()).toBe('parents');
+    await page.getByLabel('Name of the saved list').fill('Parents, year 3');
+    await page.locator('.save-as').scrollIntoViewIfNeeded();
+    await shoot('saved-list-import');
+    await page.getByRole('button', { name: 'Import this list' }).click();
+    await page.getByText('Saved as “Parents, year 3” for later campaigns.').waitFor();
+
+    const later = services.campaigns.create('Snow day, again').id;
+    await page.goto(`${harness.url}#/campaign/${later}/recipients`);
+    await page.reload();
+    const use = page.getByTestId('use-saved');
+    await use.waitFor();
+    await use
+      .getByRole('combobox')
+      .selectOption({ label: 'Parents, year 3 (parents.csv, 3 rows)' });
+    await use.getByRole('button', { name: 'Use this list' }).click();
+    await page.getByText('from the saved list “Parents, year 3”').waitFor();
+    expect(await page.getByTestId('recipient-row').count()).toBe(3);
+
+    // The office edits the file: Bo leaves, Di and Ed arrive.
+    writeFileSync(
+      file,
+      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0144,Cy\n(212) 555-0145,Di\n(212) 555-0146,Ed\n',
+    );
+    await page.reload();
+    const banner = page.getByTestId('saved-changed');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain(
+      '“Parents, year 3” changed since this campaign read it: 2 numbers are new in parents.csv, and 1 on this list is no longer in it (4 rows in the file, 3 here). Nothing changes here until you read it again.',
+    );
+    expect(await page.getByTestId('recipient-row').count()).toBe(3);
+    await banner.scrollIntoViewIfNeeded();
+    await shoot('saved-list-changed');
+    await banner.getByRole('button', { name: 'Read the file again…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByTestId('refresh-loses').innerText()).toContain(
+      "The file's 4 rows take the place of the 3 rows read before: 2 new numbers, 1 gone. Numbers corrected here are lost",
+    );
+    await shoot('saved-list-refresh-confirm');
+    await dialog.getByRole('button', { name: 'Read it again' }).click();
+    await page.getByText('Read 4 rows from parents.csv').waitFor();
+    expect(await page.getByTestId('saved-changed').count()).toBe(0);
+    expect(await page.getByTestId('recipient-row').count()).toBe(4);
+    expect(pageErrors).toEqual([]);
+  });
+});
