@@ -227,6 +227,8 @@ export interface CancelReport {
 /** One recipient's outcome, next to its original row. */
 export interface ResultRow {
   row: number;
+  /** The row as the spreadsheet numbers it (null for lists imported before it was kept). */
+  line?: number | null;
   e164: string | null;
   /** Original column values by header. */
   fields: Record<string, string>;

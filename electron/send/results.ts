@@ -324,11 +324,12 @@ export class ResultsService {
       });
       return {
         row: r.row,
+        line: r.line,
         e164: r.re164,
         fields,
         envelopeId: r.envelope_id,
-        status: this.#statusOf(r, send !== undefined),
-        outcome: this.#outcomeOf(r, send !== undefined),
+        status: this.#statusOf(r, send !== undefined, spreadsheetRow(r)),
+        outcome: this.#outcomeOf(r, send !== undefined, spreadsheetRow(r)),
       };
     });
     const outcomes: Record<string, number> = {};
@@ -391,13 +392,13 @@ export class ResultsService {
       for (const r of rows) {
         const cells = JSON.parse(r.fields) as string[];
         const original = list.headers.map((_, i) => cells[i] ?? '');
-        const outcome = this.#outcomeOf(r, sending);
+        const outcome = this.#outcomeOf(r, sending, spreadsheetRow(r));
         yield csvLine([
           ...original,
           // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
           // sent leaves the column empty, as in the copy of the spreadsheet.
           r.envelope_id !== null ? (r.re164 ?? '') : '',
-          statusLabel(this.#statusOf(r, sending)),
+          statusLabel(this.#statusOf(r, sending, spreadsheetRow(r))),
           outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
           r.envelope_id ?? '',
         ]);
@@ -545,4 +546,9 @@ export class ResultsService {
     });
     return { campaign: this.#deps.campaigns.get(copy.id), recipients: rows.length, heldBack };
   }
+}
+
+/** Names the row a duplicate repeats as the spreadsheet numbers it, as the Recipients table does. */
+function spreadsheetRow(r: JoinedRow): (row: number) => number {
+  return (row) => r.duplicate_line ?? row;
 }

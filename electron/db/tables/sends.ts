@@ -74,6 +74,9 @@ export interface ResultJoinRow {
   held_calls: number | null;
   held_days: number | null;
   finished_at: string | null;
+  /** The row as the spreadsheet numbers it, and the one a duplicate repeats (NULL before migration 0011). */
+  line: number | null;
+  duplicate_line: number | null;
 }
 
 /** What a results poll writes for one recipient (null result/outcome: keep the one stored). */
@@ -504,7 +507,9 @@ class SendsTable {
         `SELECT r.row, r.phone_raw, r.status AS rstatus, r.duplicate_of, r.e164 AS re164, r.fields,
            s.row AS in_send, ${envelopeIdSql()} AS envelope_id, s.status, s.outcome, s.call_status, s.finished_at,
            (CASE WHEN ${zonePrefixSql('r')} IN (SELECT value FROM json_each(?)) THEN ? END) AS left_out,
-           h.calls AS held_calls, h.days AS held_days
+           h.calls AS held_calls, h.days AS held_days, r.source_line AS line,
+           (CASE WHEN r.duplicate_of IS NOT NULL THEN (SELECT d.source_line FROM recipients d
+             WHERE d.campaign_id = r.campaign_id AND d.row = r.duplicate_of) END) AS duplicate_line
          FROM recipients r LEFT JOIN send_recipients s ON s.campaign_id = r.campaign_id AND s.row = r.row
            LEFT JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
            LEFT JOIN send_held h ON h.campaign_id = r.campaign_id AND h.row = r.row

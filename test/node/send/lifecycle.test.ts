@@ -392,8 +392,9 @@ describe('over IPC: progress events, results and the audit trail', () => {
     expect(lines[0]).toBe('Phone,First Name,City,Number called,Status,Outcome,Omnigage reference');
     expect(lines).toHaveLength(10);
     expect(lines[8]).toBe('12,Bad,Row,,Not called — invalid number,Not called — invalid number,');
+    // The row it repeats as the spreadsheet numbers it (the header is row 1), as the app shows it.
     expect(lines[9]).toBe(
-      `${f.phones(1)[0]},Twice,Again,,Not called — repeats row 1,Not called — repeats row 1,`,
+      `${f.phones(1)[0]},Twice,Again,,Not called — repeats row 2,Not called — repeats row 2,`,
     );
     expect(lines.join('\n')).not.toMatch(/,(human|machine|pending),/);
     const envelope = f.sandbox.state
