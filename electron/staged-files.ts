@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { AppError } from '../shared/errors';
 import { MAX_DROPPED_BYTES } from '../shared/workspace';
 import type { Clock } from './clock';
@@ -39,6 +39,12 @@ export class StagedFiles {
     const path = join(folder, fileName);
     writeFileSync(path, bytes);
     return path;
+  }
+
+  /** Whether `path` is one of these copies (they are cleared away after a day, so nothing may keep pointing at one). */
+  isStaged(path: string): boolean {
+    const rel = relative(this.#dir, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
   }
 
   #sweep(): void {

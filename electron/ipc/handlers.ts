@@ -216,8 +216,16 @@ export function createHandlers({
       saveAs,
     }) => {
       const filePath = pathOf(file);
-      // A name already taken is refused before the campaign's list is replaced.
-      if (saveAs) services.savedLists.assertNameFree(saveAs);
+      // A name already taken, or a dropped file (the app's copy of it is cleared away after a
+      // day), is refused before the campaign's list is replaced.
+      if (saveAs) {
+        services.savedLists.assertNameFree(saveAs);
+        if (services.stagedFiles.isStaged(filePath))
+          throw new AppError(
+            'invalid_input',
+            `${basename(filePath)} was dropped onto the window, so the app only holds a copy of it (cleared away after a day): a saved list could not follow the file. Choose it with "Choose a file…" to save it, or import it without saving.`,
+          );
+      }
       const result = await services.imports.run(
         { campaignId, filePath, phoneColumn, defaultCountry, encoding },
         (progress) => emit('recipients:importProgress', progress),

@@ -148,6 +148,27 @@ describe('saved lists: an imported list kept under a name, used by later campaig
       status: null,
     });
 
+    // A dropped file is a copy the app clears away after a day: it cannot become a saved list.
+    const dropped = services.stagedFiles.stage(
+      'dropped.csv',
+      Buffer.from('Phone\n(212) 555-0160\n').toString('base64'),
+    );
+    const fromDrop = services.campaigns.create('From a drop');
+    expect(
+      await dispatch('recipients:import', {
+        campaignId: fromDrop.id,
+        file: services.fileHandles.issue(dropped).handle,
+        saveAs: 'Dropped',
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: expect.stringContaining('dropped.csv was dropped onto the window'),
+      },
+    });
+    expect(services.recipients.getList(fromDrop.id)).toBeNull();
+
     value(await dispatch('lists:delete', { listId }));
     expect(value(await dispatch('lists:all', undefined))).toEqual([]);
     expect(value(await dispatch('lists:status', { campaignId: first.id }))).toEqual({
