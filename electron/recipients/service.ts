@@ -356,7 +356,7 @@ export class RecipientService {
         this.#table.deleteAll(campaignId);
         for (let done = 0; done < counts.total; done += COPY_BLOCK) {
           cancelled();
-          this.#table.copyStaged(done, done + COPY_BLOCK);
+          this.#table.copyStaged(campaignId, done, done + COPY_BLOCK);
           const copied = Math.min(counts.total, done + COPY_BLOCK);
           control.onProgress?.({ stage: 'saving', rows: copied, fraction: copied / counts.total });
         }
@@ -385,6 +385,7 @@ export class RecipientService {
       ({ table, map } = this.#db.transaction(() => {
         this.#table.deleteAll(campaignId);
         const done = read();
+        this.#table.recount(campaignId);
         store(done.table, done.map);
         return done;
       })());
@@ -547,7 +548,12 @@ export class RecipientService {
     const profileId = options.profileId ?? null;
     const filter: RowFilter =
       options.filter === 'problems' || options.filter === 'sendable' ? options.filter : 'all';
-    const total = this.#table.count(campaignId, filter, profileId);
+    // Every row: the stored count (migration 0014), not a count(*) that reads a 1,000,000-row
+    // list again for each page shown. A filter's rows depend on the do-not-call list now.
+    const total =
+      filter === 'all'
+        ? campaignsTable(this.#db).recipientCount(campaignId)
+        : this.#table.count(campaignId, filter, profileId);
     const rows = this.#table.page(campaignId, filter, profileId, limit, offset);
     const settings = this.#mergeSettings(campaignId);
     return { total, offset, rows: rows.map((row) => this.#view(list, row, settings)) };

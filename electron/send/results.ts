@@ -22,7 +22,7 @@ import { backoff } from '../api/http';
 import { heldOutcome } from '../../shared/call-history';
 import { clientFor } from './engine';
 import { remoteCounts } from './journal';
-import { recipientsTable } from '../db/tables/recipients';
+import { campaignsTable } from '../db/tables/campaigns';
 import { sendsTable, type ResultJoinRow as JoinedRow } from '../db/tables/sends';
 import type { SendService } from './service';
 import type { Clock } from '../clock';
@@ -343,7 +343,7 @@ export class ResultsService {
       for (const h of this.#deps.send.history.heldCounts(campaignId))
         outcomes[heldOutcome(h.calls, h.days)] = h.n;
     }
-    const total = recipientsTable(this.#deps.db).total(campaignId);
+    const total = campaignsTable(this.#deps.db).recipientCount(campaignId);
     const status = this.#deps.send.status(campaignId);
     return {
       campaignId,

@@ -11,6 +11,7 @@ import { migration0010 } from './0010-do-not-call';
 import { migration0011 } from './0011-source-lines';
 import { migration0012 } from './0012-call-history';
 import { migration0013 } from './0013-message-library';
+import { migration0014 } from './0014-recipient-counts';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];

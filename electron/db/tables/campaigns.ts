@@ -45,16 +45,10 @@ class CampaignsTable {
     this.#s = new Prepared(db);
   }
 
-  // Recipient counts come from a later migration; until the table exists the count is 0.
+  // recipient_count is stored (migration 0014), kept by the recipients table module as rows come
+  // and go: counting a 1,000,000-row list here read every row each time the list was shown.
   #select(where: string): string {
-    const hasRecipients =
-      this.#s
-        .get("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'recipients'")
-        .get() !== undefined;
-    const count = hasRecipients
-      ? '(SELECT count(*) FROM recipients r WHERE r.campaign_id = c.id)'
-      : '0';
-    return `SELECT c.id, c.name, c.status, c.created_at, c.updated_at, ${count} AS recipient_count
+    return `SELECT c.id, c.name, c.status, c.created_at, c.updated_at, c.recipient_count
             FROM campaigns c ${where}`;
   }
 
@@ -75,6 +69,28 @@ class CampaignsTable {
 
   find(id: string): CampaignRow | undefined {
     return this.#s.get(this.#select('WHERE c.id = ?')).get(id) as CampaignRow | undefined;
+  }
+
+  /** How many recipient rows the campaign has (the stored count; 0 for no such campaign). */
+  recipientCount(id: string): number {
+    return (this.#s.get('SELECT recipient_count FROM campaigns WHERE id = ?', 'pluck').get(id) ??
+      0) as number;
+  }
+
+  /**
+   * The recipients table module's side of the stored count: `delta` rows added (negative:
+   * removed) by one of its statements. Nothing else writes recipient_count.
+   */
+  addRecipients(id: string, delta: number): void {
+    if (delta === 0) return;
+    this.#s
+      .get('UPDATE campaigns SET recipient_count = recipient_count + ? WHERE id = ?')
+      .run(delta, id);
+  }
+
+  /** Sets the stored count to rows the recipients table module counted itself. */
+  setRecipientCount(id: string, count: number): void {
+    this.#s.get('UPDATE campaigns SET recipient_count = ? WHERE id = ?').run(count, id);
   }
 
   /** Name and status only: what the editable check needs. */

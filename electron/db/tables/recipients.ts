@@ -1,5 +1,6 @@
 import type { LineType, RecipientStatus } from '../../../shared/recipients/summary';
 import type { Db } from '../open';
+import { campaignsTable } from './campaigns';
 import { onDoNotCallSql } from './do-not-call';
 import { Prepared, perHandle } from './statements';
 
@@ -121,12 +122,19 @@ const STAGED = 'temp.staged_recipients';
  * The recipients of each campaign (recipients) and the file they came from (recipient_lists).
  * Every read or write of these two tables goes through here; the send journal reads them to
  * freeze a send's recipients.
+ *
+ * Each campaign's stored row count (campaigns.recipient_count, what the campaigns list shows) is
+ * kept here too: every method that adds or removes rows adds its statement's change count in the
+ * same transaction, except insert(), the import's row-at-a-time writer, whose rows recount()
+ * counts once they are all in (a statement per row would cost as much again as the insert).
  */
 class RecipientsTable {
   readonly #s: Prepared;
+  readonly #campaigns: ReturnType<typeof campaignsTable>;
 
   constructor(db: Db) {
     this.#s = new Prepared(db);
+    this.#campaigns = campaignsTable(db);
   }
 
   // ---- the list ---------------------------------------------------------------------------
@@ -163,17 +171,20 @@ class RecipientsTable {
       )
       .run(copyId, sourceId);
     if (!rows) {
-      this.#s
+      const copied = this.#s
         .get(
           `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ?, ${COLUMNS} FROM recipients WHERE campaign_id = ? ORDER BY row`,
         )
-        .run(copyId, sourceId);
+        .run(copyId, sourceId).changes;
+      this.#campaigns.addRecipients(copyId, copied);
       return;
     }
     const copyRow = this.#s.get(
       `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ?, ${COLUMNS} FROM recipients WHERE campaign_id = ? AND row = ?`,
     );
-    for (const row of rows) copyRow.run(copyId, sourceId, row);
+    let copied = 0;
+    for (const row of rows) copied += copyRow.run(copyId, sourceId, row).changes;
+    this.#campaigns.addRecipients(copyId, copied);
   }
 
   // ---- import -----------------------------------------------------------------------------
@@ -197,7 +208,10 @@ class RecipientsTable {
     this.#s.script(`DROP TABLE IF EXISTS ${STAGED}`);
   }
 
-  /** Writes one imported row, into the staging table or straight into the list. */
+  /**
+   * Writes one imported row, into the staging table or straight into the list. Rows written
+   * straight into the list are not counted one by one: call recount() once they are all in.
+   */
   insert(staged: boolean, values: NewRecipient): void {
     this.#s
       .get(
@@ -206,18 +220,28 @@ class RecipientsTable {
       .run(...values);
   }
 
-  /** Copies staged rows after `from` up to `to` (staging order) into the list. */
-  copyStaged(from: number, to: number): void {
-    this.#s
+  /** Copies the campaign's staged rows after `from` up to `to` (staging order) into its list. */
+  copyStaged(campaignId: string, from: number, to: number): void {
+    const copied = this.#s
       .get(
         `INSERT INTO recipients (${INSERT_COLUMNS}) SELECT ${INSERT_COLUMNS}
-         FROM ${STAGED} WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
+         FROM ${STAGED} WHERE rowid > ? AND rowid <= ? AND campaign_id = ? ORDER BY rowid`,
       )
-      .run(from, to);
+      .run(from, to, campaignId).changes;
+    this.#campaigns.addRecipients(campaignId, copied);
   }
 
   deleteAll(campaignId: string): void {
     this.#s.get('DELETE FROM recipients WHERE campaign_id = ?').run(campaignId);
+    this.#campaigns.setRecipientCount(campaignId, 0);
+  }
+
+  /** Counts the campaign's rows into its stored count, after insert() wrote them straight in. */
+  recount(campaignId: string): void {
+    const rows = this.#s
+      .get('SELECT count(*) FROM recipients WHERE campaign_id = ?', 'pluck')
+      .get(campaignId) as number;
+    this.#campaigns.setRecipientCount(campaignId, rows);
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -265,13 +289,6 @@ class RecipientsTable {
          ORDER BY r.row LIMIT @limit OFFSET @offset`,
       )
       .all({ campaignId, profileId, limit, offset }) as RecipientRow[];
-  }
-
-  /** How many rows the list has. */
-  total(campaignId: string): number {
-    return this.#s
-      .get('SELECT count(*) FROM recipients WHERE campaign_id = ?', 'pluck')
-      .get(campaignId) as number;
   }
 
   /** How many rows are sendable (sendableSql) for the profile now. */
@@ -465,7 +482,9 @@ class RecipientsTable {
     this.#s
       .get(`INSERT INTO temp.removed_recipients SELECT * FROM recipients WHERE ${where}`)
       .run(params);
-    return this.#s.get(`DELETE FROM recipients WHERE ${where}`).run(params).changes;
+    const removed = this.#s.get(`DELETE FROM recipients WHERE ${where}`).run(params).changes;
+    this.#campaigns.addRecipients(target.campaignId, -removed);
+    return removed;
   }
 
   /** Puts back the rows removeToUndo() took; `rows` names the first 1,000 of them. */
@@ -482,6 +501,7 @@ class RecipientsTable {
         'INSERT OR IGNORE INTO recipients SELECT * FROM temp.removed_recipients WHERE campaign_id = ?',
       )
       .run(campaignId).changes;
+    this.#campaigns.addRecipients(campaignId, restored);
     this.forgetUndo(campaignId);
     return { restored, rows };
   }

@@ -139,6 +139,9 @@ describe('calling hours set to hold: those outside are called when their hours o
       },
     ]);
     const followId = original!.held[0]!.campaignId;
+    // The campaigns list counts the held row in the follow-up; the original keeps its three.
+    expect(f.services.campaigns.get(followId).recipientCount).toBe(1);
+    expect(f.services.campaigns.get(id).recipientCount).toBe(3);
 
     // The follow-up is an ordinary campaign with only the held row, its send handed over and
     // waiting for the time; Results of the original say where that person went.
