@@ -4,15 +4,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../../electron/db/migrate';
 import { migrations } from '../../../electron/db/migrations/index';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices, type Services } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import type { CampaignSummary } from '../../../shared/campaign';
-import type { Result } from '../../../shared/errors';
 import { writeRecipientCsv } from '../../bench/generate';
-import { SOURCE_IMPORT_WORKER } from '../../helpers/import-worker';
+import { backendWithWorker } from '../../helpers/import-worker';
 import { useTempDir } from '../../helpers/temp';
 
 const tempDir = useTempDir();
@@ -27,20 +22,7 @@ const tempDir = useTempDir();
  */
 function setup() {
   const dataDir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({
-    dataDir,
-    log,
-    secrets: new MemorySecretStore(),
-    importWorker: SOURCE_IMPORT_WORKER,
-  });
-  const handlers = createHandlers({ services, emit: () => {}, version: 'test' });
-  const dispatch = createDispatcher(handlers, log);
-  const call = async <T>(channel: string, input?: unknown): Promise<T> => {
-    const result = (await dispatch(channel, input)) as Result<T>;
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  };
+  const { services, call } = backendWithWorker(dataDir);
   const file = (name: string, content: string) => {
     const path = join(dataDir, name);
     writeFileSync(path, content);

@@ -1,15 +1,10 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices } from '../../../electron/services';
 import type { Result } from '../../../shared/errors';
 import type { ImportProgress } from '../../../shared/recipients/types';
 import { writeRecipientCsv } from '../../bench/generate';
-import { SOURCE_IMPORT_WORKER } from '../../helpers/import-worker';
+import { backendWithWorker } from '../../helpers/import-worker';
 import { useTempDir } from '../../helpers/temp';
 
 const tempDir = useTempDir();
@@ -17,30 +12,13 @@ const tempDir = useTempDir();
 /** The real backend (services, handlers, dispatcher) with imports on the worker thread, as in the app. */
 function setup() {
   const dataDir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({
-    dataDir,
-    log,
-    secrets: new MemorySecretStore(),
-    importWorker: SOURCE_IMPORT_WORKER,
-  });
   const progress: ImportProgress[] = [];
   const listeners: Array<(p: ImportProgress) => void> = [];
-  const handlers = createHandlers({
-    services,
-    emit: (event, payload) => {
-      if (event !== 'recipients:importProgress') return;
-      progress.push(payload as ImportProgress);
-      for (const listener of listeners) listener(payload as ImportProgress);
-    },
-    version: 'test',
+  const { services, dispatch, call } = backendWithWorker(dataDir, (event, payload) => {
+    if (event !== 'recipients:importProgress') return;
+    progress.push(payload as ImportProgress);
+    for (const listener of listeners) listener(payload as ImportProgress);
   });
-  const dispatch = createDispatcher(handlers, log);
-  const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    const result = (await dispatch(channel, input)) as Result<T>;
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  };
   const handle = (path: string) => services.fileHandles.issue(path).handle;
   const firstRows = async (campaignId: string) =>
     (
