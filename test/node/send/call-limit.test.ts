@@ -161,6 +161,46 @@ describe('the frequency rule at send time ("no more than N calls to a number in 
     expect((await f.services.send.check(again)).callLimit).toBeNull();
   });
 
+  it('a queued send applies the rule again before its envelopes go: calls made meanwhile by another campaign hold those numbers back', async () => {
+    const f = await sendFixture({ clock: () => new Date(NOW) });
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 7 });
+    const queued = f.campaign({ count: 4 });
+    f.services.profiles.useForCampaign(queued, profile.id);
+    // Omnigage does not answer the check: the campaign waits in the outbox with its 4 recipients.
+    f.sandbox.faults.add({ path: /caller-ids/, action: { type: 'reset' }, times: Infinity });
+    expect(await f.services.send.start(queued, { profileId: profile.id })).toMatchObject({
+      state: 'queued',
+      envelopesTotal: 4,
+    });
+    // Paused, so the outbox does not send it by itself when Omnigage answers again.
+    expect((await f.services.send.pause(queued)).state).toBe('paused');
+    f.sandbox.faults.clear();
+    // Meanwhile another campaign calls the first two numbers.
+    const other = f.campaign({ count: 2 });
+    await f.services.send.start(other, { profileId: profile.id });
+    expect((await f.services.send.settled(other))?.state).toBe('scheduled');
+
+    await f.services.send.resume(queued);
+    const done = await f.services.send.settled(queued);
+    expect(done).toMatchObject({ state: 'scheduled', envelopesTotal: 2, envelopesSent: 2 });
+    const phones = f.phones(4);
+    const sent = f.sandbox.state.envelopesOf(done!.engagementId!);
+    expect(sent.map((e) => String(e.attributes['phone-number'])).sort()).toEqual(
+      [phones[2], phones[3]].sort(),
+    );
+    const held = f.services.send.audit
+      .list({ campaignId: queued })
+      .entries.filter((e) => e.action === 'send.held');
+    expect(held).toEqual([expect.objectContaining({ count: 2, outcome: 'ok' })]);
+    expect(f.services.results.page(queued, 0, 10).rows.map((r) => r.status)).toEqual([
+      'not called: called 1 time in 7 days',
+      'not called: called 1 time in 7 days',
+      'pending',
+      'pending',
+    ]);
+  });
+
   it('a resumed send does not count its own earlier batches against itself; the next campaign does', async () => {
     const now = NOW;
     const f = await sendFixture({
