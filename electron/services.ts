@@ -175,6 +175,7 @@ export function createServices({
     db,
     log: log.child('send'),
     clock,
+    who,
     campaigns,
     recipients,
     profiles,

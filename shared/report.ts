@@ -15,6 +15,8 @@ export interface CampaignReport {
    * or credentials taken from the command line's environment.
    */
   sentWith: string;
+  /** The person who pressed Send and on which computer ("alice on FRONT-DESK"); null if not recorded. */
+  sentBy: string | null;
   /**
    * The caller ID the calls came from: its number and label in Omnigage when this computer
    * knows them (a profile's cached caller IDs), else only `value`, what the campaign holds.

@@ -96,6 +96,8 @@ export interface SendStatus {
   journal: JournalStep[];
   /** Recipients held for their calling hours, in the follow-up campaigns that call them. */
   held: HeldFollowUp[];
+  /** Who pressed Send and where ("alice on FRONT-DESK"); null when not recorded (older sends). */
+  startedBy: string | null;
   createdAt: string;
   updatedAt: string;
   scheduledAt: string | null;

@@ -2,6 +2,7 @@ import type { HeldFollowUp, JournalStep } from '../../shared/send';
 import type { Engagement } from '../api/client';
 import { phoneKey } from '../api/phone-key';
 import type { Db } from '../db/open';
+import type { Who } from '../recipients/opt-outs';
 import {
   sendsTable,
   type NewSend,
@@ -17,6 +18,8 @@ export type { SendRow, StepRow };
  * the calls start (detail: the zone prefixes, how many, when and the window), read by Results.
  */
 export const CALLING_WINDOW_STEP = 'calling-window';
+/** The journal step that records who pressed Send and on which computer (the report names them). */
+export const STARTED_BY_STEP = 'started-by';
 
 /**
  * The send journal in SQLite. Every write here is committed before the engine makes its next
@@ -55,9 +58,13 @@ export class Journal {
   /** One transaction wrapper for all: better-sqlite3 builds a new one per db.transaction() call. */
   readonly #tx: (work: () => unknown) => unknown;
 
-  constructor(db: Db, clock: () => Date) {
+  /** Who presses Send in this process (the OS user and computer), recorded with each new send. */
+  readonly #who: Who | undefined;
+
+  constructor(db: Db, clock: () => Date, who?: Who) {
     this.#db = db;
     this.#clock = clock;
+    this.#who = who;
     this.#tx = db.transaction((work: () => unknown) => work());
     this.#table = sendsTable(db);
   }
@@ -81,6 +88,7 @@ export class Journal {
     const { campaignId } = input;
     this.#db.transaction(() => {
       this.#table.create({ ...input, leaveOut: input.leaveOut ?? [], now });
+      if (this.#who) this.stepDone(campaignId, STARTED_BY_STEP, null, this.#who);
     })();
     return this.get(campaignId)!;
   }
@@ -95,6 +103,14 @@ export class Journal {
 
   step(campaignId: string, step: string): StepRow | undefined {
     return this.#table.step(campaignId, step);
+  }
+
+  /** "alice on FRONT-DESK": who pressed Send, where; null for sends made before it was recorded. */
+  startedBy(campaignId: string): string | null {
+    const detail = this.step(campaignId, STARTED_BY_STEP)?.detail;
+    if (!detail) return null;
+    const who = JSON.parse(detail) as Partial<Who>;
+    return who.user ? `${who.user}${who.computer ? ` on ${who.computer}` : ''}` : null;
   }
 
   /**

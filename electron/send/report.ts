@@ -65,6 +65,7 @@ export function campaignReport(deps: ReportDeps, campaignId: string): CampaignRe
     campaignId,
     campaignName: campaign.name,
     sentWith,
+    sentBy: status.startedBy,
     callerId,
     sentAt: status.createdAt,
     scheduledAt: status.scheduledAt,

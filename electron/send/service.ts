@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import { resolveCredentials, type Credentials } from '../profiles/credentials';
 import type { ProfileService } from '../profiles/service';
 import type { RecipientService } from '../recipients/service';
+import type { Who } from '../recipients/opt-outs';
 import { AuditLog } from './audit';
 import { CallHistory } from './call-history';
 import { SendChecks, type DoNotCallReader } from './checks';
@@ -26,6 +27,8 @@ export interface SendServiceDeps {
   db: Db;
   log: Logger;
   clock: Clock;
+  /** Who presses Send here (OS user, computer): recorded with each send for the report. */
+  who?: Who;
   campaigns: CampaignService;
   recipients: RecipientService;
   profiles: ProfileService;
@@ -84,7 +87,7 @@ export class SendService {
     this.#deps = deps;
     const { clock, db, log, campaigns, recipients, profiles } = deps;
     const runs = this.#runs;
-    const journal = (this.journal = new Journal(db, clock));
+    const journal = (this.journal = new Journal(db, clock, deps.who));
     const audit = (this.audit = new AuditLog(db, clock));
     const history = (this.history = new CallHistory(db, clock));
     const reachability = (this.reachability = new Reachability({

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,16 @@ import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser
 import { startHarness, type Harness } from './harness';
 
 /** pdftotext and pdftoppm (Debian "poppler-utils") read the PDF back as a person would see it. */
+/** The OS user the backend records as having pressed Send ("unknown" where the system will not say). */
+function osUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const hasPoppler = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm');
 if (!hasChromium)
   console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
@@ -136,6 +146,8 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
         .trim();
     expect(text).toContain('Flu clinic reminder');
     expect(text).toContain('Front desk (Main St clinic)');
+    // Who pressed Send: this computer's user, as the harness's backend records it.
+    expect(text).toMatch(new RegExp(`by ${escapeRegExp(osUser())}\\b`));
     // The caller ID's number, then its label in Omnigage.
     expect(text).toContain(`${sandbox.callerId.phoneNumber} · Sandbox`);
     expect(line('In the list')).toBe('In the list 7');

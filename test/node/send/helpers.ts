@@ -62,6 +62,8 @@ export async function sendFixture(
     /** The services' clock (default the real one). */
     clock?: () => Date;
     power?: Power;
+    /** Who presses Send (default: this computer's user and name). */
+    who?: ServiceOptions['who'];
   } = {},
 ): Promise<SendFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-'));
@@ -76,6 +78,7 @@ export async function sendFixture(
     results: options.results,
     clock: options.clock,
     power: options.power,
+    who: options.who,
   });
   afterEach(async () => {
     await services.send.stopOutbox();

@@ -63,7 +63,10 @@ const PDF = new TextEncoder().encode('%PDF-1.7\n% a report\n%%EOF\n');
 
 describe('Results → Save report as PDF', () => {
   it('reports the counts, the timing, the sender and the caller ID, and nothing about any recipient', async () => {
-    const f = await sendFixture({ sandbox: { dialer: { outcomeFor: (p) => OUTCOMES[p] } } });
+    const f = await sendFixture({
+      sandbox: { dialer: { outcomeFor: (p) => OUTCOMES[p] } },
+      who: { user: 'alice', computer: 'FRONT-DESK' },
+    });
     const id = await sent(f);
     const { call } = window(f);
     const answer = await call<CampaignReport>('results:report', { campaignId: id });
@@ -72,6 +75,8 @@ describe('Results → Save report as PDF', () => {
     expect(report).toMatchObject({
       campaignName: 'Clinic reminder',
       sentWith: 'Credentials from the environment (command line)',
+      // Who pressed Send, recorded with the send (a person and a computer, not a recipient).
+      sentBy: 'alice on FRONT-DESK',
       recipients: 5,
       messages: [
         { for: 'person', how: 'Text-to-speech, voice Joanna' },
