@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn, findColumn } from '../../shared/recipients/columns';
 import type { ImportResult, TextEncodingName } from '../../shared/recipients/types';
@@ -25,6 +25,9 @@ export type ImportFile = (options: {
   defaultCountry?: string;
   encoding?: TextEncodingName;
 }) => Promise<ImportResult>;
+
+/** A file changed less than this long ago is hashed again next time (see SavedLists.#currentHash). */
+const RECENT_MS = 2_000;
 
 const toList = (r: SavedListRow): SavedList => ({
   id: r.id,
@@ -104,6 +107,9 @@ export class SavedLists {
       row_count: imported.counts.total,
       saved_at: now,
       read_at: now,
+      hashed_size: null,
+      hashed_mtime_ns: null,
+      hashed_sha256: null,
     };
     this.#table.insert(row);
     this.#table.use(input.campaignId, row.id, imported.sha256);
@@ -139,6 +145,37 @@ export class SavedLists {
     return result;
   }
 
+  /**
+   * The SHA-256 of the list's file now. Hashing reads every byte (a full read of a file of tens of
+   * MB each time the Recipients tab opens), so the hash is kept with the file's size and
+   * modification time and reused while both are the same. The cost: a change that keeps the size
+   * AND the modification time (a tool that puts the old time back, a copy that preserves times)
+   * is not noticed here. "Read the file again…" (use) always reads the file, whatever this says.
+   * A hash is kept only when the file did not move while it was read and its time is at least
+   * RECENT_MS old: a file written again within the same clock tick as the hash could otherwise
+   * keep its size and time with other bytes (as git does with racy index entries).
+   */
+  #currentHash(row: SavedListRow): string {
+    const fd = openSync(row.file_path, 'r');
+    try {
+      const before = fstatSync(fd, { bigint: true });
+      const size = Number(before.size);
+      const mtimeNs = before.mtimeNs.toString();
+      if (row.hashed_sha256 !== null && row.hashed_size === size && row.hashed_mtime_ns === mtimeNs)
+        return row.hashed_sha256;
+      const sha256 = hashFile(fd);
+      const after = fstatSync(fd, { bigint: true });
+      const settled =
+        after.size === before.size &&
+        after.mtimeNs === before.mtimeNs &&
+        Date.now() - Number(before.mtimeMs) >= RECENT_MS;
+      if (settled) this.#table.rememberHash(row.id, size, mtimeNs, sha256);
+      return sha256;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** Another file was imported into the campaign: its list no longer comes from a saved one. */
   forget(campaignId: string): void {
     this.#table.forgetUse(campaignId);
@@ -151,8 +188,9 @@ export class SavedLists {
 
   /**
    * The saved list a campaign's recipients came from, and whether its file changed since: the
-   * file is hashed (a read of its bytes) and, when it differs, its numbers are read and compared
-   * with the campaign's. Null when the campaign's list is not a saved one.
+   * file's hash (see #currentHash) is compared with the one the campaign read and, when it
+   * differs, its numbers are read and compared with the campaign's. Null when the campaign's list
+   * is not a saved one.
    */
   status(campaignId: string): SavedListStatus | null {
     const use = this.#table.usedBy(campaignId);
@@ -163,12 +201,7 @@ export class SavedLists {
     const rowsHere = this.#table.campaignRows(campaignId);
     let sha256: string;
     try {
-      const fd = openSync(row.file_path, 'r');
-      try {
-        sha256 = hashFile(fd);
-      } finally {
-        closeSync(fd);
-      }
+      sha256 = this.#currentHash(row);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return {

@@ -12,6 +12,7 @@ import { migration0011 } from './0011-source-lines';
 import { migration0012 } from './0012-call-history';
 import { migration0013 } from './0013-message-library';
 import { migration0014 } from './0014-recipient-counts';
+import { migration0015 } from './0015-saved-list-stat';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   migration0012,
   migration0013,
   migration0014,
+  migration0015,
 ];

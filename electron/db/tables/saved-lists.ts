@@ -14,9 +14,13 @@ export interface SavedListRow {
   row_count: number;
   saved_at: string;
   read_at: string;
+  /** The file's size, modification time (ns) and SHA-256 when it was last hashed (migration 0015); null before. */
+  hashed_size: number | null;
+  hashed_mtime_ns: string | null;
+  hashed_sha256: string | null;
 }
 
-/** saved_lists and saved_list_uses (migration 0012). */
+/** saved_lists and saved_list_uses (migrations 0012, 0015). */
 class SavedListsTable {
   readonly #s: Prepared;
 
@@ -54,6 +58,15 @@ class SavedListsTable {
     this.#s
       .get('UPDATE saved_lists SET file_sha256 = ?, row_count = ?, read_at = ? WHERE id = ?')
       .run(sha256, rowCount, at, id);
+  }
+
+  /** The file was hashed: what it looked like then, so the same size and time need no hash again. */
+  rememberHash(id: string, size: number, mtimeNs: string, sha256: string): void {
+    this.#s
+      .get(
+        'UPDATE saved_lists SET hashed_size = ?, hashed_mtime_ns = ?, hashed_sha256 = ? WHERE id = ?',
+      )
+      .run(size, mtimeNs, sha256, id);
   }
 
   remove(id: string): void {

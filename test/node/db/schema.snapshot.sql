@@ -53,7 +53,7 @@ CREATE TABLE recipients ( campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON
 -- table saved_list_uses
 CREATE TABLE saved_list_uses ( campaign_id TEXT PRIMARY KEY REFERENCES campaigns (id) ON DELETE CASCADE, list_id TEXT NOT NULL REFERENCES saved_lists (id) ON DELETE CASCADE, file_sha256 TEXT NOT NULL );
 -- table saved_lists
-CREATE TABLE saved_lists ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), file_path TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')), options TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(options)), row_count INTEGER NOT NULL, saved_at TEXT NOT NULL, read_at TEXT NOT NULL );
+CREATE TABLE saved_lists ( id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120), file_path TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')), options TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(options)), row_count INTEGER NOT NULL, saved_at TEXT NOT NULL, read_at TEXT NOT NULL , hashed_size INTEGER, hashed_mtime_ns TEXT, hashed_sha256 TEXT);
 -- table schema_migrations
 CREATE TABLE schema_migrations ( version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL );
 -- table send_batches

@@ -1,12 +1,20 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as readTable from '../../../electron/recipients/read-table';
 import { createDispatcher } from '../../../electron/ipc/bind';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices } from '../../../electron/services';
 import { useTempDir } from '../../helpers/temp';
+
+// The hash function, counted: checking a saved list's file must not read an unchanged file again.
+vi.mock('../../../electron/recipients/read-table', async (original) => {
+  const actual = await original<typeof readTable>();
+  return { ...actual, hashFile: vi.fn(actual.hashFile) };
+});
+const hashFile = vi.mocked(readTable.hashFile);
 
 const tempDir = useTempDir();
 
@@ -174,6 +182,72 @@ describe('saved lists: an imported list kept under a name, used by later campaig
     expect(value(await dispatch('lists:status', { campaignId: first.id }))).toEqual({
       status: null,
     });
+    services.close();
+  });
+
+  it('checks an unchanged file without reading it again (same size and time), and sees a new time at the same size', async () => {
+    const { dir, services, dispatch } = setup();
+    const file = join(dir, 'parents.csv');
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    writeFileSync(file, 'Phone\n(212) 555-0142\n(212) 555-0143\n');
+    utimesSync(file, aMinuteAgo, aMinuteAgo);
+    const first = services.campaigns.create('Snow day');
+    const { saved } = value(
+      await dispatch<{ saved: { id: string } }>('recipients:import', {
+        campaignId: first.id,
+        file: services.fileHandles.issue(file).handle,
+        saveAs: 'Parents',
+      }),
+    );
+    const status = async () =>
+      value(
+        await dispatch<{ status: { changed: { added: number; removed: number } | null } }>(
+          'lists:status',
+          { campaignId: first.id },
+        ),
+      ).status.changed;
+
+    hashFile.mockClear();
+    expect(await status()).toBeNull();
+    expect(hashFile).toHaveBeenCalledTimes(1);
+    // Opened again: same size, same time, so the kept hash answers and the file is not read.
+    expect(await status()).toBeNull();
+    expect(await status()).toBeNull();
+    expect(hashFile).toHaveBeenCalledTimes(1);
+
+    // Same size, other bytes, a new time: hashed again and the change is said.
+    const halfAMinuteAgo = new Date(Date.now() - 30_000);
+    writeFileSync(file, 'Phone\n(212) 555-0142\n(212) 555-0149\n');
+    utimesSync(file, halfAMinuteAgo, halfAMinuteAgo);
+    expect(await status()).toEqual(expect.objectContaining({ added: 1, removed: 1 }));
+    expect(hashFile).toHaveBeenCalledTimes(2);
+
+    // The known blind spot: other bytes with the same size AND time go unseen by this check...
+    writeFileSync(file, 'Phone\n(212) 555-0142\n(212) 555-0148\n');
+    utimesSync(file, halfAMinuteAgo, halfAMinuteAgo);
+    expect(await status()).toEqual(expect.objectContaining({ added: 1, removed: 1 }));
+    expect(hashFile).toHaveBeenCalledTimes(2);
+    // ...but reading the file again always reads it as it is.
+    value(await dispatch('lists:use', { campaignId: first.id, listId: saved.id }));
+    expect(services.recipients.getList(first.id)!.rowCount).toBe(2);
+    expect(
+      value(
+        await dispatch<{ rows: { phone: string }[] }>('recipients:page', {
+          campaignId: first.id,
+          offset: 0,
+          limit: 10,
+          filter: 'all',
+        }),
+      ).rows.map((r) => r.phone),
+    ).toEqual(['(212) 555-0142', '(212) 555-0148']);
+
+    // A file written just now is hashed each time: another write within the same clock tick
+    // could keep its size and time.
+    writeFileSync(file, 'Phone\n(212) 555-0142\n(212) 555-0147\n');
+    hashFile.mockClear();
+    expect(await status()).toEqual(expect.objectContaining({ added: 1, removed: 1 }));
+    expect(await status()).toEqual(expect.objectContaining({ added: 1, removed: 1 }));
+    expect(hashFile).toHaveBeenCalledTimes(2);
     services.close();
   });
 });
