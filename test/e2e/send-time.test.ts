@@ -48,6 +48,27 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     return created.id;
   };
 
+  /**
+   * A campaign for New York and Los Angeles sent at the next 13:30 UTC at least an hour away:
+   * 08:30 in New York, 05:30 in Los Angeles, so one of the two is outside the calling hours.
+   */
+  const acrossZones = (name: string) => {
+    offset = 0;
+    const services = harness.backend.services!;
+    const id = campaign(name);
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
+    writeFileSync(
+      join(dir, 'list.csv'),
+      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
+    );
+    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
+    const at = new Date(Date.now() + 24 * HOUR);
+    at.setUTCHours(13, 30, 0, 0);
+    if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
+    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    return { services, id };
+  };
+
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: 'send-time-e2e' });
     harness = await startHarness({
@@ -158,20 +179,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
   });
 
   it('calling hours edited in Review: those outside them at the send time are left out, and every count says so', async () => {
-    offset = 0;
-    const services = harness.backend.services!;
-    const id = campaign('Branch hours, by zone');
-    // New York and Los Angeles: tomorrow 13:30 UTC is 08:30 in New York, 05:30 in Los Angeles.
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
-    writeFileSync(
-      join(dir, 'list.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
-    );
-    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
-    const at = new Date(Date.now() + 24 * HOUR);
-    at.setUTCHours(13, 30, 0, 0);
-    if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
-    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    const { services, id } = acrossZones('Branch hours, by zone');
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     fresh.on('pageerror', (error) => pageErrors.push(error.message));
     const previous = page;
@@ -220,20 +228,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     }
   });
   it('calling hours set to "call them when their hours open": a follow-up campaign holds them, and the Send card links to it', async () => {
-    offset = 0;
-    const services = harness.backend.services!;
-    const id = campaign('Branch hours, held');
-    // Tomorrow 13:30 UTC: 08:30 in New York, 05:30 in Los Angeles (whose hours open later).
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
-    writeFileSync(
-      join(dir, 'list.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
-    );
-    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
-    const at = new Date(Date.now() + 24 * HOUR);
-    at.setUTCHours(13, 30, 0, 0);
-    if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
-    services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
+    const { services, id } = acrossZones('Branch hours, held');
     await page.goto(`${harness.url}#/campaign/${id}/review`);
     const hours = page.getByTestId('calling-hours');
     await hours.waitFor();
