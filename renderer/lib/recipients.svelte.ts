@@ -170,6 +170,24 @@ export class RecipientsState {
     }
   }
 
+  /**
+   * Deletes a saved list (asked first by the panel). Only the name goes: the file stays, and
+   * campaigns that used it keep their rows, no longer told when the file changes.
+   */
+  async deleteSaved(listId: string): Promise<boolean> {
+    const list = this.savedLists.find((l) => l.id === listId);
+    try {
+      await this.#call('lists:delete', { listId });
+      this.notice = `Deleted the saved list${list ? ` “${list.name}”` : ''}. Campaigns that used it keep their rows.`;
+      return true;
+    } catch (error) {
+      this.error = messageOf(error);
+      return false;
+    } finally {
+      await this.loadSaved();
+    }
+  }
+
   /** Summary and table again from the start (after an import or an edit). */
   async refresh(): Promise<void> {
     this.#reset();

@@ -10,7 +10,7 @@ import { startHarness, type Harness } from './harness';
 if (!hasChromium)
   console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
 
-/** Saved lists in the real renderer: saved at import, used by a later campaign, a changed file said and read again when asked. */
+/** Saved lists in the real renderer: saved at import, used by a later campaign, a changed file said and read again when asked, deleted after saying what that does. */
 describe.skipIf(!hasChromium)('Saved lists', () => {
   let harness: Harness;
   let browser: Browser;
@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   };
 
-  it('saves a list at import, another campaign uses it, and a changed file is read again only when asked', async () => {
+  it('saves a list at import, another campaign uses it, a changed file is read again only when asked, and the list is deleted from the keyboard', async () => {
     const services = harness.backend.services!;
     const dir = mkdtempSync(join(tmpdir(), 'omnigage-saved-lists-'));
     const file = join(dir, 'parents.csv');
@@ -94,6 +94,63 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     await page.getByText('Read 4 rows from parents.csv').waitFor();
     expect(await page.getByTestId('saved-changed').count()).toBe(0);
     expect(await page.getByTestId('recipient-row').count()).toBe(4);
+
+    // Deleting it, from where saved lists are chosen, with the keyboard only.
+    const third = services.campaigns.create('Bake sale').id;
+    await page.goto(`${harness.url}#/campaign/${third}/recipients`);
+    await page.reload();
+    await use.waitFor();
+    const remove = use.getByRole('button', { name: 'Delete this saved list…' });
+    expect(await remove.isDisabled()).toBe(true);
+    await use.getByRole('combobox').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await use.getByRole('combobox').inputValue()).not.toBe('');
+    await page.keyboard.press('Tab'); // Use this list
+    await page.keyboard.press('Tab'); // Delete this saved list…
+    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    const ask = page.getByRole('dialog', { name: 'Delete the saved list “Parents, year 3”?' });
+    await ask.waitFor();
+    expect(await ask.getByTestId('delete-saved-says').innerText()).toBe(
+      `“Parents, year 3” is no longer offered to new campaigns. Campaigns that used it keep their rows; they just stop following parents.csv, so a change to the file is no longer said there. The file itself stays where it is: ${file}.`,
+    );
+    // The safe answer has focus; Escape keeps the list.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await shoot('saved-list-delete-confirm');
+    await page.setViewportSize({ width: 560, height: 800 });
+    await shoot('saved-list-delete-confirm-narrow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.keyboard.press('Escape');
+    expect(await ask.count()).toBe(0);
+    expect(services.savedLists.all()).toHaveLength(1);
+    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await page.keyboard.press('Enter');
+    await ask.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      'Delete the saved list',
+    );
+    await page.keyboard.press('Enter');
+    await page
+      .getByText(
+        'Deleted the saved list “Parents, year 3”. Campaigns that used it keep their rows.',
+      )
+      .waitFor();
+    expect(services.savedLists.all()).toEqual([]);
+    expect(await use.count()).toBe(0);
+    // The choice continues at "Choose a file…", the one way left to add people.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Choose a file…',
+    );
+    await shoot('saved-list-deleted');
+
+    // The campaign that used it keeps its 4 rows, and no longer says where they came from.
+    await page.goto(`${harness.url}#/campaign/${later}/recipients`);
+    await page.reload();
+    await page.getByTestId('recipient-row').first().waitFor();
+    expect(await page.getByTestId('recipient-row').count()).toBe(4);
+    expect(await page.getByText('from the saved list').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });
