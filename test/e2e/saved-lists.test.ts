@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -151,6 +151,40 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     await page.getByTestId('recipient-row').first().waitFor();
     expect(await page.getByTestId('recipient-row').count()).toBe(4);
     expect(await page.getByText('from the saved list').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('offers deleting a saved list whose file cannot be read, from the campaign that used it', async () => {
+    const services = harness.backend.services!;
+    const dir = mkdtempSync(join(tmpdir(), 'omnigage-saved-lists-'));
+    const file = join(dir, 'staff.csv');
+    writeFileSync(file, 'Phone\n(212) 555-0170\n(212) 555-0171\n');
+    const campaign = services.campaigns.create('Staff meeting').id;
+    await page.goto(`${harness.url}#/campaign/${campaign}/recipients`);
+    await page.reload();
+    harness.dialogs.willOpen(file);
+    await page.getByRole('button', { name: 'Choose a file…' }).click();
+    await page.getByText('Keep this list for later campaigns, named').click();
+    await page.getByRole('button', { name: 'Import this list' }).click();
+    await page.getByText('Saved as “staff” for later campaigns.').waitFor();
+
+    renameSync(file, join(dir, 'moved.csv'));
+    await page.reload();
+    const banner = page.getByTestId('saved-changed');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain(`${file} is not there any more`);
+    await banner.getByRole('button', { name: 'Delete the saved list…' }).click();
+    const ask = page.getByRole('dialog', { name: 'Delete the saved list “staff”?' });
+    await ask.getByRole('button', { name: 'Delete the saved list' }).click();
+    await page
+      .getByText('Deleted the saved list “staff”. Campaigns that used it keep their rows.')
+      .waitFor();
+    expect(await banner.count()).toBe(0);
+    expect(await page.getByTestId('recipient-row').count()).toBe(2);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Replace the list…',
+    );
+    expect(services.savedLists.all().map((l) => l.name)).not.toContain('staff');
     expect(pageErrors).toEqual([]);
   });
 });
