@@ -1,69 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { describe, expect, it } from 'vitest';
+import { campaignWithList, hasChromium, shoot, useE2e } from './fixture';
 
 /** The frequency rule and a number's call history in the real renderer. */
 describe.skipIf(!hasChromium)('How often a number is called', () => {
-  let harness: Harness;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
-  let profileId = '';
-  const pageErrors: string[] = [];
+  const e2e = useE2e({ sandbox: { seed: 'call-history-e2e' } });
 
-  const campaign = (name: string, rows: string) => {
-    const services = harness.backend.services!;
-    const created = services.campaigns.create(name);
-    services.campaigns.update(created.id, {
-      callerId: sandbox.callerId.id,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, school is closed.',
-        voice: 'Polly-Joanna',
-      },
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-call-history-'));
-    writeFileSync(join(dir, 'list.csv'), `Phone,First Name\n${rows}`);
-    services.recipients.import({ campaignId: created.id, filePath: join(dir, 'list.csv') });
-    services.profiles.useForCampaign(created.id, profileId);
-    return created.id;
-  };
-
-  beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 'call-history-e2e' });
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    profileId = (await harness.backend.services!.profiles.addSandbox(sandbox.baseUrl)).id;
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await harness?.backend.services?.send.stopOutbox();
-    await browser?.close();
-    await harness?.close();
-    await sandbox?.close();
-  });
-
-  const shoot = async (name: string) => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
+  const campaign = (name: string, rows: string) =>
+    campaignWithList(e2e.services, e2e.sandbox, {
+      name,
+      body: 'Hello {{first-name}}, school is closed.',
+      list: `Phone,First Name\n${rows}`,
+      profileId: e2e.profileId,
+    }).id;
 
   it('the rule is set with the profile; Send holds back and says so; the row shows its calls', async () => {
-    const services = harness.backend.services!;
+    const { page, harness, sandbox, services, profileId, pageErrors } = e2e;
     await page.goto(`${harness.url}#/settings`);
     const rule = page.getByTestId('call-limit');
     await rule.waitFor();
@@ -80,7 +31,7 @@ describe.skipIf(!hasChromium)('How often a number is called', () => {
     await page.getByText('The call limit was not saved: Days: at most 365.').waitFor();
     expect(services.send.history.limit(profileId)).toEqual({ maxCalls: 1, days: 7 });
     await rule.scrollIntoViewIfNeeded();
-    await shoot('call-limit-settings');
+    await shoot(page, 'call-limit-settings');
 
     // Last week's closure called Ann and Bo.
     const first = campaign('Snow day', '(212) 555-0142,Ann\n(212) 555-0143,Bo\n');
@@ -98,7 +49,7 @@ describe.skipIf(!hasChromium)('How often a number is called', () => {
     expect(await history.innerText()).toContain('Snow day');
     expect(await history.innerText()).toContain('Waiting for the call');
     await history.scrollIntoViewIfNeeded();
-    await shoot('call-history-row');
+    await shoot(page, 'call-history-row');
 
     await page.getByRole('tab', { name: /Review/ }).click();
     await page
@@ -119,7 +70,7 @@ describe.skipIf(!hasChromium)('How often a number is called', () => {
     expect(await dialog.getByTestId('held-back').innerText()).toContain(
       '2 more recipients were already called 1 time or more in the last 7 days and will not be called',
     );
-    await shoot('call-limit-confirm');
+    await shoot(page, 'call-limit-confirm');
     await dialog.getByRole('button', { name: 'Send to 1 recipient' }).click();
     await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
     const sent = services.send.status(again)!;

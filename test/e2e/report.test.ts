@@ -1,17 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DialOutcome } from '../../electron/sandbox/dialer';
-import { axeViolations, type A11yViolation } from './a11y';
-import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
+import { dialOutcome as outcome } from '../helpers/outcomes';
+import { outputDir } from './browser';
+import { campaignWithList, hasChromium, useE2e } from './fixture';
 
-/** pdftotext and pdftoppm (Debian "poppler-utils") read the PDF back as a person would see it. */
 /** The OS user the backend records as having pressed Send ("unknown" where the system will not say). */
 function osUser(): string {
   try {
@@ -22,18 +18,10 @@ function osUser(): string {
 }
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** pdftotext and pdftoppm (Debian "poppler-utils") read the PDF back as a person would see it. */
 const hasPoppler = existsSync('/usr/bin/pdftotext') && existsSync('/usr/bin/pdftoppm');
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
 if (!hasPoppler) console.log('skipped: no pdftotext (install the Debian package "poppler-utils")');
 
-const outcome = (resultKind: string, callStatus = 'completed'): DialOutcome => ({
-  callStatus,
-  resultKind,
-  answered: callStatus === 'completed',
-  durationSeconds: callStatus === 'completed' ? 20 : 0,
-  envelopeStatus: 'completed',
-});
 const OUTCOMES: Record<string, DialOutcome> = {
   '+12125550141': outcome('human'),
   '+12125550142': outcome('human'),
@@ -55,54 +43,33 @@ const PATIENTS = [
 
 /** The report a manager gets: Results → Save report as PDF…, printed by Chromium, read back. */
 describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', () => {
-  let harness: Harness;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
+  const e2e = useE2e({
+    sandbox: { seed: 'report-e2e', dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
+  });
   let campaignId: string;
   let files: string;
-  const pageErrors: string[] = [];
-  const a11y: Record<string, A11yViolation[]> = {};
-
-  const shot = async (name: string) => {
-    await page.screenshot({ path: screenshotPath(`report-${name}`) });
-    const found = await axeViolations(page);
-    if (found.length > 0) a11y[name] = found;
-  };
+  const shot = (name: string) => e2e.axeShot(`report-${name}`);
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      seed: 'report-e2e',
-      dialer: { outcomeFor: (phone) => OUTCOMES[phone] },
-    });
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    const services = harness.backend.services!;
-    const profile = await services.profiles.addSandbox(sandbox.baseUrl);
+    const { services, sandbox, page } = e2e;
+    const profile = services.profiles.list().find((p) => p.id === e2e.profileId)!;
     await services.profiles.save({ ...profile, name: 'Front desk (Main St clinic)' });
     // Test connection: the caller IDs are cached, so the report can name the number and label.
     await services.connection.test(profile.id);
-    const campaign = services.campaigns.create('Flu clinic reminder');
-    services.campaigns.update(campaign.id, {
-      callerId: sandbox.callerId.id,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, this is a reminder of your {{appointment}} appointment.',
-        voice: 'Polly-Joanna',
-      },
+    const made = campaignWithList(services, sandbox, {
+      name: 'Flu clinic reminder',
+      body: 'Hello {{first-name}}, this is a reminder of your {{appointment}} appointment.',
+      list: PATIENTS,
+      fileName: 'patients.csv',
     });
-    files = mkdtempSync(join(tmpdir(), 'omnigage-report-e2e-'));
-    writeFileSync(join(files, 'patients.csv'), PATIENTS);
-    services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'patients.csv') });
-    campaignId = campaign.id;
+    files = made.dir;
+    campaignId = made.id;
     await services.send.start(campaignId);
     expect((await services.send.settled(campaignId))?.state).toBe('scheduled');
     sandbox.dialer.runUntilIdle();
     await services.results.refresh(campaignId);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
     // Main prints the window as Electron's printToPDF would: the page as it is, in print media.
-    harness.printPdf = () =>
+    e2e.harness.printPdf = () =>
       page.pdf({
         format: 'Letter',
         printBackground: true,
@@ -110,13 +77,8 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
       });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await sandbox?.close();
-  });
-
   it('shows the report first, then saves the PDF where the person chose', async () => {
+    const { page, harness, sandbox } = e2e;
     await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
     await page.getByTestId('result-row').nth(6).waitFor();
@@ -174,6 +136,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
   });
 
   it('cancelling the save dialog keeps the preview open and writes nothing', async () => {
+    const { page, harness } = e2e;
     await page.getByRole('button', { name: 'Save report as PDF…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Report preview' });
     await dialog.waitFor();
@@ -186,6 +149,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
   });
 
   it('is a white sheet in the dark theme and on a narrow window too', async () => {
+    const { page, harness } = e2e;
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('button', { name: 'Save report as PDF…' }).click();
     await page.getByRole('dialog', { name: 'Report preview' }).waitFor();
@@ -220,7 +184,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
   });
 
   it('ran without page errors, and every screen passed axe-core', () => {
-    expect(pageErrors).toEqual([]);
-    expect(a11y).toEqual({});
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.a11y).toEqual({});
   });
 });

@@ -1,25 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DialOutcome } from '../../electron/sandbox/dialer';
-import { axeViolations, type A11yViolation } from './a11y';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
+import { dialOutcome as outcome } from '../helpers/outcomes';
+import { campaignWithList, hasChromium, useE2e } from './fixture';
 
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
-
-const outcome = (resultKind: string, callStatus = 'completed'): DialOutcome => ({
-  callStatus,
-  resultKind,
-  answered: callStatus === 'completed',
-  durationSeconds: callStatus === 'completed' ? 20 : 0,
-  envelopeStatus: 'completed',
-});
 /** One family per outcome, so each shows on the screen and in the copy. */
 const OUTCOMES: Record<string, DialOutcome> = {
   '+12125550141': outcome('human'),
@@ -31,62 +16,36 @@ const OUTCOMES: Record<string, DialOutcome> = {
 
 /** Results after the send, in the real renderer against the sandbox: the copy of the spreadsheet. */
 describe.skipIf(!hasChromium)('Results after the send', () => {
-  let harness: Harness;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
+  const e2e = useE2e({
+    sandbox: { seed: 'results-e2e', dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
+  });
   let campaignId: string;
   let files: string;
-  const pageErrors: string[] = [];
-  const a11y: Record<string, A11yViolation[]> = {};
 
-  const shot = async (name: string) => {
-    const dialogOpen = (await page.getByRole('dialog').count()) > 0;
-    await page.screenshot({ path: screenshotPath(`results-${name}`), fullPage: !dialogOpen });
-    const found = await axeViolations(page);
-    if (found.length > 0) a11y[name] = found;
-  };
+  // Full page, but for a dialog, which covers the window as it is.
+  const shot = async (name: string) =>
+    e2e.axeShot(`results-${name}`, {
+      fullPage: (await e2e.page.getByRole('dialog').count()) === 0,
+    });
 
   beforeAll(async () => {
-    sandbox = await startSandbox({
-      seed: 'results-e2e',
-      dialer: { outcomeFor: (phone) => OUTCOMES[phone] },
+    const { services, sandbox } = e2e;
+    const made = campaignWithList(services, sandbox, {
+      name: 'Snow day',
+      body: 'Hello {{first-name}}, school is closed today.',
+      list: 'Phone;First Name;Class\r\n(212) 555-0141;Ann;3B\r\n(212) 555-0142;Bo;3B\r\n(212) 555-0143;Cy;4A\r\nnone;Dee;4A\r\n(212) 555-0144;Eve;5C\r\n(212) 555-0145;Flo;5C\r\n',
+      fileName: 'families.csv',
     });
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    const services = harness.backend.services!;
-    await services.profiles.addSandbox(sandbox.baseUrl);
-    const campaign = services.campaigns.create('Snow day');
-    services.campaigns.update(campaign.id, {
-      callerId: sandbox.callerId.id,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, school is closed today.',
-        voice: 'Polly-Joanna',
-      },
-    });
-    files = mkdtempSync(join(tmpdir(), 'omnigage-results-e2e-'));
-    writeFileSync(
-      join(files, 'families.csv'),
-      'Phone;First Name;Class\r\n(212) 555-0141;Ann;3B\r\n(212) 555-0142;Bo;3B\r\n(212) 555-0143;Cy;4A\r\nnone;Dee;4A\r\n(212) 555-0144;Eve;5C\r\n(212) 555-0145;Flo;5C\r\n',
-    );
-    services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'families.csv') });
-    campaignId = campaign.id;
+    files = made.dir;
+    campaignId = made.id;
     await services.send.start(campaignId);
     expect((await services.send.settled(campaignId))?.state).toBe('scheduled');
     sandbox.dialer.runUntilIdle();
     await services.results.refresh(campaignId);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await sandbox?.close();
   });
 
   it('saves the results into a copy of the spreadsheet: asks for the imported file, then where to save', async () => {
+    const { page, harness } = e2e;
     await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
     await page.getByTestId('result-row').nth(5).waitFor();
@@ -109,6 +68,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('shows the outcomes and when the calls ended as charts a screen reader can read', async () => {
+    const { page } = e2e;
     const chart = page.getByTestId('outcome-chart');
     await chart.waitFor();
     const outcomes = chart.getByRole('img').first();
@@ -123,6 +83,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('shows each sent campaign’s outcomes in the campaigns list', async () => {
+    const { page, harness } = e2e;
     await page.getByRole('button', { name: '← All campaigns' }).click();
     const row = page.getByTestId('campaign-row').filter({ hasText: 'Snow day' });
     await row.first().waitFor();
@@ -136,6 +97,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('says so when the file chosen is not the one imported', async () => {
+    const { page, harness } = e2e;
     const other = join(files, 'other.csv');
     writeFileSync(other, 'Phone;First Name;Class\r\n(212) 555-0199;Zed;1A\r\n');
     harness.dialogs.willOpen(other);
@@ -147,6 +109,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('looks right in the dark theme too, the Call again dialog included', async () => {
+    const { page } = e2e;
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
@@ -161,7 +124,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('calls again only those ticked: a new draft with the same messages, the do-not-call list applied again', async () => {
-    const services = harness.backend.services!;
+    const { page, services } = e2e;
     // Cy (busy) asked not to be called after the first campaign.
     services.optOuts.add(['+12125550143']);
     await page.getByRole('button', { name: 'Call again…' }).click();
@@ -204,7 +167,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
   });
 
   it('ran without page errors, and every screen passed axe-core', () => {
-    expect(pageErrors).toEqual([]);
-    expect(a11y).toEqual({});
+    expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.a11y).toEqual({});
   });
 });

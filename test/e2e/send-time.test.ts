@@ -1,52 +1,29 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Power } from '../../electron/power';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { campaignWithList, hasChromium, shoot, useE2e } from './fixture';
 
 const HOUR = 60 * 60_000;
 
 /** "At a set time" in the real renderer: the warnings at Send, keeping awake, and a missed time. */
 describe.skipIf(!hasChromium)('Send at a set time', () => {
-  let harness: Harness;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
   let offset = 0;
   let holds = 0;
-  const pageErrors: string[] = [];
   const power: Power = {
     preventSleep: () => (holds++, () => void holds--),
     onBattery: () => true,
   };
 
-  const campaign = (name: string) => {
-    const services = harness.backend.services!;
-    const created = services.campaigns.create(name);
-    services.campaigns.update(created.id, {
-      callerId: sandbox.callerId.id,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, branch hours change.',
-        voice: 'Polly-Joanna',
-      },
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
-    writeFileSync(
-      join(dir, 'list.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
-    );
-    services.recipients.import({ campaignId: created.id, filePath: join(dir, 'list.csv') });
-    return created.id;
-  };
+  /** A draft to Ann and Bo, both in New York (or, given, another list). */
+  const campaign = (
+    name: string,
+    list = 'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
+  ) =>
+    campaignWithList(e2e.services, e2e.sandbox, {
+      name,
+      body: 'Hello {{first-name}}, branch hours change.',
+      list,
+    }).id;
 
   /**
    * A campaign for New York and Los Angeles sent at the next 13:30 UTC at least an hour away:
@@ -54,14 +31,8 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
    */
   const acrossZones = (name: string) => {
     offset = 0;
-    const services = harness.backend.services!;
-    const id = campaign(name);
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-time-'));
-    writeFileSync(
-      join(dir, 'list.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n',
-    );
-    services.recipients.import({ campaignId: id, filePath: join(dir, 'list.csv') });
+    const services = e2e.services;
+    const id = campaign(name, 'Phone,First Name\n(212) 555-0142,Ann\n(415) 555-0143,Bo\n');
     const at = new Date(Date.now() + 24 * HOUR);
     at.setUTCHours(13, 30, 0, 0);
     if (at.getTime() < Date.now() + HOUR) at.setTime(at.getTime() + 24 * HOUR);
@@ -69,50 +40,25 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     return { services, id };
   };
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 'send-time-e2e' });
-    harness = await startHarness({
-      secrets: new MemorySecretStore(),
-      clock: () => new Date(Date.now() + offset),
-      power,
-    });
-    await harness.backend.services!.profiles.addSandbox(sandbox.baseUrl);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+  const e2e = useE2e({
+    sandbox: { seed: 'send-time-e2e' },
+    harness: { clock: () => new Date(Date.now() + offset), power },
   });
-
-  afterAll(async () => {
-    await harness?.backend.services?.send.stopOutbox();
-    await browser?.close();
-    await harness?.close();
-    await sandbox?.close();
+  // One test swaps in a fresh window for a while; the screenshots follow it.
+  let page: Page;
+  beforeAll(() => {
+    page = e2e.page;
   });
-
-  const shoot = async (name: string) => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      for (const [size, width] of [
-        ['wide', 1280],
-        ['narrow', 900],
-      ] as const) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-${size}`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
 
   it('warns at Send that the time is days away and the computer is on battery, then says it keeps the computer awake', async () => {
     const id = campaign('Branch hours');
     // Two days ahead, at noon in New York (inside everyone's calling hours).
     const at = new Date(Date.now() + 2 * 24 * HOUR);
     at.setUTCHours(17, 0, 0, 0);
-    harness.backend.services!.campaigns.update(id, {
+    e2e.services.campaigns.update(id, {
       delivery: { type: 'at', at: at.toISOString() },
     });
-    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    await page.goto(`${e2e.harness.url}#/campaign/${id}/review`);
     await page.getByText('the app itself starts the calls on').waitFor();
     await page.getByRole('button', { name: 'Schedule for 2 recipients' }).click();
     const dialog = page.getByRole('dialog');
@@ -122,7 +68,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       /The calls start in \d days?( and \d+ hours?)?\. The app starts them itself, so it must be open then/,
     );
     expect(warnings).toContain('This computer is running on battery. Plug it in');
-    await shoot('send-time-confirm');
+    await shoot(page, 'send-time-confirm');
     await dialog.getByRole('button', { name: 'Schedule' }).click();
 
     // Handed over, waiting for its time: the app says it keeps the computer awake, and does.
@@ -135,20 +81,20 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Cancel the send…' }).waitFor();
     expect(holds).toBe(1);
-    expect(sandbox.state.envelopes).toHaveLength(2);
-    expect(sandbox.state.schedulePatchCount()).toBe(0);
+    expect(e2e.sandbox.state.envelopes).toHaveLength(2);
+    expect(e2e.sandbox.state.schedulePatchCount()).toBe(0);
     await page.getByTestId('send-queued').scrollIntoViewIfNeeded();
-    await shoot('send-time-waiting');
+    await shoot(page, 'send-time-waiting');
   });
 
   it('a time that passed while the computer was off: nobody is called until the person says "call now"', async () => {
     const id = campaign('Branch hours, missed');
     const at = new Date(Date.now() + HOUR);
-    const services = harness.backend.services!;
+    const services = e2e.services;
     services.campaigns.update(id, { delivery: { type: 'at', at: at.toISOString() } });
     await services.send.start(id);
     expect(await services.send.settled(id)).toMatchObject({ state: 'queued' });
-    const before = sandbox.state.schedulePatchCount();
+    const before = e2e.sandbox.state.schedulePatchCount();
 
     // Five hours later the outbox looks at it again (the computer was off meanwhile).
     offset = 5 * HOUR;
@@ -158,7 +104,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
 
     // The window's clock is pinned to 2:30 in the morning in New York: calling late needs the tick.
     await page.clock.setFixedTime(new Date('2026-12-03T07:30:00Z'));
-    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    await page.goto(`${e2e.harness.url}#/campaign/${id}/review`);
     const banner = page.getByTestId('send-late');
     await banner.waitFor();
     expect(await banner.innerText()).toMatch(/passed while this computer was off or asleep/);
@@ -167,25 +113,25 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     await banner.getByText('Yes, call at 2:30 in the morning for 2 people').waitFor();
     expect(await callNow.isEnabled()).toBe(false);
     await banner.scrollIntoViewIfNeeded();
-    await shoot('send-time-late');
-    expect(sandbox.state.schedulePatchCount()).toBe(before);
+    await shoot(page, 'send-time-late');
+    expect(e2e.sandbox.state.schedulePatchCount()).toBe(before);
 
     await banner.getByRole('checkbox').check();
     await callNow.click();
     await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
-    expect(sandbox.state.schedulePatchCount()).toBe(before + 1);
+    expect(e2e.sandbox.state.schedulePatchCount()).toBe(before + 1);
     expect(services.send.status(id)?.state).toBe('scheduled');
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 
   it('calling hours edited in Review: those outside them at the send time are left out, and every count says so', async () => {
     const { services, id } = acrossZones('Branch hours, by zone');
-    const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    fresh.on('pageerror', (error) => pageErrors.push(error.message));
+    const fresh = await e2e.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    fresh.on('pageerror', (error) => e2e.pageErrors.push(error.message));
     const previous = page;
     page = fresh;
     try {
-      await page.goto(`${harness.url}#/campaign/${id}/review`);
+      await page.goto(`${e2e.harness.url}#/campaign/${id}/review`);
       const hours = page.getByTestId('calling-hours');
       await hours.waitFor();
       await page.getByTestId('outside-hours').waitFor();
@@ -202,7 +148,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
         .poll(() => page.getByTestId('billable').innerText())
         .toMatch(/^1\s+Recipients to call .*and 1 left out for their calling hours\)$/s);
       await hours.scrollIntoViewIfNeeded();
-      await shoot('calling-hours-leave-out');
+      await shoot(page, 'calling-hours-leave-out');
       // Stored with the campaign (the delivery's window), so main judges the same.
       await expect
         .poll(() => services.campaigns.detail(id).delivery.window?.outside)
@@ -220,7 +166,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
       await page.getByTestId('send-queued').waitFor();
       const engagement = services.send.status(id)!.engagementId!;
       expect(
-        sandbox.state.envelopesOf(engagement).map((e) => String(e.attributes['phone-number'])),
+        e2e.sandbox.state.envelopesOf(engagement).map((e) => String(e.attributes['phone-number'])),
       ).toEqual(['+12125550142']);
     } finally {
       page = previous;
@@ -229,7 +175,7 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
   });
   it('calling hours set to "call them when their hours open": a follow-up campaign holds them, and the Send card links to it', async () => {
     const { services, id } = acrossZones('Branch hours, held');
-    await page.goto(`${harness.url}#/campaign/${id}/review`);
+    await page.goto(`${e2e.harness.url}#/campaign/${id}/review`);
     const hours = page.getByTestId('calling-hours');
     await hours.waitFor();
     await hours.getByLabel('call them when their hours open').check();
@@ -251,12 +197,12 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     await link.waitFor();
     expect(await heldBox.innerText()).toMatch(/1 recipient, from .+ \(your time\)/);
     await heldBox.scrollIntoViewIfNeeded();
-    await shoot('calling-hours-held');
+    await shoot(page, 'calling-hours-held');
     const followId = services.send.status(id)!.held[0]!.campaignId;
     // Both sends hold one person each, and nobody is in both.
     await expect.poll(() => services.send.status(followId)?.envelopesSent).toBe(1);
     const numbers = [id, followId].flatMap((c) =>
-      sandbox.state
+      e2e.sandbox.state
         .envelopesOf(services.send.status(c)!.engagementId!)
         .map((e) => String(e.attributes['phone-number'])),
     );
@@ -267,6 +213,6 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     await page
       .getByRole('heading', { name: 'Branch hours, held — held for Los Angeles' })
       .waitFor();
-    expect(pageErrors).toEqual([]);
+    expect(e2e.pageErrors).toEqual([]);
   });
 });

@@ -8,15 +8,9 @@ import { createDispatcher } from '../../../electron/ipc/bind';
 import { createHandlers } from '../../../electron/ipc/handlers';
 import { reportPaper } from '../../../electron/send/report';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
+import { dialOutcome as outcome } from '../../helpers/outcomes';
 import { sendFixture, type SendFixture } from './helpers';
 
-const outcome = (resultKind: string, callStatus = 'completed'): DialOutcome => ({
-  callStatus,
-  resultKind,
-  answered: callStatus === 'completed',
-  durationSeconds: callStatus === 'completed' ? 20 : 0,
-  envelopeStatus: 'completed',
-});
 const OUTCOMES: Record<string, DialOutcome> = {
   '+12025550101': outcome('human'),
   '+12025550102': outcome('machine'),

@@ -21,6 +21,7 @@ import { readXlsx } from '../../../electron/recipients/xlsx';
 import { writeXlsx } from '../recipients/fixtures';
 import { ZipReader } from '../../../electron/recipients/zip';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
+import { dialOutcome as outcome } from '../../helpers/outcomes';
 import { sendFixture, type SendFixture } from './helpers';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/write-back/', import.meta.url));
@@ -30,13 +31,6 @@ const NOW = Date.parse('2027-03-01T15:04:00Z');
 const CALLED_AT = '2027-03-01 10:04';
 const TZ = 'America/New_York';
 
-const outcome = (resultKind: string | null, callStatus = 'completed'): DialOutcome => ({
-  callStatus,
-  resultKind,
-  answered: callStatus === 'completed',
-  durationSeconds: callStatus === 'completed' ? 20 : 0,
-  envelopeStatus: 'completed',
-});
 /** Each number's call, fixed, so the copy's words can be checked one by one. */
 const OUTCOMES: Record<string, DialOutcome> = {
   '+12025550101': outcome('human'),
