@@ -6,7 +6,8 @@ describe.skipIf(!hasChromium)('How often a number is called', () => {
   const e2e = useE2e({ sandbox: { seed: 'call-history-e2e' } });
 
   const campaign = (name: string, rows: string) =>
-    campaignWithList(e2e.services, e2e.sandbox, {
+    campaignWithList(e2e.services, {
+      callerId: e2e.sandbox.callerId.id,
       name,
       body: 'Hello {{first-name}}, school is closed.',
       list: `Phone,First Name\n${rows}`,

@@ -1,37 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { describe, expect, it } from 'vitest';
+import { screenshotPath } from './browser';
+import { hasChromium, useE2e } from './fixture';
 
 describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  // A CSP violation or a failed call shows up as a console error; the app must run without any.
+  const e2e = useE2e({ viewport: { width: 1200, height: 800 }, consoleErrors: true });
 
-  beforeAll(async () => {
-    harness = await startHarness();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // A CSP violation or a failed call shows up here; the app must run without any.
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
-
-  const rows = () => page.getByTestId('campaign-row');
+  const rows = () => e2e.page.getByTestId('campaign-row');
 
   it('starts empty and says what to do next', async () => {
+    const { harness, page } = e2e;
     await page.goto(harness.url);
     await page.getByRole('heading', { name: 'No campaigns yet' }).waitFor();
     expect(await rows().count()).toBe(0);
@@ -39,6 +18,7 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
   });
 
   it('creates a campaign, which is still there after a reload and a restart', async () => {
+    const { harness, page } = e2e;
     await page.getByRole('button', { name: 'Create your first campaign' }).click();
     const name = page.getByLabel('Campaign name');
     await name.fill('Weekly specials');
@@ -63,6 +43,7 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
   });
 
   it('opens the new-campaign dialog from the keyboard, and keeps the keyboard on each new place', async () => {
+    const { page } = e2e;
     const focused = () =>
       page.evaluate(() => {
         const el = document.activeElement;
@@ -90,6 +71,7 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
   });
 
   it('renames, duplicates and deletes with confirmation', async () => {
+    const { harness, page } = e2e;
     await page.getByRole('button', { name: 'Rename School closure' }).click();
     await page.getByLabel('Campaign name').fill('Snow day closure');
     await page.getByRole('button', { name: 'Rename', exact: true }).click();
@@ -118,6 +100,7 @@ describe.skipIf(!hasChromium)('campaigns screen in a real browser', () => {
   });
 
   it('ran without page errors or CSP violations, and saved its screenshots', () => {
+    const { pageErrors } = e2e;
     expect(pageErrors).toEqual([]);
     for (const name of ['01-empty', '02-campaigns', '03-confirm-delete', '04-after-actions']) {
       expect(existsSync(screenshotPath(name))).toBe(true);

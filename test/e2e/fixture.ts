@@ -118,16 +118,22 @@ export function useE2e(
 }
 
 /**
- * The screenshots a screen is looked at in: light and dark, wide and narrow, named
- * `<name>-<light|dark>-<wide|narrow>`; the page is left light and wide.
+ * The screenshots a screen is looked at in: light and dark, wide and narrow (900 pixels, or
+ * `narrow` for a screen that must still work smaller), named `<name>-<light|dark>-<wide|narrow>`;
+ * the page is left light and wide.
  */
-export async function shoot(page: Page, name: string): Promise<void> {
+export async function shoot(
+  page: Page,
+  name: string,
+  options: { narrow?: number } = {},
+): Promise<void> {
+  const sizes = [
+    ['wide', WIDE],
+    ['narrow', { ...NARROW, width: options.narrow ?? NARROW.width }],
+  ] as const;
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    for (const [size, viewport] of [
-      ['wide', WIDE],
-      ['narrow', NARROW],
-    ] as const) {
+    for (const [size, viewport] of sizes) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-${size}`) });
     }
@@ -137,18 +143,24 @@ export async function shoot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * A draft ready to send to the sandbox: its caller ID, a text message read in Polly-Joanna, and
- * the list written as `fileName` into a new temporary folder and imported (with the profile,
- * when given, chosen for it). Returns the campaign's id, the folder and the list's path.
+ * A draft ready to send: its caller ID, a text message read in Polly-Joanna, and the list
+ * written as `fileName` into a new temporary folder and imported (with the profile, when given,
+ * chosen for it). Returns the campaign's id, the folder and the list's path.
  */
 export function campaignWithList(
   services: Services,
-  sandbox: Sandbox,
-  campaign: { name: string; body: string; list: string; fileName?: string; profileId?: string },
+  campaign: {
+    name: string;
+    callerId: string;
+    body: string;
+    list: string;
+    fileName?: string;
+    profileId?: string;
+  },
 ): { id: string; dir: string; file: string } {
   const { id } = services.campaigns.create(campaign.name);
   services.campaigns.update(id, {
-    callerId: sandbox.callerId.id,
+    callerId: campaign.callerId,
     human: { kind: 'text', body: campaign.body, voice: 'Polly-Joanna' },
   });
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-e2e-list-'));

@@ -1,45 +1,29 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../helpers/audio';
-import { axeViolations, type A11yViolation } from './a11y';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { hasChromium, useE2e } from './fixture';
 
 const SNOW = 'Hello {{first-name}}, school is closed today because of snow.';
 
 /** The message library in the real renderer: save from one campaign, insert into another, manage. */
 describe.skipIf(!hasChromium)('The message library', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let page: Page;
+  const e2e = useE2e();
   let snowDay: string;
   let closing: string;
   let next: string;
   let recording: string;
-  const pageErrors: string[] = [];
-  const a11y: Record<string, A11yViolation[]> = {};
 
-  const shot = async (name: string) => {
-    await page.screenshot({ path: screenshotPath(`library-${name}`) });
-    const found = await axeViolations(page);
-    if (found.length > 0) a11y[name] = found;
-  };
-  const detail = (id: string) => harness.backend.services!.campaigns.detail(id);
+  const shot = (name: string) => e2e.axeShot(`library-${name}`);
+  const detail = (id: string) => e2e.services.campaigns.detail(id);
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(check()).toBe(true);
   };
 
   beforeAll(async () => {
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    const services = harness.backend.services!;
+    const services = e2e.services;
     snowDay = services.campaigns.create('Snow day').id;
     services.campaigns.update(snowDay, {
       human: { kind: 'text', body: SNOW, voice: 'Polly-Matthew' },
@@ -53,17 +37,10 @@ describe.skipIf(!hasChromium)('The message library', () => {
       human: { kind: 'audio', file: stored.file, fileName: 'closing.wav', durationMs: 3000 },
     });
     next = services.campaigns.create('Snow day — Tuesday').id;
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
   });
 
   it('saves a message with its merge fields under a name, from the keyboard', async () => {
+    const { harness, page, services } = e2e;
     await page.goto(`${harness.url}#/campaign/${snowDay}/message`);
     const save = page.getByRole('button', { name: 'Save to library…' }).first();
     await save.waitFor();
@@ -80,7 +57,7 @@ describe.skipIf(!hasChromium)('The message library', () => {
     await shot('save-dialog');
     await page.keyboard.press('Enter');
     await page.getByText('Saved “Snow day closure” to the message library.').waitFor();
-    const items = harness.backend.services!.library.list();
+    const items = services.library.list();
     expect(items.map((i) => [i.name, i.message])).toEqual([
       ['Snow day closure', { kind: 'text', body: SNOW, voice: 'Polly-Matthew' }],
     ]);
@@ -99,6 +76,7 @@ describe.skipIf(!hasChromium)('The message library', () => {
   });
 
   it('keeps a recording that outlives the campaign it came from', async () => {
+    const { harness, page, services } = e2e;
     await page.goto(`${harness.url}#/campaign/${closing}/message`);
     await page.getByRole('button', { name: 'Save to library…' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Save to the message library' });
@@ -106,11 +84,12 @@ describe.skipIf(!hasChromium)('The message library', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved “Closing early (recording)” to the message library.').waitFor();
     await page.goto(`${harness.url}#/`);
-    harness.backend.services!.campaigns.delete(closing);
+    services.campaigns.delete(closing);
     expect(existsSync(recording)).toBe(true);
   });
 
   it('inserts saved messages into another campaign, which keeps its own copy', async () => {
+    const { harness, page } = e2e;
     await page.goto(`${harness.url}#/campaign/${next}/message`);
     await page.getByRole('button', { name: 'Insert from library…' }).first().click();
     const picker = page.getByRole('dialog', { name: 'Insert from the message library' });
@@ -163,6 +142,7 @@ describe.skipIf(!hasChromium)('The message library', () => {
   });
 
   it('renames and deletes in the library screen, from the keyboard', async () => {
+    const { page, services } = e2e;
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('button', { name: 'Library' })
@@ -206,15 +186,14 @@ describe.skipIf(!hasChromium)('The message library', () => {
     await shot('delete-confirm');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await page.getByText(/Deleted “Closing early \(recording\)” from the library/).waitFor();
-    expect(harness.backend.services!.library.list().map((i) => i.name)).toEqual([
-      'Snow closure — all schools',
-    ]);
+    expect(services.library.list().map((i) => i.name)).toEqual(['Snow closure — all schools']);
     // The campaign that uses the recording still has it, and so does the data folder.
     expect(existsSync(recording)).toBe(true);
     expect(detail(next).machine).toMatchObject({ kind: 'audio', file: recording });
   });
 
   it('looks right in the dark theme and in a narrow window', async () => {
+    const { harness, page } = e2e;
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('screen-dark');
     // The window's narrowest (electron/main.ts minWidth).
@@ -234,6 +213,7 @@ describe.skipIf(!hasChromium)('The message library', () => {
   });
 
   it('ran without page errors, and every screen passed axe-core', () => {
+    const { pageErrors, a11y } = e2e;
     expect(pageErrors).toEqual([]);
     expect(a11y).toEqual({});
   });

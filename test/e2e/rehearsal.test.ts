@@ -1,17 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REHEARSAL_CALLER_ID } from '../../electron/rehearsal';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
 import { outcomeLabel } from '../../shared/results-words';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { campaignWithList, hasChromium, shoot, useE2e } from './fixture';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -23,58 +14,33 @@ function listening(port: number): Promise<boolean> {
 
 /** Settings → "Rehearse without calling anyone", in the real renderer, with the real backend. */
 describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let page: Page;
   let hidden = false;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    harness = await startHarness({
-      secrets: new MemorySecretStore(),
+  const e2e = useE2e({
+    harness: {
       rehearsal: {
         hidden: () => hidden,
         sandbox: { dialer: { intervalMs: 50, callsPerStep: 50 } },
       },
-    });
-    await harness.backend.services!.profiles.save({
+    },
+  });
+
+  beforeAll(async () => {
+    await e2e.services.profiles.save({
       name: 'First Bank',
       apiUrl: 'https://api.omnigage.io/api/v1/',
       accountKey: 'firstbank',
       tokenKey: 'bank-key',
       tokenSecret: 'bank-secret',
     });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
-
-  const shoot = async (name: string) => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      for (const [size, width] of [
-        ['wide', 1280],
-        ['narrow', 900],
-      ] as const) {
-        await page.setViewportSize({ width, height: 900 });
-        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-${size}`) });
-      }
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1280, height: 900 });
-  };
 
   it('starts the sandbox from Settings, sends to it, shows invented outcomes in Results, and stops', async () => {
+    const { harness, page, pageErrors } = e2e;
     await page.goto(`${harness.url}#/settings`);
     const card = page.getByRole('region', { name: 'Rehearse without calling anyone' });
     await card.waitFor();
     await card.scrollIntoViewIfNeeded();
-    await shoot('rehearsal-off');
+    await shoot(page, 'rehearsal-off');
     expect(await page.getByTestId('rehearsing').count()).toBe(0);
 
     await card.getByRole('button', { name: 'Rehearse without calling anyone' }).click();
@@ -88,30 +54,22 @@ describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
     );
     // Every screen says so: the header names the rehearsal.
     await page.getByTestId('rehearsing').waitFor();
-    const status = harness.backend.services!.rehearsal.status();
+    const status = e2e.services.rehearsal.status();
     expect(status.state).toBe('running');
     const port = Number(new URL(status.apiUrl!).port);
     expect(await listening(port)).toBe(true);
     await card.scrollIntoViewIfNeeded();
-    await shoot('rehearsal-running');
+    await shoot(page, 'rehearsal-running');
 
     // A campaign sent now goes to the rehearsal, and the pretend dialer's outcomes reach Results.
-    const services = harness.backend.services!;
-    const campaign = services.campaigns.create('Snow day rehearsal');
-    services.campaigns.update(campaign.id, {
+    const services = e2e.services;
+    const campaign = campaignWithList(services, {
+      name: 'Snow day rehearsal',
       callerId: REHEARSAL_CALLER_ID,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, school is closed.',
-        voice: 'Polly-Joanna',
-      },
+      body: 'Hello {{first-name}}, school is closed.',
+      list: 'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n(303) 555-0144,Cy\n',
+      fileName: 'families.csv',
     });
-    const dir = mkdtempSync(join(tmpdir(), 'omnigage-rehearsal-e2e-'));
-    writeFileSync(
-      join(dir, 'families.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n(303) 555-0144,Cy\n',
-    );
-    services.recipients.import({ campaignId: campaign.id, filePath: join(dir, 'families.csv') });
     await services.send.start(campaign.id);
     expect(await services.send.settled(campaign.id)).toMatchObject({ state: 'scheduled' });
     const sandbox = services.rehearsal.sandbox!;
@@ -132,7 +90,7 @@ describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
         ),
       )
       .toEqual(expected);
-    await shoot('rehearsal-results');
+    await shoot(page, 'rehearsal-results');
 
     // "Stop rehearsing": the port closes and new campaigns use First Bank again.
     await page.goto(`${harness.url}#/settings`);
@@ -148,6 +106,7 @@ describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
   });
 
   it('is not offered when the organisation hides it', async () => {
+    const { harness, page } = e2e;
     hidden = true;
     await page.goto(`${harness.url}#/settings`);
     await page.reload();

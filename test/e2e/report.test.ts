@@ -56,7 +56,8 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
     await services.profiles.save({ ...profile, name: 'Front desk (Main St clinic)' });
     // Test connection: the caller IDs are cached, so the report can name the number and label.
     await services.connection.test(profile.id);
-    const made = campaignWithList(services, sandbox, {
+    const made = campaignWithList(services, {
+      callerId: sandbox.callerId.id,
       name: 'Flu clinic reminder',
       body: 'Hello {{first-name}}, this is a reminder of your {{appointment}} appointment.',
       list: PATIENTS,

@@ -30,7 +30,8 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
 
   beforeAll(async () => {
     const { services, sandbox } = e2e;
-    const made = campaignWithList(services, sandbox, {
+    const made = campaignWithList(services, {
+      callerId: sandbox.callerId.id,
       name: 'Snow day',
       body: 'Hello {{first-name}}, school is closed today.',
       list: 'Phone;First Name;Class\r\n(212) 555-0141;Ann;3B\r\n(212) 555-0142;Bo;3B\r\n(212) 555-0143;Cy;4A\r\nnone;Dee;4A\r\n(212) 555-0144;Eve;5C\r\n(212) 555-0145;Flo;5C\r\n',

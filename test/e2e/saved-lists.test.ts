@@ -1,44 +1,15 @@
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { describe, expect, it } from 'vitest';
+import { hasChromium, shoot, useE2e } from './fixture';
 
 /** Saved lists in the real renderer: saved at import, used by a later campaign, a changed file said and read again when asked, deleted after saying what that does. */
 describe.skipIf(!hasChromium)('Saved lists', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
-
-  const shoot = async (name: string) => {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
+  const e2e = useE2e();
 
   it('saves a list at import, another campaign uses it, a changed file is read again only when asked, and the list is deleted from the keyboard', async () => {
-    const services = harness.backend.services!;
+    const { harness, page, pageErrors, services } = e2e;
     const dir = mkdtempSync(join(tmpdir(), 'omnigage-saved-lists-'));
     const file = join(dir, 'parents.csv');
     writeFileSync(
@@ -54,7 +25,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     expect(await page.getByLabel('Name of the saved list').inputValue()).toBe('parents');
     await page.getByLabel('Name of the saved list').fill('Parents, year 3');
     await page.locator('.save-as').scrollIntoViewIfNeeded();
-    await shoot('saved-list-import');
+    await shoot(page, 'saved-list-import');
     await page.getByRole('button', { name: 'Import this list' }).click();
     await page.getByText('Saved as “Parents, year 3” for later campaigns.').waitFor();
 
@@ -83,13 +54,13 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     );
     expect(await page.getByTestId('recipient-row').count()).toBe(3);
     await banner.scrollIntoViewIfNeeded();
-    await shoot('saved-list-changed');
+    await shoot(page, 'saved-list-changed');
     await banner.getByRole('button', { name: 'Read the file again…' }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByTestId('refresh-loses').innerText()).toContain(
       "The file's 4 rows take the place of the 3 rows read before: 2 new numbers, 1 gone. Numbers corrected here are lost",
     );
-    await shoot('saved-list-refresh-confirm');
+    await shoot(page, 'saved-list-refresh-confirm');
     await dialog.getByRole('button', { name: 'Read it again' }).click();
     await page.getByText('Read 4 rows from parents.csv').waitFor();
     expect(await page.getByTestId('saved-changed').count()).toBe(0);
@@ -116,10 +87,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     );
     // The safe answer has focus; Escape keeps the list.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
-    await shoot('saved-list-delete-confirm');
-    await page.setViewportSize({ width: 560, height: 800 });
-    await shoot('saved-list-delete-confirm-narrow');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await shoot(page, 'saved-list-delete-confirm', { narrow: 560 });
     await page.keyboard.press('Escape');
     expect(await ask.count()).toBe(0);
     expect(services.savedLists.all()).toHaveLength(1);
@@ -143,7 +111,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
       'Choose a file…',
     );
-    await shoot('saved-list-deleted');
+    await shoot(page, 'saved-list-deleted');
 
     // The campaign that used it keeps its 4 rows, and no longer says where they came from.
     await page.goto(`${harness.url}#/campaign/${later}/recipients`);
@@ -155,7 +123,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
   });
 
   it('offers deleting a saved list whose file cannot be read, from the campaign that used it', async () => {
-    const services = harness.backend.services!;
+    const { harness, page, pageErrors, services } = e2e;
     const dir = mkdtempSync(join(tmpdir(), 'omnigage-saved-lists-'));
     const file = join(dir, 'staff.csv');
     writeFileSync(file, 'Phone\n(212) 555-0170\n(212) 555-0171\n');

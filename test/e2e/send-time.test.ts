@@ -19,7 +19,8 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     name: string,
     list = 'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
   ) =>
-    campaignWithList(e2e.services, e2e.sandbox, {
+    campaignWithList(e2e.services, {
+      callerId: e2e.sandbox.callerId.id,
       name,
       body: 'Hello {{first-name}}, branch hours change.',
       list,

@@ -1,61 +1,28 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../electron/secrets/memory-store';
-import { startSandbox, type Sandbox } from '../../electron/sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { oddHourCall } from '../../shared/recipients/quiet-hours';
-import { hasChromium, launchBrowser, screenshotPath } from './browser';
-import { startHarness, type Harness } from './harness';
-
-if (!hasChromium)
-  console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
+import { screenshotPath } from './browser';
+import { campaignWithList, hasChromium, useE2e } from './fixture';
 
 /** Review & send → "Call me first", in the real renderer against the sandbox. */
 describe.skipIf(!hasChromium)('Call me first', () => {
-  let harness: Harness;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let page: Page;
+  const e2e = useE2e({ sandbox: { seed: 'test-call-e2e' } });
   let campaignId: string;
-  const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ seed: 'test-call-e2e' });
-    harness = await startHarness({ secrets: new MemorySecretStore() });
-    const services = harness.backend.services!;
-    await services.profiles.addSandbox(sandbox.baseUrl);
-    const campaign = services.campaigns.create('Snow day');
-    services.campaigns.update(campaign.id, {
+  beforeAll(() => {
+    const { services, sandbox } = e2e;
+    campaignId = campaignWithList(services, {
+      name: 'Snow day',
       callerId: sandbox.callerId.id,
-      human: {
-        kind: 'text',
-        body: 'Hello {{first-name}}, school is closed today.',
-        voice: 'Polly-Joanna',
-      },
-    });
-    const files = mkdtempSync(join(tmpdir(), 'omnigage-test-call-'));
-    writeFileSync(
-      join(files, 'families.csv'),
-      'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
-    );
-    services.recipients.import({ campaignId: campaign.id, filePath: join(files, 'families.csv') });
-    campaignId = campaign.id;
+      body: 'Hello {{first-name}}, school is closed today.',
+      list: 'Phone,First Name\n(212) 555-0142,Ann\n(212) 555-0143,Bo\n',
+      fileName: 'families.csv',
+    }).id;
     const profile = services.profiles.list().find((p) => p.isLocal)!;
     services.settings.update({ profilePreferences: { [profile.id]: { ratePerMinute: 0.05 } } });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await sandbox?.close();
   });
 
   it('calls the typed number once with the chosen row, remembers it for the profile, and leaves Send as it was', async () => {
+    const { harness, page, pageErrors, sandbox, services } = e2e;
     await page.goto(`${harness.url}#/campaign/${campaignId}/review`);
     await page.getByRole('heading', { name: 'Call me first' }).waitFor();
     await page.getByLabel('Your number').fill('(303) 555-0199');
@@ -73,7 +40,7 @@ describe.skipIf(!hasChromium)('Call me first', () => {
     expect(envelopes[0]!.attributes.meta).toEqual({ 'first-name': 'Bo' });
     // The campaign is still a draft that sends to both recipients.
     await page.getByRole('button', { name: 'Send to 2 recipients' }).waitFor();
-    expect(harness.backend.services!.campaigns.get(campaignId).status).not.toBe('sending');
+    expect(services.campaigns.get(campaignId).status).not.toBe('sending');
 
     // The number was saved for the profile: a fresh window fills it in.
     await page.reload();
@@ -87,6 +54,7 @@ describe.skipIf(!hasChromium)('Call me first', () => {
   });
 
   it("shows billable recipients, minutes and the cost at the profile's rate, and asks in words before calling at an odd hour", async () => {
+    const { page, sandbox } = e2e;
     // After the reload above the list's summary arrives a moment after the tile is drawn.
     await expect.poll(() => page.getByTestId('billable').innerText()).toMatch(/^\s*2\s/);
     // "Hello Ann, school is closed today." is a few seconds: two calls round up to one minute, at 0.05.
