@@ -168,7 +168,7 @@ export class SavedLists {
       const settled =
         after.size === before.size &&
         after.mtimeNs === before.mtimeNs &&
-        Date.now() - Number(before.mtimeMs) >= RECENT_MS;
+        this.#clock().getTime() - Number(before.mtimeMs) >= RECENT_MS;
       if (settled) this.#table.rememberHash(row.id, size, mtimeNs, sha256);
       return sha256;
     } finally {
