@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../electron/sandbox';
 import type { Services } from '../../electron/services';
 import { MemorySecretStore } from '../../electron/secrets/memory-store';
@@ -169,4 +169,15 @@ export function campaignWithList(
   services.recipients.import({ campaignId: id, filePath: file });
   if (campaign.profileId) services.profiles.useForCampaign(id, campaign.profileId);
   return { id, dir, file };
+}
+
+/**
+ * Sends the campaign to the sandbox (handed over in full, or the test fails here), lets the
+ * sandbox's dialer make every call, and fetches the outcomes, as Results would.
+ */
+export async function sendAndCall(services: Services, sandbox: Sandbox, id: string): Promise<void> {
+  await services.send.start(id);
+  expect((await services.send.settled(id))?.state).toBe('scheduled');
+  sandbox.dialer.runUntilIdle();
+  await services.results.refresh(id);
 }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DialOutcome } from '../../electron/sandbox/dialer';
 import { dialOutcome as outcome } from '../helpers/outcomes';
 import { outputDir } from './browser';
-import { campaignWithList, hasChromium, useE2e } from './fixture';
+import { campaignWithList, hasChromium, sendAndCall, useE2e } from './fixture';
 
 /** The OS user the backend records as having pressed Send ("unknown" where the system will not say). */
 function osUser(): string {
@@ -65,10 +65,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
     });
     files = made.dir;
     campaignId = made.id;
-    await services.send.start(campaignId);
-    expect((await services.send.settled(campaignId))?.state).toBe('scheduled');
-    sandbox.dialer.runUntilIdle();
-    await services.results.refresh(campaignId);
+    await sendAndCall(services, sandbox, campaignId);
     // Main prints the window as Electron's printToPDF would: the page as it is, in print media.
     e2e.harness.printPdf = () =>
       page.pdf({

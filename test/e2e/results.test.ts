@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DialOutcome } from '../../electron/sandbox/dialer';
 import { dialOutcome as outcome } from '../helpers/outcomes';
-import { campaignWithList, hasChromium, useE2e } from './fixture';
+import { campaignWithList, hasChromium, sendAndCall, useE2e } from './fixture';
 
 /** One family per outcome, so each shows on the screen and in the copy. */
 const OUTCOMES: Record<string, DialOutcome> = {
@@ -39,10 +39,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     });
     files = made.dir;
     campaignId = made.id;
-    await services.send.start(campaignId);
-    expect((await services.send.settled(campaignId))?.state).toBe('scheduled');
-    sandbox.dialer.runUntilIdle();
-    await services.results.refresh(campaignId);
+    await sendAndCall(services, sandbox, campaignId);
   });
 
   it('saves the results into a copy of the spreadsheet: asks for the imported file, then where to save', async () => {

@@ -1,35 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../electron/sandbox';
+import { describe, expect, it } from 'vitest';
 import { writeZipBomb } from '../../helpers/hostile';
-import { ROOT, cliEnv, runCliProcess, writeCampaign } from './helpers';
+import { ROOT, cliEnv, runCliProcess, writeCampaign, useCliSandbox } from './helpers';
 
 const exec = promisify(execFile);
 
-let sandbox: Sandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'cli' });
-  dir = mkdtempSync(join(tmpdir(), 'omnigage-cli-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliSandbox('cli');
 
 let n = 0;
-const fresh = () => join(dir, `case-${++n}`);
+const fresh = () => join(cli.dir, `case-${++n}`);
 
 describe('validate', () => {
   it('prints exactly the summary object and exits 0 when sendable', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: [
         '(202) 555-0101,Ann,Lee',
         '',
@@ -79,7 +68,7 @@ describe('validate', () => {
   it('exits 1 when not sendable: merge fields from headers in kebab-case, missing values by row', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       header: 'Mobile Number,First Name,Branch City',
       rows: ['+12025550111,Ann,Denver', '+12025550112,,Boulder'],
       json: {
@@ -111,7 +100,7 @@ describe('validate', () => {
   it('validating changes nothing stored: status still says not sent', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ['+12025550121,Ann,Lee'],
     });
     const env = cliEnv(null, join(folder, 'home'));
@@ -189,8 +178,8 @@ describe('validate', () => {
             rows: [],
             json: { recipients: { file: 'linked.csv' } },
           });
-          writeFileSync(join(dir, `secret-${n}.csv`), 'Phone\n2125550142\n');
-          symlinkSync(join(dir, `secret-${n}.csv`), join(folder, 'linked.csv'));
+          writeFileSync(join(cli.dir, `secret-${n}.csv`), 'Phone\n2125550142\n');
+          symlinkSync(join(cli.dir, `secret-${n}.csv`), join(folder, 'linked.csv'));
           return path;
         },
         /names "linked\.csv" as its recipients file, but it is a link to .*secret-\d+\.csv, outside that folder/,
@@ -222,7 +211,7 @@ describe('validate', () => {
         for (const command of ['validate', 'send', 'status']) {
           const result = await runCliProcess(
             [command, path, '--json'],
-            cliEnv(sandbox, join(folder, 'home')),
+            cliEnv(cli.sandbox, join(folder, 'home')),
           );
           expect(result.code, `${command}: ${result.stderr}`).toBe(2);
           expect(result.stdout).toBe('');
@@ -251,18 +240,18 @@ describe('send and status', () => {
     const folder = fresh();
     const phones = ['+12025550141', '+12025550142', '+12025550143', '+12025550144', '+12025550145'];
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.phoneNumber,
+      callerId: cli.sandbox.callerId.phoneNumber,
       rows: [...phones.map((p, i) => `${p},N${i},L${i}`), 'nope,Bad,Row'],
     });
-    const env = cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_BATCH_SIZE: '2' });
+    const env = cliEnv(cli.sandbox, join(folder, 'home'), { OMNIGAGE_BATCH_SIZE: '2' });
     const first = await runCliProcess(['send', file, '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out).toEqual({ engagementId: expect.any(String), envelopes: 5, status: 'scheduled' });
-    const envelopes = sandbox.state.envelopesOf(out.engagementId);
+    const envelopes = cli.sandbox.state.envelopesOf(out.engagementId);
     expect(envelopes.map((e) => e.attributes['phone-number']).sort()).toEqual(phones);
     expect(
-      sandbox.state
+      cli.sandbox.state
         .requestsTo('POST', 'envelopes')
         .filter(
           (r) =>
@@ -270,13 +259,13 @@ describe('send and status', () => {
               .data[0]?.relationships.engagement.data.id === out.engagementId,
         ),
     ).toHaveLength(3);
-    expect(sandbox.state.schedulePatchCount(out.engagementId)).toBe(1);
+    expect(cli.sandbox.state.schedulePatchCount(out.engagementId)).toBe(1);
 
-    const before = sandbox.state.requests.length;
+    const before = cli.sandbox.state.requests.length;
     const second = await runCliProcess(['send', file, '--json'], env);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout)).toEqual(out);
-    expect(sandbox.state.requests.length).toBe(before);
+    expect(cli.sandbox.state.requests.length).toBe(before);
 
     const status = await runCliProcess(['status', file, '--json'], env);
     expect(status.code).toBe(0);
@@ -298,16 +287,16 @@ describe('send and status', () => {
     );
     expect(shown.remote).toMatchObject({ status: 'scheduled' });
     // Only reads for status.
-    expect(sandbox.state.requests.slice(before).every((r) => r.method === 'GET')).toBe(true);
+    expect(cli.sandbox.state.requests.slice(before).every((r) => r.method === 'GET')).toBe(true);
   });
 
   it('a file whose campaign was scheduled and then deleted in the app is not sent again', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ['+12025550181,Ann,Lee', '+12025550182,Bo,Ng'],
     });
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     const first = await runCliProcess(['send', file, '--json'], env);
     expect(first.code, first.stderr).toBe(0);
     const { engagementId } = JSON.parse(first.stdout);
@@ -316,23 +305,23 @@ describe('send and status', () => {
     db.pragma('foreign_keys = ON');
     db.prepare('DELETE FROM campaigns').run();
     db.close();
-    const before = sandbox.state.requests.length;
+    const before = cli.sandbox.state.requests.length;
     const again = await runCliProcess(['send', file, '--json'], env);
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain(engagementId);
-    expect(sandbox.state.requests.length).toBe(before);
+    expect(cli.sandbox.state.requests.length).toBe(before);
   });
 
   it('works through npm run -s cli with nothing but the output on stdout', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ['+12025550151,Ann,Lee'],
     });
     const { stdout } = await exec('npm', ['run', '-s', 'cli', '--', 'send', file, '--json'], {
       cwd: ROOT,
-      env: { ...process.env, ...cliEnv(sandbox, join(folder, 'home')) },
+      env: { ...process.env, ...cliEnv(cli.sandbox, join(folder, 'home')) },
     });
     expect(JSON.parse(stdout)).toMatchObject({ envelopes: 1, status: 'scheduled' });
     expect(stdout.trim().split('\n')).toHaveLength(1);
@@ -344,26 +333,26 @@ describe('send and status', () => {
       callerId: '+15555550101',
       rows: ['+12025550161,Ann,Lee'],
     });
-    const before = sandbox.state.requestsTo('POST', 'engagements').length;
+    const before = cli.sandbox.state.requestsTo('POST', 'engagements').length;
     const result = await runCliProcess(
       ['send', file, '--json'],
-      cliEnv(sandbox, join(folder, 'home')),
+      cliEnv(cli.sandbox, join(folder, 'home')),
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/not verified/);
-    expect(sandbox.state.requestsTo('POST', 'engagements').length).toBe(before);
+    expect(cli.sandbox.state.requestsTo('POST', 'engagements').length).toBe(before);
   });
 
   it('bad credentials stop the send with exit 1', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ['+12025550171,Ann,Lee'],
     });
     const result = await runCliProcess(
       ['send', file],
-      cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' }),
+      cliEnv(cli.sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' }),
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');

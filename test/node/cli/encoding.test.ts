@@ -1,20 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../electron/sandbox';
-import { cliEnv, runCliProcess } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, runCliProcess, useCliSandbox } from './helpers';
 
-let sandbox: Sandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'cli-encoding' });
-  dir = mkdtempSync(join(tmpdir(), 'omnigage-cli-encoding-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliSandbox('cli-encoding');
 
 let n = 0;
 /**
@@ -23,7 +12,7 @@ let n = 0;
  * named in the campaign file, so read as UTF-8 the column is not found at all.
  */
 function windows1252Campaign(callerId: string): { folder: string; file: string } {
-  const folder = join(dir, `case-${++n}`);
+  const folder = join(cli.dir, `case-${++n}`);
   mkdirSync(folder, { recursive: true });
   writeFileSync(
     join(folder, 'list.csv'),
@@ -52,7 +41,7 @@ function windows1252Campaign(callerId: string): { folder: string; file: string }
 
 describe('--encoding', () => {
   it('validate reads the list in the encoding chosen; without it the guess fails and says so', async () => {
-    const { folder, file } = windows1252Campaign(sandbox.callerId.phoneNumber);
+    const { folder, file } = windows1252Campaign(cli.sandbox.callerId.phoneNumber);
     const env = cliEnv(null, join(folder, 'home'));
     const guessed = await runCliProcess(['validate', file, '--json'], env);
     expect(guessed.code).toBe(2);
@@ -77,12 +66,12 @@ describe('--encoding', () => {
   });
 
   it('send hands Omnigage the names as written (--encoding=windows-1252)', async () => {
-    const { folder, file } = windows1252Campaign(sandbox.callerId.phoneNumber);
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const { folder, file } = windows1252Campaign(cli.sandbox.callerId.phoneNumber);
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     const sent = await runCliProcess(['send', file, '--encoding=Windows-1252', '--json'], env);
     expect(sent.code, sent.stderr).toBe(0);
     const { engagementId } = JSON.parse(sent.stdout);
-    const names = sandbox.state
+    const names = cli.sandbox.state
       .envelopesOf(engagementId)
       .map((e) => (e.attributes.meta as Record<string, string>)['first-name'])
       .sort();
@@ -90,7 +79,7 @@ describe('--encoding', () => {
   });
 
   it('optouts import reads the file in the encoding named, not the one guessed', async () => {
-    const folder = join(dir, `case-${++n}`);
+    const folder = join(cli.dir, `case-${++n}`);
     mkdirSync(folder, { recursive: true });
     const list = join(folder, 'dnc.csv');
     // UTF-16 (little-endian) without a BOM: the guess finds it, a wrong choice is obeyed and fails.

@@ -1,9 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '../../../electron/sandbox';
+import { afterAll, beforeAll } from 'vitest';
+import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { sandboxEnv } from '../send/helpers';
+
+/**
+ * One sandbox and one temporary folder for a CLI test file, started before its tests and
+ * removed after them; `seed` names both, so each file's invented ids and files are its own.
+ */
+export function useCliSandbox(seed: string): { readonly sandbox: Sandbox; readonly dir: string } {
+  let sandbox: Sandbox | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed });
+    dir = mkdtempSync(join(tmpdir(), `omnigage-${seed}-`));
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get sandbox() {
+      if (!sandbox) throw new Error('The CLI sandbox is not started (yet).');
+      return sandbox;
+    },
+    get dir() {
+      if (!dir) throw new Error('The CLI test folder is not made (yet).');
+      return dir;
+    },
+  };
+}
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** What `npm run cli` runs: the built CLI, rebuilt first when a source file is newer. */

@@ -1,32 +1,21 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../electron/logging/logger';
-import { startSandbox, type Sandbox } from '../../../electron/sandbox';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices } from '../../../electron/services';
 import { sandboxEnv } from '../send/helpers';
-import { cliEnv, runCliProcess, writeCampaign } from './helpers';
+import { cliEnv, runCliProcess, writeCampaign, useCliSandbox } from './helpers';
 
-let sandbox: Sandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'cli-optouts' });
-  dir = mkdtempSync(join(tmpdir(), 'omnigage-cli-optouts-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliSandbox('cli-optouts');
 
 let n = 0;
-const fresh = () => join(dir, `case-${++n}`);
+const fresh = () => join(cli.dir, `case-${++n}`);
 const json = (stdout: string) => JSON.parse(stdout) as Record<string, unknown>;
 /** Numbers the sandbox received as envelopes, over all engagements so far. */
 const called = () =>
-  new Set(sandbox.state.envelopes.map((e) => String(e.attributes['phone-number'])));
+  new Set(cli.sandbox.state.envelopes.map((e) => String(e.attributes['phone-number'])));
 
 describe('optouts: the contract', () => {
   it('add, list, remove and import, with the exit codes and JSON keys of issue 19', async () => {
@@ -115,7 +104,7 @@ describe('optouts: the contract', () => {
       [['optouts', 'forget', '2127365000'], /unknown action "forget"/],
       [['optouts', 'add'], /give at least one number/],
       [['optouts', 'import'], /give one file/],
-      [['optouts', 'import', join(dir, 'nowhere.csv')], /nowhere\.csv/],
+      [['optouts', 'import', join(cli.dir, 'nowhere.csv')], /nowhere\.csv/],
       [['optouts', 'list', 'extra'], /unknown argument "extra"/],
       [['optouts', 'add', '2127365000', '--to', '1'], /unknown option "--to"/],
     ];
@@ -124,7 +113,7 @@ describe('optouts: the contract', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
     }
-    const noColumn = join(dir, 'names.csv');
+    const noColumn = join(cli.dir, 'names.csv');
     writeFileSync(noColumn, 'Name,Email\nAnn,a@b.c\n');
     const refused = await runCliProcess(['optouts', 'import', noColumn], env);
     expect(refused.code).toBe(2);
@@ -138,10 +127,10 @@ describe('optouts: the contract', () => {
 describe('an opted-out number never reaches the sandbox', () => {
   it('from the CLI: validate counts it in optedOut, send leaves it out', async () => {
     const folder = fresh();
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     const phones = ['+12025550161', '+12025550162', '+12025550163'];
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.phoneNumber,
+      callerId: cli.sandbox.callerId.phoneNumber,
       rows: phones.map((p, i) => `${p},N${i},L${i}`),
     });
     expect((await runCliProcess(['optouts', 'add', '(202) 555-0162'], env)).code).toBe(0);
@@ -159,7 +148,7 @@ describe('an opted-out number never reaches the sandbox', () => {
     const out = json(sent.stdout);
     expect(out).toMatchObject({ envelopes: 2, status: 'scheduled' });
     expect(
-      sandbox.state
+      cli.sandbox.state
         .envelopesOf(out.engagementId as string)
         .map((e) => e.attributes['phone-number'])
         .sort(),
@@ -170,21 +159,21 @@ describe('an opted-out number never reaches the sandbox', () => {
   it('from the app’s services and the CLI on one data folder: each honours what the other added', async () => {
     const folder = fresh();
     const home = join(folder, 'home');
-    const env = cliEnv(sandbox, home);
+    const env = cliEnv(cli.sandbox, home);
     // The CLI adds a number, the app's services (another profile: the sandbox one) hold it back.
     expect((await runCliProcess(['optouts', 'add', '202-555-0172'], env)).code).toBe(0);
     const services = createServices({
       dataDir: home,
       log: createMemoryLogger(),
       secrets: new MemorySecretStore(),
-      env: sandboxEnv(sandbox),
+      env: sandboxEnv(cli.sandbox),
     });
     try {
-      const profile = await services.profiles.addSandbox(sandbox.baseUrl);
+      const profile = await services.profiles.addSandbox(cli.sandbox.baseUrl);
       services.optOuts.add(['+12025550173']);
       const c = services.campaigns.create('App campaign');
       services.campaigns.update(c.id, {
-        callerId: sandbox.callerId.id,
+        callerId: cli.sandbox.callerId.id,
         human: { kind: 'text', body: 'Hello', voice: 'Polly-Joanna' },
       });
       const list = join(folder, 'app.csv');
@@ -195,7 +184,7 @@ describe('an opted-out number never reaches the sandbox', () => {
       const done = await services.send.settled(c.id);
       expect(done?.state).toBe('scheduled');
       expect(
-        sandbox.state.envelopesOf(done!.engagementId!).map((e) => e.attributes['phone-number']),
+        cli.sandbox.state.envelopesOf(done!.engagementId!).map((e) => e.attributes['phone-number']),
       ).toEqual(['+12025550171']);
       // Results say why the others were not called.
       const results = services.results.page(c.id, 0, 10);
@@ -213,7 +202,7 @@ describe('an opted-out number never reaches the sandbox', () => {
       .numbers as Array<{ e164: string }>;
     expect(listed.map((x) => x.e164).sort()).toEqual(['+12025550172', '+12025550173']);
     const file = writeCampaign(join(folder, 'cli'), {
-      callerId: sandbox.callerId.phoneNumber,
+      callerId: cli.sandbox.callerId.phoneNumber,
       rows: ['+12025550173,A,B', '+12025550174,C,D'],
     });
     const sent = await runCliProcess(['send', file, '--json'], env);
@@ -276,9 +265,9 @@ describe('the office’s shared file (OMNIGAGE_DNC_FILE)', () => {
     const shared = join(office, 'do-not-call.csv');
     writeFileSync(shared, 'number\n(202) 555-0182\n');
     const home = join(folder, 'home');
-    const env = cliEnv(sandbox, home, { OMNIGAGE_DNC_FILE: shared });
+    const env = cliEnv(cli.sandbox, home, { OMNIGAGE_DNC_FILE: shared });
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.phoneNumber,
+      callerId: cli.sandbox.callerId.phoneNumber,
       rows: ['+12025550181,A,B', '+12025550182,C,D'],
     });
     const validated = await runCliProcess(['validate', file, '--json'], env);
@@ -291,14 +280,14 @@ describe('the office’s shared file (OMNIGAGE_DNC_FILE)', () => {
       new Date(Date.now() - 8 * 24 * 3600_000).toISOString(),
     );
     db.close();
-    const before = sandbox.state.requests.length;
+    const before = cli.sandbox.state.requests.length;
     const refused = await runCliProcess(['send', file, '--json'], env);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain("The office's do-not-call file cannot be read");
     expect(refused.stderr).toContain('The last copy read here is 8 days old');
     expect(refused.stderr).toContain('older than the 7-day limit, so nothing was sent');
-    expect(sandbox.state.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+    expect(cli.sandbox.state.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
 
     // The office allows 10 days: the send goes, with the age said, and the copy's number held back.
     const allowed = await runCliProcess(['send', file, '--json'], {
@@ -311,7 +300,7 @@ describe('the office’s shared file (OMNIGAGE_DNC_FILE)', () => {
     );
     const out = json(allowed.stdout);
     expect(
-      sandbox.state
+      cli.sandbox.state
         .envelopesOf(out.engagementId as string)
         .map((e) => e.attributes['phone-number']),
     ).toEqual(['+12025550181']);
@@ -320,11 +309,11 @@ describe('the office’s shared file (OMNIGAGE_DNC_FILE)', () => {
 
   it('never read and not reachable: the send is refused, saying the numbers are not known', async () => {
     const folder = fresh();
-    const env = cliEnv(sandbox, join(folder, 'home'), {
+    const env = cliEnv(cli.sandbox, join(folder, 'home'), {
       OMNIGAGE_DNC_FILE: join(folder, 'no such folder', 'dnc.csv'),
     });
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.phoneNumber,
+      callerId: cli.sandbox.callerId.phoneNumber,
       rows: ['+12025550191,A,B'],
     });
     const refused = await runCliProcess(['send', file], env);

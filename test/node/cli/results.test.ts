@@ -1,49 +1,31 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readXlsx } from '../../../electron/recipients/xlsx';
-import { startSandbox, type Sandbox } from '../../../electron/sandbox';
-import { cliEnv, runCliProcess, writeCampaign } from './helpers';
+import { cliEnv, runCliProcess, writeCampaign, useCliSandbox } from './helpers';
 
 /** `results <campaign.json> --out <file> [--json]`: the EXACT contract of issue 14. */
 const FIXTURES = fileURLToPath(new URL('../../fixtures/write-back/', import.meta.url));
 
-let sandbox: Sandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'cli-results' });
-  dir = mkdtempSync(join(tmpdir(), 'omnigage-cli-results-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliSandbox('cli-results');
 
 let n = 0;
-const fresh = () => join(dir, `case-${++n}`);
+const fresh = () => join(cli.dir, `case-${++n}`);
 
 /** Sends the campaign with the CLI and lets the sandbox make every call. */
 async function sendAndCall(file: string, env: NodeJS.ProcessEnv): Promise<void> {
   const sent = await runCliProcess(['send', file, '--json'], env);
   expect(sent.stderr).not.toMatch(/went wrong/);
   expect(sent.code).toBe(0);
-  sandbox.dialer.runUntilIdle();
+  cli.sandbox.dialer.runUntilIdle();
 }
 
 describe('results', () => {
   it('writes the copy, prints exactly { file, rows } and exits 0; the list is left as it was', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: [
         '(202) 555-0101,Ann,Lee',
         '',
@@ -52,7 +34,7 @@ describe('results', () => {
         '2025550101,Ann,Again',
       ],
     });
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     const list = readFileSync(join(folder, 'list.csv'));
 
     // Not sent yet: exit 1, nothing written.
@@ -96,10 +78,10 @@ describe('results', () => {
   it('exits 2 for unusable input: no --out, --out naming the list itself, the list changed since, another format', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ['(202) 555-0111,Ann,Lee'],
     });
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     await sendAndCall(file, env);
     const listPath = join(folder, 'list.csv');
     const list = readFileSync(listPath);
@@ -139,12 +121,12 @@ describe('results', () => {
   it('keeps an Excel list an Excel workbook', async () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: [],
       json: { recipients: { file: 'families.xlsx', defaultCountry: 'US' } },
     });
     copyFileSync(join(FIXTURES, 'libreoffice.xlsx'), join(folder, 'families.xlsx'));
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     await sendAndCall(file, env);
     const out = join(folder, 'families with results.xlsx');
     const result = await runCliProcess(['results', file, '--out', out, '--json'], env);

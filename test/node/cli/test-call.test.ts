@@ -1,26 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../electron/sandbox';
-import { cliEnv, runCliProcess, writeCampaign } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, runCliProcess, writeCampaign, useCliSandbox } from './helpers';
 
 // Each case runs the CLI as a real process, several times: a loaded machine needs more than the default.
 /** `test-call <campaign.json> --to <number> [--row N] [--json]`: the EXACT contract of issue 13. */
-let sandbox: Sandbox;
-let dir: string;
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: 'cli-test-call' });
-  dir = mkdtempSync(join(tmpdir(), 'omnigage-cli-test-call-'));
-});
-afterAll(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = useCliSandbox('cli-test-call');
 
 let n = 0;
-const fresh = () => join(dir, `case-${++n}`);
+const fresh = () => join(cli.dir, `case-${++n}`);
 const ROWS = ['n/a,Zed,Nobody', '(202) 555-0101,Ann,Lee', '202-555-0102,Bo,Ng'];
 
 describe('test-call', () => {
@@ -28,10 +16,10 @@ describe('test-call', () => {
     const folder = fresh();
     const file = writeCampaign(folder, {
       name: 'Snow day',
-      callerId: sandbox.callerId.id,
+      callerId: cli.sandbox.callerId.id,
       rows: ROWS,
     });
-    const env = cliEnv(sandbox, join(folder, 'home'));
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
     const result = await runCliProcess(
       ['test-call', file, '--to', '(303) 555-0199', '--row', '3', '--json'],
       env,
@@ -42,15 +30,15 @@ describe('test-call', () => {
     expect(Object.keys(out)).toEqual(['engagementId', 'to', 'row']);
     expect(out).toMatchObject({ to: '+13035550199', row: 3 });
     const engagementId = out.engagementId as string;
-    expect(sandbox.state.get('engagements', engagementId)?.attributes.name).toBe(
+    expect(cli.sandbox.state.get('engagements', engagementId)?.attributes.name).toBe(
       'Snow day — test call',
     );
-    const envelopes = sandbox.state.envelopesOf(engagementId);
+    const envelopes = cli.sandbox.state.envelopesOf(engagementId);
     expect(envelopes.map((e) => [e.attributes['phone-number'], e.attributes.meta])).toEqual([
       // Only the field the message uses goes (Last Name stays local), as in the campaign's own envelopes.
       ['+13035550199', { 'first-name': 'Bo' }],
     ]);
-    expect(sandbox.state.schedulePatchCount(engagementId)).toBe(1);
+    expect(cli.sandbox.state.schedulePatchCount(engagementId)).toBe(1);
 
     // The campaign was not sent, not even linked: status says so.
     const status = await runCliProcess(['status', file, '--json'], env);
@@ -69,7 +57,7 @@ describe('test-call', () => {
     const sent = JSON.parse(send.stdout) as { engagementId: string; envelopes: number };
     expect(sent.engagementId).not.toBe(engagementId);
     expect(sent.envelopes).toBe(2);
-    expect(sandbox.state.envelopesOf(sent.engagementId)).toHaveLength(2);
+    expect(cli.sandbox.state.envelopesOf(sent.engagementId)).toHaveLength(2);
 
     // A test call of a sent campaign is still only a test call.
     const again = await runCliProcess(['test-call', file, '--to=+13035550198'], env);
@@ -77,29 +65,29 @@ describe('test-call', () => {
     expect(again.stdout).toMatch(
       /^Test call scheduled: engagement \S+ calls \+13035550198 with the values of row 2\./,
     );
-    expect(sandbox.state.envelopesOf(sent.engagementId)).toHaveLength(2);
+    expect(cli.sandbox.state.envelopesOf(sent.engagementId)).toHaveLength(2);
   }, 120_000);
 
   it('defaults to the first valid row', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ROWS });
+    const file = writeCampaign(folder, { callerId: cli.sandbox.callerId.id, rows: ROWS });
     const result = await runCliProcess(
       ['test-call', file, '--json', '--to', '3035550197'],
-      cliEnv(sandbox, join(folder, 'home')),
+      cliEnv(cli.sandbox, join(folder, 'home')),
     );
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as { engagementId: string; to: string; row: number };
     expect(out).toMatchObject({ to: '+13035550197', row: 2 });
-    expect(sandbox.state.envelopesOf(out.engagementId)[0]!.attributes.meta).toEqual({
+    expect(cli.sandbox.state.envelopesOf(out.engagementId)[0]!.attributes.meta).toEqual({
       'first-name': 'Ann',
     });
   }, 120_000);
 
   it('exits 2 for unusable input, before any request', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ROWS });
-    const env = cliEnv(sandbox, join(folder, 'home'));
-    const before = sandbox.state.requests.length;
+    const file = writeCampaign(folder, { callerId: cli.sandbox.callerId.id, rows: ROWS });
+    const env = cliEnv(cli.sandbox, join(folder, 'home'));
+    const before = cli.sandbox.state.requests.length;
     const cases: Array<[string[], RegExp]> = [
       [['test-call', file], /--to/],
       [['test-call', file, '--to'], /--to/],
@@ -123,13 +111,13 @@ describe('test-call', () => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(message);
     }
-    expect(sandbox.state.requests.length).toBe(before);
+    expect(cli.sandbox.state.requests.length).toBe(before);
   }, 120_000);
 
   it('exits 1 when the call could not be placed', async () => {
     const folder = fresh();
-    const file = writeCampaign(folder, { callerId: sandbox.callerId.id, rows: ROWS });
-    const env = cliEnv(sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' });
+    const file = writeCampaign(folder, { callerId: cli.sandbox.callerId.id, rows: ROWS });
+    const env = cliEnv(cli.sandbox, join(folder, 'home'), { OMNIGAGE_API_SECRET: 'wrong' });
     const result = await runCliProcess(['test-call', file, '--to', '3035550197', '--json'], env);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
