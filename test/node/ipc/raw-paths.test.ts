@@ -2,27 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScriptedDialogs } from '../../../electron/dialogs';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices } from '../../../electron/services';
 import { wavBytes } from '../../helpers/audio';
 import { useTempDir } from '../../helpers/temp';
+import { ipcWindow } from '../../helpers/ipc-window';
 
 const tempDir = useTempDir();
 
 /** A tampered window: it calls every file-reading channel with paths of its own making. */
 function setup() {
   const dataDir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({ dataDir, log, secrets: new MemorySecretStore() });
-  const dialogs = new ScriptedDialogs();
-  const dispatch = createDispatcher(
-    createHandlers({ services, emit: () => {}, version: 'test', dialogs }),
-    log,
-  );
+  const { services, dispatch } = ipcWindow(dataDir);
   return { dataDir, services, dispatch };
 }
 

@@ -1,32 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices } from '../../../electron/services';
-import type { Result } from '../../../shared/errors';
 import { useTempDir } from '../../helpers/temp';
+import { ipcWindow } from '../../helpers/ipc-window';
 
 const tempDir = useTempDir();
 
 function setup() {
   const dataDir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({ dataDir, log, secrets: new MemorySecretStore() });
-  const events: Array<{ event: string; payload: unknown }> = [];
-  const handlers = createHandlers({
-    services,
-    emit: (event, payload) => events.push({ event, payload }),
-    version: 'test',
-  });
-  const dispatch = createDispatcher(handlers, log);
-  const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    const result = (await dispatch(channel, input)) as Result<T>;
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-    return result.value;
-  };
+  const { services, events, dispatch, call } = ipcWindow(dataDir);
   return { dataDir, services, events, dispatch, call };
 }
 

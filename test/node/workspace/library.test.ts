@@ -2,36 +2,18 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/campaign';
-import type { Result } from '../../../shared/errors';
 import type { LibraryItem } from '../../../shared/library';
 import type { StoredAudio } from '../../../shared/workspace';
-import { ScriptedDialogs } from '../../../electron/dialogs';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices, type Services } from '../../../electron/services';
+import type { Services } from '../../../electron/services';
 import { wavBytes } from '../../helpers/audio';
 import { useTempDir } from '../../helpers/temp';
+import { ipcWindow } from '../../helpers/ipc-window';
 
 const tempDir = useTempDir();
 
 /** The window's view of the library: every operation through the dispatcher, as over IPC. */
 function open(dataDir: string) {
-  const log = createMemoryLogger();
-  const services = createServices({ dataDir, log, secrets: new MemorySecretStore() });
-  const dialogs = new ScriptedDialogs();
-  const dispatch = createDispatcher(
-    createHandlers({ services, emit: () => {}, version: 'test', dialogs }),
-    log,
-  );
-  const answer = async <T>(channel: string, input?: unknown) =>
-    (await dispatch(channel, input)) as Result<T>;
-  const call = async <T>(channel: string, input?: unknown): Promise<T> => {
-    const result = await answer<T>(channel, input);
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-    return result.value;
-  };
+  const { services, dialogs, call, answer } = ipcWindow(dataDir);
   const recording = async (name: string, seconds: number): Promise<StoredAudio> => {
     const file = join(dataDir, '..', name);
     writeFileSync(file, wavBytes(seconds));

@@ -2,31 +2,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectAudio } from '../../../electron/audio';
-import { ScriptedDialogs } from '../../../electron/dialogs';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
+import { wavBytes } from '../../helpers/audio';
+import { useTempDir } from '../../helpers/temp';
 import { createMemoryLogger } from '../../../electron/logging/logger';
 import { MemorySecretStore } from '../../../electron/secrets/memory-store';
 import { createServices } from '../../../electron/services';
-import type { Result } from '../../../shared/errors';
-import { wavBytes } from '../../helpers/audio';
-import { useTempDir } from '../../helpers/temp';
+import { ipcWindow } from '../../helpers/ipc-window';
 
 const tempDir = useTempDir();
 
 function setup() {
   const dataDir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({ dataDir, log, secrets: new MemorySecretStore() });
-  const dialogs = new ScriptedDialogs();
-  const handlers = createHandlers({ services, emit: () => {}, version: 'test', dialogs });
-  const dispatch = createDispatcher(handlers, log);
-  const call = async <T>(channel: string, input?: unknown): Promise<T> => {
-    const result = (await dispatch(channel, input)) as Result<T>;
-    if (!result.ok)
-      throw Object.assign(new Error(result.error.message), { code: result.error.code });
-    return result.value;
-  };
+  const { services, dialogs, call } = ipcWindow(dataDir);
   /** What the window does to name a file: a person picks it in the dialog, main answers with a handle. */
   const choose = async (path: string): Promise<string> => {
     dialogs.willOpen(path);
