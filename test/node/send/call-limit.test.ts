@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/ipc/bind';
 import { createHandlers } from '../../../electron/ipc/handlers';
-import { expectExactlyOnce, sendFixture, until } from './helpers';
+import { expectExactlyOnce, sendFixture, until, slowEnvelopes } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** The known instant the clock stands at when the campaign under test is sent. */
@@ -210,12 +210,7 @@ describe('the frequency rule at send time ("no more than N calls to a number in 
     const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
     f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 7 });
     const id = f.campaign({ count: 10 });
-    f.sandbox.faults.add({
-      method: 'POST',
-      path: 'envelopes',
-      action: { type: 'delay', ms: 20 },
-      times: Infinity,
-    });
+    slowEnvelopes(f.sandbox);
     await f.services.send.start(id, { profileId: profile.id });
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 2);
     const paused = await f.services.send.pause(id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectExactlyOnce, sendFixture, until, type SendFixture } from './helpers';
+import { expectExactlyOnce, sendFixture, until, type SendFixture, slowEnvelopes } from './helpers';
 
 /**
  * Envelope ids are journaled per batch (one row per answered batch). Whatever way an id got
@@ -78,12 +78,7 @@ describe('envelope ids kept per batch', () => {
     const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
     const id = f.campaign({ count: 20 });
     f.services.profiles.useForCampaign(id, profile.id);
-    f.sandbox.faults.add({
-      method: 'POST',
-      path: 'envelopes',
-      action: { type: 'delay', ms: 20 },
-      times: Infinity,
-    });
+    slowEnvelopes(f.sandbox);
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 3);
     const paused = await f.services.send.pause(id);

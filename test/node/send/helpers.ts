@@ -141,6 +141,19 @@ export function expectExactlyOnce(
   expect(sandbox.state.schedulePatchCount()).toBe(1);
 }
 
+/**
+ * Every POST of envelopes answers `ms` late from now on: the send is slow enough for a test
+ * to pause, cancel or look at it between batches.
+ */
+export function slowEnvelopes(sandbox: Sandbox, ms = 20): void {
+  sandbox.faults.add({
+    method: 'POST',
+    path: 'envelopes',
+    action: { type: 'delay', ms },
+    times: Infinity,
+  });
+}
+
 /** Waits until `what` holds (vitest's own waiting, checked every 5 ms), or fails after `ms`. */
 export async function until(what: () => boolean, ms = 10_000): Promise<void> {
   await vi.waitFor(

@@ -15,6 +15,7 @@ import {
   sendFixture,
   until,
   type SendFixture,
+  slowEnvelopes,
 } from './helpers';
 
 /** Stops the fixture's sandbox: the API address now refuses connections (offline). */
@@ -129,12 +130,7 @@ describe('pause, resume, cancel', () => {
   it('pauses between batches, schedules nothing, and resumes to exactly once', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 20 });
-    f.sandbox.faults.add({
-      method: 'POST',
-      path: 'envelopes',
-      action: { type: 'delay', ms: 20 },
-      times: Infinity,
-    });
+    slowEnvelopes(f.sandbox);
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 3);
     const paused = await f.services.send.pause(id);
@@ -156,12 +152,7 @@ describe('pause, resume, cancel', () => {
   it('cancel mid-send says what exists in Omnigage; nothing is scheduled and it cannot be started again', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 20 });
-    f.sandbox.faults.add({
-      method: 'POST',
-      path: 'envelopes',
-      action: { type: 'delay', ms: 20 },
-      times: Infinity,
-    });
+    slowEnvelopes(f.sandbox);
     await f.services.send.start(id);
     await until(() => f.sandbox.state.requestsTo('POST', 'envelopes').length >= 2);
     const report = await f.services.send.cancel(id);
@@ -204,12 +195,7 @@ describe('one driver at a time', () => {
   it('a second process on the same database (the CLI next to the app) does not drive a send that is running', async () => {
     const f = await sendFixture({ engine: { batchSize: 2, concurrency: 1 } });
     const id = f.campaign({ count: 12 });
-    f.sandbox.faults.add({
-      method: 'POST',
-      path: 'envelopes',
-      action: { type: 'delay', ms: 15 },
-      times: Infinity,
-    });
+    slowEnvelopes(f.sandbox, 15);
     const other = createServices({
       dataDir: join(f.dir, 'data'),
       log: createMemoryLogger(),
