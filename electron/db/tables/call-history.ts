@@ -100,9 +100,10 @@ class CallHistoryTable {
   countOverLimit(params: OverLimitParams & { profileId: string | null }): number {
     return this.#s
       .get(
-        `SELECT count(*) FROM recipients r
-          WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}
-            AND ${callsSql('r.e164')} >= @maxCalls`,
+        `WITH mine AS MATERIALIZED (
+           SELECT r.e164 FROM recipients r
+            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')} ORDER BY r.e164)
+         SELECT count(*) FROM mine WHERE ${callsSql('mine.e164')} >= @maxCalls`,
         'pluck',
       )
       .get(params) as number;
@@ -119,11 +120,12 @@ class CallHistoryTable {
         .get(
           `INSERT OR REPLACE INTO send_held (campaign_id, row, e164, calls, max_calls, days, held_at)
            WITH unsent AS MATERIALIZED (
-             SELECT s.campaign_id, s.row, s.e164, ${callsSql('s.e164')} AS calls
-               FROM send_recipients s
+             SELECT s.campaign_id, s.row, s.e164 FROM send_recipients s
                JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-              WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL)
-           SELECT campaign_id, row, e164, calls, @maxCalls, @days, @now FROM unsent
+              WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL ORDER BY s.e164),
+           counted AS MATERIALIZED (
+             SELECT campaign_id, row, e164, ${callsSql('unsent.e164')} AS calls FROM unsent)
+           SELECT campaign_id, row, e164, calls, @maxCalls, @days, @now FROM counted
             WHERE calls >= @maxCalls`,
         )
         .run(params).changes;
