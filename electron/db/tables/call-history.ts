@@ -26,26 +26,36 @@ const sendCountsSql = (d: string) =>
      SELECT 1 FROM send_steps st WHERE st.campaign_id = ${d}.campaign_id AND st.step = 'schedule'))`;
 
 /**
- * How many times `number` was called after `@since` through `@apiUrl`, by campaigns other than
- * `@campaignId`. A call's time is when it ended (Omnigage's, read by julianday with its offset)
- * or else when its envelope was recorded.
+ * CTEs ending in `over`: of the numbers in `numbers` (a CTE of distinct e164), those already
+ * called `@maxCalls` times or more after `@since` through `@apiUrl`, by campaigns other than
+ * `@campaignId`, with how many times (columns e164, calls). A call's time is when it ended
+ * (Omnigage's, read by julianday with its offset) or else when its envelope was recorded.
  *
- * Asked number by number for the campaign's own recipients, through the e164 indexes
- * (send_recipients_by_number, call_history_by_number): the cost follows the list, not the
- * history (npm run bench:call-limit: every call of the address grouped by number took ~20 s at a
- * million past envelopes).
+ * It starts from the campaign's own numbers and finds their calls through the e164 indexes
+ * (send_recipients_by_number, call_history_by_number), so the cost follows the list, not the
+ * history: grouping every call of the address took ~20 s at a million past envelopes (npm run
+ * bench:call-limit). The live calls are sorted by batch before their batch is read, so each
+ * batch's envelope ids (a JSONB blob of a few KB) are read once, not once per call.
  */
-const callsSql = (number: string) => `(
-  (SELECT count(*) FROM send_recipients c
-     JOIN sends d ON d.campaign_id = c.campaign_id
-     JOIN send_batches cb ON cb.campaign_id = c.campaign_id AND cb.batch = c.batch
-    WHERE c.e164 = ${number}
-      AND d.campaign_id != @campaignId AND rtrim(d.api_url, '/') = rtrim(@apiUrl, '/') AND ${sendCountsSql('d')}
-      AND ${envelopeIdSql('c', 'cb')} IS NOT NULL
-      AND julianday(COALESCE(c.finished_at, cb.updated_at)) > julianday(@since))
-  + (SELECT count(*) FROM call_history h
-      WHERE h.e164 = ${number} AND h.counts = 1 AND h.campaign_id != @campaignId
-        AND rtrim(h.api_url, '/') = rtrim(@apiUrl, '/') AND julianday(h.called_at) > julianday(@since)))`;
+const overLimitSql = (numbers: string) => `
+  past AS MATERIALIZED (
+    SELECT c.e164, c.campaign_id, c.batch, c.row, c.finished_at
+      FROM ${numbers} n
+      JOIN send_recipients c ON c.e164 = n.e164
+      JOIN sends d ON d.campaign_id = c.campaign_id
+     WHERE d.campaign_id != @campaignId AND rtrim(d.api_url, '/') = rtrim(@apiUrl, '/')
+       AND ${sendCountsSql('d')}
+     ORDER BY c.campaign_id, c.batch),
+  calls AS (
+    SELECT p.e164 AS e164 FROM past p
+      JOIN send_batches cb ON cb.campaign_id = p.campaign_id AND cb.batch = p.batch
+     WHERE ${envelopeIdSql('p', 'cb')} IS NOT NULL
+       AND julianday(COALESCE(p.finished_at, cb.updated_at)) > julianday(@since)
+    UNION ALL
+    SELECT h.e164 FROM ${numbers} n JOIN call_history h ON h.e164 = n.e164
+     WHERE h.counts = 1 AND h.campaign_id != @campaignId
+       AND rtrim(h.api_url, '/') = rtrim(@apiUrl, '/') AND julianday(h.called_at) > julianday(@since)),
+  over AS (SELECT e164, count(*) AS calls FROM calls GROUP BY e164 HAVING count(*) >= @maxCalls)`;
 
 export interface OverLimitParams {
   campaignId: string;
@@ -101,9 +111,11 @@ class CallHistoryTable {
     return this.#s
       .get(
         `WITH mine AS MATERIALIZED (
-           SELECT r.e164 FROM recipients r
-            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')} ORDER BY r.e164)
-         SELECT count(*) FROM mine WHERE ${callsSql('mine.e164')} >= @maxCalls`,
+           SELECT DISTINCT r.e164 FROM recipients r
+            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')} ORDER BY r.e164),
+         ${overLimitSql('mine')}
+         SELECT count(*) FROM recipients r JOIN over ON over.e164 = r.e164
+          WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}`,
         'pluck',
       )
       .get(params) as number;
@@ -120,13 +132,14 @@ class CallHistoryTable {
         .get(
           `INSERT OR REPLACE INTO send_held (campaign_id, row, e164, calls, max_calls, days, held_at)
            WITH unsent AS MATERIALIZED (
-             SELECT s.campaign_id, s.row, s.e164 FROM send_recipients s
+             SELECT DISTINCT s.e164 FROM send_recipients s
                JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
               WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL ORDER BY s.e164),
-           counted AS MATERIALIZED (
-             SELECT campaign_id, row, e164, ${callsSql('unsent.e164')} AS calls FROM unsent)
-           SELECT campaign_id, row, e164, calls, @maxCalls, @days, @now FROM counted
-            WHERE calls >= @maxCalls`,
+           ${overLimitSql('unsent')}
+           SELECT s.campaign_id, s.row, s.e164, over.calls, @maxCalls, @days, @now
+             FROM send_recipients s JOIN over ON over.e164 = s.e164
+             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
+            WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL`,
         )
         .run(params).changes;
       if (held === 0) return 0;
