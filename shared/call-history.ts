@@ -20,6 +20,9 @@ export interface CallLimitHold extends CallLimit {
 /** The bounds a rule may take (the migration's CHECKs say the same). */
 export const CALL_LIMIT_BOUNDS = { maxCalls: [1, 100], days: [1, 365] } as const;
 
+/** What Settings offers when a rule is first turned on. */
+export const DEFAULT_CALL_LIMIT = { maxCalls: 3, days: 7 } as const;
+
 export const callLimitSchema = z.object({
   maxCalls: z
     .number()
