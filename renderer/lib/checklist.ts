@@ -19,6 +19,11 @@ import type { Tab } from './navigation.svelte';
  */
 export type CheckState = 'ok' | 'warning' | 'blocking';
 
+/** When the calls start: the send time while it is still ahead, else now (main's callsStart). */
+export function callsStartAt(sendAt: Date | null, now: Date): Date {
+  return sendAt && sendAt.getTime() > now.getTime() ? sendAt : now;
+}
+
 /**
  * Recipients outside the campaign's calling window at `at` (when the calls start) and what Send
  * does with them, as main judges it at Send: `leftOut` get no call, `held` are called by
