@@ -64,8 +64,9 @@ export class CampaignsState {
     try {
       const value = await action();
       this.error = null;
-      this.notice = done(value);
       await this.load();
+      // Said once the list shows the change, never beside the list as it was.
+      this.notice = done(value);
       return value;
     } catch (error) {
       this.error = messageOf(error);

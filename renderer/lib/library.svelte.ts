@@ -45,14 +45,19 @@ export class LibraryState {
   }
 
   async remove(item: LibraryItem): Promise<void> {
+    let deleted = false;
     try {
       await this.#call('library:delete', { id: item.id });
-      this.notice = `Deleted “${item.name}” from the library. Campaigns that use it keep their copy.`;
       this.error = null;
+      deleted = true;
     } catch (error) {
       this.error = messageOf(error);
     }
     await this.load();
+    // Said once the library no longer shows it.
+    if (deleted) {
+      this.notice = `Deleted “${item.name}” from the library. Campaigns that use it keep their copy.`;
+    }
   }
 }
 

@@ -77,9 +77,10 @@ export class OptOutsState {
       const value = await action();
       const words = done(value);
       if (words === false) return value;
-      this.notice = words;
       this.error = null;
       if (page !== 'none') await this.load(this.profileId, page === 'same' ? this.offset : 0);
+      // Said once the list shows the change, never beside the list as it was.
+      this.notice = words;
       return value;
     } catch (error) {
       this.error = messageOf(error);

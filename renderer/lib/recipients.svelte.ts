@@ -155,12 +155,13 @@ export class RecipientsState {
         { campaignId: this.campaignId, listId },
         { timeoutMs: 10 * 60_000 },
       );
-      this.notice = `Read ${result.counts.total.toLocaleString()} rows from ${result.fileName}${list ? ` (the saved list “${list.name}”)` : ''}.`;
       this.undoable = false;
       this.filter = 'all';
       this.focusRow = null;
       this.preview = null;
       await this.load(this.campaignId);
+      // Said once the table and banners show the rows it read (never beside the old ones).
+      this.notice = `Read ${result.counts.total.toLocaleString()} rows from ${result.fileName}${list ? ` (the saved list “${list.name}”)` : ''}.`;
       return true;
     } catch (error) {
       this.error = messageOf(error);
@@ -176,16 +177,20 @@ export class RecipientsState {
    */
   async deleteSaved(listId: string): Promise<boolean> {
     const list = this.savedLists.find((l) => l.id === listId);
+    let deleted = false;
     try {
       await this.#call('lists:delete', { listId });
-      this.notice = `Deleted the saved list${list ? ` “${list.name}”` : ''}. Campaigns that used it keep their rows.`;
-      return true;
+      deleted = true;
     } catch (error) {
       this.error = messageOf(error);
-      return false;
-    } finally {
-      await this.loadSaved();
     }
+    // The lists are read again before the notice shows, so the notice never sits beside a banner
+    // or a chooser that still offers the list it says is gone.
+    await this.loadSaved();
+    if (deleted) {
+      this.notice = `Deleted the saved list${list ? ` “${list.name}”` : ''}. Campaigns that used it keep their rows.`;
+    }
+    return deleted;
   }
 
   /** Summary and table again from the start (after an import or an edit). */
@@ -417,11 +422,12 @@ export class RecipientsState {
       this.pending = null;
       this.undoable = false;
       this.importing = null;
-      this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.${result.saved ? ` Saved as “${result.saved.name}” for later campaigns.` : ''}`;
       this.filter = 'all';
       this.focusRow = null;
       this.preview = null;
       await this.load(this.campaignId);
+      // Said once the table shows the rows imported (never beside the old list).
+      this.notice = `Imported ${result.counts.total.toLocaleString()} rows from ${result.fileName}.${result.saved ? ` Saved as “${result.saved.name}” for later campaigns.` : ''}`;
       return true;
     } catch (error) {
       // A cancelled import is what was asked for: said as a notice, the list as it was.
@@ -565,10 +571,15 @@ export class RecipientsState {
   async #edit(action: () => Promise<string>): Promise<boolean> {
     this.undoable = false;
     try {
-      this.notice = await action();
+      const words = await action();
       this.error = null;
-      await this.refresh();
-      if (this.focusRow !== null) await this.show(this.focusRow);
+      try {
+        await this.refresh();
+        if (this.focusRow !== null) await this.show(this.focusRow);
+      } finally {
+        // Said once the table shows the change (and even when redrawing it failed: the edit is done).
+        this.notice = words;
+      }
       return true;
     } catch (error) {
       this.error = messageOf(error);

@@ -91,9 +91,11 @@ export class SettingsState {
 
   async #act(action: () => Promise<string>): Promise<boolean> {
     try {
-      this.notice = await action();
+      const words = await action();
       this.error = null;
       await this.reloadProfiles();
+      // Said once the profiles show the change.
+      this.notice = words;
       return true;
     } catch (error) {
       this.error = messageOf(error);
