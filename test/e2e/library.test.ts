@@ -170,9 +170,9 @@ describe.skipIf(!hasChromium)('The message library', () => {
     await field.fill('Snow closure — all schools');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Snow closure — all schools' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Rename Snow closure — all schools',
-    );
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Rename Snow closure — all schools');
 
     // Escape leaves a rename without changing anything.
     await page.keyboard.press('Enter');

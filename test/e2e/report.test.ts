@@ -86,7 +86,7 @@ describe.skipIf(!hasChromium || !hasPoppler)('Results → Save report as PDF', (
     const sheet = dialog.getByTestId('report-sheet');
     await sheet.getByRole('heading', { name: 'Flu clinic reminder' }).waitFor();
     // The keyboard starts in the dialog.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
     await shot('preview-light');
 
     const out = join(files, 'Flu clinic reminder report.pdf');

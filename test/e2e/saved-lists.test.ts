@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     expect(await use.getByRole('combobox').inputValue()).not.toBe('');
     await page.keyboard.press('Tab'); // Use this list
     await page.keyboard.press('Tab'); // Delete this saved list…
-    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => remove.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     const ask = page.getByRole('dialog', { name: 'Delete the saved list “Parents, year 3”?' });
     await ask.waitFor();
@@ -86,19 +86,21 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
       `“Parents, year 3” is no longer offered to new campaigns. Campaigns that used it keep their rows; they just stop following parents.csv, so a change to the file is no longer said there. The file itself stays where it is: ${file}.`,
     );
     // The safe answer has focus; Escape keeps the list.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Keep it');
     await shoot(page, 'saved-list-delete-confirm', { narrow: 560 });
     await page.keyboard.press('Escape');
     expect(await ask.count()).toBe(0);
     expect(services.savedLists.all()).toHaveLength(1);
-    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => remove.evaluate((el) => el === document.activeElement)).toBe(true);
 
     await page.keyboard.press('Enter');
     await ask.waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
-      'Delete the saved list',
-    );
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Delete the saved list');
     await page.keyboard.press('Enter');
     await page
       .getByText(
