@@ -11,6 +11,8 @@ export interface SavedList {
   savedAt: string;
   /** When the file was last read. */
   readAt: string;
+  /** How many campaigns' rows come from it now (they keep their rows if it is deleted). */
+  usedBy: number;
 }
 
 export const savedListNameSchema = z

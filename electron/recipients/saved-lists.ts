@@ -37,6 +37,7 @@ const toList = (r: SavedListRow): SavedList => ({
   rowCount: r.row_count,
   savedAt: r.saved_at,
   readAt: r.read_at,
+  usedBy: r.used_by,
 });
 
 /**
@@ -96,7 +97,7 @@ export class SavedLists {
       ...(imported.encoding ? { encoding: imported.encoding } : {}),
     };
     const now = this.#clock().toISOString();
-    const row: SavedListRow = {
+    const row: Omit<SavedListRow, 'used_by'> = {
       id: randomUUID(),
       name,
       file_path: input.filePath,
@@ -113,7 +114,8 @@ export class SavedLists {
     };
     this.#table.insert(row);
     this.#table.use(input.campaignId, row.id, imported.sha256);
-    return toList(row);
+    // The campaign it was imported into is the one that follows it so far.
+    return toList({ ...row, used_by: 1 });
   }
 
   /** Refuses a name another saved list has (names are compared without case), naming it. */

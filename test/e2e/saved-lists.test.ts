@@ -83,7 +83,8 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     const ask = page.getByRole('dialog', { name: 'Delete the saved list “Parents, year 3”?' });
     await ask.waitFor();
     expect(await ask.getByTestId('delete-saved-says').innerText()).toBe(
-      `“Parents, year 3” is no longer offered to new campaigns. Campaigns that used it keep their rows; they just stop following parents.csv, so a change to the file is no longer said there. The file itself stays where it is: ${file}.`,
+      // The two campaigns that read it (the first at its import, the second by choosing it).
+      `“Parents, year 3” is no longer offered to new campaigns. 2 campaigns follow it: they keep their rows, but a change to parents.csv is no longer said there. The file itself stays where it is: ${file}.`,
     );
     // The safe answer has focus; Escape keeps the list.
     await expect
@@ -146,6 +147,9 @@ describe.skipIf(!hasChromium)('Saved lists', () => {
     expect(await banner.innerText()).toContain(`${file} is not there any more`);
     await banner.getByRole('button', { name: 'Delete the saved list…' }).click();
     const ask = page.getByRole('dialog', { name: 'Delete the saved list “staff”?' });
+    expect(await ask.getByTestId('delete-saved-says').innerText()).toContain(
+      'This campaign follows it: it keeps its rows, but a change to staff.csv is no longer said there.',
+    );
     await ask.getByRole('button', { name: 'Delete the saved list' }).click();
     await page
       .getByText('Deleted the saved list “staff”. Campaigns that used it keep their rows.')

@@ -18,7 +18,13 @@ export interface SavedListRow {
   hashed_size: number | null;
   hashed_mtime_ns: string | null;
   hashed_sha256: string | null;
+  /** How many campaigns' rows come from it now (saved_list_uses), read with the list. */
+  used_by: number;
 }
+
+/** A saved list with how many campaigns use it (a list is never long: one count per list). */
+const LIST_SQL = `SELECT l.*, (SELECT count(*) FROM saved_list_uses u WHERE u.list_id = l.id) AS used_by
+  FROM saved_lists l`;
 
 /** saved_lists and saved_list_uses (migrations 0012, 0015). */
 class SavedListsTable {
@@ -29,22 +35,19 @@ class SavedListsTable {
   }
 
   all(): SavedListRow[] {
-    return this.#s
-      .get('SELECT * FROM saved_lists ORDER BY name COLLATE NOCASE')
-      .all() as SavedListRow[];
+    return this.#s.get(`${LIST_SQL} ORDER BY l.name COLLATE NOCASE`).all() as SavedListRow[];
   }
 
   get(id: string): SavedListRow | undefined {
-    return this.#s.get('SELECT * FROM saved_lists WHERE id = ?').get(id) as
-      SavedListRow | undefined;
+    return this.#s.get(`${LIST_SQL} WHERE l.id = ?`).get(id) as SavedListRow | undefined;
   }
 
   byName(name: string): SavedListRow | undefined {
-    return this.#s.get('SELECT * FROM saved_lists WHERE name = ? COLLATE NOCASE').get(name) as
+    return this.#s.get(`${LIST_SQL} WHERE l.name = ? COLLATE NOCASE`).get(name) as
       SavedListRow | undefined;
   }
 
-  insert(row: SavedListRow): void {
+  insert(row: Omit<SavedListRow, 'used_by'>): void {
     this.#s
       .get(
         `INSERT INTO saved_lists (id, name, file_path, file_name, file_sha256, format, options, row_count, saved_at, read_at)

@@ -67,6 +67,7 @@ describe('saved lists: an imported list kept under a name, used by later campaig
         name: 'Parents',
         fileName: 'parents.csv',
         filePath: file,
+        usedBy: 1,
       }),
     ]);
 
@@ -91,8 +92,22 @@ describe('saved lists: an imported list kept under a name, used by later campaig
       phoneColumn: 'Phone',
     });
     expect(value(await dispatch('lists:status', { campaignId: later.id }))).toEqual({
-      status: { list: expect.objectContaining({ id: listId }), changed: null },
+      status: { list: expect.objectContaining({ id: listId, usedBy: 2 }), changed: null },
     });
+    // A campaign whose list is replaced by another file no longer follows it.
+    const replaced = services.campaigns.create('Replaced');
+    value(await dispatch('lists:use', { campaignId: replaced.id, listId }));
+    const otherFile = join(dir, 'other.csv');
+    writeFileSync(otherFile, 'Phone\n(212) 555-0190\n');
+    value(
+      await dispatch('recipients:import', {
+        campaignId: replaced.id,
+        file: services.fileHandles.issue(otherFile).handle,
+      }),
+    );
+    expect(value(await dispatch<Array<{ usedBy: number }>>('lists:all', undefined))).toEqual([
+      expect.objectContaining({ id: listId, usedBy: 2 }),
+    ]);
 
     // The office edits the file: Bo leaves, Di and Ed arrive. The campaign says so and keeps its rows.
     writeFileSync(
