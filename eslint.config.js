@@ -129,6 +129,28 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noTestCode] }] },
   },
   {
+    // Settings come in through the entry points (the app, the CLI, the sandbox's command and the
+    // data-folder resolver), which pass values down: a service that read the environment would
+    // let a stray OMNIGAGE_API_KEY override the keychain profile in the desktop app.
+    files: ['electron/**', 'shared/**', 'renderer/**'],
+    ignores: [
+      'electron/main.ts',
+      'electron/paths.ts',
+      'electron/cli/entry.ts',
+      'electron/sandbox/cli.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only the entry points read process.env; take the value as a parameter.',
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/preload.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

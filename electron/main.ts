@@ -227,7 +227,7 @@ if (cliAt >= 0) {
     hardenSession(session.defaultSession, log.child('security').warn);
     protocol.handle(APP_SCHEME, (request) => serveRenderer(request.url, rendererDir));
     // The organisation's policy (machine-wide, read once at start) and the updater it governs.
-    const policy = readPolicy(policyPath());
+    const policy = readPolicy(policyPath(process.platform, process.env));
     if (policy.state === 'invalid') log.warn('policy file ignored', { problem: policy.problem });
     const updates = new UpdateService({
       // Only an installed copy updates itself; a development run has nothing to replace.

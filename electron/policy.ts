@@ -53,11 +53,12 @@ export type PolicyReading =
   /** The file is there but unusable: nothing of it applies, and Settings says why. */
   | { state: 'invalid'; path: string; problem: string };
 
-/** Where the policy file is on each system (machine-wide, writable only by administrators). */
-export function policyPath(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
+/**
+ * Where the policy file is on each system (machine-wide, writable only by administrators). The
+ * entry point passes its platform and environment in: nothing below the entry points reads
+ * process.env.
+ */
+export function policyPath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
   const override = env.OMNIGAGE_POLICY_FILE?.trim();
   if (override) return override;
   if (platform === 'win32')
