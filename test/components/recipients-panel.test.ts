@@ -87,6 +87,33 @@ describe('RecipientsPanel mapping step', () => {
     expect(importButton.disabled).toBe(true);
     expect(screen.queryByTestId('encoding-doubt')).toBeNull();
   });
+
+  it('shows a file whose header has blank or repeated names (trailing commas) and imports it', async () => {
+    // Excel's CSV of a sheet with formatted empty columns: the header ends in blank names. The
+    // step keyed its columns by name and the whole window fell over on the repeated "".
+    const { recipients } = await mapping(
+      'trailing.csv',
+      'Name,Phone,,,Name\r\nAnn,2125550100,,,A\r\nBo,2125550101,,,B\r\n',
+    );
+    await screen.findByRole('cell', { name: 'Bo' });
+    expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Name',
+      'Phone ☎',
+      '',
+      '',
+      'Name',
+    ]);
+    // A column without a name cannot be chosen by its name: only named ones are offered.
+    const phone = screen.getByRole('combobox', {
+      name: 'Phone number column',
+    }) as HTMLSelectElement;
+    expect([...phone.options].map((o) => o.value)).toEqual(['Name', 'Phone', 'Name']);
+    expect(phone.value).toBe('Phone');
+    await fireEvent.click(screen.getByRole('button', { name: 'Import this list' }));
+    await waitFor(() =>
+      expect(recipients.summary?.recipients).toMatchObject({ total: 2, valid: 2 }),
+    );
+  });
 });
 
 describe('RecipientsPanel', () => {
