@@ -65,14 +65,24 @@ describe('RecipientsPanel mapping step', () => {
     const select = screen.getByRole('combobox', { name: 'Read the file as' }) as HTMLSelectElement;
     expect(select.value).toBe('windows-1252');
 
-    await fireEvent.click(screen.getByRole('button', { name: 'Read again' }));
+    const readAgain = screen.getByRole('button', { name: 'Read again' });
+    readAgain.focus();
+    await fireEvent.click(readAgain);
     await screen.findByRole('cell', { name: 'José Núñez' });
     expect(screen.getByTestId('encoding-doubt').textContent).toContain(
       'Read as Windows-1252: every letter was read',
     );
+    // The choice shows the encoding used (it offered UTF-8 beside "Read as Windows-1252"), and
+    // the keyboard is back on the button it pressed (disabled meanwhile, it had dropped focus).
+    expect(select.value).toBe('windows-1252');
+    await waitFor(() => expect(document.activeElement).toBe(readAgain));
 
     await fireEvent.click(screen.getByRole('button', { name: 'Import this list' }));
     await waitFor(() => expect(recipients.list?.encoding).toBe('windows-1252'));
+    // The step went with the import: the keyboard goes to the list that replaced it.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'bom.csv' })),
+    );
     const page = await call('recipients:page', { campaignId, offset: 0, limit: 5 });
     expect(page.rows.map((r) => Object.values(r.fields)[0])).toEqual(['Ann', 'José Núñez']);
   });
@@ -86,6 +96,12 @@ describe('RecipientsPanel mapping step', () => {
     }) as HTMLButtonElement;
     expect(importButton.disabled).toBe(true);
     expect(screen.queryByTestId('encoding-doubt')).toBeNull();
+
+    // Cancel leaves the step for the empty list: the keyboard goes to "Choose a file…".
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Choose a file…' })),
+    );
   });
 
   it('shows a file whose header has blank or repeated names (trailing commas) and imports it', async () => {
