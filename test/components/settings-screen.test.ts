@@ -63,3 +63,35 @@ describe('Settings screen: a secret stays with its server', () => {
     expect((within(again).getByLabelText(/Token secret/) as HTMLInputElement).required).toBe(false);
   });
 });
+
+describe('Settings screen: the keyboard stays where it was', () => {
+  afterEach(() => {
+    cleanup();
+    delete (globalThis as { api?: unknown }).api;
+  });
+
+  it('keeps focus on "Test connection" once the test has answered', async () => {
+    const real = realBackend();
+    // An address nothing answers on: the test fails at once, as with no network.
+    await real.call('profiles:save', {
+      name: 'Office',
+      apiUrl: 'http://127.0.0.1:9/api/v1/',
+      tokenKey: 'office-key',
+      tokenSecret: 'office-secret',
+    });
+    (globalThis as { api?: unknown }).api = buildApi(
+      (channel, input) => real.backend.dispatch(channel, input),
+      () => () => {},
+    );
+    const settings = new SettingsState(real.call);
+    await settings.load();
+    render(SettingsScreen, { settings });
+
+    const test = await screen.findByRole('button', { name: 'Test connection of Office' });
+    test.focus();
+    await fireEvent.click(test);
+    // Disabled while it runs, the button had dropped the keyboard to the page.
+    await screen.findByText(/Could not reach/);
+    await waitFor(() => expect(document.activeElement).toBe(test));
+  });
+});

@@ -43,8 +43,14 @@ describe.skipIf(!hasChromium)('Rehearse without calling anyone', () => {
     await shoot(page, 'rehearsal-off');
     expect(await page.getByTestId('rehearsing').count()).toBe(0);
 
-    await card.getByRole('button', { name: 'Rehearse without calling anyone' }).click();
+    // Pressed from the keyboard: the button is swapped for "Stop rehearsing", which takes focus
+    // (it used to fall to the page).
+    await card.getByRole('button', { name: 'Rehearse without calling anyone' }).focus();
+    await page.keyboard.press('Enter');
     await card.getByTestId('rehearsal-state').waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+      .toBe('Stop rehearsing');
     expect(await card.getByTestId('rehearsal-state').textContent()).toContain('nobody is called');
     expect(await card.textContent()).toContain(
       'It stops when you quit the app. Then new campaigns send with “First Bank” again.',
