@@ -220,6 +220,14 @@ export function readTable(
   }
 }
 
+/**
+ * A byte-order mark left in the first column name: a UTF-8 BOM read as Windows-1252 ("ï»¿") by
+ * the program that saved the file (LibreOffice or Excel opening a CSV, then saving it as .xlsx),
+ * or the mark itself kept as a character. Left in, the column's merge field became
+ * {{ï-parent-first}} and the message's {{parent-first}} no longer matched it.
+ */
+const STRAY_BOM = /^(?:\uFEFF|\u00EF\u00BB\u00BF)+/;
+
 /** Feeds header and data rows to the handlers, skipping blank rows and numbering the rest. */
 function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
   let headers: string[] | null = null;
@@ -236,7 +244,7 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
       records = sheetRow;
       if (isBlank(cells) && !problems) return;
       if (headers === null) {
-        headers = cells.map((h) => h.trim());
+        headers = cells.map((h, i) => (i === 0 ? h.replace(STRAY_BOM, '') : h).trim());
         handlers.onHeader(headers, info, sheetRow);
         return;
       }

@@ -195,6 +195,24 @@ describe('XLSX reading', () => {
     ]);
   });
 
+  it('drops a byte-order mark left in the first column name by the program that saved the file', () => {
+    // A UTF-8 CSV opened as Windows-1252 and saved as .xlsx keeps its BOM as the letters "ï»¿";
+    // another keeps the mark itself as a character.
+    for (const [name, first] of [
+      ['mojibake.xlsx', '\u00EF\u00BB\u00BFParent First'],
+      ['mark.xlsx', '\uFEFFParent First'],
+    ] as const) {
+      const path = join(tempDir(), name);
+      writeXlsx(path, [
+        [first, 'Phone'],
+        ['Ann', 2125550100],
+      ]);
+      const { headers, rows } = readPath(path);
+      expect(headers).toEqual(['Parent First', 'Phone']);
+      expect(rows[0]?.cells).toEqual(['Ann', '2125550100']);
+    }
+  });
+
   it('reads a sheet whose elements carry a namespace prefix (<x:row>)', () => {
     const path = join(tempDir(), 'prefixed.xlsx');
     writeXlsx(
