@@ -348,14 +348,23 @@ export class SendControls {
       .filter((b) => b.state === 'in_flight').length;
     if (envelopes > 0) objects.envelopes = envelopes;
     const engagementId = after.engagement_id;
-    const parts = Object.entries(objects).map(([type, n]) => `${n} ${type}`);
+    // Said in the person's words: what stays in Omnigage, not the API's object types
+    // ("1 engagements, 2 triggers, 4 envelopes"); `objects` keeps those for the CLI's --json.
+    const parts: string[] = [];
+    if (engagementId || objects.engagements)
+      parts.push(`the campaign${engagementId ? ` (engagement ${engagementId})` : ''}`);
+    if (objects['voice-templates'] || objects.uploads || objects.triggers || objects.activities)
+      parts.push('its messages');
+    if (envelopes > 0) parts.push(`${envelopes} of the people to call`);
     let message: string;
     if (parts.length === 0 && unanswered === 0)
       message = 'Cancelled. Nothing had been created in Omnigage.';
     else {
-      message = `Cancelled before scheduling. Omnigage has ${parts.join(', ')}${engagementId ? ` (engagement ${engagementId}, not scheduled)` : ''}`;
+      const kept =
+        parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
+      message = `Cancelled before it was scheduled. ${kept ? `Omnigage keeps ${kept}, not scheduled` : 'Omnigage may keep part of it'}`;
       if (unanswered > 0)
-        message += `, and may have envelopes from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
+        message += `${kept ? ', and perhaps more people' : ''} from ${unanswered} request${unanswered === 1 ? '' : 's'} that had no answer`;
       message += '. Nobody will be called for them.';
     }
     // Those held for their calling hours are this send's people too: their follow-ups are

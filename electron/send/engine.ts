@@ -285,9 +285,9 @@ export class SendRun {
     const recorded = this.#ctx.journal.sentCount(this.#id);
     const count = listed ?? recorded;
     const scheduled = this.#ctx.journal.step(this.#id, 'schedule')?.state === 'done';
-    return `Omnigage holds engagement ${engagementId} with ${count} envelope${count === 1 ? '' : 's'} for this campaign${
-      listed === undefined ? ' (as far as the app knows)' : ''
-    }; ${scheduled ? 'it is scheduled.' : 'it is not scheduled, so nobody is called for it.'}`;
+    return `Omnigage holds ${count} ${count === 1 ? 'person' : 'people'} of this campaign (engagement ${engagementId}${
+      listed === undefined ? ', as far as the app knows' : ''
+    }); ${scheduled ? 'it is scheduled.' : 'it is not scheduled, so nobody is called for it.'}`;
   }
 
   /**
@@ -308,12 +308,18 @@ export class SendRun {
     // Kept short: the refusal's own words come first and matter most.
     const n = this.#ctx.journal.sentCount(this.#id);
     const scheduled = this.#ctx.journal.step(this.#id, 'schedule')?.state === 'done';
-    const exists = `Engagement ${this.#ctx.send.engagement_id} has ${n} envelope${n === 1 ? '' : 's'}${scheduled ? '' : ', not scheduled (nobody is called)'}.`;
+    // In the person's words ("people handed over", not "envelopes"), and naming what the
+    // window's button says: "Try again" (the CLI's is running send again, which does the same).
+    const exists = `So far ${n} ${n === 1 ? 'person was' : 'people were'} handed to Omnigage (engagement ${this.#ctx.send.engagement_id})${scheduled ? '' : ', not scheduled: nobody is called'}.`;
     return {
       kind: 'failed',
-      error: new AppError(error.code, `${error.message} ${exists} Resume tries again.`, {
-        cause: error,
-      }),
+      error: new AppError(
+        error.code,
+        `${error.message} ${exists} Trying again carries on from there.`,
+        {
+          cause: error,
+        },
+      ),
     };
   }
 

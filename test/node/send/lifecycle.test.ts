@@ -171,6 +171,11 @@ describe('pause, resume, cancel', () => {
     });
     expect(report.message).toContain(engagementId);
     expect(report.message).toMatch(/not scheduled.*Nobody will be called/);
+    // In the person's words: what stays there, not the API's object types ("1 engagements").
+    expect(report.message).toContain(
+      `Omnigage keeps the campaign (engagement ${engagementId}), its messages and ${remote} of the people to call, not scheduled.`,
+    );
+    expect(report.message).not.toMatch(/envelope|trigger|voice-template|engagements/);
     expect(report.status.state).toBe('cancelled');
     expect(f.sandbox.state.schedulePatchCount()).toBe(0);
     expect(f.services.campaigns.get(id).status).toBe('failed');

@@ -40,6 +40,11 @@ describe('a repeated refusal is said once', () => {
     expect(message.split('Engagement "x" does not exist.').length - 1).toBe(1);
     // Both workers' first batches were refused before the run stopped.
     expect(message).toMatch(/This affected 2 batches of recipients \(40 people\)\./);
+    // What exists is said in people, and the way on names the window's button (Try again).
+    expect(message).toMatch(
+      /So far 0 people were handed to Omnigage \(engagement \w+\), not scheduled: nobody is called\. Trying again carries on from there\./,
+    );
+    expect(message).not.toMatch(/envelope|Resume/);
     expect(message.length).toBeLessThan(300);
   });
 });
