@@ -8,7 +8,7 @@ import {
   type Delivery,
   type Message,
 } from '../../shared/campaign';
-import type { CachedCallerId, CallerIdCheck } from '../../shared/profiles';
+import { callerNumberKey, type CachedCallerId, type CallerIdCheck } from '../../shared/profiles';
 import { EMPTY_MERGE_SETTINGS, type MergeSettings } from '../../shared/recipients/merge-settings';
 import type { ReadAs } from '../../shared/recipients/read-as';
 import { canonicalVoice } from '../../shared/voices';
@@ -311,9 +311,20 @@ export class CampaignEditor {
     if (!this.detail || this.locked) return;
     try {
       await this.flush();
+      // A caller ID picked from the old account's list is stored as that account's id for it,
+      // which the new account does not know (the field showed "3MoX5F8Xq… has not been
+      // checked"): it moves as its number, or as the new account's id for the same number.
+      const picked = this.callerIds.find((c) => c.id === this.callerId.trim());
       await this.#call('profiles:useForCampaign', { campaignId: this.detail.id, profileId });
       this.detail = { ...this.detail, profileId };
       await this.loadCallerIds();
+      if (picked && this.callerIds.every((c) => c.id !== picked.id)) {
+        const key = callerNumberKey(picked.phoneNumber);
+        const same = this.callerIds.find((c) => callerNumberKey(c.phoneNumber) === key);
+        this.callerId = same?.id ?? picked.phoneNumber;
+        this.changed('callerId');
+        await this.checkCallerId();
+      }
     } catch (error) {
       this.saveError = messageOf(error);
     }

@@ -193,6 +193,49 @@ describe('CampaignEditor: autosave', () => {
     // The typed number is the cached one written differently: verified.
     expect(editor.callerIdCheck).toMatchObject({ status: 'verified', callerId: { id: 'Lv8Ugu' } });
   });
+
+  it("moves a picked caller ID to another profile as its number, never as the old account's id", async () => {
+    const { call, backend } = realBackend();
+    const save = (name: string) =>
+      call('profiles:save', {
+        name,
+        apiUrl: `https://${name.toLowerCase()}.example.com/api/v1/`,
+        tokenKey: `${name}-key`,
+        tokenSecret: 'secret',
+      });
+    const school = await save('School');
+    const district = await save('District');
+    const other = await save('Other');
+    const profiles = backend.services!.profiles;
+    profiles.replaceCallerIds(school.id, [
+      { id: 'SchoolId1', phoneNumber: '+12125550100', label: 'Office' },
+    ]);
+    // The same number is verified in District's account too, under its own id there.
+    profiles.replaceCallerIds(district.id, [
+      { id: 'DistrictId9', phoneNumber: '+12125550100', label: 'Office' },
+      { id: 'DistrictId8', phoneNumber: '+13125550100', label: 'Annex' },
+    ]);
+    const created = await call('campaigns:create', { name: 'Moves' });
+    const editor = new CampaignEditor(call);
+    await editor.load(created.id);
+    await editor.useProfile(school.id);
+    // School has one verified number: chosen already, stored as its id.
+    expect(editor.callerId).toBe('SchoolId1');
+
+    await editor.useProfile(district.id);
+    expect(editor.callerId).toBe('DistrictId9');
+    expect(editor.callerIdCheck).toMatchObject({ status: 'verified' });
+
+    // An account whose caller IDs were never fetched: the number, checked as typed.
+    await editor.useProfile(other.id);
+    expect(editor.callerId).toBe('+12125550100');
+    expect(editor.callerIdCheck).toMatchObject({
+      status: 'unverified',
+      warning: expect.stringMatching(/^\+12125550100 has not been checked/),
+    });
+    await editor.flush();
+    expect((await call('campaigns:get', { id: created.id })).callerId).toBe('+12125550100');
+  });
 });
 
 describe('RecipientsState', () => {
