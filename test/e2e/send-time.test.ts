@@ -87,6 +87,14 @@ describe.skipIf(!hasChromium)('Send at a set time', () => {
     expect(holds).toBe(1);
     expect(e2e.sandbox.state.envelopes).toHaveLength(2);
     expect(e2e.sandbox.state.schedulePatchCount()).toBe(0);
+    // Its people are in Omnigage, so a cancelled send is kept as it is: the banner above the
+    // tabs no longer promises "Cancel the send … to edit it again".
+    const locked = page.getByText(/^This campaign is waiting in the outbox/);
+    await expect
+      .poll(() => locked.innerText())
+      .toMatch(
+        /2 of its people are already in Omnigage, so a cancelled send cannot be edited again/,
+      );
     await page.getByTestId('send-queued').scrollIntoViewIfNeeded();
     await shoot(page, 'send-time-waiting');
   });
