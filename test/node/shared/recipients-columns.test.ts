@@ -99,4 +99,23 @@ describe('merge fields', () => {
     expect(describeUnknownField(unknown[0]!)).toContain('Did you mean {{first-name}}?');
     expect(describeUnknownField(unknown[1]!)).toContain('{{nope}}');
   });
+
+  it('suggests the column a typo is one slip away from, and guesses nothing between two', () => {
+    const keys = ['parent-first', 'parent-last', 'city', 'phone'];
+    expect(
+      unknownMergeFields(['parent-frist', 'Parent Firts', 'parent-firstt', 'cty'], keys),
+    ).toEqual([
+      { field: 'parent-frist', suggestion: 'parent-first' },
+      { field: 'Parent Firts', suggestion: 'parent-first' },
+      { field: 'parent-firstt', suggestion: 'parent-first' },
+      { field: 'cty', suggestion: 'city' },
+    ]);
+    // Too far from any column, or as near to two: no guess.
+    expect(unknownMergeFields(['parent-name', 'zip', 'x'], keys)).toEqual([
+      { field: 'parent-name' },
+      { field: 'zip' },
+      { field: 'x' },
+    ]);
+    expect(unknownMergeFields(['cat'], ['cap', 'car'])).toEqual([{ field: 'cat' }]);
+  });
 });
