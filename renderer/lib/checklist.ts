@@ -201,6 +201,14 @@ export function buildChecklist(input: ChecklistInput): Check[] {
     const overLimit = input.callLimit?.recipients ?? 0;
     const callable = Math.max(0, r.valid - overLimit);
     const held = r.invalid + r.duplicates + r.optedOut + overLimit;
+    // A number written with an extension ("ext 4") is called on its main number: the person
+    // may not be reached, so it is said here, not only on its row.
+    const extensions = new Set(
+      summary.problems.filter((p) => p.code === 'phone_extension').map((p) => p.row),
+    ).size;
+    const extensionWords = extensions
+      ? ` ${extensions.toLocaleString()} number${extensions === 1 ? ' has an extension' : 's have extensions'} a call cannot dial: the main number is called.`
+      : '';
     if (r.valid > 0 && callable === 0) {
       checks.push({
         id: 'recipients',
@@ -230,7 +238,15 @@ export function buildChecklist(input: ChecklistInput): Check[] {
         id: 'recipients',
         label: 'Recipients',
         state: 'warning',
-        detail: `${plural(callable, 'recipient')} will be called; ${parts.join(', ')} will not.`,
+        detail: `${plural(callable, 'recipient')} will be called; ${parts.join(', ')} will not.${extensionWords}`,
+        fix: { tab: 'recipients' },
+      });
+    } else if (extensions > 0) {
+      checks.push({
+        id: 'recipients',
+        label: 'Recipients',
+        state: 'warning',
+        detail: `${plural(r.valid, 'recipient')} will be called.${extensionWords}`,
         fix: { tab: 'recipients' },
       });
     } else {

@@ -123,6 +123,33 @@ describe('review checklist', () => {
     expect(by.profile!.fix).toEqual({ settings: true });
   });
 
+  it('says how many numbers have an extension a call cannot dial', () => {
+    const extension = (row: number) => ({
+      row,
+      column: 'Phone',
+      code: 'phone_extension' as const,
+      message: `The number on row ${row} has an extension.`,
+      blocking: false,
+    });
+    const one = buildChecklist({
+      ...ready,
+      summary: summary({}, { problems: [extension(3)] }),
+    }).find((c) => c.id === 'recipients');
+    expect(one).toMatchObject({
+      state: 'warning',
+      detail:
+        '10 recipients will be called. 1 number has an extension a call cannot dial: the main number is called.',
+      fix: { tab: 'recipients' },
+    });
+    const withHeld = buildChecklist({
+      ...ready,
+      summary: summary({ valid: 9, invalid: 1 }, { problems: [extension(3), extension(5)] }),
+    }).find((c) => c.id === 'recipients');
+    expect(withHeld!.detail).toBe(
+      '9 recipients will be called; 1 invalid number will not. 2 numbers have extensions a call cannot dial: the main number is called.',
+    );
+  });
+
   it('checks calling hours at the send time when there is one', () => {
     const groups = [
       { zones: ['America/New_York'], recipients: 6 },
