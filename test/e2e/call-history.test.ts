@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignWithList, hasChromium, shoot, useE2e } from './fixture';
+import { acceptOddHour, campaignWithList, hasChromium, shoot, useE2e } from './fixture';
 
 /** The frequency rule and a number's call history in the real renderer. */
 describe.skipIf(!hasChromium)('How often a number is called', () => {
@@ -72,6 +72,7 @@ describe.skipIf(!hasChromium)('How often a number is called', () => {
       '2 more recipients were already called 1 time or more in the last 7 days and will not be called',
     );
     await shoot(page, 'call-limit-confirm');
+    await acceptOddHour(page);
     await dialog.getByRole('button', { name: 'Send to 1 recipient' }).click();
     await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
     const sent = services.send.status(again)!;

@@ -122,6 +122,16 @@ export function useE2e(
  * `narrow` for a screen that must still work smaller), named `<name>-<light|dark>-<wide|narrow>`;
  * the page is left light and wide.
  */
+/**
+ * Whether the send confirmation asks "Yes, call at 2 a.m." depends on the hour the test runs in
+ * the recipients' zone (test-call.test.ts pins the window's clock to check both answers); tests
+ * that only need the send to go tick it when it is asked.
+ */
+export async function acceptOddHour(page: Page): Promise<void> {
+  const odd = page.getByRole('dialog').getByTestId('odd-hour');
+  if ((await odd.count()) > 0) await odd.getByRole('checkbox').check();
+}
+
 export async function shoot(
   page: Page,
   name: string,

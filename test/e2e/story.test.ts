@@ -18,6 +18,7 @@ import { startSandbox, type Sandbox } from '../../electron/sandbox';
 import { axeViolations, type A11yViolation } from './a11y';
 import { hasChromium, launchBrowser, outputDir, screenshotPath } from './browser';
 import { startHarness, type Harness } from './harness';
+import { acceptOddHour } from './fixture';
 
 if (!hasChromium)
   console.log('skipped: no Chromium at /usr/bin/chromium (install the Debian package "chromium")');
@@ -48,15 +49,6 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.screenshot({ path: screenshotPath(full), fullPage: !dialogOpen });
     const found = await axeViolations(page);
     if (found.length > 0) a11y[full] = found;
-  };
-
-  /**
-   * Whether the confirmation asks "Yes, call at 2 a.m." depends on the hour the test runs in New
-   * York (test-call.test.ts pins the clock to check both answers); the story ticks it when asked.
-   */
-  const acceptOddHour = async () => {
-    const odd = page.getByRole('dialog').getByTestId('odd-hour');
-    if ((await odd.count()) > 0) await odd.getByRole('checkbox').check();
   };
 
   /** Settings → "Use a sandbox started from a terminal": fills its address (Use the sandbox follows). */
@@ -292,7 +284,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.keyboard.press('Control+Enter');
     await page.getByRole('dialog', { name: 'Send to 5 recipients?' }).waitFor();
     await shot('confirm-send');
-    await acceptOddHour();
+    await acceptOddHour(page);
     await page.getByRole('dialog').getByRole('button', { name: 'Send to 5 recipients' }).click();
     await page.getByRole('progressbar').waitFor();
     await page
@@ -406,7 +398,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     await page.getByRole('tab', { name: /Review/ }).click();
     await page.getByRole('button', { name: 'Send when online' }).click();
     await page.getByRole('dialog', { name: 'Queue the campaign for 5 recipients?' }).waitFor();
-    await acceptOddHour();
+    await acceptOddHour(page);
     await page.getByRole('button', { name: 'Queue the send' }).click();
     await page.getByTestId('send-queued').waitFor();
     await shot('queued');
@@ -490,7 +482,7 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
     for (const s of [sandbox, second!])
       s.faults.next('POST', 'envelopes', { type: 'delay', ms: 3000 });
     await page.getByRole('button', { name: /^Send to \d+ recipients$/ }).click();
-    await acceptOddHour();
+    await acceptOddHour(page);
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /^Send to \d+ recipients$/ })
