@@ -329,6 +329,9 @@ export class RecipientsState {
         encodingChosen: false,
       };
       this.error = null;
+      // "Imported 120 rows" is about the list this file may replace, not about the mapping step
+      // that now opens under it; a removal Undo can still put back stays, as it still acts.
+      if (!this.undoable) this.notice = null;
     } catch (error) {
       this.error = messageOf(error);
     } finally {

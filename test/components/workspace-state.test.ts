@@ -279,6 +279,12 @@ describe('RecipientsState', () => {
     expect(calls.filter((c) => c === 'recipients:page').length).toBe(pages + 1);
     await state.ensure(0, 10); // already held: no request
     expect(calls.filter((c) => c === 'recipients:page').length).toBe(pages + 1);
+
+    // "Imported 452 rows" is about the list; the mapping step for another file opens without it.
+    expect(state.notice).toMatch(/^Imported 452 rows/);
+    await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
+    expect(state.pending).not.toBeNull();
+    expect(state.notice).toBeNull();
   });
 
   it('filters to problems, fixes one, removes one and previews a row', async () => {
