@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { mergeSettingsSchema, type MergeSettings } from './recipients/merge-settings';
 
-/** Where a campaign is in its life; only `draft` and `ready` can be edited. */
-export const CAMPAIGN_STATUSES = [
+/** Where a campaign is in its life as stored (the CHECK of migration 0001); only `draft` and `ready` can be edited. */
+const STORED_CAMPAIGN_STATUSES = [
   'draft',
   'ready',
   'queued',
@@ -11,7 +11,14 @@ export const CAMPAIGN_STATUSES = [
   'completed',
   'failed',
 ] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export type StoredCampaignStatus = (typeof STORED_CAMPAIGN_STATUSES)[number];
+
+/**
+ * Where a campaign is in its life as the screens show it: the stored status, except that a
+ * campaign whose send the person cancelled reads `cancelled` (stored as `failed`, which would
+ * tell them something went wrong). CampaignService derives it from the send's own record.
+ */
+export type CampaignStatus = StoredCampaignStatus | 'cancelled';
 
 const EDITABLE_STATUSES: readonly CampaignStatus[] = ['draft', 'ready'];
 

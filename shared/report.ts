@@ -28,6 +28,11 @@ export interface CampaignReport {
   completedAt: string | null;
   /** The send's state in words ("Scheduled", "Finished"…). */
   state: string;
+  /**
+   * Set when the person cancelled the send before it was scheduled: when, and how many people
+   * had been handed to Omnigage by then (nobody is called). Null for any other send.
+   */
+  cancelled: { at: string; handedOver: number } | null;
   /** How each message was delivered, never what it says. */
   messages: Array<{ for: 'person' | 'answering machine'; how: string }>;
   /** Every row of the list, called or not. */

@@ -102,6 +102,8 @@ export interface SendStatus {
   updatedAt: string;
   scheduledAt: string | null;
   completedAt: string | null;
+  /** When the person cancelled it (ISO); null unless `state` is `cancelled`. */
+  cancelledAt: string | null;
   /** Omnigage's engagement status and counts at the last results poll. */
   remote: RemoteProgress | null;
   /**
@@ -174,6 +176,26 @@ export const SEND_STATE_LABELS: Record<SendState, string> = {
   cancelled: 'Cancelled',
   failed: 'Stopped',
 };
+
+/**
+ * A cancelled send in the person's words, said alike above the tabs, on Review and in the
+ * report: "You cancelled this send on Dec 3, 2026, 2:05 PM; 4 people had been handed to
+ * Omnigage". `at` is SendStatus.cancelledAt; the date is written in the reader's own way.
+ */
+export function youCancelled(at: string, handedOver: number): string {
+  const when = new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (handedOver === 0)
+    return `You cancelled this send on ${when}, before anyone was handed to Omnigage`;
+  return `You cancelled this send on ${when}; ${handedOver.toLocaleString()} ${handedOver === 1 ? 'person had' : 'people had'} been handed to Omnigage`;
+}
+
+/**
+ * What a cancel says (CancelReport.message, kept as SendStatus.message) after its opening
+ * "Cancelled …." sentence: for a line that begins with youCancelled, which has said it.
+ */
+export function afterCancelled(message: string): string {
+  return message.replace(/^Cancelled(?: before it was scheduled)?\.\s*/, '');
+}
 
 /** The `send:progress` event: SendStatus without the journal, sent often while sending. */
 export type SendProgress = Omit<SendStatus, 'journal'>;

@@ -9,6 +9,7 @@ import {
   type CampaignSummary,
   type Delivery,
   type Message,
+  type StoredCampaignStatus,
 } from '../../shared/campaign';
 import { AppError } from '../../shared/errors';
 import {
@@ -25,10 +26,20 @@ import {
 } from '../db/tables/campaigns';
 import { systemClock } from '../clock';
 
+/**
+ * The status the screens show. A cancel is stored as `failed` (the stored values are kept as
+ * they are, no migration), but the send's own record says the person cancelled it: such a
+ * campaign reads `cancelled`, so nobody is told something went wrong when they chose to stop.
+ * A send that really failed keeps `failed`.
+ */
+function shownStatus(row: Pick<CampaignRow, 'status' | 'send_state'>): CampaignStatus {
+  return row.send_state === 'cancelled' ? 'cancelled' : row.status;
+}
+
 const toSummary = (row: CampaignRow): CampaignSummary => ({
   id: row.id,
   name: row.name,
-  status: row.status,
+  status: shownStatus(row),
   recipientCount: row.recipient_count,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -141,8 +152,8 @@ export class CampaignService {
     return this.detail(id);
   }
 
-  /** Moves a campaign through its life (the send engine and outbox use this). */
-  setStatus(id: string, status: CampaignStatus): void {
+  /** Moves a campaign through its life (the send engine and outbox use this); `cancelled` is never stored. */
+  setStatus(id: string, status: StoredCampaignStatus): void {
     this.#table.setStatus(id, status, this.#clock().toISOString());
   }
 

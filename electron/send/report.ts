@@ -71,6 +71,10 @@ export function campaignReport(deps: ReportDeps, campaignId: string): CampaignRe
     scheduledAt: status.scheduledAt,
     completedAt: status.completedAt,
     state: sendStateLabel(status),
+    cancelled:
+      status.state === 'cancelled' && status.cancelledAt
+        ? { at: status.cancelledAt, handedOver: status.envelopesSent }
+        : null,
     messages: [
       ...(campaign.human ? [{ for: 'person' as const, how: howDelivered(campaign.human) }] : []),
       {

@@ -10,7 +10,13 @@ import {
   outcomeLabel,
   statusLabel,
 } from '../../shared/results-words';
-import type { CallAgainResult, ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
+import type {
+  CallAgainResult,
+  ExportedFile,
+  ResultRow,
+  ResultsPage,
+  SendState,
+} from '../../shared/send';
 import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
@@ -67,6 +73,11 @@ export const MAX_REFUSED_POLLS = 3;
 /** A row the send left out for its calling hours: no call at all, or a follow-up's call (hold.ts). */
 const LEFT_OUT_WORD = 'not called: outside calling hours';
 const HELD_WORD = 'not called: held for their calling hours, called by a follow-up campaign';
+/**
+ * A row of a send the person cancelled: it was never scheduled, so nobody in it is called,
+ * whether or not they had been handed to Omnigage ("Waiting for the call" would not come true).
+ */
+const CANCELLED_WORD = 'not called: send cancelled';
 
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
@@ -285,29 +296,38 @@ export class ResultsService {
     return [JSON.stringify(prefixes), held.length > 0 ? HELD_WORD : LEFT_OUT_WORD];
   }
 
-  /** `rowName` names another row as the reader sees it (the list's row, or the spreadsheet's in a written-back copy). */
+  /**
+   * `send` is the send's state (null before it is sent). `rowName` names another row as the
+   * reader sees it (the list's row, or the spreadsheet's in a written-back copy).
+   */
   #statusOf(
     r: JoinedRow,
-    sending: boolean,
+    send: SendState | null,
     rowName: (row: number) => number = (row) => row,
   ): string {
     if (r.rstatus === 'invalid') return 'not called: invalid number';
     if (r.rstatus === 'duplicate')
       return `not called: repeats row ${r.duplicate_of === null ? '?' : rowName(r.duplicate_of)}`;
     if (r.in_send === null)
-      return sending
+      return send !== null
         ? r.held_calls !== null
           ? heldOutcome(r.held_calls, r.held_days ?? 0)
           : (r.left_out ?? 'not called: opted out')
         : 'not sent';
+    if (send === 'cancelled' && !r.outcome) return CANCELLED_WORD;
     if (!r.envelope_id) return 'not sent';
     return r.status ?? 'pending';
   }
 
-  /** A row's outcome: Omnigage's once known; for a row that was never handed over, why (never "waiting"). */
-  #outcomeOf(r: JoinedRow, sending: boolean, rowName?: (row: number) => number): string | null {
+  /** A row's outcome: Omnigage's once known; for a row that was never called, why (never "waiting"). */
+  #outcomeOf(
+    r: JoinedRow,
+    send: SendState | null,
+    rowName?: (row: number) => number,
+  ): string | null {
     if (r.outcome) return r.outcome;
-    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, sending, rowName);
+    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, send, rowName);
+    if (send === 'cancelled') return CANCELLED_WORD;
     return r.envelope_id ? null : 'not sent';
   }
 
@@ -328,14 +348,21 @@ export class ResultsService {
         e164: r.re164,
         fields,
         envelopeId: r.envelope_id,
-        status: this.#statusOf(r, send !== undefined, spreadsheetRow(r)),
-        outcome: this.#outcomeOf(r, send !== undefined, spreadsheetRow(r)),
+        status: this.#statusOf(r, send?.state ?? null, spreadsheetRow(r)),
+        outcome: this.#outcomeOf(r, send?.state ?? null, spreadsheetRow(r)),
       };
     });
     const outcomes: Record<string, number> = {};
     if (send) {
       const counted = this.#outcomeCounts(campaignId);
-      for (const c of counted) outcomes[c.o] = c.n;
+      for (const c of counted) {
+        // Cancelled: those waiting for a call and those not handed over alike get none (as the rows say).
+        const o =
+          send.state === 'cancelled' && (c.o === 'pending' || c.o === 'not sent')
+            ? CANCELLED_WORD
+            : c.o;
+        outcomes[o] = (outcomes[o] ?? 0) + c.n;
+      }
       // Rows never handed over (invalid, duplicate, opted out) have tiles too: the tiles add up to the total.
       const held = sendsTable(this.#deps.db).heldBackCounts(campaignId, this.#leftOut(campaignId));
       for (const c of held) if (c.o !== 'held') outcomes[c.o] = c.n;
@@ -384,7 +411,7 @@ export class ResultsService {
   *csv(campaignId: string): Generator<string> {
     const list = this.#deps.recipients.getList(campaignId);
     if (!list) throw new AppError('not_found', 'This campaign has no recipients to export.');
-    const sending = this.#deps.send.journal.get(campaignId) !== undefined;
+    const send = this.#deps.send.journal.get(campaignId)?.state ?? null;
     yield csvLine([...list.headers, ...RESULTS_CSV_EXTRA]);
     const pageSize = 5000;
     for (let offset = 0; ; offset += pageSize) {
@@ -392,13 +419,13 @@ export class ResultsService {
       for (const r of rows) {
         const cells = JSON.parse(r.fields) as string[];
         const original = list.headers.map((_, i) => cells[i] ?? '');
-        const outcome = this.#outcomeOf(r, sending, spreadsheetRow(r));
+        const outcome = this.#outcomeOf(r, send, spreadsheetRow(r));
         yield csvLine([
           ...original,
           // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
           // sent leaves the column empty, as in the copy of the spreadsheet.
           r.envelope_id !== null ? (r.re164 ?? '') : '',
-          statusLabel(this.#statusOf(r, sending, spreadsheetRow(r))),
+          statusLabel(this.#statusOf(r, send, spreadsheetRow(r))),
           outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
           r.envelope_id ?? '',
         ]);
@@ -431,7 +458,9 @@ export class ResultsService {
     if (!list || !send || (send.state !== 'scheduled' && send.state !== 'completed')) {
       throw new AppError(
         'conflict',
-        `"${campaign.name}" has not been sent, so there are no results to write into the spreadsheet yet.`,
+        send?.state === 'cancelled'
+          ? `You cancelled the send of "${campaign.name}" before its calls started, so nobody was called and there are no results to write into the spreadsheet.`
+          : `"${campaign.name}" has not been sent, so there are no results to write into the spreadsheet yet.`,
       );
     }
     if (sameFile(source, out)) {
@@ -486,11 +515,11 @@ export class ResultsService {
         cells: (row, sheetRowOf) => {
           const r = stored(row);
           if (!r) return ['', statusLabel(removed), outcomeLabel(removed), ''];
-          const outcome = this.#outcomeOf(r, true, sheetRowOf);
+          const outcome = this.#outcomeOf(r, send.state, sheetRowOf);
           const called = r.envelope_id !== null;
           return [
             called ? (r.re164 ?? '') : '',
-            statusLabel(this.#statusOf(r, true, sheetRowOf)),
+            statusLabel(this.#statusOf(r, send.state, sheetRowOf)),
             outcomeLabel(outcome ?? 'pending'),
             called ? calledAtLabel(r.finished_at, options.timeZone) : '',
           ];
@@ -518,7 +547,9 @@ export class ResultsService {
     if (!send || (send.state !== 'scheduled' && send.state !== 'completed')) {
       throw new AppError(
         'conflict',
-        `"${source.name}" has not been sent, so there is nobody to call again yet.`,
+        send?.state === 'cancelled'
+          ? `You cancelled the send of "${source.name}" before its calls started, so nobody was called. Duplicate it to call its people.`
+          : `"${source.name}" has not been sent, so there is nobody to call again yet.`,
       );
     }
     const outcomes = CALL_AGAIN_GROUPS.filter((g) => groups.includes(g.id)).flatMap(

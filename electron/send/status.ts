@@ -82,6 +82,9 @@ export class SendStatusBuilder {
       updatedAt: send.updated_at,
       scheduledAt: send.scheduled_at,
       completedAt: send.completed_at,
+      // Cancel is the last write to a cancelled send (the run has stopped, nothing resumes it),
+      // so the row's last change is when the person cancelled.
+      cancelledAt: send.state === 'cancelled' ? send.updated_at : null,
       remote,
       waitingForApproval: waitingForApproval(send.state, remote),
       omnigage: reachability.stateOf(send.api_url).reach,
@@ -118,6 +121,7 @@ export class SendStatusBuilder {
       updatedAt: this.#deps.clock().toISOString(),
       scheduledAt: null,
       completedAt: null,
+      cancelledAt: this.#deps.clock().toISOString(),
       remote: null,
       omnigage: 'unknown',
       waitingForApproval: false,

@@ -1,4 +1,5 @@
-import type { CampaignStatus } from '../../../shared/campaign';
+import type { StoredCampaignStatus } from '../../../shared/campaign';
+import type { SendState } from '../../../shared/send';
 import type { Db } from '../open';
 import { Prepared, perHandle } from './statements';
 
@@ -6,7 +7,9 @@ import { Prepared, perHandle } from './statements';
 export interface CampaignRow {
   id: string;
   name: string;
-  status: CampaignStatus;
+  status: StoredCampaignStatus;
+  /** Its send's state (the `sends` row), null before it is sent: the service reads a cancel from it. */
+  send_state: SendState | null;
   created_at: string;
   updated_at: string;
   recipient_count: number;
@@ -48,7 +51,8 @@ class CampaignsTable {
   // recipient_count is stored (migration 0014), kept by the recipients table module as rows come
   // and go: counting a 1,000,000-row list here read every row each time the list was shown.
   #select(where: string): string {
-    return `SELECT c.id, c.name, c.status, c.created_at, c.updated_at, c.recipient_count
+    return `SELECT c.id, c.name, c.status, c.created_at, c.updated_at, c.recipient_count,
+                   (SELECT s.state FROM sends s WHERE s.campaign_id = c.id) AS send_state
             FROM campaigns c ${where}`;
   }
 
@@ -94,9 +98,9 @@ class CampaignsTable {
   }
 
   /** Name and status only: what the editable check needs. */
-  nameAndStatus(id: string): { name: string; status: CampaignStatus } | undefined {
+  nameAndStatus(id: string): { name: string; status: StoredCampaignStatus } | undefined {
     return this.#s.get('SELECT name, status FROM campaigns WHERE id = ?').get(id) as
-      { name: string; status: CampaignStatus } | undefined;
+      { name: string; status: StoredCampaignStatus } | undefined;
   }
 
   content(id: string): CampaignContentRow | undefined {
@@ -140,7 +144,7 @@ class CampaignsTable {
       .run(...columns.map((c) => values[c] ?? null), now, id);
   }
 
-  setStatus(id: string, status: CampaignStatus, now: string): void {
+  setStatus(id: string, status: StoredCampaignStatus, now: string): void {
     this.#s
       .get('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?')
       .run(status, now, id);

@@ -178,7 +178,7 @@ describe('pause, resume, cancel', () => {
     expect(report.message).not.toMatch(/envelope|trigger|voice-template|engagements/);
     expect(report.status.state).toBe('cancelled');
     expect(f.sandbox.state.schedulePatchCount()).toBe(0);
-    expect(f.services.campaigns.get(id).status).toBe('failed');
+    expect(f.services.campaigns.get(id).status).toBe('cancelled');
     await expect(f.services.send.start(id)).rejects.toThrow(/cancelled/);
     // Duplicate gives an editable copy with the same content and recipients.
     const copy = f.services.campaigns.duplicate(id);
