@@ -8,6 +8,7 @@ export const STATUS_LABELS: Record<CampaignStatus, string> = {
   scheduled: 'Scheduled',
   completed: 'Completed',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 /** "Today 14:05", "Yesterday 09:12", or a date: how people read "last changed". */

@@ -175,6 +175,45 @@ describe('CampaignsScreen', () => {
     );
   });
 
+  it('shows a send the person cancelled as Cancelled, not Failed, and says so before deleting it', async () => {
+    const { call, backend } = realBackend();
+    const services = backend.services!;
+    const state = new CampaignsState(call);
+    // What a cancel part-way leaves (electron/send/controls.ts): the send's record says
+    // cancelled, the campaign's stored status is failed. A real failure next to it.
+    const stopped = async (name: string, ended: 'cancelled' | 'failed') => {
+      const campaign = (await new CampaignsState(call).create(name))!;
+      services.send.journal.create({
+        campaignId: campaign.id,
+        state: 'sending',
+        profileId: null,
+        apiUrl: 'https://api.example.test',
+        recipientsSha256: null,
+        batchSize: 2,
+      });
+      services.send.journal.update(campaign.id, { state: ended, error_code: ended });
+      services.campaigns.setStatus(campaign.id, 'failed');
+    };
+    await stopped('Flu shots', 'cancelled');
+    await stopped('Snow day', 'failed');
+    await state.load();
+    render(CampaignsScreen, { props: { campaigns: state } });
+
+    const row = (name: string) =>
+      screen
+        .getAllByTestId('campaign-row')
+        .find((r) => within(r).queryByRole('rowheader', { name }))!;
+    expect(within(row('Flu shots')).getByText('Cancelled').className).not.toMatch(/\bbad\b/);
+    expect(within(row('Flu shots')).queryByText('Failed')).toBeNull();
+    expect(within(row('Snow day')).getByText('Failed').className).toMatch(/\bbad\b/);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete Flu shots' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete a sent campaign?' });
+    expect(within(dialog).getByTestId('delete-remote').textContent).toMatch(
+      /whatever the send handed\s+over before you cancelled it stays there, not scheduled, and nobody is called/,
+    );
+  });
+
   it('does not offer to delete a campaign that is being sent, and leads to the send instead', async () => {
     const { call, backend } = realBackend();
     const state = new CampaignsState(call);

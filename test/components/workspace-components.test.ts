@@ -92,7 +92,7 @@ function fakeList(total: number) {
     if (channel === 'send:resume') return { ...progress, state: 'sending' };
     if (channel === 'send:cancel') {
       return {
-        status: { ...progress, state: 'cancelled' },
+        status: { ...progress, state: 'cancelled', cancelledAt: '2026-03-05T14:32:00.000Z' },
         remote: { engagementId: 'E1', envelopes: 100, objects: {} },
         message:
           'Cancelled. Omnigage has an unscheduled engagement with 100 envelopes; nobody will be called.',
@@ -271,6 +271,14 @@ describe('SendArea', () => {
       expect(screen.getByText(/unscheduled engagement with 100 envelopes/)).toBeTruthy(),
     );
     expect(calls.map((c) => c.channel)).toEqual(['send:pause', 'send:resume', 'send:cancel']);
+    // Who cancelled and when, said once: "Cancelled." is not repeated after it.
+    const when = new Date('2026-03-05T14:32:00.000Z').toLocaleString(undefined, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+    expect(textOf('send-cancelled').trim()).toBe(
+      `You cancelled this send on ${when}; 100 people had been handed to Omnigage. Omnigage has an unscheduled engagement with 100 envelopes; nobody will be called.`,
+    );
   });
 
   it('a send whose Omnigage stopped answering says so, with no time left; queued, it keeps the count and says when it tries again', async () => {
