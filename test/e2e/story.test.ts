@@ -495,8 +495,11 @@ describe.skipIf(!hasChromium)('a campaign from an empty app to the sandbox', () 
       .getByRole('dialog', { name: 'Cancel this send?' })
       .getByRole('button', { name: 'Cancel the send' })
       .click();
-    await page.getByText(/^The send was cancelled\. .*Nobody will be called/).waitFor();
+    await page.getByText(/^You cancelled this send on .*Nobody will be called/).waitFor();
     expect(await page.getByRole('button', { name: /^Send to/ }).count()).toBe(0);
+    // Cancelled, not failed; and said once on Review, not again above the tabs.
+    await page.locator('header.title .pill', { hasText: 'Cancelled' }).waitFor();
+    expect(await page.getByTestId('locked-banner').count()).toBe(0);
     await shot('cancelled');
   });
 
