@@ -2,16 +2,8 @@ import { z } from 'zod';
 import { mergeSettingsSchema, type MergeSettings } from './recipients/merge-settings';
 
 /** Where a campaign is in its life as stored (the CHECK of migration 0001); only `draft` and `ready` can be edited. */
-const STORED_CAMPAIGN_STATUSES = [
-  'draft',
-  'ready',
-  'queued',
-  'sending',
-  'scheduled',
-  'completed',
-  'failed',
-] as const;
-export type StoredCampaignStatus = (typeof STORED_CAMPAIGN_STATUSES)[number];
+export type StoredCampaignStatus =
+  'draft' | 'ready' | 'queued' | 'sending' | 'scheduled' | 'completed' | 'failed';
 
 /**
  * Where a campaign is in its life as the screens show it: the stored status, except that a
