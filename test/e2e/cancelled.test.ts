@@ -43,6 +43,9 @@ describe.skipIf(!hasChromium)('A cancelled send', () => {
     expect(await page.getByText(/You cancelled this send/).count()).toBe(1);
     expect(await page.getByText(/Sending stopped part-way|The send was cancelled/).count()).toBe(0);
     expect(await page.locator('header.title .pill').innerText()).toBe('Cancelled');
+    // Nobody "will be called": no checklist or billable count beside a cancelled send.
+    expect(await page.getByTestId('check').count()).toBe(0);
+    expect(await page.getByTestId('billable').count()).toBe(0);
     await e2e.axeShot('cancelled-review', { fullPage: true });
   });
 
@@ -86,6 +89,40 @@ describe.skipIf(!hasChromium)('A cancelled send', () => {
     expect(await row.locator('.pill').innerText()).toBe('Cancelled');
     expect(await row.getByText('Failed').count()).toBe(0);
     expect(e2e.pageErrors).toEqual([]);
+    expect(e2e.a11y).toEqual({});
+  });
+
+  it('a send Omnigage refused says Failed, once on Review with its reason and Try again', async () => {
+    const { page, harness, services, sandbox } = e2e;
+    const failed = campaignWithList(services, {
+      callerId: sandbox.callerId.id,
+      name: 'Refused',
+      body: 'Hello {{first-name}}.',
+      list: 'Phone,First Name\n(212) 555-0142,Ann\n',
+    }).id;
+    sandbox.faults.add({
+      method: 'POST',
+      path: 'envelopes',
+      action: { type: 'status', status: 422, body: { errors: [{ detail: 'Refused.' }] } },
+      times: Infinity,
+    });
+    try {
+      await services.send.start(failed);
+      expect((await services.send.settled(failed))?.state).toBe('failed');
+    } finally {
+      sandbox.faults.clear();
+    }
+    await page.goto(`${harness.url}#/campaign/${failed}/review`);
+    await page.getByText(/^The send stopped: /).waitFor();
+    expect(await page.locator('header.title .pill').innerText()).toBe('Failed');
+    expect(await page.getByTestId('locked-banner').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await e2e.axeShot('failed-review', { fullPage: true });
+    // Elsewhere the banner above the tabs says it and where to go.
+    await page.getByRole('tab', { name: /Message/ }).click();
+    expect(await page.getByTestId('locked-banner').innerText()).toContain(
+      'Review & send says why and can try again.',
+    );
     expect(e2e.a11y).toEqual({});
   });
 });
