@@ -64,6 +64,7 @@ describe.skipIf(!hasChromium)('A cancelled send', () => {
     expect(await rows.nth(2).innerText()).toContain('Not called — invalid number');
     expect(await page.getByText('Waiting for the call').count()).toBe(0);
     expect(await page.getByText(/No calls were made: the send was cancelled/).count()).toBe(1);
+    expect(await page.getByTestId('outcome-chart').count()).toBe(0);
     // Nothing to fetch and nobody to call again.
     expect(await page.getByRole('button', { name: 'Fetch now' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Call again…' }).count()).toBe(0);
