@@ -4,7 +4,7 @@
  *
  * A temporary database (migrated as the app's) holding 1,000,000 past envelopes across 50
  * campaigns: 40 whose sends are still in the journal (send_recipients + send_batches with their
- * envelope ids, 4 of them rehearsals on another Omnigage address, 1 cancelled before its
+ * envelope ids and each row's sent_at, 4 of them rehearsals on another Omnigage address, 1 cancelled before its
  * schedule request), and 10 deleted ones remembered in call_history, spread over the last 60
  * days, over 400,000 numbers. The campaign under test has a 100,000-row list, 30% of it numbers
  * from that history, ~1% invalid and 1,000 on the do-not-call list; its profile's rule is
@@ -118,9 +118,11 @@ function storeHistory(db: Db): void {
   const step = db.prepare(
     "INSERT INTO send_steps (campaign_id, step, state, updated_at) VALUES (?, 'schedule', 'done', ?)",
   );
+  // Every row of a past send had its envelope: sent_at is its batch's time, as the journal
+  // (setBatchEnvelopes) stamps it and migration 0016 fills it in for older sends.
   const recipient = db.prepare(
-    `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta, outcome, finished_at)
-     VALUES (?, ?, ?, ?, '', ?, ?)`,
+    `INSERT INTO send_recipients (campaign_id, row, e164, batch, meta, outcome, finished_at, sent_at)
+     VALUES (?, ?, ?, ?, '', ?, ?, ?)`,
   );
   const batches = db.prepare(
     `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at, envelopes, sent)
@@ -165,7 +167,7 @@ function storeHistory(db: Db): void {
       rows.forEach((n, i) => {
         // Most calls' end time is known (results in); the rest count from the batch's time.
         const finished = i % 5 === 4 ? null : at(i * 50 + 30_000);
-        recipient.run(id, i + 1, e164(n), Math.floor(i / BATCH), outcomes[i % 5], finished);
+        recipient.run(id, i + 1, e164(n), Math.floor(i / BATCH), outcomes[i % 5], finished, at(0));
       });
       batches.run(at(0), id);
     }
@@ -346,6 +348,9 @@ function main(): void {
           WHERE s.campaign_id = send_batches.campaign_id AND s.batch = send_batches.batch)
         WHERE campaign_id = ? AND batch % 2 = 0`,
     ).run(id);
+    db.prepare(
+      'UPDATE send_recipients SET sent_at = ? WHERE campaign_id = ? AND batch % 2 = 0',
+    ).run(new Date(NOW).toISOString(), id);
     const atResume = frozen(held) as { n: number; same: boolean };
     if (atResume.n > atFreeze.n || !atResume.same)
       throw new Error(`the resumed send held ${atResume.n} (at freeze ${atFreeze.n})`);

@@ -13,6 +13,7 @@ import { migration0012 } from './0012-call-history';
 import { migration0013 } from './0013-message-library';
 import { migration0014 } from './0014-recipient-counts';
 import { migration0015 } from './0015-saved-list-stat';
+import { migration0016 } from './0016-send-sent-at';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];

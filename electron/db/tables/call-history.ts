@@ -1,5 +1,4 @@
 import type { Db } from '../open';
-import { envelopeIdSql } from './sends';
 import { sendableSql } from './recipients';
 import { Prepared, perHandle } from './statements';
 
@@ -26,36 +25,47 @@ const sendCountsSql = (d: string) =>
      SELECT 1 FROM send_steps st WHERE st.campaign_id = ${d}.campaign_id AND st.step = 'schedule'))`;
 
 /**
- * CTEs ending in `over`: of the numbers in `numbers` (a CTE of distinct e164), those already
- * called `@maxCalls` times or more after `@since` through `@apiUrl`, by campaigns other than
- * `@campaignId`, with how many times (columns e164, calls). A call's time is when it ended
- * (Omnigage's, read by julianday with its offset) or else when its envelope was recorded.
+ * CTEs ending in `over`: of the numbers in `numbers` (a CTE of distinct e164 in e164 order, with
+ * a column `n` carried through), those already called `@maxCalls` times or more after `@since`
+ * through `@apiUrl`, by campaigns other than `@campaignId` (columns e164, calls, n). A call's
+ * time is when it ended (Omnigage's, read by julianday with its offset) or else when its
+ * envelope was recorded (send_recipients.sent_at, migration 0016; NULL: no envelope, no call).
  *
  * It starts from the campaign's own numbers and finds their calls through the e164 indexes
  * (send_recipients_by_number, call_history_by_number), so the cost follows the list, not the
  * history: grouping every call of the address took ~20 s at a million past envelopes (npm run
- * bench:call-limit). The live calls are sorted by batch before their batch is read, so each
- * batch's envelope ids (a JSONB blob of a few KB) are read once, not once per call.
+ * bench:call-limit). The order of the work is spelled out (CROSS JOIN keeps the numbers
+ * outside; `+c.campaign_id` keeps SQLite from seeking the index once per counted send for each
+ * number), and the calls found are read in the order their rows are stored (`live`, `remembered`
+ * sorted by key), so neighbouring calls share pages instead of each call reading its own.
+ * Everything a live call needs is on its row (sent_at, finished_at): before migration 0016 each
+ * one read its batch's blob of envelope ids, most of the ~1.5 s a check took.
+ *
+ * No index covers sent_at or finished_at: one on (e164, sent_at, finished_at) would spare the row
+ * reads (~70 ms here) but moves at every envelope and every result, and cost the send path
+ * about ten times what it saved (BENCHMARKS.md, "The frequency rule over a long call history").
  */
 const overLimitSql = (numbers: string) => `
-  past AS MATERIALIZED (
-    SELECT c.e164, c.campaign_id, c.batch, c.row, c.finished_at
-      FROM ${numbers} n
-      JOIN send_recipients c ON c.e164 = n.e164
-      JOIN sends d ON d.campaign_id = c.campaign_id
+  counted AS MATERIALIZED (
+    SELECT d.campaign_id FROM sends d
      WHERE d.campaign_id != @campaignId AND rtrim(d.api_url, '/') = rtrim(@apiUrl, '/')
-       AND ${sendCountsSql('d')}
-     ORDER BY c.campaign_id, c.batch),
+       AND ${sendCountsSql('d')}),
+  live AS MATERIALIZED (
+    SELECT c.campaign_id, c.row, n.n FROM ${numbers} n CROSS JOIN send_recipients c ON c.e164 = n.e164
+     WHERE +c.campaign_id IN counted ORDER BY c.campaign_id, c.row),
+  remembered AS MATERIALIZED (
+    SELECT h.rowid AS id, n.n FROM ${numbers} n CROSS JOIN call_history h ON h.e164 = n.e164
+     ORDER BY h.rowid),
   calls AS (
-    SELECT p.e164 AS e164 FROM past p
-      JOIN send_batches cb ON cb.campaign_id = p.campaign_id AND cb.batch = p.batch
-     WHERE ${envelopeIdSql('p', 'cb')} IS NOT NULL
-       AND julianday(COALESCE(p.finished_at, cb.updated_at)) > julianday(@since)
+    SELECT c.e164 AS e164, l.n AS n FROM live l
+      CROSS JOIN send_recipients c ON c.campaign_id = l.campaign_id AND c.row = l.row
+     WHERE c.sent_at IS NOT NULL AND julianday(COALESCE(c.finished_at, c.sent_at)) > julianday(@since)
     UNION ALL
-    SELECT h.e164 FROM ${numbers} n JOIN call_history h ON h.e164 = n.e164
+    SELECT h.e164, r.n FROM remembered r CROSS JOIN call_history h ON h.rowid = r.id
      WHERE h.counts = 1 AND h.campaign_id != @campaignId
        AND rtrim(h.api_url, '/') = rtrim(@apiUrl, '/') AND julianday(h.called_at) > julianday(@since)),
-  over AS (SELECT e164, count(*) AS calls FROM calls GROUP BY e164 HAVING count(*) >= @maxCalls)`;
+  over AS MATERIALIZED (
+    SELECT e164, count(*) AS calls, max(n) AS n FROM calls GROUP BY e164 HAVING count(*) >= @maxCalls)`;
 
 export interface OverLimitParams {
   campaignId: string;
@@ -111,11 +121,11 @@ class CallHistoryTable {
     return this.#s
       .get(
         `WITH mine AS MATERIALIZED (
-           SELECT DISTINCT r.e164 FROM recipients r
-            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')} ORDER BY r.e164),
+           SELECT r.e164, count(*) AS n FROM recipients r
+            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}
+            GROUP BY r.e164 ORDER BY r.e164),
          ${overLimitSql('mine')}
-         SELECT count(*) FROM recipients r JOIN over ON over.e164 = r.e164
-          WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}`,
+         SELECT COALESCE(sum(n), 0) FROM over`,
         'pluck',
       )
       .get(params) as number;
@@ -132,14 +142,12 @@ class CallHistoryTable {
         .get(
           `INSERT OR REPLACE INTO send_held (campaign_id, row, e164, calls, max_calls, days, held_at)
            WITH unsent AS MATERIALIZED (
-             SELECT DISTINCT s.e164 FROM send_recipients s
-               JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-              WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL ORDER BY s.e164),
+             SELECT s.e164, count(*) AS n FROM send_recipients s
+              WHERE s.campaign_id = @campaignId AND s.sent_at IS NULL GROUP BY s.e164 ORDER BY s.e164),
            ${overLimitSql('unsent')}
            SELECT s.campaign_id, s.row, s.e164, over.calls, @maxCalls, @days, @now
-             FROM send_recipients s JOIN over ON over.e164 = s.e164
-             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
-            WHERE s.campaign_id = @campaignId AND ${envelopeIdSql()} IS NULL`,
+             FROM over CROSS JOIN send_recipients s ON s.e164 = over.e164 AND s.campaign_id = @campaignId
+            WHERE s.sent_at IS NULL`,
         )
         .run(params).changes;
       if (held === 0) return 0;
@@ -172,14 +180,13 @@ class CallHistoryTable {
     return this.#s
       .get(
         `SELECT at, campaign_id, campaign_name, outcome, counts, current FROM (
-           SELECT COALESCE(s.finished_at, b.updated_at) AS at, d.campaign_id AS campaign_id,
+           SELECT COALESCE(s.finished_at, s.sent_at) AS at, d.campaign_id AS campaign_id,
              COALESCE(c.name, '') AS campaign_name, s.outcome AS outcome,
              CASE WHEN ${sendCountsSql('d')} THEN 1 ELSE 0 END AS counts, 1 AS current
              FROM send_recipients s
              JOIN sends d ON d.campaign_id = s.campaign_id
-             JOIN send_batches b ON b.campaign_id = s.campaign_id AND b.batch = s.batch
              LEFT JOIN campaigns c ON c.id = s.campaign_id
-            WHERE s.e164 = @e164 AND ${envelopeIdSql()} IS NOT NULL
+            WHERE s.e164 = @e164 AND s.sent_at IS NOT NULL
            UNION ALL
            SELECT called_at, campaign_id, campaign_name, outcome, counts, 0 FROM call_history WHERE e164 = @e164)
          ORDER BY julianday(at) DESC LIMIT @limit`,

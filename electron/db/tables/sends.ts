@@ -364,7 +364,12 @@ class SendsTable {
       .get(campaignId, batch) as string | null | undefined;
   }
 
-  /** Replaces a batch's envelope ids (`json`: row → id) and how many there are. */
+  /**
+   * Replaces a batch's envelope ids (`json`: row → id, every id the batch has) and how many
+   * there are, and stamps `now` as sent_at (migration 0016) on its rows that had none: a row has
+   * sent_at exactly when its batch holds an id for it, and an id recorded earlier keeps its time.
+   * Ids are only ever added, never taken back. Run it inside a transaction.
+   */
   setBatchEnvelopes(
     campaignId: string,
     batch: number,
@@ -377,6 +382,12 @@ class SendsTable {
         'UPDATE send_batches SET envelopes = jsonb(?), sent = ?, updated_at = ? WHERE campaign_id = ? AND batch = ?',
       )
       .run(json, sent, now, campaignId, batch);
+    this.#s
+      .get(
+        `UPDATE send_recipients SET sent_at = ? WHERE campaign_id = ? AND sent_at IS NULL
+           AND row IN (SELECT CAST(key AS INTEGER) FROM json_each(?))`,
+      )
+      .run(now, campaignId, json);
   }
 
   /** Every recipient of the send with its envelope id (null while it has none), in row order. */

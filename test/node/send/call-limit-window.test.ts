@@ -67,16 +67,19 @@ describe('the frequency rule counts exactly the calls in its window through the 
       if (c.envelope !== false) envelopes[String(i + 1)] = `env-${id}-${i + 1}`;
     });
     db.prepare(
-      `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at, envelopes, sent)
-       VALUES (?, 0, 'done', ?, 1, ?, ?, jsonb(?), ?)`,
-    ).run(
-      id,
-      calls.length,
-      calls.length,
-      at,
-      JSON.stringify(envelopes),
-      Object.keys(envelopes).length,
-    );
+      `INSERT INTO send_batches (campaign_id, batch, state, size, first_row, last_row, updated_at)
+       VALUES (?, 0, 'done', ?, 1, ?, ?)`,
+    ).run(id, calls.length, calls.length, at);
+    // The journal's writer: the batch's ids, and each of those rows' sent_at, at the batch's time.
+    db.transaction(() =>
+      sendsTable(db).setBatchEnvelopes(
+        id,
+        0,
+        JSON.stringify(envelopes),
+        Object.keys(envelopes).length,
+        at,
+      ),
+    )();
   }
 
   function remembered(db: Db, e164: string, calledAt: string, apiUrl: string, counts: 0 | 1 = 1) {
@@ -145,16 +148,12 @@ describe('the frequency rule counts exactly the calls in its window through the 
         now: iso(NOW),
       }),
     )();
-    // Its own first batch went (SPARED, row 2, has an envelope): never counted against itself.
-    db.prepare(
-      `UPDATE send_batches SET envelopes = jsonb('{"1":"own-1","2":"own-2"}'), sent = 2
-        WHERE campaign_id = 'now' AND batch = 0`,
-    ).run();
+    // Part of its first batch went (SPARED, row 2, has an envelope): never counted against
+    // itself. HELD (row 1) has none yet: the hold takes it out.
+    db.transaction(() =>
+      sendsTable(db).setBatchEnvelopes('now', 0, '{"2":"own-2"}', 1, iso(NOW - 60_000)),
+    )();
     expect(history.wouldHold('now', 'p', API)?.recipients).toBe(1);
-    // HELD is in the sent batch: nothing left to hold. Give it back to the unsent batch.
-    db.prepare(
-      `UPDATE send_batches SET envelopes = jsonb('{"2":"own-2"}'), sent = 1 WHERE campaign_id = 'now' AND batch = 0`,
-    ).run();
     expect(history.hold('now', { profile_id: 'p', api_url: API })?.recipients).toBe(1);
     expect(
       db
