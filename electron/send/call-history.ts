@@ -18,8 +18,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * call_history (migration 0012).
  *
  * A call is an envelope this computer handed to Omnigage: a send_recipients row with an envelope
- * id while its send exists, a call_history row after (a trigger copies them when the send row is
- * deleted). The test call ("Call me first") is not a call to a recipient and never counts. A
+ * id (its sent_at set, migration 0016) while its send exists, a call_history row after (a trigger
+ * copies them when the send row is deleted). The test call ("Call me first") is not a call to a recipient and never counts. A
  * send cancelled before its schedule request went out called nobody, so its envelopes do not
  * count either; every other envelope does, whatever its outcome: the rule is there so nobody is
  * called too often, and an envelope Omnigage holds may still ring.
@@ -31,7 +31,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * campaign never counts against itself: a resumed send's earlier batches are the same calls.
  *
  * When: a call counts from when it ended (Omnigage's time, once results are in) or else when its
- * envelope was recorded; a call counts when that moment is less than D days before the send.
+ * envelope was recorded (sent_at; for sends made before migration 0016, the time of their
+ * batch's last change, which is what was read then); a call counts when that moment is less
+ * than D days before the send.
  */
 export class CallHistory {
   readonly #table: ReturnType<typeof callHistoryTable>;
