@@ -29,8 +29,9 @@ export const STARTED_BY_STEP = 'started-by';
  *
  * Envelope ids live with their batch (migration 0007): `send_batches.envelopes` is an object
  * from recipient row to envelope id (JSONB; json() shows it as text) and `sent` counts its
- * entries, so an answered bulk request is one row written. The SQL is the sends table
- * module's (electron/db/tables/sends.ts).
+ * entries, so an answered bulk request is one row written, plus the time on each recipient it
+ * covered (`send_recipients.sent_at`, migration 0016, one statement; the frequency rule reads
+ * it). The SQL is the sends table module's (electron/db/tables/sends.ts).
  */
 
 /** The engagement's progress as the send row keeps it (`remote_counts`, JSON). */
