@@ -1,5 +1,5 @@
 import type { Db } from '../open';
-import { sendableSql } from './recipients';
+import { onDoNotCallSql } from './do-not-call';
 import { Prepared, perHandle } from './statements';
 
 /** A profile's rule as stored. */
@@ -116,16 +116,20 @@ class CallHistoryTable {
     this.#s.get('DELETE FROM call_limits WHERE profile_id = ?').run(profileId);
   }
 
-  /** How many of a campaign's callable recipients (valid, not on the do-not-call list) are over the limit. */
+  /**
+   * How many of a campaign's callable recipients (valid, not on the do-not-call list: sendableSql)
+   * are over the limit. The do-not-call list is a rule about a number, so it is asked once for
+   * each number over the limit rather than for each valid row of the list (that was ~50 ms of a
+   * 100,000-row list's check); the count is the same.
+   */
   countOverLimit(params: OverLimitParams & { profileId: string | null }): number {
     return this.#s
       .get(
         `WITH mine AS MATERIALIZED (
            SELECT r.e164, count(*) AS n FROM recipients r
-            WHERE r.campaign_id = @campaignId AND ${sendableSql('r', '@profileId')}
-            GROUP BY r.e164 ORDER BY r.e164),
+            WHERE r.campaign_id = @campaignId AND r.status = 'valid' GROUP BY r.e164 ORDER BY r.e164),
          ${overLimitSql('mine')}
-         SELECT COALESCE(sum(n), 0) FROM over`,
+         SELECT COALESCE(sum(n), 0) FROM over WHERE NOT ${onDoNotCallSql('over.e164', '@profileId')}`,
         'pluck',
       )
       .get(params) as number;

@@ -173,4 +173,31 @@ describe('the frequency rule counts exactly the calls in its window through the 
     expect(history.hold('now', { profile_id: 'p', api_url: API })?.recipients).toBe(0);
     db.close();
   });
+  it('the check counts the callable rows over the limit: not a repeated row, not a number on the do-not-call list for the profile', () => {
+    const db = database();
+    pastSend(db, 'monday', API, [{ e164: HELD, finishedAt: iso(NOW - 2 * DAY) }]);
+    pastSend(db, 'tuesday', API, [{ e164: HELD, finishedAt: iso(NOW - DAY) }]);
+    db.prepare(
+      "INSERT INTO campaigns (id, name, status, created_at, updated_at) VALUES ('now', 'Now', 'draft', ?, ?)",
+    ).run(iso(NOW), iso(NOW));
+    const insert = db.prepare(
+      "INSERT INTO recipients (campaign_id, row, phone_raw, e164, status, fields) VALUES ('now', ?, ?, ?, ?, '[]')",
+    );
+    insert.run(1, HELD, HELD, 'valid');
+    insert.run(2, HELD, HELD, 'duplicate');
+    insert.run(3, SPARED, SPARED, 'valid');
+    const history = new CallHistory(db, () => new Date(NOW));
+    history.setLimit('p', { maxCalls: 2, days: 7 });
+    expect(history.wouldHold('now', 'p', API)?.recipients).toBe(1);
+
+    const block = db.prepare(
+      "INSERT INTO do_not_call (e164, profile_id, source, added_at) VALUES (?, ?, 'typed', ?)",
+    );
+    // Another profile's list does not take it out of this one's send; this computer's list does.
+    block.run(HELD, 'other', iso(NOW));
+    expect(history.wouldHold('now', 'p', API)?.recipients).toBe(1);
+    block.run(HELD, '', iso(NOW));
+    expect(history.wouldHold('now', 'p', API)?.recipients).toBe(0);
+    db.close();
+  });
 });
