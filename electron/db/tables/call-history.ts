@@ -35,15 +35,17 @@ const sendCountsSql = (d: string) =>
  * (send_recipients_by_number, call_history_by_number), so the cost follows the list, not the
  * history: grouping every call of the address took ~20 s at a million past envelopes (npm run
  * bench:call-limit). The order of the work is spelled out (CROSS JOIN keeps the numbers
- * outside; `+c.campaign_id` keeps SQLite from seeking the index once per counted send for each
- * number), and the calls found are read in the order their rows are stored (`live`, `remembered`
+ * outside; `+c.campaign_id` keeps SQLite from walking the counted sends' rows or seeking the
+ * index once per counted send for each number, 0.6–3 s), and the calls found are read in the order their rows are stored (`live`, `remembered`
  * sorted by key), so neighbouring calls share pages instead of each call reading its own.
  * Everything a live call needs is on its row (sent_at, finished_at): before migration 0016 each
  * one read its batch's blob of envelope ids, most of the ~1.5 s a check took.
  *
- * No index covers sent_at or finished_at: one on (e164, sent_at, finished_at) would spare the row
- * reads (~70 ms here) but moves at every envelope and every result, and cost the send path
- * about ten times what it saved (BENCHMARKS.md, "The frequency rule over a long call history").
+ * No index covers sent_at or finished_at: one on (e164, sent_at, finished_at) would spare the
+ * sort and the row reads (~90 ms of ~300 at a million past envelopes), but its entry moves, at a
+ * random place in a large index, for every envelope recorded and every result written: recording
+ * 20,000 envelopes took 1–2.8 s instead of ~0.2 s, and each poll's writes 3–10 times as long
+ * (BENCHMARKS.md, "The frequency rule over a long call history").
  */
 const overLimitSql = (numbers: string) => `
   counted AS MATERIALIZED (
