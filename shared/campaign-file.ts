@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { campaignNameSchema, deliverySchema, textMessageSchema } from './campaign';
+import { headerRowSchema } from './recipients/header-row';
 import {
   fallbacksSchema,
   readAsMapSchema,
@@ -35,6 +36,8 @@ export const campaignFileSchema = z.object({
       .trim()
       .regex(/^[A-Za-z]{2}$/)
       .optional(),
+    /** The row holding the column names (1 = the first); guessed when absent (a title may sit above). */
+    headerRow: headerRowSchema.optional(),
   }),
   delivery: deliverySchema.default({ type: 'immediately' }),
   /** How merge columns are read out: `{ "appt-date": "date" }` (shared/recipients/read-as.ts). */

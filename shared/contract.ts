@@ -73,6 +73,7 @@ import {
   type RecipientPage,
 } from './recipients/types';
 import { rowSelectionSchema, textEncodingSchema, type MergeColumn } from './recipients/types';
+import { headerRowSchema } from './recipients/header-row';
 
 /**
  * The one IPC contract. Each channel names its input schema (validated in main before a
@@ -185,6 +186,8 @@ export const contract = {
       defaultCountry: defaultCountrySchema.optional(),
       /** A CSV's encoding as chosen at the mapping step (guessed from the bytes when omitted). */
       encoding: textEncodingSchema.optional(),
+      /** The row of the column names shown at the mapping step (the first non-blank row when omitted). */
+      headerRow: headerRowSchema.optional(),
       /** Also keep the list under this name for later campaigns (read again from its file). */
       saveAs: savedListNameSchema.optional(),
     }),
@@ -257,6 +260,8 @@ export const contract = {
       file: fileHandleSchema,
       rows: z.number().int().min(1).max(50).default(8),
       encoding: textEncodingSchema.optional(),
+      /** The row holding the column names, as the person chose it (guessed when omitted). */
+      headerRow: headerRowSchema.optional(),
     }),
   ).returns<SheetPeek>(),
   'recipients:setPhone': channel(

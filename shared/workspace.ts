@@ -78,6 +78,16 @@ export interface SheetPeek {
   encodingDoubt: { sheetRows: number[]; count: number } | null;
   /** Data rows in the whole file (blank ones not counted); 0 for a file of column names only. */
   totalRows: number;
+  /** The row the column names were read from, as the spreadsheet numbers it. */
+  headerRow: number;
+  /** The app guessed headerRow (none was asked for); false once a person chose it. */
+  headerRowGuessed: boolean;
+  /**
+   * The non-blank rows among the file's first ones (HEADER_SEARCH_ROWS), as the spreadsheet
+   * numbers them, with their first cells: the rows the column names may be chosen from; those
+   * above headerRow are not imported.
+   */
+  firstRows: Array<{ row: number; cells: string[] }>;
 }
 
 export const AUDIO_FORMATS = ['wav', 'mp3'] as const;

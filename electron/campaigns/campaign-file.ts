@@ -288,6 +288,7 @@ export class CampaignFiles {
         filePath: recipientsPath,
         phoneColumn: spec.recipients.phoneColumn,
         defaultCountry: spec.recipients.defaultCountry,
+        headerRow: spec.recipients.headerRow ?? 'guess',
       });
     } catch (error) {
       campaigns.delete(created.id);

@@ -7,6 +7,7 @@ import {
   type CampaignFile,
 } from '../../shared/campaign-file';
 import { AppError } from '../../shared/errors';
+import { describeGuessedHeaderRow } from '../../shared/recipients/header-row';
 import type { TextEncodingName } from '../../shared/recipients/types';
 import { CampaignPathError, resolveCampaignPath } from '../campaigns/campaign-file';
 import { cliCampaignsTable } from '../db/tables/cli-campaigns';
@@ -103,6 +104,7 @@ export function applyCampaignFile(
   services: Services,
   file: LoadedCampaignFile,
   campaignId?: string,
+  note?: (text: string) => void,
 ): string {
   const { campaigns, recipients, audio } = services;
   const { spec } = file;
@@ -135,13 +137,21 @@ export function applyCampaignFile(
     merge: fileMergeSettings(spec),
   });
   try {
-    recipients.import({
+    const { headerRow } = spec.recipients;
+    const imported = recipients.import({
       campaignId: id,
       filePath: file.recipientsPath,
       phoneColumn: spec.recipients.phoneColumn,
       defaultCountry: spec.recipients.defaultCountry,
       ...(file.encoding ? { encoding: file.encoding } : {}),
+      headerRow: headerRow ?? 'guess',
     });
+    // The guess passed over rows a person may have meant as names: said, on stderr only.
+    if (headerRow === undefined && imported.skippedRows > 0) {
+      note?.(
+        `Note: ${imported.fileName}: ${describeGuessedHeaderRow(imported.headerRow)} To read them from another row, set "headerRow" under "recipients" in the campaign file.\n`,
+      );
+    }
   } catch (error) {
     if (error instanceof AppError && error.code === 'invalid_input')
       throw new UnusableInput(error.message);

@@ -258,7 +258,7 @@ async function testCall(
   let prepared: PreparedTestCall | undefined;
   try {
     services.db.transaction(() => {
-      const id = applyCampaignFile(services, file);
+      const id = applyCampaignFile(services, file, undefined, io.stderr);
       prepared = services.testCalls.prepare(id, { to: args.to!, row });
       throw new Rollback();
     })();
@@ -457,7 +457,7 @@ async function validate(
   let summary: ValidationSummary | undefined;
   try {
     services.db.transaction(() => {
-      const id = applyCampaignFile(services, file);
+      const id = applyCampaignFile(services, file, undefined, io.stderr);
       summary = services.recipients.summary(id, {
         profileId: services.profiles.forCampaign(id)?.id ?? null,
         texts: messageTexts(file.spec),
@@ -526,7 +526,7 @@ async function send(
   const editable = campaignId ? isEditable(services.campaigns.get(campaignId).status) : true;
   if (editable) {
     campaignId = services.db.transaction(() => {
-      const id = applyCampaignFile(services, file, campaignId ?? undefined);
+      const id = applyCampaignFile(services, file, campaignId ?? undefined, io.stderr);
       link(services, file, id);
       services.send.audit.record({
         campaignId: id,

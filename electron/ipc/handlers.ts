@@ -213,6 +213,7 @@ export function createHandlers({
       phoneColumn,
       defaultCountry,
       encoding,
+      headerRow,
       saveAs,
     }) => {
       const filePath = pathOf(file);
@@ -227,7 +228,7 @@ export function createHandlers({
           );
       }
       const result = await services.imports.run(
-        { campaignId, filePath, phoneColumn, defaultCountry, encoding },
+        { campaignId, filePath, phoneColumn, defaultCountry, encoding, headerRow },
         (progress) => emit('recipients:importProgress', progress),
       );
       // Rows removed from the old list must never come back into the new one.
@@ -290,8 +291,8 @@ export function createHandlers({
     }),
     'files:stageDropped': ({ fileName, base64 }) =>
       fileHandles.issue(services.stagedFiles.stage(fileName, base64), fileName),
-    'recipients:peek': ({ file, rows, encoding }) =>
-      services.recipientEditor.peek(pathOf(file), rows, encoding),
+    'recipients:peek': ({ file, rows, encoding, headerRow }) =>
+      services.recipientEditor.peek(pathOf(file), rows, encoding, headerRow),
     'recipients:setPhone': ({ campaignId, row, phone }) => {
       const updated = services.recipientEditor.setPhone(campaignId, row, phone);
       campaignsChanged(campaignId);

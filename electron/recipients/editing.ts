@@ -2,6 +2,7 @@ import { assertEditable } from '../campaigns/service';
 import { AppError } from '../../shared/errors';
 import { detectPhoneColumn } from '../../shared/recipients/columns';
 import type { RowSelection } from '../../shared/recipients/types';
+import { HEADER_SEARCH_ROWS } from '../../shared/recipients/header-row';
 import type { SheetPeek } from '../../shared/workspace';
 import type { Db } from '../db/open';
 import { campaignsTable } from '../db/tables/campaigns';
@@ -10,6 +11,10 @@ import { PhoneValidator } from './phone';
 import { readTable, type TextEncoding } from './read-table';
 import { cellProblemsJson, type RowCellProblem } from './service';
 import type { Clock } from '../clock';
+
+/** Of each of the first rows, the cells and characters the choice of the names' row shows. */
+const GLIMPSE_CELLS = 8;
+const GLIMPSE_CHARS = 60;
 
 /**
  * What the recipients screen does besides importing: show a file's first rows for the mapping
@@ -30,22 +35,36 @@ export class RecipientEditor {
   /**
    * The header and first rows of a spreadsheet, without importing it. The whole file is read
    * (keeping only `limit` rows) so the mapping step can say which rows have characters the
-   * encoding could not read, and that a file of column names only has no one to call.
+   * encoding could not read, and that a file of column names only has no one to call. The
+   * column names are read from `headerRow` when a person chose it, else from the row the app
+   * guesses (a title may sit above them).
    */
-  peek(filePath: string, limit = 8, encoding?: TextEncoding): SheetPeek {
+  peek(filePath: string, limit = 8, encoding?: TextEncoding, headerRow?: number): SheetPeek {
     let headers: string[] = [];
     const rows: string[][] = [];
+    const firstRows: SheetPeek['firstRows'] = [];
+    // What a person needs to recognise a row in the choice of the names' row, not all of it.
+    const glimpse = (cells: readonly string[], sheetRow: number) => {
+      if (sheetRow <= HEADER_SEARCH_ROWS)
+        firstRows.push({
+          row: sheetRow,
+          cells: cells.slice(0, GLIMPSE_CELLS).map((cell) => cell.slice(0, GLIMPSE_CHARS)),
+        });
+    };
     const table = readTable(
       filePath,
       {
-        onHeader: (h) => {
+        onAbove: glimpse,
+        onHeader: (h, _info, sheetRow) => {
           headers = h;
+          glimpse(h, sheetRow);
         },
-        onRow: (cells) => {
+        onRow: (cells, _row, _problems, sheetRow) => {
           if (rows.length < limit) rows.push(cells.slice(0, Math.max(headers.length, 1)));
+          glimpse(cells, sheetRow);
         },
       },
-      encoding ? { encoding } : {},
+      { ...(encoding ? { encoding } : {}), headerRow: headerRow ?? 'guess' },
     );
     const phoneIndex = detectPhoneColumn(headers);
     return {
@@ -57,6 +76,9 @@ export class RecipientEditor {
       encoding: table.info.encoding,
       encodingDoubt: table.encodingDoubt,
       totalRows: table.rows,
+      headerRow: table.headerRow,
+      headerRowGuessed: headerRow === undefined,
+      firstRows,
     };
   }
 

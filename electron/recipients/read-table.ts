@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { CsvLimitError, CsvParser, CsvSyntaxError, detectDelimiter } from './csv';
 import { LIMITS, TableLimitError } from './limits';
+import { HEADER_SEARCH_ROWS, guessHeaderRow } from '../../shared/recipients/header-row';
 import { XlsxFormatError, readXlsx, type CellProblem } from './xlsx';
 
 export type { CellProblem };
@@ -25,6 +26,11 @@ export interface TableInfo {
 export interface TableHandlers {
   /** Called once with the header row; throw to refuse the file. */
   onHeader(headers: string[], info: TableInfo, sheetRow: number): void;
+  /**
+   * Called, before onHeader, for each non-blank row above the column names (a title, a date)
+   * when they are not on the first non-blank row: those rows are not imported.
+   */
+  onAbove?(cells: string[], sheetRow: number): void;
   /**
    * Called for each non-blank data row; `row` is 1-based, header excluded, blanks skipped.
    * `problems` lists the cells of an .xlsx row that could not be shown (an error such as #N/A,
@@ -60,6 +66,10 @@ export interface EncodingDoubt {
 export interface TableResult {
   info: TableInfo;
   headers: string[];
+  /** The row holding the column names, as the spreadsheet numbers it. */
+  headerRow: number;
+  /** Non-blank rows above the column names, not read as data. */
+  skippedRows: number;
   rows: number;
   sha256: string;
   /** Null when every character was read (always null for .xlsx, which has no encoding to doubt). */
@@ -69,6 +79,12 @@ export interface TableResult {
 export interface ReadOptions {
   /** Read a CSV in this encoding instead of the one guessed from its bytes (a BOM is still skipped). */
   encoding?: TextEncoding;
+  /**
+   * Where the column names are: a row as the spreadsheet numbers it (rows above it are not
+   * read as data), or 'guess' (guessHeaderRow on the first rows). Without it, the first
+   * non-blank row, as lists were always read.
+   */
+  headerRow?: number | 'guess';
 }
 
 const DOUBT_ROWS_KEPT = 5;
@@ -202,7 +218,11 @@ export function readTable(
     if (headLength === 0) throw importError(fileName, 'the file is empty.');
     const sha256 = hashFile(fd);
     if (first[0] === 0x50 && first[1] === 0x4b && first[2] === 0x03 && first[3] === 0x04) {
-      return { ...readWorkbook(path, fileName, handlers), sha256, encodingDoubt: null };
+      return {
+        ...readWorkbook(path, fileName, handlers, options.headerRow),
+        sha256,
+        encodingDoubt: null,
+      };
     }
     if (first[0] === 0xd0 && first[1] === 0xcf && first[2] === 0x11 && first[3] === 0xe0) {
       throw importError(
@@ -214,7 +234,10 @@ export function readTable(
     // A person's choice wins over the guess; the BOM's bytes are never text in any encoding.
     const encoding = options.encoding ?? sniffed.encoding;
     const skip = options.encoding ? bomLength(first) : sniffed.skip;
-    return { ...readCsv(fd, fileName, encoding, skip, handlers, statSync(path).size), sha256 };
+    return {
+      ...readCsv(fd, fileName, encoding, skip, handlers, statSync(path).size, options.headerRow),
+      sha256,
+    };
   } finally {
     closeSync(fd);
   }
@@ -228,11 +251,72 @@ export function readTable(
  */
 const STRAY_BOM = /^(?:\uFEFF|\u00EF\u00BB\u00BF)+/;
 
-/** Feeds header and data rows to the handlers, skipping blank rows and numbering the rest. */
-function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
+/** Non-blank rows held back for the guess: the first rows, and a few under them to see the data. */
+const GUESS_ROWS = HEADER_SEARCH_ROWS + 5;
+
+interface HeldRow {
+  cells: string[];
+  problems: readonly CellProblem[] | undefined;
+  sheetRow: number;
+  line: number;
+}
+
+/**
+ * Feeds header and data rows to the handlers, skipping blank rows and numbering the rest. The
+ * column names are the first non-blank row, the row asked for (rows above it go to onAbove), or
+ * the row guessed from the first ones, which are held back until the guess is made.
+ */
+function rowSink(
+  fileName: string,
+  info: TableInfo,
+  handlers: TableHandlers,
+  headerRow: ReadOptions['headerRow'],
+) {
   let headers: string[] | null = null;
+  let headerAt = 0;
+  let skipped = 0;
   let row = 0;
   let records = 0;
+  let first = true;
+  /** The row of the names once known (undefined: the first non-blank row). */
+  let wanted = headerRow === 'guess' ? undefined : headerRow;
+  let held: HeldRow[] | null = headerRow === 'guess' ? [] : null;
+
+  const blankNames = (at: number) =>
+    importError(
+      fileName,
+      `row ${at} was to hold the column names, but it is blank. Choose the row that holds them (such as "Phone" and "First Name").`,
+    );
+
+  const place = (
+    cells: string[],
+    problems: readonly CellProblem[] | undefined,
+    sheetRow: number,
+    line: number,
+  ): void => {
+    if (headers !== null) {
+      row++;
+      handlers.onRow(cells, row, problems, sheetRow, line);
+      return;
+    }
+    if (wanted !== undefined && sheetRow < wanted) {
+      skipped++;
+      handlers.onAbove?.(cells, sheetRow);
+      return;
+    }
+    // The row asked for was left out of the sheet (an .xlsx writes no blank rows).
+    if (wanted !== undefined && sheetRow > wanted) throw blankNames(wanted);
+    headers = cells.map((h) => h.trim());
+    headerAt = sheetRow;
+    handlers.onHeader(headers, info, sheetRow);
+  };
+
+  const decide = (rows: HeldRow[]): void => {
+    held = null;
+    wanted = guessHeaderRow(rows);
+    for (const r of rows) place(r.cells, r.problems, r.sheetRow, r.line);
+  };
+
   return {
     /** One record or sheet row; `sheetRow` defaults to counting them (a CSV's records). */
     take(
@@ -242,19 +326,32 @@ function rowSink(fileName: string, info: TableInfo, handlers: TableHandlers) {
       line: number = sheetRow,
     ): void {
       records = sheetRow;
-      if (isBlank(cells) && !problems) return;
-      if (headers === null) {
-        headers = cells.map((h, i) => (i === 0 ? h.replace(STRAY_BOM, '') : h).trim());
-        handlers.onHeader(headers, info, sheetRow);
+      if (isBlank(cells) && !problems) {
+        if (headers === null && sheetRow === wanted) throw blankNames(sheetRow);
         return;
       }
-      row++;
-      handlers.onRow(cells, row, problems, sheetRow, line);
+      if (first) {
+        first = false;
+        if (cells.length > 0) cells[0] = cells[0]!.replace(STRAY_BOM, '');
+      }
+      if (held) {
+        held.push({ cells, problems, sheetRow, line });
+        if (held.length >= GUESS_ROWS) decide(held);
+        return;
+      }
+      place(cells, problems, sheetRow, line);
     },
-    finish(): { headers: string[]; rows: number } {
-      if (headers === null)
+    finish(): { headers: string[]; headerRow: number; skippedRows: number; rows: number } {
+      if (held) decide(held);
+      if (headers === null) {
+        if (wanted !== undefined && records > 0)
+          throw importError(
+            fileName,
+            `row ${wanted} was to hold the column names, but the file ends on row ${records}. Choose the row that holds them.`,
+          );
         throw importError(fileName, 'the file has no header row and no data: it is empty.');
-      return { headers, rows: row };
+      }
+      return { headers, headerRow: headerAt, skippedRows: skipped, rows: row };
     },
   };
 }
@@ -266,6 +363,7 @@ function readCsv(
   skip: number,
   handlers: TableHandlers,
   size: number,
+  headerRow: ReadOptions['headerRow'],
 ): Omit<TableResult, 'sha256'> {
   const decoder = new TextDecoder(encoding);
   const doubtRows: number[] = [];
@@ -283,7 +381,7 @@ function readCsv(
         // A UTF-8 BOM can also hide behind a UTF-16 one or reappear after a bad save: drop it.
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         info = { fileName, format: 'csv', encoding, delimiter: detectDelimiter(text) };
-        const s = (sink = rowSink(fileName, info, handlers));
+        const s = (sink = rowSink(fileName, info, handlers, headerRow));
         parser = new CsvParser(
           info.delimiter!,
           (cells, line) => {
@@ -323,9 +421,10 @@ function readWorkbook(
   path: string,
   fileName: string,
   handlers: TableHandlers,
+  headerRow: ReadOptions['headerRow'],
 ): Omit<TableResult, 'sha256' | 'encodingDoubt'> {
   const info: TableInfo = { fileName, format: 'xlsx', encoding: null, delimiter: null };
-  const sink = rowSink(fileName, info, handlers);
+  const sink = rowSink(fileName, info, handlers, headerRow);
   try {
     // Cell, row and part sizes are checked inside the reader as the bytes arrive.
     readXlsx(path, (cells, sheetRow, problems) => sink.take(cells, problems, sheetRow));

@@ -15,6 +15,8 @@ interface SavedOptions {
   phoneColumn: string;
   defaultCountry: string;
   encoding?: TextEncodingName;
+  /** The row of the column names (absent in lists saved before it was kept: the first non-blank row). */
+  headerRow?: number;
 }
 
 /** What importing a file into a campaign takes (ImportJobs.run, or RecipientService.import in tests). */
@@ -24,6 +26,7 @@ export type ImportFile = (options: {
   phoneColumn?: string;
   defaultCountry?: string;
   encoding?: TextEncodingName;
+  headerRow?: number;
 }) => Promise<ImportResult>;
 
 /** A file changed less than this long ago is hashed again next time (see SavedLists.#currentHash). */
@@ -95,6 +98,7 @@ export class SavedLists {
       phoneColumn: imported.phoneColumn,
       defaultCountry: imported.defaultCountry,
       ...(imported.encoding ? { encoding: imported.encoding } : {}),
+      headerRow: imported.headerRow,
     };
     const now = this.#clock().toISOString();
     const row: Omit<SavedListRow, 'used_by'> = {
@@ -245,7 +249,10 @@ export class SavedLists {
             if (check.ok) inFile.add(check.e164);
           },
         },
-        options.encoding ? { encoding: options.encoding } : {},
+        {
+          ...(options.encoding ? { encoding: options.encoding } : {}),
+          ...(options.headerRow ? { headerRow: options.headerRow } : {}),
+        },
       );
     } catch (error) {
       return {

@@ -98,6 +98,11 @@ export interface ImportOptions {
   defaultCountry?: string;
   /** A CSV's encoding as the person chose it; guessed from the bytes when omitted. */
   encoding?: TextEncoding;
+  /**
+   * The row of the column names as the spreadsheet numbers it, or 'guess' (a title may sit
+   * above them); the first non-blank row when omitted.
+   */
+  headerRow?: number | 'guess';
 }
 
 /** A sendable recipient as the send engine needs it. */
@@ -239,7 +244,7 @@ export class RecipientService {
           onBytes: (done, size) => {
             fraction = size > 0 ? Math.min(1, done / size) : null;
           },
-          onHeader: (headers, info) => {
+          onHeader: (headers, info, sheetRow) => {
             phoneIndex = options.phoneColumn
               ? findColumn(headers, options.phoneColumn)
               : detectPhoneColumn(headers);
@@ -251,7 +256,9 @@ export class RecipientService {
               if (numberAsHeader !== undefined) {
                 throw importError(
                   info.fileName,
-                  `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
+                  typeof options.headerRow === 'number'
+                    ? `row ${sheetRow}, chosen as the column names, holds a phone number ("${numberAsHeader}"). Choose the row that holds the column names, such as "Phone" and "First Name".`
+                    : `the first row holds a phone number ("${numberAsHeader}") instead of column names. Add a header row, such as "Phone,First Name", and import again.`,
                 );
               }
               throw importError(
@@ -334,7 +341,10 @@ export class RecipientService {
             );
           },
         },
-        options.encoding ? { encoding: options.encoding } : {},
+        {
+          ...(options.encoding ? { encoding: options.encoding } : {}),
+          ...(options.headerRow !== undefined ? { headerRow: options.headerRow } : {}),
+        },
       );
       if (table.rows === 0) {
         throw importError(
@@ -375,6 +385,7 @@ export class RecipientService {
         default_country: defaultCountry,
         row_count: table.rows,
         imported_at: now,
+        header_row: table.headerRow,
       });
       campaignsTable(this.#db).touch(campaignId, now);
     };
@@ -409,6 +420,8 @@ export class RecipientService {
       delimiter: table.info.delimiter,
       sha256: table.sha256,
       headers: map.headers,
+      headerRow: table.headerRow,
+      skippedRows: table.skippedRows,
       phoneColumn: map.headers[map.phoneIndex] ?? '',
       mergeFields: mergeFieldKeys(map),
       defaultCountry,
@@ -447,6 +460,7 @@ export class RecipientService {
       defaultCountry: row.default_country,
       rowCount: row.row_count,
       importedAt: row.imported_at,
+      headerRow: row.header_row,
     };
   }
 
@@ -852,7 +866,7 @@ export class RecipientService {
       throw new AppError(
         'invalid_input',
         line !== undefined
-          ? `No recipient is on row ${line} of the spreadsheet (row 1 holds the column names; blank rows hold nobody).`
+          ? `No recipient is on row ${line} of the spreadsheet (row ${list.headerRow ?? 1} holds the column names; blank rows hold nobody).`
           : row === undefined
             ? 'No row of the recipient list has a valid number, so there are no values to merge. Choose a row.'
             : `There is no row ${row} in the recipient list (${rows}).`,

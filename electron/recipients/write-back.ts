@@ -53,6 +53,11 @@ export interface WriteBackOptions {
   sha256: string;
   /** A CSV's encoding as imported (it may have been chosen over the guess); guessed when null. */
   encoding?: TableInfo['encoding'];
+  /**
+   * The row that held the column names when the list was imported; null or absent: the first
+   * non-blank row (lists imported before it was kept). Rows above it are copied as they are.
+   */
+  headerRow?: number | null;
   /** Where the copy goes (written through a temporary file renamed into place). */
   out: string;
   columns: WriteBackColumns;
@@ -123,8 +128,12 @@ function sha256Of(path: string): string {
   }
 }
 
-function readLayout(source: string, encoding: TableInfo['encoding'] | undefined): Layout {
-  let headerRow = 0;
+function readLayout(
+  source: string,
+  encoding: TableInfo['encoding'] | undefined,
+  headerRow: number | null | undefined,
+): Layout {
+  let namesRow = 0;
   let headerWidth = 0;
   let width = 0;
   const dataRows: number[] = [];
@@ -133,7 +142,7 @@ function readLayout(source: string, encoding: TableInfo['encoding'] | undefined)
     source,
     {
       onHeader: (headers, _info, sheetRow) => {
-        headerRow = sheetRow;
+        namesRow = sheetRow;
         headerWidth = headers.length;
         width = headers.length;
       },
@@ -143,9 +152,9 @@ function readLayout(source: string, encoding: TableInfo['encoding'] | undefined)
         if (cells.length > width) width = cells.length;
       },
     },
-    encoding ? { encoding } : {},
+    { ...(encoding ? { encoding } : {}), ...(headerRow ? { headerRow } : {}) },
   );
-  return { info: table.info, headerRow, headerWidth, dataRows, dataWidths, width };
+  return { info: table.info, headerRow: namesRow, headerWidth, dataRows, dataWidths, width };
 }
 
 /**
@@ -177,7 +186,7 @@ export function assertImported(path: string, sha256: string): void {
 export function writeBack(options: WriteBackOptions): WriteBackResult {
   const fileName = basename(options.source);
   assertImported(options.source, options.sha256);
-  const layout = readLayout(options.source, options.encoding);
+  const layout = readLayout(options.source, options.encoding, options.headerRow);
   const temp = `${options.out}.${process.pid}.tmp`;
   let fd: number;
   try {

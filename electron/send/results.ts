@@ -509,6 +509,7 @@ export class ResultsService {
       source,
       sha256: list.sha256,
       encoding: list.encoding,
+      headerRow: list.headerRow,
       out,
       columns: {
         headers: WRITE_BACK_COLUMNS,

@@ -18,6 +18,10 @@ export interface ImportResult {
   /** SHA-256 of the file's bytes, for the audit trail. */
   sha256: string;
   headers: string[];
+  /** The row that held the column names, as the spreadsheet numbers it. */
+  headerRow: number;
+  /** Non-blank rows above the column names (a title), not imported. */
+  skippedRows: number;
   phoneColumn: string;
   mergeFields: string[];
   defaultCountry: string;
@@ -47,6 +51,8 @@ export interface RecipientList extends ColumnMapping {
   importedAt: string;
   phoneColumn: string;
   mergeFields: string[];
+  /** The file's row of column names; null for lists imported before it was kept (their first non-blank row). */
+  headerRow: number | null;
 }
 
 export interface RecipientView {

@@ -130,6 +130,7 @@ async function main(): Promise<void> {
         default_country: 'US',
         row_count: ROWS,
         imported_at: '',
+        header_row: 1,
       });
     })();
     table.dropStaging();

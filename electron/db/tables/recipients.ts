@@ -36,6 +36,8 @@ export interface ListRow {
   default_country: string;
   row_count: number;
   imported_at: string;
+  /** The file's row of column names (null: the first non-blank row, for lists imported before it was kept). */
+  header_row: number | null;
 }
 
 /** One recipient as the screens read it; opted_out is worked out against the do-not-call list. */
@@ -149,13 +151,14 @@ class RecipientsTable {
     this.#s
       .get(
         `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
-           merge_keys, phone_index, default_country, row_count, imported_at)
+           merge_keys, phone_index, default_country, row_count, imported_at, header_row)
          VALUES (@campaign_id, @file_name, @file_sha256, @format, @encoding, @delimiter, @headers,
-           @merge_keys, @phone_index, @default_country, @row_count, @imported_at)
+           @merge_keys, @phone_index, @default_country, @row_count, @imported_at, @header_row)
          ON CONFLICT (campaign_id) DO UPDATE SET file_name = excluded.file_name, file_sha256 = excluded.file_sha256,
            format = excluded.format, encoding = excluded.encoding, delimiter = excluded.delimiter,
            headers = excluded.headers, merge_keys = excluded.merge_keys, phone_index = excluded.phone_index,
-           default_country = excluded.default_country, row_count = excluded.row_count, imported_at = excluded.imported_at`,
+           default_country = excluded.default_country, row_count = excluded.row_count, imported_at = excluded.imported_at,
+           header_row = excluded.header_row`,
       )
       .run(list);
   }
@@ -165,9 +168,9 @@ class RecipientsTable {
     this.#s
       .get(
         `INSERT INTO recipient_lists (campaign_id, file_name, file_sha256, format, encoding, delimiter, headers,
-           merge_keys, phone_index, default_country, row_count, imported_at)
+           merge_keys, phone_index, default_country, row_count, imported_at, header_row)
          SELECT ?, file_name, file_sha256, format, encoding, delimiter, headers, merge_keys, phone_index,
-           default_country, row_count, imported_at FROM recipient_lists WHERE campaign_id = ?`,
+           default_country, row_count, imported_at, header_row FROM recipient_lists WHERE campaign_id = ?`,
       )
       .run(copyId, sourceId);
     if (!rows) {

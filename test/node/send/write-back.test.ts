@@ -50,6 +50,7 @@ async function sent(
   f: SendFixture,
   list: string,
   before?: (campaignId: string) => void,
+  headerRow?: number | 'guess',
 ): Promise<string> {
   const { id } = f.services.campaigns.create('Call the families');
   f.services.campaigns.update(id, {
@@ -60,7 +61,7 @@ async function sent(
       voice: 'Polly-Joanna',
     },
   });
-  f.services.recipients.import({ campaignId: id, filePath: list });
+  f.services.recipients.import({ campaignId: id, filePath: list, headerRow });
   before?.(id);
   await f.services.send.start(id);
   expect((await f.services.send.settled(id))?.state).toBe('scheduled');
@@ -286,6 +287,41 @@ describe('results written into a copy of a CSV list', () => {
     ]);
   });
 });
+
+describe('results written into a copy of a list with a title above its column names', () => {
+  it('adds the new column names on the row the names were read from and leaves the title as it is', async () => {
+    const f = await fixture();
+    const source = join(f.dir, 'titled.csv');
+    // Excel's "CSV UTF-8" of a sheet with a title in A1, row 2 empty, the names on row 3.
+    copyFileSync(
+      fileURLToPath(new URL('../../fixtures/header-row/titled.csv', import.meta.url)),
+      source,
+    );
+    const id = await sent(f, source, undefined, 'guess');
+    expect(f.services.recipients.getList(id)?.headerRow).toBe(3);
+    const out = join(f.dir, 'titled with results.csv');
+    expect(f.services.results.writeBack(id, source, out, { timeZone: TZ }).rows).toBe(4);
+
+    const before = readFileSync(source, 'utf8').split('\r\n');
+    const after = readFileSync(out, 'utf8').split('\r\n');
+    expect(after).toHaveLength(before.length);
+    // The title and the empty row under it: not a byte changed.
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[2]).toBe(`${before[2]},${WRITE_BACK_COLUMNS.join(',')}`);
+    for (const [i, number] of [
+      [3, '+12125550101'],
+      [4, '+12125550102'],
+      [5, '+12125550103'],
+      [7, '+12125550104'],
+    ] as const)
+      expect(after[i], `line ${i + 1}`).toMatch(
+        new RegExp(`^${escapeRegExp(before[i]!)},\\${number},Call finished,`),
+      );
+    expect(after[6]).toBe(before[6]);
+  });
+});
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('what writing back refuses', () => {
   it('refuses the original as the copy, another file, the wrong extension, and a campaign not sent', async () => {
