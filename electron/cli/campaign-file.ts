@@ -149,7 +149,7 @@ export function applyCampaignFile(
     // The guess passed over rows a person may have meant as names: said, on stderr only.
     if (headerRow === undefined && imported.skippedRows > 0) {
       note?.(
-        `Note: ${imported.fileName}: ${describeGuessedHeaderRow(imported.headerRow)} To read them from another row, set "headerRow" under "recipients" in the campaign file.\n`,
+        `Note (${imported.fileName}): ${describeGuessedHeaderRow(imported.headerRow)} To read them from another row, set "headerRow" under "recipients" in the campaign file.\n`,
       );
     }
   } catch (error) {
