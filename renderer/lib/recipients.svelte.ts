@@ -343,18 +343,47 @@ export class RecipientsState {
   async reread(encoding: TextEncodingName): Promise<void> {
     const pending = this.pending;
     if (!pending) return;
+    // A row of names the person chose stays chosen; the app's guess is made again on the new text.
+    const headerRow = pending.peek.headerRowGuessed ? undefined : pending.peek.headerRow;
+    await this.#peekAgain(pending, { encoding, headerRow }, { encodingChosen: true });
+  }
+
+  /** The mapping step again, with the column names read from the row the person chose. */
+  async chooseHeaderRow(headerRow: number): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    const encoding = pending.encodingChosen && pending.encoding ? pending.encoding : undefined;
+    await this.#peekAgain(pending, { encoding, headerRow }, {});
+  }
+
+  async #peekAgain(
+    pending: PendingImport,
+    ask: { encoding: TextEncodingName | undefined; headerRow: number | undefined },
+    change: Partial<PendingImport>,
+  ): Promise<void> {
     this.busy = `Reading ${pending.file.fileName} again…`;
     try {
       const peek = await this.#call(
         'recipients:peek',
-        { file: pending.file.handle, rows: 6, encoding },
+        {
+          file: pending.file.handle,
+          rows: 6,
+          ...(ask.encoding ? { encoding: ask.encoding } : {}),
+          ...(ask.headerRow !== undefined ? { headerRow: ask.headerRow } : {}),
+        },
         { timeoutMs: 60_000 },
       );
       // Headers read differently may rename the phone column: keep the choice when it still exists.
       const phoneColumn = peek.headers.includes(pending.phoneColumn)
         ? pending.phoneColumn
         : (peek.detectedPhoneColumn ?? peek.headers[0] ?? '');
-      this.pending = { ...pending, peek, phoneColumn, encoding, encodingChosen: true };
+      this.pending = {
+        ...pending,
+        ...change,
+        peek,
+        phoneColumn,
+        encoding: ask.encoding ?? peek.encoding,
+      };
       this.error = null;
     } catch (error) {
       this.error = messageOf(error);
@@ -418,6 +447,8 @@ export class RecipientsState {
           phoneColumn: pending.phoneColumn || undefined,
           defaultCountry: pending.defaultCountry,
           encoding: pending.encodingChosen && pending.encoding ? pending.encoding : undefined,
+          // The row the step showed the names from, guessed or chosen: the import reads the same.
+          headerRow: pending.peek.headerRow,
           saveAs: pending.saveAs?.trim() || undefined,
         },
         { timeoutMs: 10 * 60_000 },

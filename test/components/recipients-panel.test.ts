@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,6 +129,72 @@ describe('RecipientsPanel mapping step', () => {
     await waitFor(() =>
       expect(recipients.summary?.recipients).toMatchObject({ total: 2, valid: 2 }),
     );
+  });
+});
+
+describe('RecipientsPanel mapping step: the row of the column names', () => {
+  // Written by openpyxl (test/fixtures/header-row/make.sh); the tests run from the project folder.
+  const TITLED = join(process.cwd(), 'test/fixtures/header-row/titled.xlsx');
+
+  it('finds the names under a title, shows the rows above as not imported, and imports from the row chosen', async () => {
+    const { recipients, call, campaignId } = await mapping('titled.xlsx', readFileSync(TITLED));
+    const note = await screen.findByTestId('header-row-note');
+    expect(note.getAttribute('role')).toBe('status');
+    expect(note.textContent).toBe(
+      'Rows 1–2 look like a title; the column names are on row 3. If they are on another row, choose it below.',
+    );
+    const choice = screen.getByRole('combobox', {
+      name: 'Column names are on row',
+    }) as HTMLSelectElement;
+    expect(choice.value).toBe('3');
+    expect([...choice.options].map((o) => o.textContent)).toEqual([
+      '1: Parent contacts — Fall term',
+      '3: Phone · First Name · Last Name',
+      '4: 2125550101 · Ann · Lee',
+      '5: (212) 555-0102 · Bo · Park',
+      '6: 212.555.0103 · Cy · Diaz',
+      '8: +1 212 555 0104 · Dee · Oduya · call after 5',
+    ]);
+    expect(screen.getByTestId('skipped-rows').textContent).toContain(
+      'Row 1 Parent contacts — Fall term',
+    );
+    expect(screen.getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Phone ☎',
+      'First Name',
+      'Last Name',
+    ]);
+
+    // The person picks row 1 (the title): the step reads the file again from it, and the
+    // keyboard stays on the choice (disabled while reading, it had dropped focus).
+    choice.focus();
+    await fireEvent.change(choice, { target: { value: '1' } });
+    // (No column is named as a phone: the first stands in, marked ☎, as for any file.)
+    await screen.findByRole('columnheader', { name: 'Parent contacts — Fall term ☎' });
+    expect(screen.queryByTestId('skipped-rows')).toBeNull();
+    expect(screen.queryByTestId('header-row-note')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(choice));
+
+    // And back to row 3, now as the person's own choice.
+    await fireEvent.change(choice, { target: { value: '3' } });
+    await waitFor(() =>
+      expect(screen.getByTestId('header-row-note').textContent).toBe(
+        'Rows 1–2 above the column names are not imported.',
+      ),
+    );
+    await fireEvent.click(screen.getByRole('button', { name: 'Import this list' }));
+    await waitFor(() => expect(recipients.list?.headerRow).toBe(3));
+    const page = await call('recipients:page', { campaignId, offset: 0, limit: 10 });
+    expect(page.rows.map((r) => r.line)).toEqual([4, 5, 6, 8]);
+  });
+
+  it('offers no note for an ordinary list, its choice on row 1', async () => {
+    await mapping('plain.csv', 'Phone,First Name\r\n2125550101,Ann\r\n');
+    const choice = (await screen.findByRole('combobox', {
+      name: 'Column names are on row',
+    })) as HTMLSelectElement;
+    expect(choice.value).toBe('1');
+    expect(screen.queryByTestId('header-row-note')).toBeNull();
+    expect(screen.queryByTestId('skipped-rows')).toBeNull();
   });
 });
 
