@@ -65,8 +65,9 @@ function coverage(cells: readonly string[], data: readonly string[]): number {
  * first rows of data are needed to judge). The names are the row right above the first row
  * with a phone number, when that row reads like names, lies among the first HEADER_SEARCH_ROWS,
  * names the phone number's column, and names more of the data's columns than the first row
- * does. Otherwise, unsure, the first non-blank row (what the app always read). A file whose
- * first row is names and whose phones are written oddly therefore keeps its first row.
+ * does, which must not itself name the phone column. Otherwise, unsure, the first non-blank row
+ * (what the app always read): a file whose first row is names keeps it even when the people
+ * right under it have their numbers missing or written as words.
  */
 export function guessHeaderRow(rows: readonly NumberedRow[]): number {
   const first = rows[0];
@@ -80,9 +81,14 @@ export function guessHeaderRow(rows: readonly NumberedRow[]): number {
   if (names.sheetRow > HEADER_SEARCH_ROWS || !looksLikeNames(names.cells)) return first.sheetRow;
   const phoneAt = data.cells.findIndex((cell) => filled(cell) && looksLikePhone(cell));
   if (!filled(names.cells[phoneAt])) return first.sheetRow;
-  // A first row that already names as many of the data's columns is the names, and the row
-  // found is a person whose number is missing or written as words: keep the first row.
-  if (coverage(names.cells, data.cells) <= coverage(first.cells, data.cells)) return first.sheetRow;
+  // A first row that names the phone column over the numbers, or as many of the data's columns,
+  // is the names, and the row found is a person whose number is missing or written as words.
+  const firstIsNames =
+    first.cells.filter(filled).length >= 2 &&
+    looksLikeNames(first.cells) &&
+    detectPhoneColumn(first.cells) === phoneAt;
+  if (firstIsNames || coverage(names.cells, data.cells) <= coverage(first.cells, data.cells))
+    return first.sheetRow;
   return names.sheetRow;
 }
 

@@ -75,6 +75,16 @@ describe('guessHeaderRow', () => {
     expect(guessHeaderRow(rows)).toBe(1);
   });
 
+  it('keeps row 1 when it names the phone column, even with a blank name and a person without a number under it', () => {
+    const rows = numbered(['Phone||Name', 'n/a|x|Ann', '2125550102|y|Bo']);
+    expect(guessHeaderRow(rows)).toBe(1);
+  });
+
+  it('takes the names under a one-cell title that mentions phones', () => {
+    const rows = numbered(['Phone list — Fall term', 'Phone|First Name', '2125550101|Ann']);
+    expect(guessHeaderRow(rows)).toBe(2);
+  });
+
   it('keeps the first row when no row has a number, or the numbers start on it', () => {
     expect(guessHeaderRow(numbered(['Title', '', 'Name|City', 'Ann|Boston']))).toBe(1);
     expect(guessHeaderRow(numbered(['2125550101|Ann', '2125550102|Bo']))).toBe(1);
