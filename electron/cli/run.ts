@@ -482,7 +482,10 @@ function* describeSummary(s: ValidationSummary): Generator<string> {
   let text = `${s.ok ? 'Sendable' : 'Not sendable'}: ${r.total} recipients: ${r.valid} valid, ${r.invalid} invalid, ${r.duplicates} duplicates, ${r.optedOut} opted out.\n`;
   if (s.mergeFields.used.length) text += `Merge fields used: ${s.mergeFields.used.join(', ')}\n`;
   for (const p of s.problems) {
-    text += `  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${p.row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}\n`;
+    // Named as the spreadsheet numbers the row, as the message itself does (the JSON's `row` is
+    // the data row, which is one less, or more under a title).
+    const row = p.line ?? p.row;
+    text += `  ${p.blocking ? 'BLOCKING ' : ''}${p.row ? `row ${row}${p.column ? ` (${p.column})` : ''}: ` : ''}${p.message}\n`;
     if (text.length >= 1 << 16) {
       yield text;
       text = '';

@@ -43,6 +43,18 @@ describe('the campaign file’s recipients.headerRow', () => {
     expect(summary.mergeFields).toEqual({ used: ['first-name'], missing: [] });
   });
 
+  it('the text output names a problem row as the spreadsheet does, under a title too', async () => {
+    const { file, env } = campaign({
+      name: 'parents.csv',
+      text: 'Parent contacts,,\r\n,,\r\nPhone,First Name,Last Name\r\n2125550101,Ann,Lee\r\nnot a number,Bo,Park\r\n2125550101,Cy,Diaz\r\n',
+    });
+    const run = await runCliProcess(['validate', file], env);
+    expect(run.code, run.stderr).toBe(0);
+    // Data rows 2 and 3 are the sheet's rows 5 and 6: the prefix and the message agree.
+    expect(run.stdout).toContain('  row 5 (Phone): "not a number" is not a valid phone number');
+    expect(run.stdout).toContain('  row 6 (Phone): +12125550101 repeats row 4;');
+  });
+
   it('with it, reads the names from that row and says nothing', async () => {
     const { file, env } = campaign({ name: 'parents.csv', from: TITLED }, { headerRow: 3 });
     const run = await runCliProcess(['validate', file, '--json'], env);
