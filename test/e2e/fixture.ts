@@ -118,11 +118,6 @@ export function useE2e(
 }
 
 /**
- * The screenshots a screen is looked at in: light and dark, wide and narrow (900 pixels, or
- * `narrow` for a screen that must still work smaller), named `<name>-<light|dark>-<wide|narrow>`;
- * the page is left light and wide.
- */
-/**
  * Whether the send confirmation asks "Yes, call at 2 a.m." depends on the hour the test runs in
  * the recipients' zone (test-call.test.ts pins the window's clock to check both answers); tests
  * that only need the send to go tick it when it is asked.
@@ -132,6 +127,11 @@ export async function acceptOddHour(page: Page): Promise<void> {
   if ((await odd.count()) > 0) await odd.getByRole('checkbox').check();
 }
 
+/**
+ * The screenshots a screen is looked at in: light and dark, wide and narrow (900 pixels, or
+ * `narrow` for a screen that must still work smaller), named `<name>-<light|dark>-<wide|narrow>`;
+ * the page is left light and wide.
+ */
 export async function shoot(
   page: Page,
   name: string,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasChromium, useE2e } from './fixture';
+import { hasChromium, shoot, useE2e } from './fixture';
 
 /** An office list with a title above its column names, through the real page, by keyboard. */
 describe.skipIf(!hasChromium)('The row of the column names', () => {
@@ -34,6 +34,7 @@ describe.skipIf(!hasChromium)('The row of the column names', () => {
       'Parent contacts — Fall term',
     );
     await e2e.axeShot('header-row-guessed', { fullPage: true });
+    await shoot(page, 'header-row-step');
 
     // Up one choice with the keyboard: row 1, the title, read as the names.
     await choice.focus();
