@@ -310,7 +310,7 @@ export class OptOutService {
             // No phone header: a single column of numbers whose first line is itself a number.
             if (headers.length === 1 && probe.check(headers[0] ?? '').ok) {
               column = 0;
-              values.push({ value: headers[0]!, row: 0 });
+              values.push({ value: headers[0]!, row: 1 });
               return;
             }
             throw new AppError(
@@ -318,8 +318,9 @@ export class OptOutService {
               `${info.fileName}: no phone number column was found. The columns are: ${headers.map((h) => `"${h}"`).join(', ')}.`,
             );
           },
-          onRow: (cells, row) => {
-            values.push({ value: cells[column] ?? '', row });
+          // Rows are named as a person finds them in the file: the CSV line or the sheet's row.
+          onRow: (cells, _row, _problems, _sheetRow, line) => {
+            values.push({ value: cells[column] ?? '', row: line });
             // Flush in slices so a large list is not held twice.
             if (values.length >= 10_000) flush();
           },

@@ -110,7 +110,10 @@ export interface OptOutChange {
   changed: number;
   /** Numbers that were already on the list (or, for remove, were not on it). */
   unchanged: number;
-  /** Values that are not phone numbers, with the reason (at most 1000). */
+  /**
+   * Values that are not phone numbers, with the reason (at most 1000); `row`, for a file, is
+   * where a person finds it there: the CSV line or the .xlsx row.
+   */
   rejected: Array<{ value: string; row?: number; message: string }>;
   /** What happened with the office's shared file, when one is used and something is worth saying. */
   shared?: string;
