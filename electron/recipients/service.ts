@@ -56,6 +56,7 @@ import {
 } from '../db/tables/recipients';
 import type { Logger } from '../logging/logger';
 import { FirstRows } from './first-rows';
+import { columnLetters } from './write-back';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
 import {
   importError,
@@ -132,10 +133,37 @@ const SUMMARY_BLOCK = 2000;
 /** E.164 as a number: exact (at most 15 digits) and far cheaper than a string key in a big Map. */
 const e164Key = (e164: string) => Number(e164.slice(1));
 
-/** What a person reads about a cell the import had to leave empty. */
-/** What a row's cell_problems column holds: the reader's cell problems and an extension the call cannot dial. */
+/**
+ * What a row's cell_problems column holds: the reader's cell problems, an extension the call
+ * cannot dial, and values in columns that have no name (past the last named column), which are
+ * not imported.
+ */
 export type RowCellProblem =
-  CellProblem | { column: number; code: 'phone_extension'; extension: string };
+  | CellProblem
+  | { column: number; code: 'phone_extension'; extension: string }
+  | { column: number; code: 'unnamed_cell'; value: string };
+
+/** Unnamed cells said per row: enough to find them, bounded whatever a row holds. */
+const UNNAMED_PER_ROW = 3;
+
+/**
+ * Values past the last named column (a note typed beside the table, say): the import keeps a
+ * row as wide as its names, so they are said rather than dropped silently.
+ */
+function unnamedCells(cells: readonly string[], width: number): RowCellProblem[] | undefined {
+  let found: RowCellProblem[] | undefined;
+  for (let column = width; column < cells.length; column++) {
+    const value = cells[column]!.trim();
+    if (value === '') continue;
+    (found ??= []).push({
+      column,
+      code: 'unnamed_cell',
+      value: value.length > 40 ? `${value.slice(0, 39)}…` : value,
+    });
+    if (found.length === UNNAMED_PER_ROW) break;
+  }
+  return found;
+}
 
 /** A row's cell_problems as stored (null when none): `cell` problems, plus the phone's extension if any. */
 export function cellProblemsJson(
@@ -148,7 +176,11 @@ export function cellProblemsJson(
   return all.length > 0 ? JSON.stringify(all) : null;
 }
 
+/** What a person reads about a cell the import had to leave empty or could not use. */
 function describeCellProblem(problem: RowCellProblem, column: string, row: number): string {
+  if (problem.code === 'unnamed_cell') {
+    return `Row ${row} has "${problem.value}" in ${column}, which has no name in the row of column names, so it is not imported and no message can use it. To use it, give the column a name in the file and import it again.`;
+  }
   if (problem.code === 'cell_error') {
     return `Excel shows ${problem.shown} in column "${column}" on row ${row}, so that value is left empty. Correct it in the spreadsheet and import the file again.`;
   }
@@ -273,6 +305,7 @@ export class RecipientService {
           },
           onRow: (cells, row, problems, _sheetRow, line) => {
             // Keep every row the same width as the header, so fields line up with merge keys.
+            const unnamed = cells.length > width ? unnamedCells(cells, width) : undefined;
             if (cells.length !== width) {
               if (cells.length > width) cells.length = width;
               else while (cells.length < width) cells.push('');
@@ -284,9 +317,9 @@ export class RecipientService {
               control.onProgress?.({ stage: 'reading', rows: counts.total, fraction });
             }
             const fields = JSON.stringify(cells);
-            const kept = problems?.filter((p) => p.column < width);
+            const kept: RowCellProblem[] | undefined = problems?.filter((p) => p.column < width);
             const cellProblems = cellProblemsJson(
-              kept,
+              unnamed ? [...(kept ?? []), ...unnamed] : kept,
               phoneIndex,
               check.ok ? check.extension : undefined,
             );
@@ -766,7 +799,10 @@ export class RecipientService {
         // Cells the import left empty because Excel shows an error there or saved no formula result.
         if (cellProblems !== null) {
           for (const p of JSON.parse(cellProblems) as RowCellProblem[]) {
-            const column = list.headers[p.column] ?? `column ${p.column + 1}`;
+            const column =
+              p.code === 'unnamed_cell'
+                ? `column ${columnLetters(p.column)}`
+                : (list.headers[p.column] ?? `column ${p.column + 1}`);
             rows.push({
               row,
               ...line,

@@ -18,6 +18,8 @@ export type ProblemCode =
   | 'formula_without_value'
   /** The phone number has an extension ("ext 4") that a call cannot dial; the main number is called. */
   | 'phone_extension'
+  /** A value in a column with no name (past the last named one): not imported, said so. */
+  | 'unnamed_cell'
   | 'unknown_merge_field'
   | 'no_recipients'
   | 'no_recipient_list';

@@ -293,6 +293,24 @@ describe('the mapping step and the import', () => {
         'No recipient is on row 3 of the spreadsheet (row 3 holds the column names; blank rows hold nobody).',
       );
       expect(services.recipients.rowCells(campaign.id, undefined, 8).row).toBe(4);
+      // Dee's note sits in column D. The CSV's names row ends with a comma, so D is a column
+      // (with a blank name); in the workbook D has no name cell at all: said on her row.
+      const unnamed = services.recipients
+        .summary(campaign.id)
+        .problems.filter((p) => p.code === 'unnamed_cell');
+      if (name.endsWith('.csv')) expect(unnamed).toEqual([]);
+      else
+        expect(unnamed).toEqual([
+          {
+            row: 4,
+            line: 8,
+            column: 'column D',
+            code: 'unnamed_cell',
+            message:
+              'Row 8 has "call after 5" in column D, which has no name in the row of column names, so it is not imported and no message can use it. To use it, give the column a name in the file and import it again.',
+            blocking: false,
+          },
+        ]);
     },
   );
 
@@ -349,3 +367,34 @@ async function dispatchError(promise: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a refusal');
 }
+
+describe('values past the last named column', () => {
+  it('are said on their row (at most three a row), never dropped silently, and block nothing', async () => {
+    const { dir, services, call } = setup();
+    const campaign = services.campaigns.create('Notes');
+    const path = join(dir, 'notes.csv');
+    writeFileSync(
+      path,
+      'Phone,First Name\n2125550101,Ann,call after 5,, ,late\n2125550102,Bo\n2125550103,Cy,a,b,c,d\n',
+    );
+    await call('recipients:import', {
+      campaignId: campaign.id,
+      file: services.fileHandles.issue(path).handle,
+    });
+    const summary = services.recipients.summary(campaign.id);
+    expect(summary.recipients).toMatchObject({ total: 3, valid: 3 });
+    const unnamed = summary.problems.filter((p) => p.code === 'unnamed_cell');
+    expect(unnamed.map((p) => [p.line, p.column, p.blocking])).toEqual([
+      [2, 'column C', false],
+      [2, 'column F', false],
+      [4, 'column C', false],
+      [4, 'column D', false],
+      [4, 'column E', false],
+    ]);
+    expect(unnamed[1]!.message).toMatch(/^Row 2 has "late" in column F, which has no name/);
+    // The row's own fields stay as wide as the names (the phone is the row's number).
+    expect(services.recipients.page(campaign.id, { offset: 0, limit: 1 }).rows[0]!.fields).toEqual({
+      'first-name': 'Ann',
+    });
+  });
+});
