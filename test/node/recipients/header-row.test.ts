@@ -2,12 +2,7 @@ import { appendFileSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../../electron/ipc/bind';
-import { createHandlers } from '../../../electron/ipc/handlers';
-import { createMemoryLogger } from '../../../electron/logging/logger';
 import { readTable, type ReadOptions } from '../../../electron/recipients/read-table';
-import { MemorySecretStore } from '../../../electron/secrets/memory-store';
-import { createServices } from '../../../electron/services';
 import {
   describeChosenHeaderRow,
   describeGuessedHeaderRow,
@@ -15,8 +10,8 @@ import {
   looksLikePhone,
   type NumberedRow,
 } from '../../../shared/recipients/header-row';
-import { AppError } from '../../../shared/errors';
 import type { SheetPeek } from '../../../shared/workspace';
+import { ipcWindow } from '../../helpers/ipc-window';
 import { useTempDir } from '../../helpers/temp';
 
 /** Files written by openpyxl and Python's csv module (test/fixtures/header-row/make.sh). */
@@ -208,33 +203,24 @@ describe('reading a list whose column names are below a title', () => {
 
 function setup() {
   const dir = tempDir();
-  const log = createMemoryLogger();
-  const services = createServices({
-    dataDir: join(dir, 'data'),
-    log,
-    secrets: new MemorySecretStore(),
-  });
-  type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
-  const dispatch = createDispatcher(
-    createHandlers({ services, emit: () => {}, version: 'x' }),
-    log,
-  ) as <T>(channel: string, input: unknown) => Promise<Answer<T>>;
-  const call = async <T>(channel: string, input: unknown): Promise<T> => {
-    const answer = await dispatch<T>(channel, input);
-    if (!answer.ok) throw new AppError(answer.error.code as never, answer.error.message);
-    return answer.value;
-  };
+  const { services, call, answer } = ipcWindow(join(dir, 'data'));
   const copy = (name: string) => {
     const path = join(dir, name);
     copyFileSync(fixture(name), path);
     return path;
   };
-  return { dir, services, call, copy };
+  /** The words a refusal says, as the window shows them. */
+  const refusal = async (channel: string, input: unknown): Promise<string> => {
+    const result = await answer(channel, input);
+    if (result.ok) throw new Error(`expected ${channel} to be refused`);
+    return result.error.message;
+  };
+  return { dir, services, call, refusal, copy };
 }
 
 describe('the mapping step and the import', () => {
   it('peeks at the guessed row, with the rows above it, and again at a row the person chose', async () => {
-    const { services, call, copy } = setup();
+    const { services, call, refusal, copy } = setup();
     const file = services.fileHandles.issue(copy('titled.xlsx')).handle;
     const guessed = await call<SheetPeek>('recipients:peek', { file, rows: 6 });
     expect(guessed).toMatchObject({
@@ -256,7 +242,7 @@ describe('the mapping step and the import', () => {
       detectedPhoneColumn: null,
       totalRows: 5,
     });
-    const refused = await dispatchError(call('recipients:peek', { file, headerRow: 0 }));
+    const refused = await refusal('recipients:peek', { file, headerRow: 0 });
     expect(refused).toMatch(/numbered from 1/);
   });
 
@@ -315,12 +301,14 @@ describe('the mapping step and the import', () => {
   );
 
   it('says which row was taken as names when it holds a phone number', async () => {
-    const { services, call, copy } = setup();
+    const { services, refusal, copy } = setup();
     const campaign = services.campaigns.create('Fall term');
     const file = services.fileHandles.issue(copy('titled.csv')).handle;
-    const message = await dispatchError(
-      call('recipients:import', { campaignId: campaign.id, file, headerRow: 4 }),
-    );
+    const message = await refusal('recipients:import', {
+      campaignId: campaign.id,
+      file,
+      headerRow: 4,
+    });
     expect(message).toBe(
       'titled.csv: row 4, chosen as the column names, holds a phone number ("2125550101"). Choose the row that holds the column names, such as "Phone" and "First Name".',
     );
@@ -358,15 +346,6 @@ describe('the mapping step and the import', () => {
     expect(lines).toEqual([4, 5, 6, 8, 9]);
   });
 });
-
-async function dispatchError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('values past the last named column', () => {
   it('are said on their row (at most three a row), never dropped silently, and block nothing', async () => {
