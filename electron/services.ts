@@ -183,6 +183,7 @@ export function createServices({
     // Recordings are uploaded only from the app's own audio folder.
     readFile: (path) => audio.readStored(path),
     doNotCall: optOuts,
+    summarize: (campaignId, options) => imports.summary(campaignId, options),
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
   const results: ResultsService = new ResultsService({

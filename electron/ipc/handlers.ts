@@ -274,8 +274,12 @@ export function createHandlers({
         filter,
         profileId: profileFor(campaignId, profileId),
       }),
+    // A long list's summary is built off the main thread, so the window keeps being answered.
     'recipients:summary': ({ campaignId, texts, profileId }) =>
-      recipients.summary(campaignId, { texts, profileId: profileFor(campaignId, profileId) }),
+      services.imports.summary(campaignId, {
+        texts,
+        profileId: profileFor(campaignId, profileId),
+      }),
     'recipients:preview': ({ campaignId, row, text }) => recipients.preview(campaignId, row, text),
     'recipients:columns': ({ campaignId }) => ({ columns: recipients.mergeColumns(campaignId) }),
     'recipients:quietHours': ({ campaignId, profileId }) =>

@@ -5,6 +5,8 @@
  * answered while a million rows are read. Started by ImportJobs (import-jobs.ts); bundled as
  * its own file next to the main process (build/bundle-electron.mjs).
  *
+ * It also builds a long list's validation summary (ImportJobs.summary), for the same reason.
+ *
  * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
  * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
  */
@@ -15,9 +17,8 @@ import { openDatabase } from '../db/open';
 import { RecipientService, type ImportOptions } from './service';
 import type { ImportJobData, ImportJobMessage } from './import-jobs';
 
-const { databasePath, options, cancelFlag } = workerData as ImportJobData;
+const job = workerData as ImportJobData;
 const post = (message: ImportJobMessage) => parentPort!.postMessage(message);
-const flag = new Int32Array(cancelFlag);
 
 /**
  * On Linux a thread has its own scheduling priority: this one yields to the main thread (the
@@ -37,8 +38,14 @@ function run(): void {
   yieldToMain();
   let db;
   try {
-    db = openDatabase(databasePath);
-    const result = new RecipientService({ db }).import(options as ImportOptions, {
+    db = openDatabase(job.databasePath);
+    const recipients = new RecipientService({ db });
+    if (job.kind === 'summary') {
+      post({ type: 'done', result: recipients.summary(job.campaignId, job.options) });
+      return;
+    }
+    const flag = new Int32Array(job.cancelFlag);
+    const result = recipients.import(job.options as ImportOptions, {
       staged: true,
       cancelled: () => Atomics.load(flag, 0) === 1,
       onProgress: (progress) => post({ type: 'progress', progress }),

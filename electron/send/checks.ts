@@ -49,6 +49,11 @@ export interface SendChecksDeps {
   doNotCall?: DoNotCallReader;
   /** The profile's frequency rule, judged against calls made through the Omnigage this send would use. */
   history: CallHistory;
+  /** The whole validation summary for the window; RecipientService.summary on this thread when absent. */
+  summarize?: (
+    campaignId: string,
+    options: { profileId: string | null; texts: readonly string[] },
+  ) => Promise<ValidationSummary>;
 }
 
 /** What every send-time rule is given: read once per check, shared by all of them. */
@@ -249,7 +254,10 @@ export class SendChecks {
       m?.kind === 'text' ? [m.body] : [],
     );
     const summary = full
-      ? recipients.summary(campaignId, { profileId: profile?.id ?? null, texts })
+      ? await (this.#deps.summarize ?? ((id, o) => Promise.resolve(recipients.summary(id, o))))(
+          campaignId,
+          { profileId: profile?.id ?? null, texts },
+        )
       : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
     const context: CheckContext = {
       campaign,

@@ -8,7 +8,7 @@ import type { RecipientService } from '../recipients/service';
 import type { Who } from '../recipients/opt-outs';
 import { AuditLog } from './audit';
 import { CallHistory } from './call-history';
-import { SendChecks, type DoNotCallReader } from './checks';
+import { SendChecks, type DoNotCallReader, type SendChecksDeps } from './checks';
 import { SendControls } from './controls';
 import { SendDriver } from './driver';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine';
@@ -48,6 +48,8 @@ export interface SendServiceDeps {
   doNotCall?: DoNotCallReader;
   /** Each outbox tick also polls the results of scheduled sends through this (ResultsService.pollDue). */
   pollResults?: (now: number) => Promise<void>;
+  /** Builds the window's whole validation summary (ImportJobs.summary: off the main thread for a long list). */
+  summarize?: SendChecksDeps['summarize'];
 }
 
 /**
@@ -131,6 +133,7 @@ export class SendService {
       options,
       doNotCall: deps.doNotCall,
       history,
+      summarize: deps.summarize,
     }));
     const driver = new SendDriver({
       db,

@@ -89,6 +89,8 @@ export class RecipientsState {
   #inFlight = new Map<number, Promise<void>>();
   /** Invalidates replies for an older filter or list. */
   #generation = 0;
+  /** Counts summary requests, so only the latest one's answer is shown. */
+  #summaryAsked = 0;
   readonly #call: Call;
   readonly #subscribe: Subscribe;
   campaignId = '';
@@ -196,6 +198,7 @@ export class RecipientsState {
   /** Summary and table again from the start (after an import or an edit). */
   async refresh(): Promise<void> {
     this.#reset();
+    const asked = ++this.#summaryAsked;
     if (!this.list) {
       this.summary = null;
       this.total = 0;
@@ -209,7 +212,9 @@ export class RecipientsState {
       ),
       this.ensure(0, BLOCK_SIZE - 1),
     ]);
-    this.summary = summary;
+    // A long list's summary is built off main's thread: an older one may answer after a newer
+    // refresh began (an edit, another import), and must not replace it.
+    if (asked === this.#summaryAsked) this.summary = summary;
   }
 
   #reset(): void {

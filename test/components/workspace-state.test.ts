@@ -322,6 +322,43 @@ describe('RecipientsState', () => {
     expect(state.preview?.text).toBe('Hi P2');
   });
 
+  it('shows the newest summary when an older one (built off the main thread) answers last', async () => {
+    const { call, dataDir, backend, subscribe } = realBackend();
+    const campaign = await call('campaigns:create', { name: 'Late' });
+    // The first summary asked after the import answers only when let go.
+    let holdNext = false;
+    let release = () => {};
+    const slow = (async (channel: string, input: unknown, options: unknown) => {
+      const value = await (call as (c: string, i: unknown, o: unknown) => Promise<unknown>)(
+        channel,
+        input,
+        options,
+      );
+      if (channel === 'recipients:summary' && holdNext) {
+        holdNext = false;
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+      return value;
+    }) as typeof call;
+    const state = new RecipientsState(slow, subscribe);
+    await state.load(campaign.id, ['Hi {{first-name}}']);
+    await state.choose(backend.services!.fileHandles.issue(list(dataDir)), 'US');
+    await state.confirmImport();
+    expect(state.summary?.recipients.total).toBe(452);
+
+    holdNext = true;
+    const older = state.refresh();
+    await vi.waitFor(() => expect(holdNext).toBe(false));
+    // Meanwhile a row is removed and the summary asked again, answered at once.
+    await state.setFilter('problems');
+    state.toggle({ index: 0, row: state.rowAt(0)!.row });
+    await state.removeSelected();
+    expect(state.summary?.recipients.total).toBe(451);
+    release();
+    await older;
+    expect(state.summary?.recipients.total).toBe(451);
+  });
+
   describe('selection', () => {
     it('selects all problem rows of 452 without sending their numbers, removes them and one Undo brings them all back', async () => {
       const { call, dataDir, backend, subscribe } = realBackend();

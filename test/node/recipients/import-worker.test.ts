@@ -130,3 +130,36 @@ describe('imports on a worker thread', () => {
     expect(await first).toMatchObject({ ok: true, value: { counts: { total: 50_000 } } });
   }, 60_000);
 });
+
+describe("a long list's validation summary", () => {
+  it('is built on the worker, the same as on this thread, while this thread keeps answering', async () => {
+    const { dataDir, services, call, handle } = setup();
+    const campaign = await call<{ id: string }>('campaigns:create', { name: 'Big list' });
+    const file = join(dataDir, 'big.csv');
+    writeRecipientCsv(file, 30_000);
+    await call('recipients:import', { campaignId: campaign.id, file: handle(file) });
+    const texts = ['Hello {{first-name}}, see you in {{city}}.'];
+
+    // The main thread's event loop turns while the summary is built (on this thread it could not).
+    let turns = 0;
+    let turning = true;
+    const turn = () => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const summary = await call('recipients:summary', { campaignId: campaign.id, texts });
+    turning = false;
+    expect(turns).toBeGreaterThan(1);
+
+    const here = services.recipients.summary(campaign.id, { texts, profileId: null });
+    expect(summary).toEqual(here);
+    expect(here.recipients.total).toBe(30_000);
+    expect(here.problems.length).toBeGreaterThan(0);
+    // Review's check builds the same summary through the same path.
+    const check = await call<{ recipients: unknown }>('send:check', { campaignId: campaign.id });
+    expect(check.recipients).toEqual(
+      services.recipients.summary(campaign.id, { texts: [], profileId: null }),
+    );
+  });
+});
