@@ -193,6 +193,8 @@ export function createServices({
     send,
     campaigns,
     recipients,
+    // The window's copies are written on the import's worker thread when the app has one.
+    writeBackOnWorker: importWorker ? (job) => imports.writeBack(job) : undefined,
     ...resultsOptions,
   });
   const testCalls = new TestCallService({

@@ -506,7 +506,12 @@ export function createHandlers({
         filters:
           list.format === 'xlsx' ? XLSX_FILTERS : [{ name: 'CSV', extensions: [ext.slice(1)] }],
       });
-      return { saved: path === null ? null : services.results.writeBack(campaignId, source, path) };
+      return {
+        saved:
+          path === null
+            ? null
+            : await services.results.writeBackInBackground(campaignId, source, path),
+      };
     },
     'audit:list': (input) =>
       services.send.audit.list({

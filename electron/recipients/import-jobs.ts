@@ -3,7 +3,9 @@ import { AppError, type ErrorData } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ImportProgress, ImportResult } from '../../shared/recipients/types';
 import type { Logger } from '../logging/logger';
+import type { WriteBackJob } from '../send/result-rows';
 import type { ImportOptions, RecipientService } from './service';
+import type { WriteBackResult } from './write-back';
 
 /** Where the import worker's code is: the bundled file next to main, or the source with a loader (tests). */
 export interface ImportWorkerSpec {
@@ -21,11 +23,12 @@ export type ImportJobData =
       /** One Int32: 1 once Cancel is pressed. Shared memory, read by the worker between blocks of rows. */
       cancelFlag: SharedArrayBuffer;
     }
-  | { kind: 'summary'; databasePath: string; campaignId: string; options: SummaryOptions };
+  | { kind: 'summary'; databasePath: string; campaignId: string; options: SummaryOptions }
+  | { kind: 'writeBack'; databasePath: string; job: WriteBackJob };
 
 export type ImportJobMessage =
   | { type: 'progress'; progress: Omit<ImportProgress, 'campaignId'> }
-  | { type: 'done'; result: ImportResult | ValidationSummary }
+  | { type: 'done'; result: ImportResult | ValidationSummary | WriteBackResult }
   | { type: 'failed'; error: ErrorData; stack?: string };
 
 type SummaryOptions = NonNullable<Parameters<RecipientService['summary']>[1]>;
@@ -138,6 +141,28 @@ export class ImportJobs {
     )) as ValidationSummary;
   }
 
+  /**
+   * Results written into a copy of the campaign's spreadsheet (ResultsService checks the request
+   * first): on the worker when there is one, since a long workbook takes seconds.
+   */
+  async writeBack(job: WriteBackJob): Promise<WriteBackResult> {
+    const spec = this.#deps.worker;
+    if (!spec) throw new AppError('internal', 'No worker thread to write the copy on.');
+    return (await this.#onWorker(
+      spec,
+      { kind: 'writeBack', databasePath: this.#deps.databasePath, job },
+      () => {},
+      () => {},
+      {
+        failed: 'results copy failed',
+        crashed: 'results copy worker crashed',
+        words: 'Writing the copy stopped unexpectedly',
+        after: 'Your spreadsheet is unchanged and no copy was saved; try again.',
+      },
+      job.campaignId,
+    )) as WriteBackResult;
+  }
+
   /** Runs one job on a new worker thread and settles with its answer, its refusal or its crash. */
   #onWorker(
     spec: ImportWorkerSpec,
@@ -146,7 +171,7 @@ export class ImportJobs {
     report: (progress: Omit<ImportProgress, 'campaignId'>) => void,
     say: { failed: string; crashed: string; words: string; after: string },
     campaignId: string,
-  ): Promise<ImportResult | ValidationSummary> {
+  ): Promise<ImportResult | ValidationSummary | WriteBackResult> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(spec.file, { workerData: data, execArgv: spec.execArgv });
       started(worker);

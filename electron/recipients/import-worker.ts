@@ -5,7 +5,8 @@
  * answered while a million rows are read. Started by ImportJobs (import-jobs.ts); bundled as
  * its own file next to the main process (build/bundle-electron.mjs).
  *
- * It also builds a long list's validation summary (ImportJobs.summary), for the same reason.
+ * It also builds a long list's validation summary (ImportJobs.summary) and writes results into
+ * a copy of the spreadsheet (ImportJobs.writeBack), for the same reason.
  *
  * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
  * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
@@ -14,6 +15,7 @@ import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { openDatabase } from '../db/open';
+import { writeResultsBack } from '../send/result-rows';
 import { RecipientService, type ImportOptions } from './service';
 import type { ImportJobData, ImportJobMessage } from './import-jobs';
 
@@ -40,6 +42,10 @@ function run(): void {
   try {
     db = openDatabase(job.databasePath);
     const recipients = new RecipientService({ db });
+    if (job.kind === 'writeBack') {
+      post({ type: 'done', result: writeResultsBack(db, job.job) });
+      return;
+    }
     if (job.kind === 'summary') {
       post({ type: 'done', result: recipients.summary(job.campaignId, job.options) });
       return;

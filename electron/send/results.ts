@@ -5,24 +5,23 @@ import {
   RESULTS_EXPORT_COLUMNS,
   callAgainName,
   type CallAgainGroup,
-  WRITE_BACK_COLUMNS,
-  calledAtLabel,
   outcomeLabel,
   statusLabel,
 } from '../../shared/results-words';
-import type {
-  CallAgainResult,
-  ExportedFile,
-  ResultRow,
-  ResultsPage,
-  SendState,
-} from '../../shared/send';
+import type { CallAgainResult, ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
 import type { Db } from '../db/open';
 import type { Logger } from '../logging/logger';
 import type { RecipientService } from '../recipients/service';
-import { sameFile, writeBack } from '../recipients/write-back';
+import { sameFile, type WriteBackResult } from '../recipients/write-back';
+import {
+  CANCELLED_WORD,
+  outcomeOf,
+  statusOf,
+  writeResultsBack,
+  type WriteBackJob,
+} from './result-rows';
 import { csvLine, writeLines } from './csv';
 import { backoff } from '../api/http';
 import { heldOutcome } from '../../shared/call-history';
@@ -65,6 +64,8 @@ export interface ResultsServiceDeps {
   maxAgeMs?: number;
   /** Call results fetched per poll (one request each). */
   resultsPerPoll?: number;
+  /** Writes a results copy on a worker thread (ImportJobs.writeBack); on this thread when absent. */
+  writeBackOnWorker?: (job: WriteBackJob) => Promise<WriteBackResult>;
 }
 
 /** Refused (4xx) polls in a row before polling stops with a message. */
@@ -73,11 +74,6 @@ export const MAX_REFUSED_POLLS = 3;
 /** A row the send left out for its calling hours: no call at all, or a follow-up's call (hold.ts). */
 const LEFT_OUT_WORD = 'not called: outside calling hours';
 const HELD_WORD = 'not called: held for their calling hours, called by a follow-up campaign';
-/**
- * A row of a send the person cancelled: it was never scheduled, so nobody in it is called,
- * whether or not they had been handed to Omnigage ("Waiting for the call" would not come true).
- */
-const CANCELLED_WORD = 'not called: send cancelled';
 
 export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
@@ -296,41 +292,6 @@ export class ResultsService {
     return [JSON.stringify(prefixes), held.length > 0 ? HELD_WORD : LEFT_OUT_WORD];
   }
 
-  /**
-   * `send` is the send's state (null before it is sent). `rowName` names another row as the
-   * reader sees it (the list's row, or the spreadsheet's in a written-back copy).
-   */
-  #statusOf(
-    r: JoinedRow,
-    send: SendState | null,
-    rowName: (row: number) => number = (row) => row,
-  ): string {
-    if (r.rstatus === 'invalid') return 'not called: invalid number';
-    if (r.rstatus === 'duplicate')
-      return `not called: repeats row ${r.duplicate_of === null ? '?' : rowName(r.duplicate_of)}`;
-    if (r.in_send === null)
-      return send !== null
-        ? r.held_calls !== null
-          ? heldOutcome(r.held_calls, r.held_days ?? 0)
-          : (r.left_out ?? 'not called: opted out')
-        : 'not sent';
-    if (send === 'cancelled' && !r.outcome) return CANCELLED_WORD;
-    if (!r.envelope_id) return 'not sent';
-    return r.status ?? 'pending';
-  }
-
-  /** A row's outcome: Omnigage's once known; for a row that was never called, why (never "waiting"). */
-  #outcomeOf(
-    r: JoinedRow,
-    send: SendState | null,
-    rowName?: (row: number) => number,
-  ): string | null {
-    if (r.outcome) return r.outcome;
-    if (r.in_send === null || r.rstatus !== 'valid') return this.#statusOf(r, send, rowName);
-    if (send === 'cancelled') return CANCELLED_WORD;
-    return r.envelope_id ? null : 'not sent';
-  }
-
   page(campaignId: string, offset: number, limit: number): ResultsPage {
     this.#deps.campaigns.get(campaignId);
     const list = this.#deps.recipients.getList(campaignId);
@@ -348,8 +309,8 @@ export class ResultsService {
         e164: r.re164,
         fields,
         envelopeId: r.envelope_id,
-        status: this.#statusOf(r, send?.state ?? null, spreadsheetRow(r)),
-        outcome: this.#outcomeOf(r, send?.state ?? null, spreadsheetRow(r)),
+        status: statusOf(r, send?.state ?? null, spreadsheetRow(r)),
+        outcome: outcomeOf(r, send?.state ?? null, spreadsheetRow(r)),
       };
     });
     const outcomes: Record<string, number> = {};
@@ -419,13 +380,13 @@ export class ResultsService {
       for (const r of rows) {
         const cells = JSON.parse(r.fields) as string[];
         const original = list.headers.map((_, i) => cells[i] ?? '');
-        const outcome = this.#outcomeOf(r, send, spreadsheetRow(r));
+        const outcome = outcomeOf(r, send, spreadsheetRow(r));
         yield csvLine([
           ...original,
           // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
           // sent leaves the column empty, as in the copy of the spreadsheet.
           r.envelope_id !== null ? (r.re164 ?? '') : '',
-          statusLabel(this.#statusOf(r, send, spreadsheetRow(r))),
+          statusLabel(statusOf(r, send, spreadsheetRow(r))),
           outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
           r.envelope_id ?? '',
         ]);
@@ -444,14 +405,15 @@ export class ResultsService {
    * original cell kept, WRITE_BACK_COLUMNS appended; electron/recipients/write-back.ts). `source`
    * must be that very file (checked by its SHA-256) and `out` may not be it. A row removed from
    * the list in the app says so; a repeated number names the row it repeats as the spreadsheet
-   * numbers it. "Called at" is in `timeZone` (the computer's when omitted).
+   * numbers it. "Called at" is in `timeZone` (the computer's when omitted). This checks the
+   * request and says what writing takes; writeBack and writeBackInBackground write it.
    */
-  writeBack(
+  #prepareWriteBack(
     campaignId: string,
     source: string,
     out: string,
     options: { timeZone?: string } = {},
-  ): ExportedFile {
+  ): WriteBackJob {
     const campaign = this.#deps.campaigns.get(campaignId);
     const list = this.#deps.recipients.getList(campaignId);
     const send = this.#deps.send.journal.get(campaignId);
@@ -482,51 +444,47 @@ export class ResultsService {
         `${list.fileName} is a CSV file, so the copy is one too: name it ending in .csv (not ${basename(out)}).`,
       );
     }
-    const pageSize = 5000;
-    let page: JoinedRow[] = [];
-    let at = 0;
-    let offset = 0;
-    let exhausted = false;
-    /** The stored row `row`, or null when it was removed from the list in the app (rows are asked in order). */
-    const stored = (row: number): JoinedRow | null => {
-      for (;;) {
-        if (at < page.length) {
-          const r = page[at]!;
-          if (r.row > row) return null;
-          at++;
-          if (r.row === row) return r;
-          continue;
-        }
-        if (exhausted) return null;
-        page = this.#rows(campaignId, offset, pageSize);
-        offset += page.length;
-        at = 0;
-        if (page.length < pageSize) exhausted = true;
-      }
-    };
-    const removed = 'not called: removed from the list';
-    const written = writeBack({
+    return {
+      campaignId,
+      send: send.state,
+      leftOut: this.#leftOut(campaignId),
       source,
       sha256: list.sha256,
       encoding: list.encoding,
       headerRow: list.headerRow,
       out,
-      columns: {
-        headers: WRITE_BACK_COLUMNS,
-        cells: (row, sheetRowOf) => {
-          const r = stored(row);
-          if (!r) return ['', statusLabel(removed), outcomeLabel(removed), ''];
-          const outcome = this.#outcomeOf(r, send.state, sheetRowOf);
-          const called = r.envelope_id !== null;
-          return [
-            called ? (r.re164 ?? '') : '',
-            statusLabel(this.#statusOf(r, send.state, sheetRowOf)),
-            outcomeLabel(outcome ?? 'pending'),
-            called ? calledAtLabel(r.finished_at, options.timeZone) : '',
-          ];
-        },
-      },
-    });
+      timeZone: options.timeZone,
+    };
+  }
+
+  /** Results written into a copy of the spreadsheet (see #prepareWriteBack), on this thread: the CLI. */
+  writeBack(
+    campaignId: string,
+    source: string,
+    out: string,
+    options: { timeZone?: string } = {},
+  ): ExportedFile {
+    const job = this.#prepareWriteBack(campaignId, source, out, options);
+    return this.#written(job, writeResultsBack(this.#deps.db, job));
+  }
+
+  /**
+   * The same for the window: the copy is written on a worker thread when the app has one (a
+   * long workbook takes seconds), so the window keeps being answered meanwhile.
+   */
+  async writeBackInBackground(
+    campaignId: string,
+    source: string,
+    out: string,
+    options: { timeZone?: string } = {},
+  ): Promise<ExportedFile> {
+    const job = this.#prepareWriteBack(campaignId, source, out, options);
+    const run = this.#deps.writeBackOnWorker;
+    return this.#written(job, run ? await run(job) : writeResultsBack(this.#deps.db, job));
+  }
+
+  #written(job: WriteBackJob, written: WriteBackResult): ExportedFile {
+    const { campaignId, out } = job;
     this.#deps.log.info('results written back', {
       campaignId,
       format: written.format,

@@ -64,6 +64,8 @@ export async function sendFixture(
     power?: Power;
     /** Who presses Send (default: this computer's user and name). */
     who?: ServiceOptions['who'];
+    /** The worker for imports and long jobs, as the app has (default: none, all on this thread). */
+    importWorker?: ServiceOptions['importWorker'];
   } = {},
 ): Promise<SendFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'omnigage-send-'));
@@ -79,6 +81,7 @@ export async function sendFixture(
     clock: options.clock,
     power: options.power,
     who: options.who,
+    importWorker: options.importWorker,
   });
   afterEach(async () => {
     await services.send.stopOutbox();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -22,6 +23,7 @@ import { writeXlsx } from '../recipients/fixtures';
 import { ZipReader } from '../../../electron/recipients/zip';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
 import { dialOutcome as outcome } from '../../helpers/outcomes';
+import { SOURCE_IMPORT_WORKER } from '../../helpers/import-worker';
 import { sendFixture, type SendFixture } from './helpers';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/write-back/', import.meta.url));
@@ -410,6 +412,60 @@ describe('Results → "Save results into a copy of my spreadsheet…" over IPC',
       saved: { path: out, rows: 6 },
     });
     expect(sheetRows(out).get(1)!.slice(6)).toEqual([...WRITE_BACK_COLUMNS]);
+  });
+});
+
+describe('the window’s copy is written on the worker thread', () => {
+  it('the same cells as on this thread, while this thread keeps answering', async () => {
+    const f = await sendFixture({
+      sandbox: { now: () => NOW, dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
+      importWorker: SOURCE_IMPORT_WORKER,
+    });
+    const source = join(f.dir, 'families.xlsx');
+    copyFileSync(join(FIXTURES, 'libreoffice.xlsx'), source);
+    const id = await sent(f, source);
+    const dialogs = new ScriptedDialogs();
+    const handlers = createHandlers({
+      services: f.services,
+      emit: () => {},
+      version: 'test',
+      dialogs,
+    });
+
+    const out = join(f.dir, 'on the worker.xlsx');
+    dialogs.willOpen(source).willSave(out);
+    let turns = 0;
+    let turning = true;
+    const turn = () => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    expect(await handlers['results:saveCopy']({ campaignId: id })).toEqual({
+      saved: { path: out, rows: 6 },
+    });
+    turning = false;
+    expect(turns).toBeGreaterThan(1);
+
+    const here = join(f.dir, 'here.xlsx');
+    f.services.results.writeBack(id, source, here);
+    expect([...sheetRows(out)]).toEqual([...sheetRows(here)]);
+    expect(sheetRows(out).get(1)!.slice(6)).toEqual([...WRITE_BACK_COLUMNS]);
+  });
+
+  it('a refusal found on the worker reaches the window as one, and no copy is left', async () => {
+    const f = await sendFixture({ importWorker: SOURCE_IMPORT_WORKER });
+    const source = join(f.dir, 'families.csv');
+    writeFileSync(source, 'Phone,First Name\n2025550101,Ann\n2025550102,Bo\n');
+    const id = await sent(f, source);
+    // Edited and saved since the import: the worker's pass finds it is not the same file.
+    writeFileSync(source, 'Phone,First Name\n2025550101,Ann\n2025550102,Bob\n');
+    const out = join(f.dir, 'copy.csv');
+    await expect(f.services.results.writeBackInBackground(id, source, out)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^families\.csv is not the file this list was imported from/),
+    });
+    expect(readdirSync(f.dir).filter((name) => name.startsWith('copy'))).toEqual([]);
   });
 });
 
