@@ -193,8 +193,10 @@ export function createServices({
     send,
     campaigns,
     recipients,
-    // The window's copies are written on the import's worker thread when the app has one.
+    // The window's files (a copy of the spreadsheet, the export) are written on the import's
+    // worker thread when the app has one.
     writeBackOnWorker: importWorker ? (job) => imports.writeBack(job) : undefined,
+    exportOnWorker: importWorker ? (job, path) => imports.exportResults(job, path) : undefined,
     ...resultsOptions,
   });
   const testCalls = new TestCallService({

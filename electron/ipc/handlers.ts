@@ -459,7 +459,7 @@ export function createHandlers({
         defaultName: `${fileNameOf(campaignId)} results.csv`,
         filters: CSV_FILTERS,
       });
-      return { saved: path === null ? null : services.results.exportCsv(campaignId, path) };
+      return { saved: path === null ? null : await services.results.exportCsv(campaignId, path) };
     },
     'results:totals': ({ ids }) => services.results.totals(ids),
     'results:report': ({ campaignId }) => campaignReport(services, campaignId),

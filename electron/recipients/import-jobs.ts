@@ -3,7 +3,7 @@ import { AppError, type ErrorData } from '../../shared/errors';
 import type { ValidationSummary } from '../../shared/recipients/summary';
 import type { ImportProgress, ImportResult } from '../../shared/recipients/types';
 import type { Logger } from '../logging/logger';
-import type { WriteBackJob } from '../send/result-rows';
+import type { ResultsCsvJob, WriteBackJob } from '../send/result-rows';
 import type { ImportOptions, RecipientService } from './service';
 import type { WriteBackResult } from './write-back';
 
@@ -24,11 +24,12 @@ export type ImportJobData =
       cancelFlag: SharedArrayBuffer;
     }
   | { kind: 'summary'; databasePath: string; campaignId: string; options: SummaryOptions }
-  | { kind: 'writeBack'; databasePath: string; job: WriteBackJob };
+  | { kind: 'writeBack'; databasePath: string; job: WriteBackJob }
+  | { kind: 'exportResults'; databasePath: string; job: ResultsCsvJob; path: string };
 
 export type ImportJobMessage =
   | { type: 'progress'; progress: Omit<ImportProgress, 'campaignId'> }
-  | { type: 'done'; result: ImportResult | ValidationSummary | WriteBackResult }
+  | { type: 'done'; result: ImportResult | ValidationSummary | WriteBackResult | number }
   | { type: 'failed'; error: ErrorData; stack?: string };
 
 type SummaryOptions = NonNullable<Parameters<RecipientService['summary']>[1]>;
@@ -163,6 +164,25 @@ export class ImportJobs {
     )) as WriteBackResult;
   }
 
+  /** The results export written to `path` on the worker (a million rows take seconds); lines written. */
+  async exportResults(job: ResultsCsvJob, path: string): Promise<number> {
+    const spec = this.#deps.worker;
+    if (!spec) throw new AppError('internal', 'No worker thread to write the export on.');
+    return (await this.#onWorker(
+      spec,
+      { kind: 'exportResults', databasePath: this.#deps.databasePath, job, path },
+      () => {},
+      () => {},
+      {
+        failed: 'results export failed',
+        crashed: 'results export worker crashed',
+        words: 'Exporting the results stopped unexpectedly',
+        after: 'No file was saved; try again.',
+      },
+      job.campaignId,
+    )) as number;
+  }
+
   /** Runs one job on a new worker thread and settles with its answer, its refusal or its crash. */
   #onWorker(
     spec: ImportWorkerSpec,
@@ -171,7 +191,7 @@ export class ImportJobs {
     report: (progress: Omit<ImportProgress, 'campaignId'>) => void,
     say: { failed: string; crashed: string; words: string; after: string },
     campaignId: string,
-  ): Promise<ImportResult | ValidationSummary | WriteBackResult> {
+  ): Promise<ImportResult | ValidationSummary | WriteBackResult | number> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(spec.file, { workerData: data, execArgv: spec.execArgv });
       started(worker);

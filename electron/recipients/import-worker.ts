@@ -5,8 +5,9 @@
  * answered while a million rows are read. Started by ImportJobs (import-jobs.ts); bundled as
  * its own file next to the main process (build/bundle-electron.mjs).
  *
- * It also builds a long list's validation summary (ImportJobs.summary) and writes results into
- * a copy of the spreadsheet (ImportJobs.writeBack), for the same reason.
+ * It also builds a long list's validation summary (ImportJobs.summary), writes results into a
+ * copy of the spreadsheet (ImportJobs.writeBack) and the results export (ImportJobs.exportResults),
+ * for the same reason.
  *
  * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
  * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
@@ -15,7 +16,8 @@ import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { openDatabase } from '../db/open';
-import { writeResultsBack } from '../send/result-rows';
+import { writeLines } from '../send/csv';
+import { resultsCsv, writeResultsBack } from '../send/result-rows';
 import { RecipientService, type ImportOptions } from './service';
 import type { ImportJobData, ImportJobMessage } from './import-jobs';
 
@@ -42,6 +44,10 @@ function run(): void {
   try {
     db = openDatabase(job.databasePath);
     const recipients = new RecipientService({ db });
+    if (job.kind === 'exportResults') {
+      post({ type: 'done', result: writeLines(job.path, resultsCsv(db, job.job)) });
+      return;
+    }
     if (job.kind === 'writeBack') {
       post({ type: 'done', result: writeResultsBack(db, job.job) });
       return;

@@ -1,19 +1,21 @@
 import {
+  RESULTS_EXPORT_COLUMNS,
+  WRITE_BACK_COLUMNS,
   calledAtLabel,
   outcomeLabel,
   statusLabel,
-  WRITE_BACK_COLUMNS,
 } from '../../shared/results-words';
 import { heldOutcome } from '../../shared/call-history';
 import type { SendState } from '../../shared/send';
 import type { Db } from '../db/open';
 import { sendsTable, type ResultJoinRow as JoinedRow } from '../db/tables/sends';
 import { writeBack, type WriteBackOptions, type WriteBackResult } from '../recipients/write-back';
+import { csvLine } from './csv';
 
 /**
- * What a row of a send's results says, read from its stored row alone, and the results written
- * back into a copy of the spreadsheet: one owner for both, so ResultsService (main thread) and
- * the worker that writes a long copy (import-worker.ts) say the same.
+ * What a row of a send's results says, read from its stored row alone; the results export (CSV)
+ * and the results written back into a copy of the spreadsheet: one owner, so ResultsService
+ * (main thread) and the worker that writes long files (import-worker.ts) say the same.
  */
 
 /**
@@ -57,6 +59,48 @@ export function outcomeOf(
   return r.envelope_id ? null : 'not sent';
 }
 
+/** Rows read from the database at a time while a file is written. */
+const PAGE_SIZE = 5000;
+
+/** Names the row a duplicate repeats as the spreadsheet numbers it, as the Recipients table does. */
+export function spreadsheetRow(r: JoinedRow): (row: number) => number {
+  return (row) => r.duplicate_line ?? row;
+}
+
+/** What the results export needs, read on the main thread (plain data: it may go to a worker). */
+export interface ResultsCsvJob {
+  campaignId: string;
+  /** The list's column names, as imported. */
+  headers: string[];
+  send: SendState | null;
+  /** The zone prefixes the send left out for calling hours (JSON) and the word for them. */
+  leftOut: [prefixes: string, word: string];
+}
+
+/** The results export, line by line: every list row with its original cells and its result. */
+export function* resultsCsv(db: Db, job: ResultsCsvJob): Generator<string> {
+  const sends = sendsTable(db);
+  yield csvLine([...job.headers, ...RESULTS_EXPORT_COLUMNS]);
+  for (let offset = 0; ; offset += PAGE_SIZE) {
+    const rows = sends.resultRows(job.campaignId, job.leftOut, PAGE_SIZE, offset);
+    for (const r of rows) {
+      const cells = JSON.parse(r.fields) as string[];
+      const original = job.headers.map((_, i) => cells[i] ?? '');
+      const outcome = outcomeOf(r, job.send, spreadsheetRow(r));
+      yield csvLine([
+        ...original,
+        // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
+        // sent leaves the column empty, as in the copy of the spreadsheet.
+        r.envelope_id !== null ? (r.re164 ?? '') : '',
+        statusLabel(statusOf(r, job.send, spreadsheetRow(r))),
+        outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
+        r.envelope_id ?? '',
+      ]);
+    }
+    if (rows.length < PAGE_SIZE) break;
+  }
+}
+
 /** Everything writing the copy needs, checked on the main thread (plain data: it may go to a worker). */
 export interface WriteBackJob extends Omit<WriteBackOptions, 'columns'> {
   campaignId: string;
@@ -66,9 +110,6 @@ export interface WriteBackJob extends Omit<WriteBackOptions, 'columns'> {
   /** "Called at" in this zone (the computer's when absent). */
   timeZone?: string;
 }
-
-/** Rows read from the database at a time while the copy is written. */
-const PAGE_SIZE = 5000;
 
 /** Writes the copy: the file's rows in order, each with the result of the stored row it holds. */
 export function writeResultsBack(db: Db, job: WriteBackJob): WriteBackResult {

@@ -1,13 +1,6 @@
 import { basename } from 'node:path';
 import { AppError } from '../../shared/errors';
-import {
-  CALL_AGAIN_GROUPS,
-  RESULTS_EXPORT_COLUMNS,
-  callAgainName,
-  type CallAgainGroup,
-  outcomeLabel,
-  statusLabel,
-} from '../../shared/results-words';
+import { CALL_AGAIN_GROUPS, callAgainName, type CallAgainGroup } from '../../shared/results-words';
 import type { CallAgainResult, ExportedFile, ResultRow, ResultsPage } from '../../shared/send';
 import { isApiError, isTransient, toAppError } from '../api/client';
 import type { CampaignService } from '../campaigns/service';
@@ -18,11 +11,14 @@ import { sameFile, type WriteBackResult } from '../recipients/write-back';
 import {
   CANCELLED_WORD,
   outcomeOf,
+  resultsCsv,
+  spreadsheetRow,
   statusOf,
   writeResultsBack,
+  type ResultsCsvJob,
   type WriteBackJob,
 } from './result-rows';
-import { csvLine, writeLines } from './csv';
+import { writeLines } from './csv';
 import { backoff } from '../api/http';
 import { heldOutcome } from '../../shared/call-history';
 import { clientFor } from './engine';
@@ -64,6 +60,8 @@ export interface ResultsServiceDeps {
   maxAgeMs?: number;
   /** Call results fetched per poll (one request each). */
   resultsPerPoll?: number;
+  /** Writes the results export on a worker thread (ImportJobs.exportResults); lines written. */
+  exportOnWorker?: (job: ResultsCsvJob, path: string) => Promise<number>;
   /** Writes a results copy on a worker thread (ImportJobs.writeBack); on this thread when absent. */
   writeBackOnWorker?: (job: WriteBackJob) => Promise<WriteBackResult>;
 }
@@ -74,8 +72,6 @@ export const MAX_REFUSED_POLLS = 3;
 /** A row the send left out for its calling hours: no call at all, or a follow-up's call (hold.ts). */
 const LEFT_OUT_WORD = 'not called: outside calling hours';
 const HELD_WORD = 'not called: held for their calling hours, called by a follow-up campaign';
-
-export const RESULTS_CSV_EXTRA = RESULTS_EXPORT_COLUMNS;
 
 export class ResultsService {
   readonly #deps: ResultsServiceDeps;
@@ -369,34 +365,28 @@ export class ResultsService {
   }
 
   /** Results as CSV lines: the original columns, then the number called, status, outcome and Omnigage's reference, in the screen's words. */
-  *csv(campaignId: string): Generator<string> {
+  /** What the results export reads, checked here; resultsCsv (result-rows.ts) writes it. */
+  #csvJob(campaignId: string): ResultsCsvJob {
     const list = this.#deps.recipients.getList(campaignId);
     if (!list) throw new AppError('not_found', 'This campaign has no recipients to export.');
-    const send = this.#deps.send.journal.get(campaignId)?.state ?? null;
-    yield csvLine([...list.headers, ...RESULTS_CSV_EXTRA]);
-    const pageSize = 5000;
-    for (let offset = 0; ; offset += pageSize) {
-      const rows = this.#rows(campaignId, offset, pageSize);
-      for (const r of rows) {
-        const cells = JSON.parse(r.fields) as string[];
-        const original = list.headers.map((_, i) => cells[i] ?? '');
-        const outcome = outcomeOf(r, send, spreadsheetRow(r));
-        yield csvLine([
-          ...original,
-          // Only a number handed to Omnigage was called: a repeat, an opt-out or a row never
-          // sent leaves the column empty, as in the copy of the spreadsheet.
-          r.envelope_id !== null ? (r.re164 ?? '') : '',
-          statusLabel(statusOf(r, send, spreadsheetRow(r))),
-          outcome === null ? outcomeLabel('pending') : outcomeLabel(outcome),
-          r.envelope_id ?? '',
-        ]);
-      }
-      if (rows.length < pageSize) break;
-    }
+    return {
+      campaignId,
+      headers: list.headers,
+      send: this.#deps.send.journal.get(campaignId)?.state ?? null,
+      leftOut: this.#leftOut(campaignId),
+    };
   }
 
-  exportCsv(campaignId: string, path: string): ExportedFile {
-    const lines = writeLines(path, this.csv(campaignId));
+  /** The results export, line by line (on this thread). */
+  csv(campaignId: string): Generator<string> {
+    return resultsCsv(this.#deps.db, this.#csvJob(campaignId));
+  }
+
+  /** The results export saved to `path`: on a worker thread when the app has one. */
+  async exportCsv(campaignId: string, path: string): Promise<ExportedFile> {
+    const job = this.#csvJob(campaignId);
+    const run = this.#deps.exportOnWorker;
+    const lines = run ? await run(job, path) : writeLines(path, resultsCsv(this.#deps.db, job));
     return { path, rows: Math.max(0, lines - 1) };
   }
 
@@ -536,9 +526,4 @@ export class ResultsService {
     });
     return { campaign: this.#deps.campaigns.get(copy.id), recipients: rows.length, heldBack };
   }
-}
-
-/** Names the row a duplicate repeats as the spreadsheet numbers it, as the Recipients table does. */
-function spreadsheetRow(r: JoinedRow): (row: number) => number {
-  return (row) => r.duplicate_line ?? row;
 }

@@ -453,6 +453,40 @@ describe('the window’s copy is written on the worker thread', () => {
     expect(sheetRows(out).get(1)!.slice(6)).toEqual([...WRITE_BACK_COLUMNS]);
   });
 
+  it('the results export too: the same lines as on this thread', async () => {
+    const f = await sendFixture({
+      sandbox: { now: () => NOW, dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
+      importWorker: SOURCE_IMPORT_WORKER,
+    });
+    const source = join(f.dir, 'families.csv');
+    writeFileSync(source, 'Phone,First Name\n2025550101,Ann\nnope,Bo\n2025550103,Cy\n');
+    const id = await sent(f, source);
+    const dialogs = new ScriptedDialogs();
+    const handlers = createHandlers({
+      services: f.services,
+      emit: () => {},
+      version: 'test',
+      dialogs,
+    });
+    const out = join(f.dir, 'results.csv');
+    dialogs.willSave(out);
+    let turns = 0;
+    let turning = true;
+    const turn = () => {
+      turns++;
+      if (turning) setImmediate(turn);
+    };
+    setImmediate(turn);
+    expect(await handlers['results:export']({ campaignId: id })).toEqual({
+      saved: { path: out, rows: 3 },
+    });
+    turning = false;
+    expect(turns).toBeGreaterThan(1);
+    // The file as main would have written it: a BOM, then the same lines.
+    expect(readFileSync(out, 'utf8')).toBe(`\uFEFF${[...f.services.results.csv(id)].join('')}`);
+    expect(readFileSync(out, 'utf8')).toContain('Not called — invalid number');
+  });
+
   it('a refusal found on the worker reaches the window as one, and no copy is left', async () => {
     const f = await sendFixture({ importWorker: SOURCE_IMPORT_WORKER });
     const source = join(f.dir, 'families.csv');
