@@ -17,6 +17,8 @@ export class ResultsState {
   page = $state.raw<ResultsPage | null>(null);
   offset = $state(0);
   loading = $state(false);
+  /** "Fetch now" asked Omnigage and has not heard back yet (a second press waits for it). */
+  fetching = $state(false);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   /** The report shown for "Save report as PDF…" (null: not open). */
@@ -51,6 +53,8 @@ export class ResultsState {
   }
 
   async refresh(): Promise<void> {
+    if (this.fetching) return;
+    this.fetching = true;
     this.loading = true;
     try {
       await this.#call('results:refresh', { campaignId: this.campaignId }, { timeoutMs: 120_000 });
@@ -60,6 +64,7 @@ export class ResultsState {
       this.error = messageOf(error);
     } finally {
       this.loading = false;
+      this.fetching = false;
     }
   }
 

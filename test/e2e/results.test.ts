@@ -80,6 +80,19 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     expect(await chart.locator('rect.bar').count()).toBe(5 + 1);
   });
 
+  it('fetches from the keyboard and leaves the focus on Fetch now, to press again', async () => {
+    const { page } = e2e;
+    const fetch = page.getByRole('button', { name: 'Fetch now' });
+    await fetch.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').getByText('Results fetched from Omnigage just now.').waitFor();
+    // A button disabled while it works drops the focus to the page's top.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim() ?? null)).toBe(
+      'Fetch now',
+    );
+    expect(await page.getByTestId('result-row').count()).toBe(6);
+  });
+
   it('shows each sent campaign’s outcomes in the campaigns list', async () => {
     const { page, harness } = e2e;
     await page.getByRole('button', { name: '← All campaigns' }).click();
