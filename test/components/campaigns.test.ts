@@ -120,6 +120,31 @@ describe('CampaignsScreen', () => {
     expect(screen.getByRole('rowheader', { name: 'Flu shots' })).toBeTruthy();
   });
 
+  it("counts every recipient in a sent campaign's results line, those not called too", async () => {
+    const sent = {
+      id: 'c1',
+      name: 'Snow day',
+      status: 'completed',
+      recipientCount: 9,
+      createdAt: '2026-12-01T10:00:00.000Z',
+      updatedAt: '2026-12-01T10:00:00.000Z',
+    };
+    const call = (async (channel: string) => {
+      if (channel === 'campaigns:list') return [sent];
+      return {
+        // Those handed to Omnigage only (results:totals); one of them had no envelope.
+        c1: { human: 3, busy: 1, 'rang-out': 1, pending: 1, 'not sent': 1 },
+      };
+    }) as typeof Call;
+    const state = new CampaignsState(call);
+    await state.load();
+    render(CampaignsScreen, { props: { campaigns: state } });
+    // 3 + 1 + 1 + 1 + (1 not sent + 2 never handed over) = the 9 recipients beside it.
+    expect(screen.getByTestId('campaign-totals').textContent).toBe(
+      '3 answered · 1 busy · 1 other outcome · 1 waiting · 3 not called',
+    );
+  });
+
   it('asks before deleting, and Escape keeps the campaign', async () => {
     const state = new CampaignsState(realCall());
     await state.create('Keep me');

@@ -99,7 +99,7 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     const row = page.getByTestId('campaign-row').filter({ hasText: 'Snow day' });
     await row.first().waitFor();
     expect(await row.first().getByTestId('campaign-totals').textContent()).toBe(
-      '1 answered · 1 voicemail · 1 busy · 1 no answer · 1 failed',
+      '1 answered · 1 voicemail · 1 busy · 1 no answer · 1 failed · 1 not called',
     );
     await shot('campaigns-totals');
     await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
