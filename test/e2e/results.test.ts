@@ -151,16 +151,21 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     await box(/Failed/).uncheck();
     await box(/Voicemail/).check();
     await shot('call-again');
-    await dialog.getByRole('button', { name: 'Make a draft for 3 recipients' }).click();
+    // From the keyboard: Enter on the button, and the focus is on the next step once it is made.
+    await dialog.getByRole('button', { name: 'Make a draft for 3 recipients' }).focus();
+    await page.keyboard.press('Enter');
     const made = page.getByTestId('call-again-made');
     await made.waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null))
+      .toBe('Open the draft');
     expect(await made.textContent()).toMatch(/Made “Snow day — call again” with 3 recipients/);
     expect(await made.textContent()).toMatch(
       /1 of them is on the\s+do-not-call list now and will not be called/,
     );
     await shot('call-again-made');
 
-    await page.getByRole('button', { name: 'Open the draft' }).click();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Snow day — call again' }).waitFor();
     await page.getByText('Draft', { exact: true }).waitFor();
     const draft = services.campaigns.list().find((c) => c.name === 'Snow day — call again')!;
