@@ -187,3 +187,39 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
     expect(e2e.a11y).toEqual({});
   });
 });
+
+/** More rows than one page: Previous and Next from the keyboard. */
+describe.skipIf(!hasChromium)('Results a page at a time', () => {
+  const e2e = useE2e({ sandbox: { seed: 'results-pages-e2e' } });
+  let campaignId: string;
+
+  beforeAll(async () => {
+    const { services, sandbox } = e2e;
+    const phones = Array.from({ length: 130 }, (_, i) =>
+      i < 100 ? `(212) 555-01${String(i).padStart(2, '0')}` : `(646) 555-01${i - 100 + 10}`,
+    );
+    campaignId = campaignWithList(services, {
+      callerId: sandbox.callerId.id,
+      name: 'Open day',
+      body: 'Hello, the open day is on Saturday.',
+      list: `Phone\r\n${phones.join('\r\n')}\r\n`,
+    }).id;
+    await sendAndCall(services, sandbox, campaignId);
+  });
+
+  it('keeps the focus on the pager when the last or first page disables the button pressed', async () => {
+    const { page, harness } = e2e;
+    await page.goto(`${harness.url}#/campaign/${campaignId}/results`);
+    await page.getByText('Rows 1–100 of 130').waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? null);
+    await page.getByRole('button', { name: 'Next' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Rows 101–130 of 130').waitFor();
+    // Next is disabled on the last page; the focus is on Previous, not dropped to the page.
+    await expect.poll(focused).toBe('Previous');
+    await page.keyboard.press('Enter');
+    await page.getByText('Rows 1–100 of 130').waitFor();
+    await expect.poll(focused).toBe('Next');
+    expect(e2e.pageErrors).toEqual([]);
+  });
+});
