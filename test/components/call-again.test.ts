@@ -1,0 +1,28 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import CallAgainDialog from '../../renderer/components/CallAgainDialog.svelte';
+
+afterEach(() => cleanup());
+
+describe('CallAgainDialog', () => {
+  it('takes the focus, and closes with Escape, when no outcome can be ticked yet', async () => {
+    // Every call still under way: each box is disabled, and so is "Make a draft".
+    const opener = document.createElement('button');
+    document.body.append(opener);
+    opener.focus();
+    const onclose = vi.fn();
+    render(CallAgainDialog, {
+      props: { outcomes: { pending: 3 }, onmake: vi.fn(), onopen: vi.fn(), onclose },
+    });
+    const dialog = screen.getByRole('dialog', { name: 'Call again' });
+    expect(screen.getByTestId('call-again-unfinished').textContent).toMatch(
+      /3 calls are not finished yet/,
+    );
+    // The focus is in the dialog (on Cancel, the one thing to press), not left behind it.
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    expect(document.activeElement?.textContent).toBe('Cancel');
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(onclose).toHaveBeenCalledOnce();
+    opener.remove();
+  });
+});
