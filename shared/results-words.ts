@@ -147,6 +147,20 @@ function classify(outcome: string): OutcomeGroup | 'waiting' | 'notCalled' | 'ot
   return 'other';
 }
 
+const KIND_ORDER = ['other', 'waiting', 'notCalled'] as const;
+
+/**
+ * Where an outcome sits among others with as many recipients: in the chart's order (answered,
+ * voicemail, busy, no answer, failed), then another outcome, waiting, and last those not called.
+ */
+export function outcomeOrder(outcome: string): number {
+  const kind = classify(outcome);
+  const group = OUTCOME_GROUPS.findIndex((g) => g.id === kind);
+  return group >= 0
+    ? group
+    : OUTCOME_GROUPS.length + KIND_ORDER.indexOf(kind as (typeof KIND_ORDER)[number]);
+}
+
 /** The colour a results tile or pill takes for an outcome, the same as its chart group. */
 export function outcomeTone(outcome: string): string {
   const kind = classify(outcome);

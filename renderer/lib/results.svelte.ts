@@ -1,4 +1,4 @@
-import type { CallAgainGroup } from '../../shared/results-words';
+import { outcomeOrder, type CallAgainGroup } from '../../shared/results-words';
 import type { CampaignReport } from '../../shared/report';
 import type { CallAgainResult, ResultsPage } from '../../shared/send';
 import { call as defaultCall, messageOf } from './api';
@@ -28,10 +28,14 @@ export class ResultsState {
   campaignId = '';
   readonly #call: Call;
 
+  /**
+   * The tiles: the most common outcome first; a tie in the chart's order, so "Answered" does not
+   * come after "Busy" and "Failed" only because their names sort first.
+   */
   readonly outcomes = $derived(
     Object.entries(this.page?.outcomes ?? {})
       .filter(([, n]) => n > 0)
-      .sort((a, b) => b[1] - a[1]),
+      .sort((a, b) => b[1] - a[1] || outcomeOrder(a[0]) - outcomeOrder(b[0])),
   );
 
   constructor(call: Call = defaultCall) {
