@@ -495,7 +495,18 @@ export function createHandlers({
         filters: RECIPIENT_FILTERS,
       });
       if (source === null) return { saved: null };
-      assertImported(source, list.sha256);
+      try {
+        assertImported(source, list.sha256);
+      } catch (error) {
+        // A spreadsheet edited since the import cannot take the results; without a way out, the
+        // person would be stuck at this message. The window has another way (the CLI does not).
+        if (!(error instanceof AppError)) throw error;
+        throw new AppError(
+          error.code,
+          `${error.message} If you no longer have it as it was, “Export results (CSV)…” saves each recipient's outcome next to the list's columns as they were imported, in a new file.`,
+          { cause: error },
+        );
+      }
       const ext = list.format === 'xlsx' ? '.xlsx' : extname(list.fileName) || '.csv';
       const stem =
         list.fileName.slice(0, list.fileName.length - extname(list.fileName).length) ||

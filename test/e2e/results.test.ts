@@ -117,6 +117,10 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
       .getByRole('alert')
       .getByText(/other\.csv is not the file this list was imported from/)
       .waitFor();
+    // And what to do when the spreadsheet has been edited since: the way out that needs no file.
+    expect(await page.getByRole('alert').textContent()).toMatch(
+      /If you no longer have it as it was, “Export results \(CSV\)…” saves each recipient's outcome/,
+    );
   });
 
   it('looks right in the dark theme too, the Call again dialog included', async () => {
