@@ -26,3 +26,35 @@ describe('CallAgainDialog', () => {
     opener.remove();
   });
 });
+
+describe('CallAgainDialog when everyone was reached', () => {
+  it('says there is nobody to call again instead of offering boxes that all say 0', () => {
+    render(CallAgainDialog, {
+      props: {
+        outcomes: { human: 4, 'not called — invalid number': 1 },
+        onmake: vi.fn(),
+        onopen: vi.fn(),
+        onclose: vi.fn(),
+      },
+    });
+    expect(screen.getByTestId('call-again-nobody').textContent).toMatch(
+      /there is nobody to call again/,
+    );
+    expect(
+      (screen.getByRole('button', { name: 'Make a draft' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
+  });
+
+  it('does not say so while some calls are still under way', () => {
+    render(CallAgainDialog, {
+      props: {
+        outcomes: { human: 4, pending: 2 },
+        onmake: vi.fn(),
+        onopen: vi.fn(),
+        onclose: vi.fn(),
+      },
+    });
+    expect(screen.queryByTestId('call-again-nobody')).toBeNull();
+    expect(screen.getByTestId('call-again-unfinished')).toBeTruthy();
+  });
+});
