@@ -276,6 +276,8 @@ export interface ResultsPage {
   listFile: { name: string; format: 'csv' | 'xlsx' } | null;
   /** When the calls ended: [minute since 1970 (UTC), calls ended in it], in time order. */
   calledAt: Array<[number, number]>;
+  /** Campaigns made by "Call again…" from these results, oldest first (their status as shown). */
+  calledAgain: Array<Pick<CampaignSummary, 'id' | 'name' | 'status' | 'createdAt'>>;
 }
 
 export interface AuditEntry {
@@ -328,6 +330,11 @@ export const resultsTotalsSchema = z.object({ ids: z.array(campaignIdSchema).max
 export const callAgainSchema = z.object({
   campaignId: campaignIdSchema,
   groups: z.array(z.enum(CALL_AGAIN_GROUP_IDS)).min(1, 'Tick at least one outcome to call again.'),
+  /**
+   * The person saw that a call-again was already made from these results and wants another:
+   * without it, making a second one is refused (both sent would call the same people twice).
+   */
+  again: z.boolean().optional(),
 });
 
 export interface CallAgainResult {

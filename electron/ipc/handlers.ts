@@ -477,8 +477,8 @@ export function createHandlers({
       const written = writeReportPdf(path, await printPdf());
       return { saved: { fileName: basename(written.path), bytes: written.bytes } };
     },
-    'results:callAgain': ({ campaignId, groups }) => {
-      const made = services.results.callAgain(campaignId, groups);
+    'results:callAgain': ({ campaignId, groups, again }) => {
+      const made = services.results.callAgain(campaignId, groups, { again });
       campaignsChanged(made.campaign.id);
       return made;
     },

@@ -339,7 +339,18 @@ export class ResultsService {
       rows,
       listFile: list ? { name: list.fileName, format: list.format } : null,
       calledAt: send ? this.#calledAt(campaignId) : [],
+      calledAgain: this.#calledAgain(campaignId),
     };
+  }
+
+  /** The campaigns "Call again…" made from these results, with their status as shown. */
+  #calledAgain(campaignId: string): ResultsPage['calledAgain'] {
+    return campaignsTable(this.#deps.db)
+      .calledAgainFrom(campaignId)
+      .map((id) => {
+        const { name, status, createdAt } = this.#deps.campaigns.get(id);
+        return { id, name, status, createdAt };
+      });
   }
 
   /** The recipients handed over at send time, by outcome (`pending` until known, `not sent` without an envelope). */
@@ -490,7 +501,11 @@ export class ResultsService {
    * The do-not-call list is not copied but applies to the draft as to any campaign: counted
    * here, held back again at send time.
    */
-  callAgain(campaignId: string, groups: readonly CallAgainGroup[]): CallAgainResult {
+  callAgain(
+    campaignId: string,
+    groups: readonly CallAgainGroup[],
+    options: { again?: boolean } = {},
+  ): CallAgainResult {
     const source = this.#deps.campaigns.get(campaignId);
     const send = this.#deps.send.journal.get(campaignId);
     if (!send || (send.state !== 'scheduled' && send.state !== 'completed')) {
@@ -511,10 +526,24 @@ export class ResultsService {
         'No recipient has the outcomes ticked, so there is nobody to call again. Tick other outcomes, or fetch the results again if calls are still being made.',
       );
     }
-    const copy = this.#deps.campaigns.duplicate(campaignId, {
-      name: callAgainName(source.name),
-      rows,
-    });
+    // A second call-again from the same results holds the same people: both sent, they would be
+    // called twice. Made only when the person, told of the first, asks for another.
+    const earlier = this.#calledAgain(campaignId);
+    if (earlier.length > 0 && !options.again) {
+      const last = earlier.at(-1)!;
+      throw new AppError(
+        'conflict',
+        `“${last.name}” was already made from these results${earlier.length > 1 ? ` (and ${earlier.length - 1} more)` : ''}. Anyone in both would be called twice if both are sent: open it instead, or make another only if you mean to.`,
+      );
+    }
+    const copy = this.#deps.db.transaction(() => {
+      const made = this.#deps.campaigns.duplicate(campaignId, {
+        name: callAgainName(source.name),
+        rows,
+      });
+      campaignsTable(this.#deps.db).setCalledAgainFrom(made.id, campaignId);
+      return made;
+    })();
     const profileId = this.#deps.campaigns.detail(copy.id).profileId;
     const heldBack = this.#deps.recipients.summary(copy.id, { profileId }).recipients.optedOut;
     this.#deps.log.info('call again', {

@@ -153,8 +153,21 @@ export class ResultsState {
   }
 
   /** Results → Call again: a new draft for the outcomes picked (the dialog shows what came of it). */
-  callAgain(groups: CallAgainGroup[]): Promise<CallAgainResult> {
-    return this.#call('results:callAgain', { campaignId: this.campaignId, groups });
+  async callAgain(groups: CallAgainGroup[], again = false): Promise<CallAgainResult> {
+    const made = await this.#call('results:callAgain', {
+      campaignId: this.campaignId,
+      groups,
+      again,
+    });
+    // Known at once, so the dialog opened next says it was made (a second one calls them twice).
+    if (this.page) {
+      const { id, name, status, createdAt } = made.campaign;
+      this.page = {
+        ...this.page,
+        calledAgain: [...this.page.calledAgain, { id, name, status, createdAt }],
+      };
+    }
+    return made;
   }
 
   async exportCsv(): Promise<void> {

@@ -58,3 +58,58 @@ describe('CallAgainDialog when everyone was reached', () => {
     expect(screen.getByTestId('call-again-unfinished')).toBeTruthy();
   });
 });
+
+describe('CallAgainDialog after a call-again was made from these results', () => {
+  it('says so, offers to open it, and makes another only as "another"', async () => {
+    const onmake = vi.fn(async () => ({
+      campaign: {
+        id: 'c3',
+        name: 'Snow day — call again',
+        status: 'draft' as const,
+        recipientCount: 2,
+        createdAt: '2026-12-03T08:00:00.000Z',
+        updatedAt: '2026-12-03T08:00:00.000Z',
+      },
+      recipients: 2,
+      heldBack: 0,
+    }));
+    const onopen = vi.fn();
+    render(CallAgainDialog, {
+      props: {
+        outcomes: { human: 3, busy: 2 },
+        earlier: [
+          {
+            id: 'c2',
+            name: 'Snow day — call again',
+            status: 'scheduled',
+            createdAt: '2026-12-02T09:30:00.000Z',
+          },
+        ],
+        onmake,
+        onopen,
+        onclose: vi.fn(),
+      },
+    });
+    expect(screen.getByTestId('call-again-earlier').textContent).toMatch(
+      /“Snow day — call again” was already made from these results \(scheduled, .+\)\. Anyone in both would be called twice if both are sent\./,
+    );
+    await fireEvent.click(screen.getByRole('button', { name: 'Open “Snow day — call again”' }));
+    expect(onopen).toHaveBeenCalledWith('c2');
+    await fireEvent.click(
+      screen.getByRole('button', { name: 'Make another draft for 2 recipients' }),
+    );
+    expect(onmake).toHaveBeenCalledWith(['busy'], true);
+  });
+
+  it('makes the first one without asking for "another"', async () => {
+    const onmake = vi.fn(async () => {
+      throw new Error('not needed here');
+    });
+    render(CallAgainDialog, {
+      props: { outcomes: { busy: 2 }, onmake, onopen: vi.fn(), onclose: vi.fn() },
+    });
+    expect(screen.queryByTestId('call-again-earlier')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Make a draft for 2 recipients' }));
+    expect(onmake).toHaveBeenCalledWith(['busy'], false);
+  });
+});

@@ -184,6 +184,23 @@ describe.skipIf(!hasChromium)('Results after the send', () => {
       services.campaigns.detail(campaignId).human,
     );
     await shot('call-again-draft');
+
+    // Back on the first campaign's results, Call again says it was done already before a second.
+    await page.goto(`${e2e.harness.url}#/campaign/${campaignId}/results`);
+    await page.getByRole('button', { name: 'Call again…' }).click();
+    const again = page.getByRole('dialog', { name: 'Call again' });
+    const earlier = again.getByTestId('call-again-earlier');
+    await earlier.waitFor();
+    expect(await earlier.textContent()).toMatch(
+      /“Snow day — call again” was already made from these results \(draft, .+\)\. Anyone in both would be called twice if both are sent\./,
+    );
+    await again.getByRole('button', { name: /^Make another draft for/ }).waitFor();
+    await shot('call-again-earlier');
+    await again.getByRole('button', { name: 'Open “Snow day — call again”' }).click();
+    await page.getByRole('heading', { name: 'Snow day — call again' }).waitFor();
+    expect(
+      services.campaigns.list().filter((c) => c.name === 'Snow day — call again'),
+    ).toHaveLength(1);
   });
 
   it('ran without page errors, and every screen passed axe-core', () => {

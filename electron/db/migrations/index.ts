@@ -15,6 +15,7 @@ import { migration0014 } from './0014-recipient-counts';
 import { migration0015 } from './0015-saved-list-stat';
 import { migration0016 } from './0016-send-sent-at';
 import { migration0017 } from './0017-header-row';
+import { migration0018 } from './0018-called-again-from';
 import type { Migration } from './types';
 
 /** Every migration, in order. Add a new file and one line here; never edit a released one. */
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0017,
+  migration0018,
 ];

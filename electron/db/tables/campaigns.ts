@@ -166,6 +166,18 @@ class CampaignsTable {
       .run(sourceId, copyId);
   }
 
+  /** Records that `copyId` was made by Results → "Call again…" of `sourceId`. */
+  setCalledAgainFrom(copyId: string, sourceId: string): void {
+    this.#s.get('UPDATE campaigns SET called_again_from = ? WHERE id = ?').run(sourceId, copyId);
+  }
+
+  /** The campaigns made by "Call again…" from `sourceId`'s results, oldest first. */
+  calledAgainFrom(sourceId: string): string[] {
+    return this.#s
+      .get('SELECT id FROM campaigns WHERE called_again_from = ? ORDER BY created_at, id', 'pluck')
+      .all(sourceId) as string[];
+  }
+
   delete(id: string): void {
     this.#s.get('DELETE FROM campaigns WHERE id = ?').run(id);
   }

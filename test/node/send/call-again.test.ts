@@ -88,15 +88,56 @@ describe('Results → Call again', () => {
     });
     expect(f.services.campaigns.detail(id).human).toEqual(source.human);
 
-    // Each group picks its own outcomes; voicemail and failed together.
-    const other = f.services.results.callAgain(id, ['voicemail', 'failed']);
+    // Each group picks its own outcomes; voicemail and failed together (another call-again from
+    // the same results, asked for knowingly).
+    const other = f.services.results.callAgain(id, ['voicemail', 'failed'], { again: true });
     expect(rowsOf(f, other.campaign.id)).toEqual([
       [2, '+12025550102', 'valid'],
       [5, '+12025550105', 'valid'],
     ]);
     // Answered calls, invalid numbers and repeated numbers are never in a call-again list.
-    const all = f.services.results.callAgain(id, ['not-reached', 'busy', 'voicemail', 'failed']);
+    const all = f.services.results.callAgain(id, ['not-reached', 'busy', 'voicemail', 'failed'], {
+      again: true,
+    });
     expect(rowsOf(f, all.campaign.id).map(([row]) => row)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('says a call-again was already made from these results before making a second one', async () => {
+    const f = await fixture();
+    const id = await sent(f);
+    expect(f.services.results.page(id, 0, 10).calledAgain).toEqual([]);
+    const first = f.services.results.callAgain(id, ['not-reached', 'busy']);
+    expect(f.services.results.page(id, 0, 10).calledAgain).toEqual([
+      {
+        id: first.campaign.id,
+        name: 'Snow day — call again',
+        status: 'draft',
+        createdAt: first.campaign.createdAt,
+      },
+    ]);
+    // A second one holds the same people: refused unless asked for knowingly, nothing made.
+    expect(() => f.services.results.callAgain(id, ['not-reached', 'busy'])).toThrow(
+      '“Snow day — call again” was already made from these results. Anyone in both would be called twice if both are sent: open it instead, or make another only if you mean to.',
+    );
+    expect(f.services.campaigns.list()).toHaveLength(2);
+    // Once sent, the first shows as sent; another can still be made, knowingly.
+    await f.services.send.start(first.campaign.id);
+    expect((await f.services.send.settled(first.campaign.id))?.state).toBe('scheduled');
+    expect(f.services.results.page(id, 0, 10).calledAgain[0]!.status).toBe('scheduled');
+    const second = f.services.results.callAgain(id, ['busy'], { again: true });
+    expect(f.services.results.page(id, 0, 10).calledAgain.map((c) => c.id)).toEqual([
+      first.campaign.id,
+      second.campaign.id,
+    ]);
+    // The draft's own results do not list it; a deleted one is no longer listed; deleting the
+    // source leaves those made from it whole.
+    expect(f.services.results.page(first.campaign.id, 0, 10).calledAgain).toEqual([]);
+    f.services.campaigns.delete(second.campaign.id);
+    expect(f.services.results.page(id, 0, 10).calledAgain.map((c) => c.id)).toEqual([
+      first.campaign.id,
+    ]);
+    f.services.campaigns.delete(id);
+    expect(f.services.campaigns.get(first.campaign.id).name).toBe('Snow day — call again');
   });
 
   it('applies the do-not-call list again: counted when the draft is made, not called when it is sent', async () => {
