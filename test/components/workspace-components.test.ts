@@ -257,11 +257,16 @@ describe('SendArea', () => {
     expect(textOf('send-progress')).not.toMatch(/requests repeated safely/);
     expect(screen.getByText('Adding recipients')).toBeTruthy();
 
+    // From the keyboard: the button pressed is replaced (Pause by Resume), and the focus goes to
+    // its successor instead of falling to the page.
+    screen.getByRole('button', { name: 'Pause' }).focus();
     await fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Resume' })).toBeTruthy());
     expect(screen.getByText(/Paused by you/)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.textContent?.trim()).toBe('Resume'));
     await fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy());
+    await waitFor(() => expect(document.activeElement?.textContent?.trim()).toBe('Pause'));
 
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel the send…' }));
     const dialog = screen.getByRole('dialog', { name: 'Cancel this send?' });
