@@ -7,7 +7,7 @@
  *
  * It also builds a long list's validation summary (ImportJobs.summary), writes results into a
  * copy of the spreadsheet (ImportJobs.writeBack) and the results export (ImportJobs.exportResults),
- * for the same reason.
+ * and counts the frequency rule's holds (ImportJobs.callLimit), for the same reason.
  *
  * In: workerData (ImportJobData). Out: progress messages, then one 'done' or 'failed'.
  * Cancel: the main thread sets the shared flag; the import checks it between blocks of rows.
@@ -16,6 +16,7 @@ import { platform, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { openDatabase } from '../db/open';
+import { CallHistory } from '../send/call-history';
 import { writeLines } from '../send/csv';
 import { resultsCsv, writeResultsBack } from '../send/result-rows';
 import { RecipientService, type ImportOptions } from './service';
@@ -44,6 +45,12 @@ function run(): void {
   try {
     db = openDatabase(job.databasePath);
     const recipients = new RecipientService({ db });
+    if (job.kind === 'callLimit') {
+      const { campaignId, profileId, apiUrl, now } = job.job;
+      const history = new CallHistory(db, () => new Date(now));
+      post({ type: 'done', result: history.wouldHold(campaignId, profileId, apiUrl) });
+      return;
+    }
     if (job.kind === 'exportResults') {
       post({ type: 'done', result: writeLines(job.path, resultsCsv(db, job.job)) });
       return;

@@ -18,6 +18,7 @@ import type { ProfileService } from '../profiles/service';
 import { recipientsTable } from '../db/tables/recipients';
 import type { SendReadiness } from '../recipients/opt-outs';
 import type { RecipientService } from '../recipients/service';
+import type { CallLimitHold } from '../../shared/call-history';
 import { CallHistory } from './call-history';
 import { clientFor, matchCallerId, messageSlots, type EngineOptions } from './engine';
 import type { Journal } from './journal';
@@ -49,6 +50,15 @@ export interface SendChecksDeps {
   doNotCall?: DoNotCallReader;
   /** The profile's frequency rule, judged against calls made through the Omnigage this send would use. */
   history: CallHistory;
+  /**
+   * The frequency rule's count for a send (CallHistory.wouldHold), off this thread for a long
+   * list when the app has a worker; on this thread when absent.
+   */
+  wouldHold?: (
+    campaignId: string,
+    profileId: string | null,
+    apiUrl: string,
+  ) => Promise<CallLimitHold | null>;
   /** The whole validation summary for the window; RecipientService.summary on this thread when absent. */
   summarize?: (
     campaignId: string,
@@ -272,7 +282,10 @@ export class SendChecks {
     // The frequency rule needs the Omnigage address the send would use (its history is per address).
     const apiUrl = online.credentials?.apiUrl ?? profile?.apiUrl ?? null;
     const callLimit = apiUrl
-      ? this.#deps.history.wouldHold(campaignId, profile?.id ?? null, apiUrl)
+      ? await (
+          this.#deps.wouldHold ??
+          ((id, p, url) => Promise.resolve(this.#deps.history.wouldHold(id, p, url)))
+        )(campaignId, profile?.id ?? null, apiUrl)
       : null;
     const held = callLimit && CallHistory.problem(callLimit, summary.recipients.valid);
     if (held) problems.push(held);

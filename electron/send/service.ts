@@ -50,6 +50,8 @@ export interface SendServiceDeps {
   pollResults?: (now: number) => Promise<void>;
   /** Builds the window's whole validation summary (ImportJobs.summary: off the main thread for a long list). */
   summarize?: SendChecksDeps['summarize'];
+  /** The frequency rule's count for a send (ImportJobs.callLimit: off the main thread for a long list). */
+  wouldHold?: SendChecksDeps['wouldHold'];
 }
 
 /**
@@ -134,6 +136,7 @@ export class SendService {
       doNotCall: deps.doNotCall,
       history,
       summarize: deps.summarize,
+      wouldHold: deps.wouldHold,
     }));
     const driver = new SendDriver({
       db,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../electron/ipc/bind';
 import { createHandlers } from '../../../electron/ipc/handlers';
+import { SOURCE_IMPORT_WORKER } from '../../helpers/import-worker';
 import { expectExactlyOnce, sendFixture, until, slowEnvelopes } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -271,5 +272,31 @@ describe('the frequency rule through IPC (Settings → API profiles)', () => {
     f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 1 });
     await f.services.profiles.delete(profile.id);
     expect(f.services.send.history.limits()).toEqual({});
+  });
+});
+
+describe('the frequency rule for a long list', () => {
+  it('is counted on the worker thread at the services’ time, the same as on this thread', async () => {
+    const f = await sendFixture({
+      clock: () => new Date(NOW),
+      importWorker: SOURCE_IMPORT_WORKER,
+    });
+    const profile = await f.services.profiles.addSandbox(f.sandbox.baseUrl);
+    const past = f.campaign({ count: 2 });
+    f.services.profiles.useForCampaign(past, profile.id);
+    await f.services.send.start(past, { profileId: profile.id });
+    expect((await f.services.send.settled(past))?.state).toBe('scheduled');
+
+    f.services.send.history.setLimit(profile.id, { maxCalls: 1, days: 7 });
+    // 25,000 rows, the first two called by the campaign above: long enough for the worker.
+    const id = f.campaign({ count: 25_000 });
+    f.services.profiles.useForCampaign(id, profile.id);
+    const check = await f.services.send.check(id);
+    // The services' clock says March 2026, when those calls were made: a worker reading the
+    // computer's clock instead would find them months old and hold nobody.
+    expect(check.callLimit).toEqual({ maxCalls: 1, days: 7, recipients: 2 });
+    expect(f.services.send.history.wouldHold(id, profile.id, f.sandbox.baseUrl)).toEqual(
+      check.callLimit,
+    );
   });
 });
