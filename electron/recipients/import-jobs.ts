@@ -70,7 +70,10 @@ interface Running {
 /**
  * Runs recipient imports off the main thread, one at a time per campaign, with progress and
  * Cancel. A cancelled or failed import leaves the stored list as it was: the worker stages the
- * rows and swaps them in with one transaction only once the whole file has been read.
+ * rows and swaps them in with one transaction only once the whole file has been read. The
+ * window's other long reads and writes (a long list's summary and call-limit count, the results
+ * export and copy) run the same way, each job on a worker thread of its own started from the
+ * same file, so the window stays answered.
  */
 export class ImportJobs {
   readonly #deps: ImportJobsDeps;

@@ -5,6 +5,7 @@ import type { Result } from '../../../shared/errors';
 import type { ImportProgress } from '../../../shared/recipients/types';
 import { writeRecipientCsv } from '../../bench/generate';
 import { backendWithWorker } from '../../helpers/import-worker';
+import { countTurns } from '../../helpers/event-loop';
 import { useTempDir } from '../../helpers/temp';
 
 const tempDir = useTempDir();
@@ -141,16 +142,9 @@ describe("a long list's validation summary", () => {
     const texts = ['Hello {{first-name}}, see you in {{city}}.'];
 
     // The main thread's event loop turns while the summary is built (on this thread it could not).
-    let turns = 0;
-    let turning = true;
-    const turn = () => {
-      turns++;
-      if (turning) setImmediate(turn);
-    };
-    setImmediate(turn);
+    const turns = countTurns();
     const summary = await call('recipients:summary', { campaignId: campaign.id, texts });
-    turning = false;
-    expect(turns).toBeGreaterThan(1);
+    expect(turns()).toBeGreaterThan(1);
 
     const here = services.recipients.summary(campaign.id, { texts, profileId: null });
     expect(summary).toEqual(here);

@@ -23,6 +23,7 @@ import { writeXlsx } from '../recipients/fixtures';
 import { ZipReader } from '../../../electron/recipients/zip';
 import type { DialOutcome } from '../../../electron/sandbox/dialer';
 import { dialOutcome as outcome } from '../../helpers/outcomes';
+import { countTurns } from '../../helpers/event-loop';
 import { SOURCE_IMPORT_WORKER } from '../../helpers/import-worker';
 import { sendFixture, type SendFixture } from './helpers';
 
@@ -434,18 +435,11 @@ describe('the window’s copy is written on the worker thread', () => {
 
     const out = join(f.dir, 'on the worker.xlsx');
     dialogs.willOpen(source).willSave(out);
-    let turns = 0;
-    let turning = true;
-    const turn = () => {
-      turns++;
-      if (turning) setImmediate(turn);
-    };
-    setImmediate(turn);
+    const turns = countTurns();
     expect(await handlers['results:saveCopy']({ campaignId: id })).toEqual({
       saved: { path: out, rows: 6 },
     });
-    turning = false;
-    expect(turns).toBeGreaterThan(1);
+    expect(turns()).toBeGreaterThan(1);
 
     const here = join(f.dir, 'here.xlsx');
     f.services.results.writeBack(id, source, here);
@@ -470,18 +464,11 @@ describe('the window’s copy is written on the worker thread', () => {
     });
     const out = join(f.dir, 'results.csv');
     dialogs.willSave(out);
-    let turns = 0;
-    let turning = true;
-    const turn = () => {
-      turns++;
-      if (turning) setImmediate(turn);
-    };
-    setImmediate(turn);
+    const turns = countTurns();
     expect(await handlers['results:export']({ campaignId: id })).toEqual({
       saved: { path: out, rows: 3 },
     });
-    turning = false;
-    expect(turns).toBeGreaterThan(1);
+    expect(turns()).toBeGreaterThan(1);
     // The file as main would have written it: a BOM, then the same lines.
     expect(readFileSync(out, 'utf8')).toBe(`\uFEFF${[...f.services.results.csv(id)].join('')}`);
     expect(readFileSync(out, 'utf8')).toContain('Not called — invalid number');
