@@ -186,10 +186,13 @@ export function createServices({
     summarize: (campaignId, options) => imports.summary(campaignId, options),
     // Read on the worker for a long list (~0.3 s against a million past calls); `send` exists
     // by the time a check asks.
-    wouldHold: (campaignId, profileId, apiUrl) =>
-      imports.callLimit({ campaignId, profileId, apiUrl, now: clock().toISOString() }, () =>
-        send.history.wouldHold(campaignId, profileId, apiUrl),
-      ),
+    // No rule for the profile (the usual case): nothing to count, no worker started.
+    wouldHold: async (campaignId, profileId, apiUrl) =>
+      send.history.limit(profileId)
+        ? imports.callLimit({ campaignId, profileId, apiUrl, now: clock().toISOString() }, () =>
+            send.history.wouldHold(campaignId, profileId, apiUrl),
+          )
+        : null,
     engine: { batchSize: settings.get().batchSize, ...engine },
   });
   const results: ResultsService = new ResultsService({
