@@ -113,8 +113,18 @@ describe.skipIf(!hasChromium)('A cancelled send', () => {
     } finally {
       sandbox.faults.clear();
     }
+    // Opening Review reads the list's summary once (a long list's is a worker's second of work).
+    const summaries: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (decodeURIComponent(request.url()).includes('/__api/recipients:summary'))
+        summaries.push(request.url());
+    };
+    page.on('request', onRequest);
     await page.goto(`${harness.url}#/campaign/${failed}/review`);
     await page.getByText(/^The send stopped: /).waitFor();
+    await page.getByTestId('check').first().waitFor();
+    page.off('request', onRequest);
+    expect(summaries).toHaveLength(1);
     expect(await page.locator('header.title .pill').innerText()).toBe('Failed');
     expect(await page.getByTestId('locked-banner').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
