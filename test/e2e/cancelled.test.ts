@@ -120,11 +120,15 @@ describe.skipIf(!hasChromium)('A cancelled send', () => {
         summaries.push(request.url());
     };
     page.on('request', onRequest);
+    // Review's send check is the last thing it asks for on opening: the count is settled then.
+    const checked = page.waitForResponse((response) =>
+      decodeURIComponent(response.url()).includes('/__api/send:check'),
+    );
     await page.goto(`${harness.url}#/campaign/${failed}/review`);
-    await page.getByText(/^The send stopped: /).waitFor();
-    await page.getByTestId('check').first().waitFor();
+    await checked;
     page.off('request', onRequest);
     expect(summaries).toHaveLength(1);
+    await page.getByText(/^The send stopped: /).waitFor();
     expect(await page.locator('header.title .pill').innerText()).toBe('Failed');
     expect(await page.getByTestId('locked-banner').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
