@@ -15,7 +15,7 @@ export interface ImportWorkerSpec {
   execArgv?: string[];
 }
 
-/** What import-worker.ts receives: an import, or a list's validation summary to build. */
+/** What import-worker.ts receives: one job, named by `kind`. */
 export type ImportJobData =
   | {
       kind: 'import';
@@ -48,11 +48,22 @@ export type ImportJobMessage =
 type SummaryOptions = NonNullable<Parameters<RecipientService['summary']>[1]>;
 
 /**
- * Lists from this many rows have their summary (and the frequency rule's count) built on the worker: ~110 ms for 100,000 rows
- * and 1.4 s for a million would hold every window request that long; below it, starting a
- * worker (~100 ms) would cost more than the summary itself.
+ * Lists from this many rows have their summary (and the frequency rule's count) built on the
+ * worker: ~110 ms for 100,000 rows and 1.4 s for a million would hold every window request that
+ * long; below it, starting a worker (~100 ms) would cost more than the work itself.
  */
-const SUMMARY_IN_WORKER_FROM = 20_000;
+const LONG_LIST_ROWS = 20_000;
+
+/** How a job's failure is logged and said. */
+interface JobWords {
+  /** Log message for a refusal the worker reported as internal. */
+  failed: string;
+  /** Log message for a worker that crashed. */
+  crashed: string;
+  /** What the person reads: what stopped, then what is left as it was and what to do. */
+  words: string;
+  after: string;
+}
 
 export interface ImportJobsDeps {
   databasePath: string;
@@ -112,24 +123,22 @@ export class ImportJobs {
           onProgress: report,
         });
       }
-      return (await this.#onWorker(
-        spec,
+      return await this.#onWorker<ImportResult>(
         {
           kind: 'import',
           databasePath: this.#deps.databasePath,
           options,
           cancelFlag: flag.buffer as SharedArrayBuffer,
         },
-        (worker) => (job.worker = worker),
-        report,
+        campaignId,
         {
           failed: 'import failed',
           crashed: 'import worker crashed',
           words: 'The import stopped unexpectedly',
           after: 'The recipient list is as it was before; try again.',
         },
-        campaignId,
-      )) as ImportResult;
+        { started: (worker) => (job.worker = worker), report },
+      );
     } finally {
       this.#running.delete(campaignId);
     }
@@ -140,63 +149,48 @@ export class ImportJobs {
    * built on the worker, reading the same database file, so the window keeps being answered.
    */
   async summary(campaignId: string, options: SummaryOptions = {}): Promise<ValidationSummary> {
-    const { recipients, worker: spec } = this.#deps;
-    const rows = recipients.getList(campaignId)?.rowCount ?? 0;
-    if (!spec || rows < SUMMARY_IN_WORKER_FROM) return recipients.summary(campaignId, options);
-    return (await this.#onWorker(
-      spec,
+    if (!this.#long(campaignId)) return this.#deps.recipients.summary(campaignId, options);
+    return this.#onWorker<ValidationSummary>(
       { kind: 'summary', databasePath: this.#deps.databasePath, campaignId, options },
-      () => {},
-      () => {},
+      campaignId,
       {
         failed: 'recipient summary failed',
         crashed: 'summary worker crashed',
         words: 'Checking the list stopped unexpectedly',
         after: 'Nothing was changed; open the tab again to try again.',
       },
-      campaignId,
-    )) as ValidationSummary;
+    );
   }
 
   /**
    * Results written into a copy of the campaign's spreadsheet (ResultsService checks the request
    * first): on the worker when there is one, since a long workbook takes seconds.
    */
-  async writeBack(job: WriteBackJob): Promise<WriteBackResult> {
-    const spec = this.#deps.worker;
-    if (!spec) throw new AppError('internal', 'No worker thread to write the copy on.');
-    return (await this.#onWorker(
-      spec,
+  writeBack(job: WriteBackJob): Promise<WriteBackResult> {
+    return this.#onWorker<WriteBackResult>(
       { kind: 'writeBack', databasePath: this.#deps.databasePath, job },
-      () => {},
-      () => {},
+      job.campaignId,
       {
         failed: 'results copy failed',
         crashed: 'results copy worker crashed',
         words: 'Writing the copy stopped unexpectedly',
         after: 'Your spreadsheet is unchanged and no copy was saved; try again.',
       },
-      job.campaignId,
-    )) as WriteBackResult;
+    );
   }
 
   /** The results export written to `path` on the worker (a million rows take seconds); lines written. */
-  async exportResults(job: ResultsCsvJob, path: string): Promise<number> {
-    const spec = this.#deps.worker;
-    if (!spec) throw new AppError('internal', 'No worker thread to write the export on.');
-    return (await this.#onWorker(
-      spec,
+  exportResults(job: ResultsCsvJob, path: string): Promise<number> {
+    return this.#onWorker<number>(
       { kind: 'exportResults', databasePath: this.#deps.databasePath, job, path },
-      () => {},
-      () => {},
+      job.campaignId,
       {
         failed: 'results export failed',
         crashed: 'results export worker crashed',
         words: 'Exporting the results stopped unexpectedly',
         after: 'No file was saved; try again.',
       },
-      job.campaignId,
-    )) as number;
+    );
   }
 
   /**
@@ -207,42 +201,49 @@ export class ImportJobs {
     job: CallLimitJob,
     here: () => CallLimitHold | null,
   ): Promise<CallLimitHold | null> {
-    const { recipients, worker: spec } = this.#deps;
-    const rows = recipients.getList(job.campaignId)?.rowCount ?? 0;
-    if (!spec || rows < SUMMARY_IN_WORKER_FROM) return here();
-    return (await this.#onWorker(
-      spec,
+    if (!this.#long(job.campaignId)) return here();
+    return this.#onWorker<CallLimitHold | null>(
       { kind: 'callLimit', databasePath: this.#deps.databasePath, job },
-      () => {},
-      () => {},
+      job.campaignId,
       {
         failed: 'call limit check failed',
         crashed: 'call limit worker crashed',
         words: 'Checking how often these numbers were called stopped unexpectedly',
         after: 'Nothing was sent; open Review & send again to try again.',
       },
-      job.campaignId,
-    )) as CallLimitHold | null;
+    );
   }
 
-  /** Runs one job on a new worker thread and settles with its answer, its refusal or its crash. */
-  #onWorker(
-    spec: ImportWorkerSpec,
+  /** Whether the app has a worker and the campaign's list is long enough to be worth one. */
+  #long(campaignId: string): boolean {
+    const rows = this.#deps.recipients.getList(campaignId)?.rowCount ?? 0;
+    return this.#deps.worker !== undefined && rows >= LONG_LIST_ROWS;
+  }
+
+  /**
+   * Runs one job on a new worker thread and settles with its answer, its refusal or its crash.
+   * `started` is given the worker (an import keeps it to stop it), `report` its progress.
+   */
+  #onWorker<T>(
     data: ImportJobData,
-    started: (worker: Worker) => void,
-    report: (progress: Omit<ImportProgress, 'campaignId'>) => void,
-    say: { failed: string; crashed: string; words: string; after: string },
     campaignId: string,
-  ): Promise<ImportResult | ValidationSummary | WriteBackResult | number | CallLimitHold | null> {
-    return new Promise((resolve, reject) => {
+    say: JobWords,
+    hooks: {
+      started?: (worker: Worker) => void;
+      report?: (progress: Omit<ImportProgress, 'campaignId'>) => void;
+    } = {},
+  ): Promise<T> {
+    const spec = this.#deps.worker;
+    if (!spec) return Promise.reject(new AppError('internal', `${say.words}: no worker thread.`));
+    return new Promise<T>((resolve, reject) => {
       const worker = new Worker(spec.file, { workerData: data, execArgv: spec.execArgv });
-      started(worker);
+      hooks.started?.(worker);
       let settled = false;
       worker.on('message', (message: ImportJobMessage) => {
-        if (message.type === 'progress') report(message.progress);
+        if (message.type === 'progress') hooks.report?.(message.progress);
         else if (message.type === 'done') {
           settled = true;
-          resolve(message.result);
+          resolve(message.result as T);
         } else {
           settled = true;
           if (message.error.code === 'internal')

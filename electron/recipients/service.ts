@@ -56,8 +56,8 @@ import {
 } from '../db/tables/recipients';
 import type { Logger } from '../logging/logger';
 import { FirstRows } from './first-rows';
-import { columnLetters } from './write-back';
 import { PhoneValidator, countryOf, describePhoneProblem, isSupportedCountry } from './phone';
+import { columnLetters } from './xlsx';
 import {
   importError,
   readTable,
@@ -796,7 +796,8 @@ export class RecipientService {
         } else {
           sendable = true;
         }
-        // Cells the import left empty because Excel shows an error there or saved no formula result.
+        // Cells the import left empty (Excel shows an error there, or saved no formula result) or
+        // could not use (no column name), and a phone extension a call cannot dial.
         if (cellProblems !== null) {
           for (const p of JSON.parse(cellProblems) as RowCellProblem[]) {
             const column =

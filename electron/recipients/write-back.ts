@@ -14,7 +14,7 @@ import { constants as zlib, crc32, deflateRawSync } from 'node:zlib';
 import { AppError } from '../../shared/errors';
 import { csvCell } from '../send/csv';
 import { hashFile, readTable, type TableInfo } from './read-table';
-import { worksheetPath, XlsxFormatError } from './xlsx';
+import { columnIndex, columnLetters, worksheetPath, XlsxFormatError } from './xlsx';
 import { ZipFormatError, ZipReader } from './zip';
 
 /**
@@ -455,20 +455,6 @@ function writeCsvCopy(
 // ---------------------------------------------------------------------------------------------
 // .xlsx
 
-/** Column letters of a 0-based index (0 → A, 26 → AA). */
-export function columnLetters(index: number): string {
-  let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
-    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
-  return name;
-}
-
-function columnNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
 /** A character XML 1.0 cannot hold at all (control characters other than tab and line breaks). */
 const notXml = (code: number) =>
   (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
@@ -732,7 +718,7 @@ class SheetRewriter {
     const ref = attribute(text, 'ref');
     const m = ref ? /^([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?$/.exec(ref) : null;
     if (!m) return null;
-    const lastColumn = columnNumber(m[3] ?? m[1]!);
+    const lastColumn = columnIndex(m[3] ?? m[1]!) + 1;
     this.#first = Math.max(this.#first, lastColumn);
     const newLast = columnLetters(this.#first + this.#columns.headers.length - 1);
     const widened = `${m[1]}${m[2]}:${newLast}${m[4] ?? m[2]}`;

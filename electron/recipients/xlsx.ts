@@ -145,8 +145,16 @@ function relationshipId(tag: Tag): string | undefined {
   return undefined;
 }
 
-/** Column index (0-based) from a reference such as "AB12". */
-function columnIndex(ref: string): number {
+/** Column letters of a 0-based index (0 → A, 26 → AA), as a sheet names its columns. */
+export function columnLetters(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}
+
+/** Column index (0-based) from a reference such as "AB12" (columnLetters' inverse). */
+export function columnIndex(ref: string): number {
   let index = 0;
   for (let i = 0; i < ref.length && index <= LIMITS.columns; i++) {
     const c = ref.charCodeAt(i);

@@ -263,11 +263,10 @@ export class SendChecks {
     const texts = [campaign.human, campaign.machine].flatMap((m) =>
       m?.kind === 'text' ? [m.body] : [],
     );
+    const { summarize, wouldHold, history } = this.#deps;
     const summary = full
-      ? await (this.#deps.summarize ?? ((id, o) => Promise.resolve(recipients.summary(id, o))))(
-          campaignId,
-          { profileId: profile?.id ?? null, texts },
-        )
+      ? await (summarize?.(campaignId, { profileId: profile?.id ?? null, texts }) ??
+          recipients.summary(campaignId, { profileId: profile?.id ?? null, texts }))
       : this.#blockingSummary(campaignId, profile?.id ?? null, texts);
     const context: CheckContext = {
       campaign,
@@ -282,10 +281,8 @@ export class SendChecks {
     // The frequency rule needs the Omnigage address the send would use (its history is per address).
     const apiUrl = online.credentials?.apiUrl ?? profile?.apiUrl ?? null;
     const callLimit = apiUrl
-      ? await (
-          this.#deps.wouldHold ??
-          ((id, p, url) => Promise.resolve(this.#deps.history.wouldHold(id, p, url)))
-        )(campaignId, profile?.id ?? null, apiUrl)
+      ? await (wouldHold?.(campaignId, profile?.id ?? null, apiUrl) ??
+          history.wouldHold(campaignId, profile?.id ?? null, apiUrl))
       : null;
     const held = callLimit && CallHistory.problem(callLimit, summary.recipients.valid);
     if (held) problems.push(held);

@@ -375,8 +375,11 @@ export class ResultsService {
     return totals;
   }
 
-  /** Results as CSV lines: the original columns, then the number called, status, outcome and Omnigage's reference, in the screen's words. */
-  /** What the results export reads, checked here; resultsCsv (result-rows.ts) writes it. */
+  /**
+   * What the results export reads (the original columns, then the number called, status,
+   * outcome and Omnigage's reference, in the screen's words), checked here; resultsCsv
+   * (result-rows.ts) writes it.
+   */
   #csvJob(campaignId: string): ResultsCsvJob {
     const list = this.#deps.recipients.getList(campaignId);
     if (!list) throw new AppError('not_found', 'This campaign has no recipients to export.');

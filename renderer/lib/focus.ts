@@ -33,18 +33,13 @@ export async function keepingFocus(
 ): Promise<void> {
   // The button pressed: focused again when it is still there and can be pressed.
   const origin = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const lost = () => !document.activeElement || document.activeElement === document.body;
   try {
     await action();
   } finally {
     await tick();
-    const active = document.activeElement;
-    if (!active || active === document.body) {
-      if (origin?.isConnected && !(origin as HTMLButtonElement).disabled) origin.focus();
-    }
-    if (
-      (!document.activeElement || document.activeElement === document.body) &&
-      container?.isConnected
-    ) {
+    if (lost() && origin?.isConnected && !(origin as HTMLButtonElement).disabled) origin.focus();
+    if (lost() && container?.isConnected) {
       const next = container.querySelector<HTMLElement>(
         'button:not(:disabled), a[href], input:not(:disabled)',
       );

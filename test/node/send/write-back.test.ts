@@ -417,14 +417,12 @@ describe('Results → "Save results into a copy of my spreadsheet…" over IPC',
 });
 
 describe('the window’s copy is written on the worker thread', () => {
-  it('the same cells as on this thread, while this thread keeps answering', async () => {
+  /** The sandbox's fixed calls, the services with their worker thread as the app has, the window's handlers. */
+  async function onWorker() {
     const f = await sendFixture({
       sandbox: { now: () => NOW, dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
       importWorker: SOURCE_IMPORT_WORKER,
     });
-    const source = join(f.dir, 'families.xlsx');
-    copyFileSync(join(FIXTURES, 'libreoffice.xlsx'), source);
-    const id = await sent(f, source);
     const dialogs = new ScriptedDialogs();
     const handlers = createHandlers({
       services: f.services,
@@ -432,6 +430,14 @@ describe('the window’s copy is written on the worker thread', () => {
       version: 'test',
       dialogs,
     });
+    return { f, dialogs, handlers };
+  }
+
+  it('the same cells as on this thread, while this thread keeps answering', async () => {
+    const { f, dialogs, handlers } = await onWorker();
+    const source = join(f.dir, 'families.xlsx');
+    copyFileSync(join(FIXTURES, 'libreoffice.xlsx'), source);
+    const id = await sent(f, source);
 
     const out = join(f.dir, 'on the worker.xlsx');
     dialogs.willOpen(source).willSave(out);
@@ -448,20 +454,10 @@ describe('the window’s copy is written on the worker thread', () => {
   });
 
   it('the results export too: the same lines as on this thread', async () => {
-    const f = await sendFixture({
-      sandbox: { now: () => NOW, dialer: { outcomeFor: (phone) => OUTCOMES[phone] } },
-      importWorker: SOURCE_IMPORT_WORKER,
-    });
+    const { f, dialogs, handlers } = await onWorker();
     const source = join(f.dir, 'families.csv');
     writeFileSync(source, 'Phone,First Name\n2025550101,Ann\nnope,Bo\n2025550103,Cy\n');
     const id = await sent(f, source);
-    const dialogs = new ScriptedDialogs();
-    const handlers = createHandlers({
-      services: f.services,
-      emit: () => {},
-      version: 'test',
-      dialogs,
-    });
     const out = join(f.dir, 'results.csv');
     dialogs.willSave(out);
     const turns = countTurns();
@@ -475,7 +471,7 @@ describe('the window’s copy is written on the worker thread', () => {
   });
 
   it('a refusal found on the worker reaches the window as one, and no copy is left', async () => {
-    const f = await sendFixture({ importWorker: SOURCE_IMPORT_WORKER });
+    const { f } = await onWorker();
     const source = join(f.dir, 'families.csv');
     writeFileSync(source, 'Phone,First Name\n2025550101,Ann\n2025550102,Bo\n');
     const id = await sent(f, source);
